@@ -88,8 +88,9 @@ final class TestPcap
                     return new Frame(index, d, -1, -1);
                 }
                 return new Frame(index, d, (b.getShort(14) & 0xFFFF) == 0x0800 ? 16 : -1, b.getShort(0) & 0xFFFF);
-            case LINK_RAW:
             case LINK_IPV4:
+                return new Frame(index, d, 0, -1); // IPv4 by link type: a bad version is the parser's to find
+            case LINK_RAW:
                 return new Frame(index, d, d.length > 0 && (d[0] & 0xF0) == 0x40 ? 0 : -1, -1);
             case LINK_ETHERNET:
                 int at = 12;
