@@ -132,8 +132,8 @@ public final class TcpHeader
     }
 
     /**
-     * Window scale carried in the options, as conntrack reads it: the first well-formed window-scale
-     * option (length 3), clamped to 14. Walks NOP/EOL and stops at a malformed option.
+     * Window scale carried in the options, as conntrack reads it: the last well-formed window-scale
+     * option (length 3) before any malformed one, clamped to 14. Walks NOP/EOL and stops at a malformed option.
      *
      * @param b            buffer.
      * @param o            header offset.
@@ -174,13 +174,15 @@ public final class TcpHeader
     }
 
     /**
-     * Find an option of a kind and exact size in the option area.
+     * Find the last option of a kind and exact size in the option area (the kernel's tcp_options() walks
+     * them all, so a later one wins).
      *
      * @return absolute offset of its kind byte, or -1.
      */
     private static int findOption(
         final DirectBuffer b, final int o, final int headerLength, final int kind, final int size)
     {
+        int found = -1;
         int i = o + OPTIONS_OFFSET;
         final int end = o + headerLength;
         while (i < end)
@@ -188,7 +190,7 @@ public final class TcpHeader
             final int k = b.getByte(i) & 0xFF;
             if (k == OPT_EOL)
             {
-                return -1;
+                return found;
             }
             if (k == OPT_NOP)
             {
@@ -197,20 +199,20 @@ public final class TcpHeader
             }
             if (end - i < 2)
             {
-                return -1;
+                return found;
             }
             final int len = b.getByte(i + 1) & 0xFF;
             if (len < 2 || len > end - i)
             {
-                return -1; // silly or partial option: stop, as the kernel does
+                return found; // silly or partial option: stop, as the kernel does
             }
             if (k == kind && len == size)
             {
-                return i;
+                found = i;
             }
             i += len;
         }
-        return -1;
+        return found;
     }
 
     // ---- getters ----

@@ -144,4 +144,45 @@ class ChecksumPropertyTest
         assertTrue(Checksum.ipv4HeaderValid(b, IP, 20));
         return expected == 0;
     }
+
+    @Test
+    void precomputedFourTupleDeltaAppliedToTcpAndUdpEqualsFullRecompute()
+    {
+        final SplittableRandom rnd = new SplittableRandom(0xDE17AL);
+        final byte[] data = new byte[20 + 128];
+        final UnsafeBuffer b = new UnsafeBuffer(data);
+        for (int n = 0; n < 300_000; n++)
+        {
+            final boolean udp = rnd.nextBoolean();
+            final int l4Len = 20 + rnd.nextInt(100);
+            for (int i = 0; i < 20 + l4Len; i += 8)
+            {
+                b.putLong(i, rnd.nextLong());
+            }
+            final int proto = udp ? 17 : 6;
+            final int csOff = L4 + (udp ? UdpHeader.CHECKSUM_OFFSET : TcpHeader.CHECKSUM_OFFSET);
+            if (udp)
+            {
+                b.putShort(L4 + 4, (short)l4Len, NET);
+            }
+            final int s0 = b.getInt(12, NET);
+            final int d0 = b.getInt(16, NET);
+            final int sp0 = b.getShort(L4, NET) & 0xFFFF;
+            final int dp0 = b.getShort(L4 + 2, NET) & 0xFFFF;
+            final int hc = full(b, l4Len, s0, d0, proto, csOff);
+            b.putShort(csOff, (short)hc, NET);
+            // the engine's case: only some fields change, the others keep their value
+            final int s1 = rnd.nextBoolean() ? rnd.nextInt() : s0;
+            final int d1 = rnd.nextBoolean() ? rnd.nextInt() : d0;
+            final int sp1 = rnd.nextBoolean() ? rnd.nextInt(0x10000) : sp0;
+            final int dp1 = rnd.nextBoolean() ? rnd.nextInt(0x10000) : dp0;
+            final int delta = Checksum.delta(s0, d0, sp0, dp0, s1, d1, sp1, dp1);
+            final int updated = udp ? Checksum.applyDeltaUdp(hc, delta) : Checksum.applyDelta(hc, delta);
+            b.putInt(12, s1, NET);
+            b.putInt(16, d1, NET);
+            b.putShort(L4, (short)sp1, NET);
+            b.putShort(L4 + 2, (short)dp1, NET);
+            assertEquals(full(b, l4Len, s1, d1, proto, csOff), updated, "case " + n);
+        }
+    }
 }

@@ -74,6 +74,19 @@ class PacketParserTest
     }
 
     @Test
+    void laterWindowScaleOptionWinsAndAMalformedOptionStopsTheWalk()
+    {
+        assertEquals(ParseStatus.OK, parse(Bytes.tcp(1, 2, TcpHeader.SYN, new byte[] {3, 3, 2, 3, 3, 5, 1, 0}, 0)));
+        assertEquals(5, p.tcpWindowScale);
+        // option of length 1 is silly: the walk stops before the window scale
+        assertEquals(ParseStatus.OK, parse(Bytes.tcp(1, 2, TcpHeader.SYN, new byte[] {8, 1, 3, 3, 7, 0, 0, 0}, 0)));
+        assertEquals(-1, p.tcpWindowScale);
+        // not a SYN: window scale is not read
+        assertEquals(ParseStatus.OK, parse(Bytes.tcp(1, 2, TcpHeader.ACK, new byte[] {3, 3, 7, 0}, 0)));
+        assertEquals(-1, p.tcpWindowScale);
+    }
+
+    @Test
     void ethernetPaddingPastTotalLengthIsIgnored()
     {
         final ByteBuffer b = Bytes.tcp(41000, 80, TcpHeader.ACK, new byte[0], 0);

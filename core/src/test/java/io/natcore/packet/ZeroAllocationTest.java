@@ -54,16 +54,21 @@ class ZeroAllocationTest
         {
             measureRound(mx, b, off, len, p);
         }
-        long allocated = 0;
-        final long[] perRound = new long[20];
-        for (int round = 0; round < perRound.length; round++)
+        // Every window parses the same packets, so an allocation on the parse path shows in every window.
+        // A JIT event (tier-up, deoptimisation) may allocate a few bytes once; that is the JVM, not the
+        // parser: so ask for ten consecutive windows of exactly zero bytes within a hundred.
+        final long[] windows = new long[100];
+        int zeroRun = 0;
+        int round = 0;
+        while (round < windows.length && zeroRun < 10)
         {
-            perRound[round] = measureRound(mx, b, off, len, p);
-            allocated += perRound[round];
+            windows[round] = measureRound(mx, b, off, len, p);
+            zeroRun = windows[round] == 0 ? zeroRun + 1 : 0;
+            round++;
         }
         assertTrue(sinkValue != 0);
-        assertEquals(0, allocated, "bytes allocated while parsing " + 20L * n + " packets, per round " +
-            java.util.Arrays.toString(perRound));
+        assertEquals(10, zeroRun, "bytes allocated per window of " + n + " packets: " +
+            java.util.Arrays.toString(java.util.Arrays.copyOf(windows, round)));
     }
 
     private long sinkValue;
