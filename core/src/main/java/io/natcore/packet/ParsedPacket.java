@@ -125,7 +125,11 @@ public final class ParsedPacket
     public int innerIpChecksum;
     /** Offset of the embedded L4 header. */
     public int innerL4Offset;
-    /** Bytes of embedded L4 header present in the message (the quote may be short of 8). */
+    /**
+     * Bytes of embedded L4 header present in the message (the quote may be short of 8). Conntrack needs
+     * only the 4 port bytes to relate the error, but the kernel's NAT rewrite of an embedded UDP header
+     * needs all 8 and of an embedded TCP header 8 (ports + seq): with fewer it drops the error.
+     */
     public int innerL4Available;
     /** True when innerSrcPort/innerDstPort hold ports, or the embedded ICMP query's id. */
     public boolean innerHasPorts;
