@@ -179,7 +179,7 @@ public final class NatRule
             {
                 return false;
             }
-            final boolean hit = icmpType == 255
+            final boolean hit = this.icmpType == 255
                 || (icmpType == this.icmpType && icmpCode >= icmpCodeMin && icmpCode <= icmpCodeMax);
             if (hit == icmpInvert)
             {
