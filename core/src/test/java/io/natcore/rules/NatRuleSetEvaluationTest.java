@@ -365,4 +365,19 @@ class NatRuleSetEvaluationTest
         assertTrue(rules.prerouting(TCP, ip("10.0.0.7"), ip("10.1.0.7"), 1, 80, 0, 2, d));
         assertDecision(d, "DNAT", "-", 8080, 0);
     }
+
+    @Test
+    void outputAndInputChainsEvaluateThroughTheGenericEntry()
+    {
+        final NatRuleSet rules = IptablesSaveParserTest.natWith(
+            "-A OUTPUT -d 10.0.0.1 -o eth0 -j DNAT --to-destination 127.0.0.1",
+            "-A INPUT -s 10.0.0.0/8 -i eth0 -j SNAT --to-source 10.255.0.1").bind(THREE_NICS);
+        final NatDecision d = new NatDecision();
+        assertTrue(rules.evaluate(NatRuleSet.Hook.OUTPUT, UDP, ip("10.0.0.5"), ip("10.0.0.1"), 1, 2, 0, 0, -1, 2, d));
+        assertDecision(d, "DNAT", "127.0.0.1", 0, 0);
+        assertFalse(rules.evaluate(NatRuleSet.Hook.OUTPUT, UDP, ip("10.0.0.5"), ip("10.0.0.1"), 1, 2, 0, 0, -1, 3, d));
+        assertTrue(rules.evaluate(NatRuleSet.Hook.INPUT, UDP, ip("10.9.0.5"), ip("10.0.0.5"), 1, 2, 0, 0, 2, -1, d));
+        assertDecision(d, "SNAT", "10.255.0.1", 0, 1);
+        assertFalse(rules.prerouting(UDP, ip("10.9.0.5"), ip("10.0.0.1"), 1, 2, 0, 2, d), "PREROUTING has no rules");
+    }
 }
