@@ -17,7 +17,7 @@ public final class BenchJvm
     /** Fixed heap so runs compare. */
     public static final String HEAP_MAX = "-Xmx2g";
 
-    /** Chronicle (a core dependency) reaches into JDK internals; Java 17 needs these opened. */
+    /** Agrona 2.x needs jdk.internal.misc exported; Chronicle (a core dependency) needs the rest opened. */
     public static final String OPEN_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
     /** See {@link #OPEN_LANG}. */
     public static final String OPEN_REFLECT = "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED";

@@ -34,7 +34,10 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = BenchJvm.BOUNDS_CHECKS_OFF)
+@Fork(value = 1, jvmArgsPrepend = {
+    BenchJvm.EXPORT_MISC, BenchJvm.OPEN_MISC, BenchJvm.OPEN_NIO, BenchJvm.OPEN_NIO_CH, BenchJvm.OPEN_LANG,
+    BenchJvm.OPEN_REFLECT, BenchJvm.OPEN_REF, BenchJvm.OPEN_IO, BenchJvm.OPEN_UTIL, BenchJvm.EXPORT_REF,
+    BenchJvm.EXPORT_NIO_CH, BenchJvm.EXPORT_SUN_MISC }, jvmArgsAppend = BenchJvm.BOUNDS_CHECKS_OFF)
 public class ChecksumBenchmark
 {
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
