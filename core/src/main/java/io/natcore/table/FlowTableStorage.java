@@ -36,17 +36,30 @@ final class FlowTableStorage implements AutoCloseable
     private final boolean mapped;
 
     private FlowTableStorage(
-        final ByteBuffer[] regions, final int capacity, final int slotCount, final boolean reopened, final boolean mapped)
+        final ByteBuffer[] regions,
+        final int[] lengths,
+        final int capacity,
+        final int slotCount,
+        final boolean reopened,
+        final boolean mapped)
     {
         this.regions = regions;
-        this.header = new UnsafeBuffer(regions[0]);
-        this.hot = new UnsafeBuffer(regions[1]);
-        this.cold = new UnsafeBuffer(regions[2]);
-        this.slots = new UnsafeBuffer(regions[3]);
+        this.header = aligned(regions[0], lengths[0]);
+        this.hot = aligned(regions[1], lengths[1]);
+        this.cold = aligned(regions[2], lengths[2]);
+        this.slots = aligned(regions[3], lengths[3]);
         this.capacity = capacity;
         this.slotCount = slotCount;
         this.reopened = reopened;
         this.mapped = mapped;
+    }
+
+    /** Wraps {@code length} bytes of {@code b} from its first 64-byte aligned address; {@code b} stays the owner. */
+    private static UnsafeBuffer aligned(final ByteBuffer b, final int length)
+    {
+        final long address = BufferUtil.address(b);
+        final long start = (address + 63) & ~63L;
+        return new UnsafeBuffer(start, length);
     }
 
     static FlowTableStorage open(final FlowTableConfig cfg, final long seed)
@@ -58,12 +71,17 @@ final class FlowTableStorage implements AutoCloseable
     {
         final int capacity = cfg.capacity();
         final int slotCount = cfg.slotCount();
-        final ByteBuffer[] r = {
-            BufferUtil.allocateDirectAligned(HEADER_LENGTH, 64),
-            BufferUtil.allocateDirectAligned(capacity * FlowEntryLayout.HOT_LENGTH, 64),
-            BufferUtil.allocateDirectAligned(capacity * FlowEntryLayout.COLD_LENGTH, 64),
-            BufferUtil.allocateDirectAligned(slotCount * FlowEntryLayout.SLOT_LENGTH, 64) };
-        final FlowTableStorage s = new FlowTableStorage(r, capacity, slotCount, false, false);
+        final int[] lengths = {
+            HEADER_LENGTH,
+            capacity * FlowEntryLayout.HOT_LENGTH,
+            capacity * FlowEntryLayout.COLD_LENGTH,
+            slotCount * FlowEntryLayout.SLOT_LENGTH };
+        final ByteBuffer[] r = new ByteBuffer[4];
+        for (int i = 0; i < 4; i++)
+        {
+            r[i] = ByteBuffer.allocateDirect(lengths[i] + 64); // + 64: room to align the start to a cache line
+        }
+        final FlowTableStorage s = new FlowTableStorage(r, lengths, capacity, slotCount, false, false);
         s.writeHeader(seed);
         return s;
     }
@@ -122,6 +140,11 @@ final class FlowTableStorage implements AutoCloseable
         final FileChannel ch, final MappedByteBuffer h, final int capacity, final int slotCount, final boolean reopened)
         throws IOException
     {
+        final int[] lengths = {
+            HEADER_LENGTH,
+            capacity * FlowEntryLayout.HOT_LENGTH,
+            capacity * FlowEntryLayout.COLD_LENGTH,
+            slotCount * FlowEntryLayout.SLOT_LENGTH };
         final ByteBuffer[] r = {
             h,
             ch.map(FileChannel.MapMode.READ_WRITE, hotRegionOffset(), (long)capacity * FlowEntryLayout.HOT_LENGTH),
@@ -129,7 +152,7 @@ final class FlowTableStorage implements AutoCloseable
                 (long)capacity * FlowEntryLayout.COLD_LENGTH),
             ch.map(FileChannel.MapMode.READ_WRITE, slotRegionOffset(capacity),
                 (long)slotCount * FlowEntryLayout.SLOT_LENGTH) };
-        return new FlowTableStorage(r, capacity, slotCount, reopened, true);
+        return new FlowTableStorage(r, lengths, capacity, slotCount, reopened, true);
     }
 
     private void writeHeader(final long seed)
@@ -160,7 +183,7 @@ final class FlowTableStorage implements AutoCloseable
     /** Total bytes held (all regions). */
     long totalBytes()
     {
-        return (long)header.capacity() + hot.capacity() + cold.capacity() + slots.capacity();
+        return (long)header.capacity() + hot.capacity() + cold.capacity() + slots.capacity(); // excludes align pad
     }
 
     /** Releases the memory; the buffers must not be used afterwards. */
