@@ -188,12 +188,13 @@ public class FlowTable implements AutoCloseable
         final int n = slotCount;
         final int tag = (int)(h >>> 32);
         final int home = (int)(((h & 0xFFFF_FFFFL) * n) >>> 32);
+        int spins = 0;
         while (true)
         {
             final long v1 = header.getLongAcquire(SHIFT_SEQ_OFFSET); // acquire: later slot loads see finished shifts
             if ((v1 & 1) != 0)
             {
-                Thread.onSpinWait(); // slots are moving; the remover holds this for a probe run's length
+                backOff(++spins); // slots are moving; the remover holds this for a probe run's length
                 continue;
             }
             long result = MISS;
@@ -587,14 +588,20 @@ public class FlowTable implements AutoCloseable
         int spins = 0;
         while (!WRITER_LOCK.compareAndSet(this, 0, 1))
         {
-            if (++spins < 64)
-            {
-                Thread.onSpinWait();
-            }
-            else
-            {
-                Thread.yield(); // the holder may be descheduled on a shared core
-            }
+            backOff(++spins);
+        }
+    }
+
+    /** Spin briefly, then yield: the holder may be descheduled on a shared core. */
+    private static void backOff(final int spins)
+    {
+        if (spins < 100)
+        {
+            Thread.onSpinWait();
+        }
+        else
+        {
+            Thread.yield();
         }
     }
 
@@ -789,6 +796,7 @@ public class FlowTable implements AutoCloseable
             return -1;
         }
         final int at = hotOffset(entry) + SEQ_OFFSET;
+        int spins = 0;
         while (true)
         {
             final int seq = hot.getIntVolatile(at);
@@ -796,7 +804,7 @@ public class FlowTable implements AutoCloseable
             {
                 return seq + 1;
             }
-            Thread.onSpinWait();
+            backOff(++spins);
         }
     }
 
@@ -835,6 +843,7 @@ public class FlowTable implements AutoCloseable
             return 0;
         }
         final int at = hotOffset(entry) + SEQ_OFFSET;
+        int spins = 0;
         while (true)
         {
             final int seq = hot.getIntAcquire(at);
@@ -842,7 +851,7 @@ public class FlowTable implements AutoCloseable
             {
                 return seq;
             }
-            Thread.onSpinWait();
+            backOff(++spins);
         }
     }
 
