@@ -50,7 +50,7 @@ import static io.natcore.table.FlowTableFile.*;
  * is moving slots. Inserts and removes are blocking (spin lock). No method throws on a bad entry index: getters
  * return 0 (or -1 where stated), setters do nothing, {@link #remove(int)} returns false.
  */
-public class FlowTable implements AutoCloseable
+public class FlowTable extends FlowEntries implements AutoCloseable
 {
     /** Lookup result when the key is absent. */
     public static final long MISS = -1L;
@@ -68,8 +68,6 @@ public class FlowTable implements AutoCloseable
     public static final int END = -1;
     /** Slots scanned from the new key's home slot for an early-drop victim. */
     public static final int EARLY_DROP_SCAN = 16;
-    /** Value of {@link #egressIfIndex} when none was set. */
-    public static final int NO_IFINDEX = -1;
 
     private static final VarHandle WRITER_LOCK;
 
@@ -93,11 +91,10 @@ public class FlowTable implements AutoCloseable
 
     private final FlowTableStorage storage;
     private final UnsafeBuffer header;
-    private final UnsafeBuffer hot;
-    private final UnsafeBuffer cold;
     private final UnsafeBuffer slots;
-    private final FlowHasher hasher;
-    private final int capacity;
+    /** Injected hasher, or null for the default (called through its exact type: inlined without a type guard). */
+    private final FlowHasher customHasher;
+    private final SeededFlowHasher seededHasher;
     private final int slotCount;
     private final long seed;
 
@@ -118,16 +115,19 @@ public class FlowTable implements AutoCloseable
      */
     public FlowTable(final FlowTableConfig cfg)
     {
-        final FlowTableStorage s = FlowTableStorage.open(cfg, cfg.seed());
+        this(FlowTableStorage.open(cfg, cfg.seed()), cfg);
+    }
+
+    private FlowTable(final FlowTableStorage s, final FlowTableConfig cfg)
+    {
+        super(s.hot, s.cold, s.capacity);
         storage = s;
         header = s.header;
-        hot = s.hot;
-        cold = s.cold;
         slots = s.slots;
-        capacity = s.capacity;
         slotCount = s.slotCount;
         seed = header.getLong(SEED_OFFSET);
-        hasher = cfg.hasher() != null ? cfg.hasher() : new SeededFlowHasher(seed);
+        customHasher = cfg.hasher();
+        seededHasher = new SeededFlowHasher(seed);
         if (s.reopened)
         {
             recover();
@@ -145,7 +145,7 @@ public class FlowTable implements AutoCloseable
      */
     public long lookup(final long k0, final long k1)
     {
-        return probe(k0, k1, hasher.hash(k0, k1));
+        return probe(k0, k1, hash(k0, k1));
     }
 
     /**
@@ -160,7 +160,7 @@ public class FlowTable implements AutoCloseable
         final long slotCount = this.slotCount;
         for (int i = 0; i < count; i++)
         {
-            handles[i] = hasher.hash(k0[i], k1[i]);
+            handles[i] = hash(k0[i], k1[i]);
         }
         long sink = 0;
         for (int i = 0; i < count; i++)
@@ -272,8 +272,8 @@ public class FlowTable implements AutoCloseable
     private int insert(
         final long origK0, final long origK1, final long replyK0, final long replyK1, final boolean keepLocked)
     {
-        final long hOrig = hasher.hash(origK0, origK1);
-        final long hReply = hasher.hash(replyK0, replyK1);
+        final long hOrig = hash(origK0, origK1);
+        final long hReply = hash(replyK0, replyK1);
         lockWriters();
         try
         {
@@ -572,6 +572,12 @@ public class FlowTable implements AutoCloseable
         return -1;
     }
 
+    private long hash(final long k0, final long k1)
+    {
+        final FlowHasher custom = customHasher;
+        return custom == null ? seededHasher.hash(k0, k1) : custom.hash(k0, k1);
+    }
+
     private int homeOf(final long h)
     {
         return (int)(((h & 0xFFFF_FFFFL) * slotCount) >>> 32);
@@ -580,7 +586,7 @@ public class FlowTable implements AutoCloseable
     private int homeOfRef(final int ref)
     {
         final int keyAt = ((ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
-        return homeOf(hasher.hash(hot.getLong(keyAt), hot.getLong(keyAt + 8)));
+        return homeOf(hash(hot.getLong(keyAt), hot.getLong(keyAt + 8)));
     }
 
     private void lockWriters()
@@ -589,19 +595,6 @@ public class FlowTable implements AutoCloseable
         while (!WRITER_LOCK.compareAndSet(this, 0, 1))
         {
             backOff(++spins);
-        }
-    }
-
-    /** Spin briefly, then yield: the holder may be descheduled on a shared core. */
-    private static void backOff(final int spins)
-    {
-        if (spins < 100)
-        {
-            Thread.onSpinWait();
-        }
-        else
-        {
-            Thread.yield();
         }
     }
 
@@ -767,8 +760,8 @@ public class FlowTable implements AutoCloseable
         final long ok1 = hot.getLong(h + KEY_OFFSET + 8);
         final long rk0 = hot.getLong(h + KEY_OFFSET + KEY_LENGTH);
         final long rk1 = hot.getLong(h + KEY_OFFSET + KEY_LENGTH + 8);
-        final long ho = hasher.hash(ok0, ok1);
-        final long hr = hasher.hash(rk0, rk1);
+        final long ho = hash(ok0, ok1);
+        final long hr = hash(rk0, rk1);
         if ((ok0 == rk0 && ok1 == rk1) || findKeyLocked(ok0, ok1, ho) >= 0 || findKeyLocked(rk0, rk1, hr) >= 0)
         {
             incrementCounter(DISCARDED_OFFSET); // duplicate tuple: cannot both be right
@@ -777,470 +770,6 @@ public class FlowTable implements AutoCloseable
         publishLocked(ho, e << 1);
         publishLocked(hr, (e << 1) | 1);
         return true;
-    }
-
-    // ------------------------------------------------------------------------------------------------------------
-    // Per-entry seqlock
-    // ------------------------------------------------------------------------------------------------------------
-
-    /**
-     * Takes the entry's write lock: spins until the sequence is even, then CAS to odd. Do not call lookup-free
-     * blocking operations on the same entry from the same thread twice (not re-entrant).
-     *
-     * @return the odd sequence now held, or -1 for a bad index.
-     */
-    public int beginWrite(final int entry)
-    {
-        if (!validEntry(entry))
-        {
-            return -1;
-        }
-        final int at = hotOffset(entry) + SEQ_OFFSET;
-        int spins = 0;
-        while (true)
-        {
-            final int seq = hot.getIntVolatile(at);
-            if ((seq & 1) == 0 && hot.compareAndSetInt(at, seq, seq + 1))
-            {
-                return seq + 1;
-            }
-            backOff(++spins);
-        }
-    }
-
-    /** One attempt at the entry's write lock: the odd sequence now held, or -1 (held elsewhere, or bad index). */
-    public int tryBeginWrite(final int entry)
-    {
-        if (!validEntry(entry))
-        {
-            return -1;
-        }
-        final int at = hotOffset(entry) + SEQ_OFFSET;
-        final int seq = hot.getIntVolatile(at);
-        return (seq & 1) == 0 && hot.compareAndSetInt(at, seq, seq + 1) ? seq + 1 : -1;
-    }
-
-    /** Releases the entry's write lock (release store of the next even sequence). No-op if not held. */
-    public void endWrite(final int entry)
-    {
-        if (!validEntry(entry))
-        {
-            return;
-        }
-        final int at = hotOffset(entry) + SEQ_OFFSET;
-        final int seq = hot.getInt(at); // plain: only the holder writes it while odd
-        if ((seq & 1) != 0)
-        {
-            hot.putIntRelease(at, seq + 1); // release: field writes visible before the even sequence
-        }
-    }
-
-    /** Starts a consistent read: spins while a writer holds the entry, returns the even sequence (acquire). */
-    public int readBeginAcquire(final int entry)
-    {
-        if (!validEntry(entry))
-        {
-            return 0;
-        }
-        final int at = hotOffset(entry) + SEQ_OFFSET;
-        int spins = 0;
-        while (true)
-        {
-            final int seq = hot.getIntAcquire(at);
-            if ((seq & 1) == 0)
-            {
-                return seq;
-            }
-            backOff(++spins);
-        }
-    }
-
-    /** Ends a consistent read: true when no writer touched the entry since {@link #readBeginAcquire(int)}. */
-    public boolean readValidate(final int entry, final int seq)
-    {
-        if (!validEntry(entry))
-        {
-            return false;
-        }
-        VarHandle.loadLoadFence(); // field loads complete before the sequence re-read
-        return hot.getInt(hotOffset(entry) + SEQ_OFFSET) == seq;
-    }
-
-    /** Current sequence (volatile read). */
-    public int seqVolatile(final int entry)
-    {
-        return validEntry(entry) ? hot.getIntVolatile(hotOffset(entry) + SEQ_OFFSET) : 0;
-    }
-
-    // ------------------------------------------------------------------------------------------------------------
-    // Hot fields
-    // ------------------------------------------------------------------------------------------------------------
-
-    /** Status word (acquire). */
-    public int statusAcquire(final int entry)
-    {
-        return validEntry(entry) ? hot.getIntAcquire(hotOffset(entry) + STATUS_OFFSET) : 0;
-    }
-
-    /** Status word (opaque). */
-    public int statusOpaque(final int entry)
-    {
-        return validEntry(entry) ? hot.getIntOpaque(hotOffset(entry) + STATUS_OFFSET) : 0;
-    }
-
-    /** True when all {@code bits} are set (acquire). */
-    public boolean hasStatus(final int entry, final int bits)
-    {
-        return (statusAcquire(entry) & bits) == bits;
-    }
-
-    /** Sets status bits with a CAS loop (volatile); table-owned bits are ignored. Returns the previous word. */
-    public int orStatusVolatile(final int entry, final int bits)
-    {
-        if (!validEntry(entry))
-        {
-            return 0;
-        }
-        final int at = hotOffset(entry) + STATUS_OFFSET;
-        final int add = bits & ~FlowStatus.TABLE_OWNED;
-        while (true)
-        {
-            final int old = hot.getIntVolatile(at);
-            if ((old | add) == old || hot.compareAndSetInt(at, old, old | add))
-            {
-                return old;
-            }
-        }
-    }
-
-    /** Clears status bits with a CAS loop (volatile); table-owned bits are ignored. Returns the previous word. */
-    public int andNotStatusVolatile(final int entry, final int bits)
-    {
-        return validEntry(entry) ? andNotStatusInternal(entry, bits & ~FlowStatus.TABLE_OWNED) : 0;
-    }
-
-    private int andNotStatusInternal(final int entry, final int bits)
-    {
-        final int at = hotOffset(entry) + STATUS_OFFSET;
-        while (true)
-        {
-            final int old = hot.getIntVolatile(at);
-            if ((old & ~bits) == old || hot.compareAndSetInt(at, old, old & ~bits))
-            {
-                return old;
-            }
-        }
-    }
-
-    /** True while the entry is in the table (CONFIRMED, acquire). */
-    public boolean isLive(final int entry)
-    {
-        return (statusAcquire(entry) & FlowStatus.CONFIRMED) != 0;
-    }
-
-    /** Protocol state byte, 0..255 (opaque). */
-    public int stateOpaque(final int entry)
-    {
-        return validEntry(entry) ? hot.getByteVolatile(hotOffset(entry) + STATE_OFFSET) & 0xFF : 0;
-    }
-
-    /** Stores the protocol state byte with release. */
-    public void putStateRelease(final int entry, final int state)
-    {
-        if (validEntry(entry))
-        {
-            hot.putByteVolatile(hotOffset(entry) + STATE_OFFSET, (byte)state); // volatile >= release
-        }
-    }
-
-    /** Stores the protocol state byte (plain; hold the write lock). */
-    public void putStatePlain(final int entry, final int state)
-    {
-        if (validEntry(entry))
-        {
-            hot.putByte(hotOffset(entry) + STATE_OFFSET, (byte)state);
-        }
-    }
-
-    /** Deadline in nanos (opaque), 0 for a bad index. */
-    public long deadlineOpaque(final int entry)
-    {
-        return validEntry(entry) ? hot.getLongOpaque(hotOffset(entry) + DEADLINE_OFFSET) : 0L;
-    }
-
-    /** Stores the deadline (opaque: the expiry scan tolerates a stale value and re-checks under the lock). */
-    public void putDeadlineOpaque(final int entry, final long deadlineNanos)
-    {
-        if (validEntry(entry))
-        {
-            hot.putLongOpaque(hotOffset(entry) + DEADLINE_OFFSET, deadlineNanos);
-        }
-    }
-
-    /** Stores the deadline with release. */
-    public void putDeadlineRelease(final int entry, final long deadlineNanos)
-    {
-        if (validEntry(entry))
-        {
-            hot.putLongRelease(hotOffset(entry) + DEADLINE_OFFSET, deadlineNanos);
-        }
-    }
-
-    /** k0 of a direction's tuple (plain; immutable while the entry is live). */
-    public long keyK0(final int entry, final int dir)
-    {
-        return validEntry(entry) ? hot.getLong(hotOffset(entry) + keyOffset(dir & 1)) : 0L;
-    }
-
-    /** k1 of a direction's tuple (plain; immutable while the entry is live). */
-    public long keyK1(final int entry, final int dir)
-    {
-        return validEntry(entry) ? hot.getLong(hotOffset(entry) + keyOffset(dir & 1) + 8) : 0L;
-    }
-
-    /** True when the entry holds this tuple in this direction (plain; use inside a read/write section). */
-    public boolean matches(final int entry, final int dir, final long k0, final long k1)
-    {
-        if (!validEntry(entry))
-        {
-            return false;
-        }
-        final int at = hotOffset(entry) + keyOffset(dir & 1);
-        return hot.getLong(at) == k0 && hot.getLong(at + 8) == k1;
-    }
-
-    /** New source address of packets in {@code dir}: the other direction's destination (plain). */
-    public int newSrcIp(final int entry, final int dir)
-    {
-        return FlowKey.dstIp(keyK0(entry, dir ^ 1));
-    }
-
-    /** New destination address of packets in {@code dir}: the other direction's source (plain). */
-    public int newDstIp(final int entry, final int dir)
-    {
-        return FlowKey.srcIp(keyK0(entry, dir ^ 1));
-    }
-
-    /** New source port (ICMP id) of packets in {@code dir}: the other direction's destination port (plain). */
-    public int newSrcPort(final int entry, final int dir)
-    {
-        return FlowKey.dstPort(keyK1(entry, dir ^ 1));
-    }
-
-    /** New destination port (ICMP id) of packets in {@code dir}: the other direction's source port (plain). */
-    public int newDstPort(final int entry, final int dir)
-    {
-        return FlowKey.srcPort(keyK1(entry, dir ^ 1));
-    }
-
-    /** Precomputed IP header checksum delta for {@code dir}, 0..0xFFFF (plain). */
-    public int ipChecksumDelta(final int entry, final int dir)
-    {
-        return validEntry(entry) ? hot.getShort(hotOffset(entry) + IP_DELTA_OFFSET + ((dir & 1) << 2)) & 0xFFFF : 0;
-    }
-
-    /** Stores the IP header checksum delta for {@code dir} (plain; hold the write lock). */
-    public void putIpChecksumDelta(final int entry, final int dir, final int delta)
-    {
-        if (validEntry(entry))
-        {
-            hot.putShort(hotOffset(entry) + IP_DELTA_OFFSET + ((dir & 1) << 2), (short)delta);
-        }
-    }
-
-    /** Precomputed L4 checksum delta for {@code dir}, 0..0xFFFF (plain). */
-    public int l4ChecksumDelta(final int entry, final int dir)
-    {
-        return validEntry(entry) ? hot.getShort(hotOffset(entry) + L4_DELTA_OFFSET + ((dir & 1) << 2)) & 0xFFFF : 0;
-    }
-
-    /** Stores the L4 checksum delta for {@code dir} (plain; hold the write lock). */
-    public void putL4ChecksumDelta(final int entry, final int dir, final int delta)
-    {
-        if (validEntry(entry))
-        {
-            hot.putShort(hotOffset(entry) + L4_DELTA_OFFSET + ((dir & 1) << 2), (short)delta);
-        }
-    }
-
-    /** Egress ifindex for {@code dir}, or {@link #NO_IFINDEX} (plain). */
-    public int egressIfIndex(final int entry, final int dir)
-    {
-        if (!validEntry(entry))
-        {
-            return NO_IFINDEX;
-        }
-        final int v = hot.getShort(hotOffset(entry) + EGRESS_OFFSET + ((dir & 1) << 1)) & 0xFFFF;
-        return v == 0xFFFF ? NO_IFINDEX : v;
-    }
-
-    /** Stores the egress ifindex for {@code dir} (0..65534, else none; plain; hold the write lock). */
-    public void putEgressIfIndex(final int entry, final int dir, final int ifIndex)
-    {
-        if (validEntry(entry))
-        {
-            final int v = ifIndex >= 0 && ifIndex < 0xFFFF ? ifIndex : 0xFFFF;
-            hot.putShort(hotOffset(entry) + EGRESS_OFFSET + ((dir & 1) << 1), (short)v);
-        }
-    }
-
-    /** Ops bitmask for {@code dir}, 0..255 (plain). */
-    public int ops(final int entry, final int dir)
-    {
-        return validEntry(entry) ? hot.getByte(hotOffset(entry) + OPS_OFFSET + (dir & 1)) & 0xFF : 0;
-    }
-
-    /** Stores the ops bitmask for {@code dir} (plain; hold the write lock). */
-    public void putOps(final int entry, final int dir, final int ops)
-    {
-        if (validEntry(entry))
-        {
-            hot.putByte(hotOffset(entry) + OPS_OFFSET + (dir & 1), (byte)ops);
-        }
-    }
-
-    /** Zone of the connection (from the original tuple). */
-    public int zone(final int entry)
-    {
-        return FlowKey.zone(keyK1(entry, DIR_ORIGINAL));
-    }
-
-    /** IP protocol of the connection (from the original tuple). */
-    public int protocol(final int entry)
-    {
-        return FlowKey.protocol(keyK1(entry, DIR_ORIGINAL));
-    }
-
-    // ------------------------------------------------------------------------------------------------------------
-    // Cold fields
-    // ------------------------------------------------------------------------------------------------------------
-
-    /** Adds one packet of {@code bytes} to {@code dir}'s counters (plain read-modify-write; hold the write lock). */
-    public void addCountersPlain(final int entry, final int dir, final long bytes)
-    {
-        if (validEntry(entry))
-        {
-            final int at = coldOffset(entry) + ((dir & 1) << 4);
-            cold.putLong(at + PACKETS_OFFSET, cold.getLong(at + PACKETS_OFFSET) + 1);
-            cold.putLong(at + BYTES_OFFSET, cold.getLong(at + BYTES_OFFSET) + bytes);
-        }
-    }
-
-    /** Adds one packet of {@code bytes} to {@code dir}'s counters with atomic adds (no lock needed). */
-    public void addCountersAtomic(final int entry, final int dir, final long bytes)
-    {
-        if (validEntry(entry))
-        {
-            final int at = coldOffset(entry) + ((dir & 1) << 4);
-            cold.getAndAddLong(at + PACKETS_OFFSET, 1);
-            cold.getAndAddLong(at + BYTES_OFFSET, bytes);
-        }
-    }
-
-    /** Packets seen in {@code dir} (opaque). */
-    public long packetsOpaque(final int entry, final int dir)
-    {
-        return validEntry(entry) ? cold.getLongOpaque(coldOffset(entry) + PACKETS_OFFSET + ((dir & 1) << 4)) : 0L;
-    }
-
-    /** Bytes seen in {@code dir} (opaque). */
-    public long bytesOpaque(final int entry, final int dir)
-    {
-        return validEntry(entry) ? cold.getLongOpaque(coldOffset(entry) + BYTES_OFFSET + ((dir & 1) << 4)) : 0L;
-    }
-
-    /** Creation time in nanos (plain). */
-    public long createdNanos(final int entry)
-    {
-        return validEntry(entry) ? cold.getLong(coldOffset(entry) + CREATED_OFFSET) : 0L;
-    }
-
-    /** Stores the creation time (plain; hold the write lock). */
-    public void putCreatedNanos(final int entry, final long nanos)
-    {
-        if (validEntry(entry))
-        {
-            cold.putLong(coldOffset(entry) + CREATED_OFFSET, nanos);
-        }
-    }
-
-    /** Conntrack id assigned at insert (plain; nonzero for a live entry). */
-    public int ctId(final int entry)
-    {
-        return validEntry(entry) ? cold.getInt(coldOffset(entry) + CT_ID_OFFSET) : 0;
-    }
-
-    /** Connection mark (plain). */
-    public int mark(final int entry)
-    {
-        return validEntry(entry) ? cold.getInt(coldOffset(entry) + MARK_OFFSET) : 0;
-    }
-
-    /** Stores the connection mark (plain; hold the write lock). */
-    public void putMark(final int entry, final int mark)
-    {
-        if (validEntry(entry))
-        {
-            cold.putInt(coldOffset(entry) + MARK_OFFSET, mark);
-        }
-    }
-
-    /** Scratch int at {@code offset} (0..44) of the protocol area (plain); 0 when out of range. */
-    public int scratchInt(final int entry, final int offset)
-    {
-        return validEntry(entry) && validScratch(offset, 4) ?
-            cold.getInt(coldOffset(entry) + SCRATCH_OFFSET + offset) : 0;
-    }
-
-    /** Stores a scratch int (plain; hold the write lock); ignored when out of range. */
-    public void putScratchInt(final int entry, final int offset, final int value)
-    {
-        if (validEntry(entry) && validScratch(offset, 4))
-        {
-            cold.putInt(coldOffset(entry) + SCRATCH_OFFSET + offset, value);
-        }
-    }
-
-    /** Scratch short (0..0xFFFF) at {@code offset} (plain); 0 when out of range. */
-    public int scratchShort(final int entry, final int offset)
-    {
-        return validEntry(entry) && validScratch(offset, 2) ?
-            cold.getShort(coldOffset(entry) + SCRATCH_OFFSET + offset) & 0xFFFF : 0;
-    }
-
-    /** Stores a scratch short (plain; hold the write lock); ignored when out of range. */
-    public void putScratchShort(final int entry, final int offset, final int value)
-    {
-        if (validEntry(entry) && validScratch(offset, 2))
-        {
-            cold.putShort(coldOffset(entry) + SCRATCH_OFFSET + offset, (short)value);
-        }
-    }
-
-    /** Scratch byte (0..255) at {@code offset} (plain); 0 when out of range. */
-    public int scratchByte(final int entry, final int offset)
-    {
-        return validEntry(entry) && validScratch(offset, 1) ?
-            cold.getByte(coldOffset(entry) + SCRATCH_OFFSET + offset) & 0xFF : 0;
-    }
-
-    /** Stores a scratch byte (plain; hold the write lock); ignored when out of range. */
-    public void putScratchByte(final int entry, final int offset, final int value)
-    {
-        if (validEntry(entry) && validScratch(offset, 1))
-        {
-            cold.putByte(coldOffset(entry) + SCRATCH_OFFSET + offset, (byte)value);
-        }
-    }
-
-    private boolean validEntry(final int entry)
-    {
-        return entry >= 0 && entry < capacity;
-    }
-
-    private static boolean validScratch(final int offset, final int width)
-    {
-        return offset >= 0 && offset <= SCRATCH_LENGTH - width;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -1360,7 +889,7 @@ public class FlowTable implements AutoCloseable
      */
     public int probeLength(final long k0, final long k1)
     {
-        final long h = hasher.hash(k0, k1);
+        final long h = hash(k0, k1);
         lockWriters();
         try
         {
