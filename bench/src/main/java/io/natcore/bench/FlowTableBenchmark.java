@@ -75,9 +75,9 @@ public class FlowTableBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
+        final long heapBefore = usedHeap();
         subject = FlowTableBenchSubject.create(impl, entries);
         final Object ctx = subject.newContext();
-        final long heapBefore = usedHeap();
         for (int c = 0; c < entries; c++)
         {
             subject.put(ctx, o0(c), o1(c), r0(c), r1(c), c);
@@ -85,8 +85,10 @@ public class FlowTableBenchmark
         final long heapAfter = usedHeap();
         final long off = subject.offHeapBytes();
         final long bytes = off >= 0 ? off + Math.max(0, heapAfter - heapBefore) : heapAfter - heapBefore;
-        System.out.printf("%n[flow-table-memory] impl=%s entries=%d bytes=%d bytesPerConnection=%.1f (offHeap=%d)%n",
-            impl, entries, bytes, (double)bytes / entries, off);
+        // Every subject is sized for entries + POOL_SLACK connections up front; divide by that capacity.
+        final int sized = entries + FlowTableBenchSubject.POOL_SLACK;
+        System.out.printf("%n[flow-table-memory] impl=%s entries=%d sizedFor=%d bytes=%d bytesPerSizedConnection=%.1f" +
+            " (offHeap=%d)%n", impl, entries, sized, bytes, (double)bytes / sized, off);
         final SplittableRandom rnd = new SplittableRandom(7);
         for (int j = 0; j < STREAM; j++)
         {
