@@ -87,8 +87,9 @@ public class FlowTableBenchmark
         final long bytes = off >= 0 ? off + Math.max(0, heapAfter - heapBefore) : heapAfter - heapBefore;
         // Every subject is sized for entries + POOL_SLACK connections up front; divide by that capacity.
         final int sized = entries + FlowTableBenchSubject.POOL_SLACK;
-        System.out.printf("%n[flow-table-memory] impl=%s entries=%d sizedFor=%d bytes=%d bytesPerSizedConnection=%.1f" +
-            " (offHeap=%d)%n", impl, entries, sized, bytes, (double)bytes / sized, off);
+        System.out.printf("%n[flow-table-memory] impl=%s entries=%d sizedFor=%d bytes=%d perLiveConnection=%.1f" +
+            " perSizedConnection=%.1f (offHeap=%d)%n", impl, entries, sized, bytes, (double)bytes / entries,
+            (double)bytes / sized, off);
         final SplittableRandom rnd = new SplittableRandom(7);
         for (int j = 0; j < STREAM; j++)
         {
