@@ -149,30 +149,30 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     }
 
     /**
-     * Looks up {@code n} keys, hashing all first and touching each home slot and its entry before probing, so the
-     * cache misses of the batch overlap. {@code handles[i]} receives what {@link #lookup} would return.
-     * {@code n} is clamped to the arrays' lengths.
+     * Looks up {@code n} keys in three passes so the cache misses of the batch overlap instead of queueing one
+     * after another: hash every key and touch its home slot; read each (now cached) home slot and touch the entry
+     * hot line it points to; then probe each key for real. The touches are plain loads whose values only feed a
+     * sink field; each pass has no dependency between iterations, so the core keeps many misses in flight.
+     * {@code handles[i]} receives what {@link #lookup} would return; {@code n} is clamped to the arrays' lengths.
      */
     public void lookupBurst(final long[] k0, final long[] k1, final int n, final long[] handles)
     {
         final int count = Math.max(0, Math.min(n, Math.min(handles.length, Math.min(k0.length, k1.length))));
         final UnsafeBuffer slots = this.slots;
+        final UnsafeBuffer hot = this.hot;
         final long slotCount = this.slotCount;
-        for (int i = 0; i < count; i++)
-        {
-            handles[i] = hash(k0[i], k1[i]);
-        }
         long sink = 0;
         for (int i = 0; i < count; i++)
         {
-            // Plain loads whose only purpose is to start the misses; independent across i, so they overlap.
-            final int home = (int)(((handles[i] & 0xFFFF_FFFFL) * slotCount) >>> 32);
-            final long s = slots.getLong(home << 3);
+            final long h = hash(k0[i], k1[i]);
+            handles[i] = h;
+            sink += slots.getLong((int)(((h & 0xFFFF_FFFFL) * slotCount) >>> 32) << 3);
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final long s = slots.getLong((int)(((handles[i] & 0xFFFF_FFFFL) * slotCount) >>> 32) << 3);
             final int low = (int)s;
-            if (low != 0)
-            {
-                sink += hot.getInt((((low - 1) >>> 1) << HOT_SHIFT) + KEY_OFFSET);
-            }
+            sink += hot.getInt(((Math.max(low, 1) - 1) >>> 1) << HOT_SHIFT); // empty slot (0): touches entry 0
         }
         burstSink = sink;
         for (int i = 0; i < count; i++)

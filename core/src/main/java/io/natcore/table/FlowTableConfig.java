@@ -17,8 +17,8 @@ public final class FlowTableConfig
     public static final float DEFAULT_LOAD_FACTOR = 0.5f;
     /** Largest accepted load factor: the index must always keep an empty slot. */
     public static final float MAX_LOAD_FACTOR = 0.9f;
-    /** Largest capacity: the hot region must stay below 2 GiB ({@code int} offsets). */
-    public static final int MAX_CAPACITY = (Integer.MAX_VALUE / FlowEntryLayout.HOT_LENGTH) - 1;
+    /** Largest capacity (about 22 million): each region must stay below 2 GiB ({@code int} offsets). */
+    public static final int MAX_CAPACITY = (Integer.MAX_VALUE / FlowEntryLayout.COLD_LENGTH) - 1;
 
     private int capacity = 65_536;
     private float loadFactor = DEFAULT_LOAD_FACTOR;
