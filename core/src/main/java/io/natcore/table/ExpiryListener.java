@@ -5,7 +5,8 @@ package io.natcore.table;
 
 /**
  * Told about each entry {@link FlowTable#expire(long, int, ExpiryListener)} removes, before it is removed and
- * while its write lock is held (fields are stable; do not call {@code beginWrite} on it).
+ * while the expiring thread holds its write lock: read the fields directly (they are stable); calling
+ * {@code beginWrite} or {@code readBeginAcquire} on that entry from the listener would spin forever.
  */
 @FunctionalInterface
 public interface ExpiryListener
