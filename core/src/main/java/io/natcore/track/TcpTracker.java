@@ -52,8 +52,11 @@ import static io.natcore.track.TcpStateLayout.TD_MAXWIN_OFFSET;
  * bytes at a base offset). The caller must hold the entry's write side while calling (plain accesses):
  * the kernel holds {@code ct->lock} here. Never allocates, never throws on packet input.
  *
- * <p>Per packet the engine calls, in order: {@link #validFlags} (or its parser's equivalent); for the
- * first packet of a flow {@link #newConnection} (false: INVALID, no connection); then {@link #packet}.
+ * <p>Per packet the engine does what the kernel's {@code tcp_error()} does first (header cut short:
+ * {@link TcpSegment#readFrom} false; bad checksum; {@link #validFlags} false: all INVALID, untracked);
+ * for the first packet of a flow {@link #newConnection} (false: INVALID, no connection); then
+ * {@link #packet} (for the first packet with dir 0, seenReply and assured false) and applies the
+ * {@link TrackResult} as its Javadoc says.
  *
  * <pre>
  * ORIGINAL  sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2       REPLY  sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2
@@ -289,6 +292,13 @@ public final class TcpTracker
     {
         out.clear();
         int oldState = state.getByte(base + STATE_OFFSET);
+        if (oldState < 0 || oldState >= MAX || (dir & ~1) != 0)
+        {
+            // Corrupt area or bad direction: never index out of the table.
+            out.verdict = TrackResult.INVALID;
+            out.reason = TrackReason.TCP_INVALID_TRANSITION;
+            return out.verdict;
+        }
         final int index = index(seg.flags);
         int newState = TABLE[dir][index][oldState];
         out.oldState = oldState;
