@@ -20,6 +20,8 @@ public final class Timeouts
     private long udpStreamAfter = s(2);
     private long icmp = s(30);
     private long generic = s(600);
+    private long greUnreplied = s(30);
+    private long greReplied = s(180);
     private long fragment = s(30);
 
     /** Linux defaults. */
@@ -140,6 +142,30 @@ public final class Timeouts
     public Timeouts generic(final long nanos)
     {
         generic = nanos;
+        return this;
+    }
+
+    /** @return GRE timeout until a reply is seen (30 s). */
+    public long greUnreplied()
+    {
+        return greUnreplied;
+    }
+
+    public Timeouts greUnreplied(final long nanos)
+    {
+        greUnreplied = nanos;
+        return this;
+    }
+
+    /** @return GRE timeout once replied (180 s). */
+    public long greReplied()
+    {
+        return greReplied;
+    }
+
+    public Timeouts greReplied(final long nanos)
+    {
+        greReplied = nanos;
         return this;
     }
 

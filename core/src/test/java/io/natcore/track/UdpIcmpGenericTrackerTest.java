@@ -117,6 +117,21 @@ class UdpIcmpGenericTrackerTest
     }
 
     @Test
+    void greIsThirtySecondsUntilRepliedThenOneHundredEightyAndAssured()
+    {
+        final GreTracker gre = new GreTracker(timeouts);
+        gre.packet(false, false, res);
+        assertEquals(30 * S, res.timeoutNanos, "trace 14: NEW gre 30");
+        assertFalse(res.setAssured);
+        gre.packet(true, false, res);
+        assertEquals(180 * S, res.timeoutNanos);
+        assertTrue(res.setAssured);
+        assertEquals(TrackResult.EVENT_ASSURED, res.events);
+        gre.packet(true, true, res);
+        assertEquals(0, res.events);
+    }
+
+    @Test
     void timeoutsAreConfigurable()
     {
         final Timeouts t = new Timeouts().tcp(TcpState.ESTABLISHED, 7 * S).udpStream(9 * S).icmp(3 * S);
