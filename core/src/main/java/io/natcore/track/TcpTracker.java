@@ -18,7 +18,6 @@ import static io.natcore.track.TcpState.SYN_SENT;
 import static io.natcore.track.TcpState.SYN_SENT2;
 import static io.natcore.track.TcpState.TIME_WAIT;
 import static io.natcore.track.TcpStateLayout.DIRECTION_LENGTH;
-import static io.natcore.track.TcpStateLayout.FLAGS_OFFSET;
 import static io.natcore.track.TcpStateLayout.FLAG_BE_LIBERAL;
 import static io.natcore.track.TcpStateLayout.FLAG_CLOSE_INIT;
 import static io.natcore.track.TcpStateLayout.FLAG_DATA_UNACKNOWLEDGED;
@@ -28,17 +27,9 @@ import static io.natcore.track.TcpStateLayout.FLAG_SACK_PERM;
 import static io.natcore.track.TcpStateLayout.FLAG_SIMULTANEOUS_OPEN;
 import static io.natcore.track.TcpStateLayout.FLAG_WINDOW_SCALE;
 import static io.natcore.track.TcpStateLayout.LAST_ACK_OFFSET;
-import static io.natcore.track.TcpStateLayout.LAST_DIR_OFFSET;
 import static io.natcore.track.TcpStateLayout.LAST_END_OFFSET;
-import static io.natcore.track.TcpStateLayout.LAST_FLAGS_OFFSET;
-import static io.natcore.track.TcpStateLayout.LAST_INDEX_OFFSET;
-import static io.natcore.track.TcpStateLayout.LAST_SEQ_OFFSET;
+import static io.natcore.track.TcpStateLayout.LAST_LEN_OFFSET;
 import static io.natcore.track.TcpStateLayout.LAST_WIN_OFFSET;
-import static io.natcore.track.TcpStateLayout.LAST_WSCALE_OFFSET;
-import static io.natcore.track.TcpStateLayout.ORDER;
-import static io.natcore.track.TcpStateLayout.RETRANS_OFFSET;
-import static io.natcore.track.TcpStateLayout.SCALE_OFFSET;
-import static io.natcore.track.TcpStateLayout.STATE_OFFSET;
 import static io.natcore.track.TcpStateLayout.TD_END_OFFSET;
 import static io.natcore.track.TcpStateLayout.TD_MAXACK_OFFSET;
 import static io.natcore.track.TcpStateLayout.TD_MAXEND_OFFSET;
@@ -140,7 +131,7 @@ public final class TcpTracker
      * @param timeouts         timeouts to use.
      * @param beLiberal        {@code nf_conntrack_tcp_be_liberal}: accept out-of-window packets.
      * @param loose            {@code nf_conntrack_tcp_loose}: pick up connections mid-stream.
-     * @param maxRetrans       {@code nf_conntrack_tcp_max_retrans}: retransmissions before the short timeout.
+     * @param maxRetrans       {@code nf_conntrack_tcp_max_retrans}: retransmissions before the short timeout (at most 7).
      * @param ignoreInvalidRst {@code nf_conntrack_tcp_ignore_invalid_rst}.
      */
     public TcpTracker(
@@ -153,7 +144,8 @@ public final class TcpTracker
         this.timeouts = timeouts;
         this.beLiberal = beLiberal;
         this.loose = loose;
-        this.maxRetrans = maxRetrans;
+        // The area counts to 7 (TcpStateLayout); the kernel default is 3.
+        this.maxRetrans = Math.min(maxRetrans, TcpStateLayout.RETRANS_MAX);
         this.ignoreInvalidRst = ignoreInvalidRst;
     }
 
@@ -262,7 +254,7 @@ public final class TcpTracker
             setFlags(state, base, DIR_ORIGINAL, FLAG_SACK_PERM | FLAG_BE_LIBERAL);
             setFlags(state, base, DIR_REPLY, FLAG_SACK_PERM | FLAG_BE_LIBERAL);
         }
-        state.putByte(base + LAST_INDEX_OFFSET, (byte)INDEX_NONE);
+        TcpStateLayout.lastIndex(state, base, INDEX_NONE);
         return true;
     }
 
@@ -272,6 +264,7 @@ public final class TcpTracker
      *
      * @param state          buffer holding the entry's TCP area.
      * @param base           offset of the area.
+     * @param tcpState       the connection's current {@link TcpState} (kept by the entry, not in the area).
      * @param seg            the segment.
      * @param dir            0 original, 1 reply.
      * @param seenReply      entry's SEEN_REPLY status bit before this packet.
@@ -283,6 +276,7 @@ public final class TcpTracker
     public int packet(
         final MutableDirectBuffer state,
         final int base,
+        final int tcpState,
         final TcpSegment seg,
         final int dir,
         final boolean seenReply,
@@ -291,7 +285,7 @@ public final class TcpTracker
         final TrackResult out)
     {
         out.clear();
-        int oldState = state.getByte(base + STATE_OFFSET);
+        int oldState = tcpState;
         if (oldState < 0 || oldState >= MAX || (dir & ~1) != 0)
         {
             // Corrupt area or bad direction: never index out of the table.
@@ -346,13 +340,13 @@ public final class TcpTracker
                     (lastFlags(state, base) & FLAG_EXP_CHALLENGE_ACK) != 0)
                 {
                     // RFC 5961 challenge ACK answering a SYN: not the last ACK of the close.
-                    state.putByte(base + LAST_FLAGS_OFFSET, (byte)(lastFlags(state, base) & ~FLAG_EXP_CHALLENGE_ACK));
+                    TcpStateLayout.lastFlags(state, base, lastFlags(state, base) & ~FLAG_EXP_CHALLENGE_ACK);
                     out.reason = TrackReason.TCP_CHALLENGE_ACK;
                     return out.verdict;
                 }
                 break;
             case SYN_SENT2:
-                state.putByte(base + LAST_FLAGS_OFFSET, (byte)(lastFlags(state, base) | FLAG_SIMULTANEOUS_OPEN));
+                TcpStateLayout.lastFlags(state, base, lastFlags(state, base) | FLAG_SIMULTANEOUS_OPEN);
                 break;
             case SYN_RECV:
                 if (dir == DIR_REPLY && index == INDEX_ACK && (lastFlags(state, base) & FLAG_SIMULTANEOUS_OPEN) != 0)
@@ -384,7 +378,7 @@ public final class TcpTracker
 
         if (!skipWindow)
         {
-            final int window = inWindow(state, base, seg, dir, index, out);
+            final int window = inWindow(state, base, tcpState, seg, dir, index, out);
             if (window != WINDOW_ACCEPT)
             {
                 if (window == WINDOW_IGNORE)
@@ -398,9 +392,8 @@ public final class TcpTracker
         }
 
         // From here the packet is in window.
-        state.putByte(base + LAST_INDEX_OFFSET, (byte)index);
-        state.putByte(base + LAST_DIR_OFFSET, (byte)dir);
-        state.putByte(base + STATE_OFFSET, (byte)newState);
+        TcpStateLayout.lastIndex(state, base, index);
+        TcpStateLayout.lastDir(state, base, dir);
         if (oldState != newState && newState == FIN_WAIT)
         {
             setFlags(state, base, dir, flags(state, base, dir) | FLAG_CLOSE_INIT);
@@ -410,7 +403,7 @@ public final class TcpTracker
 
         final long stateTimeout = timeouts.tcp(newState);
         long timeout;
-        if ((state.getByte(base + RETRANS_OFFSET) & 0xFF) >= maxRetrans && stateTimeout > timeouts.tcpMaxRetrans())
+        if (TcpStateLayout.retrans(state, base) >= maxRetrans && stateTimeout > timeouts.tcpMaxRetrans())
         {
             timeout = timeouts.tcpMaxRetrans();
         }
@@ -476,16 +469,17 @@ public final class TcpTracker
         final int oldState,
         final TrackResult out)
     {
-        state.putByte(base + LAST_INDEX_OFFSET, (byte)index);
-        state.putByte(base + LAST_DIR_OFFSET, (byte)dir);
-        putInt(state, base + LAST_SEQ_OFFSET, seg.seq);
-        putInt(state, base + LAST_END_OFFSET, seg.end());
+        TcpStateLayout.lastIndex(state, base, index);
+        TcpStateLayout.lastDir(state, base, dir);
+        final int end = seg.end();
+        putInt(state, base + LAST_END_OFFSET, end);
+        putShort(state, base + LAST_LEN_OFFSET, end - seg.seq);
         putShort(state, base + LAST_WIN_OFFSET, seg.window);
         if (index == INDEX_SYN && dir == DIR_ORIGINAL)
         {
             // Remember the SYN's options in case the server answers it (see resyncFromIgnoredSyn).
             int lastFlags = 0;
-            int lastScale = 0;
+            int lastScale = -1;
             if (seg.optionsLength > 0)
             {
                 if (seg.windowScale >= 0)
@@ -502,8 +496,8 @@ public final class TcpTracker
             {
                 lastFlags |= FLAG_EXP_CHALLENGE_ACK;
             }
-            state.putByte(base + LAST_FLAGS_OFFSET, (byte)lastFlags);
-            state.putByte(base + LAST_WSCALE_OFFSET, (byte)lastScale);
+            TcpStateLayout.lastWscale(state, base, lastScale);
+            TcpStateLayout.lastFlags(state, base, lastFlags);
         }
         if (oldState == SYN_SENT && index == INDEX_ACK && dir == DIR_REPLY)
         {
@@ -522,17 +516,18 @@ public final class TcpTracker
         putInt(state, d + TD_END_OFFSET, lastEnd);
         putInt(state, d + TD_MAXEND_OFFSET, lastEnd);
         putInt(state, d + TD_MAXWIN_OFFSET, lastWin == 0 ? 1 : lastWin);
-        state.putByte(base + SCALE_OFFSET + 2 * lastDir, state.getByte(base + LAST_WSCALE_OFFSET));
+        final int lastScale = TcpStateLayout.lastWscale(state, base);
         final int lastFlags = lastFlags(state, base) & ~FLAG_EXP_CHALLENGE_ACK;
-        state.putByte(base + LAST_FLAGS_OFFSET, (byte)lastFlags);
-        setFlags(state, base, lastDir, lastFlags);
+        TcpStateLayout.lastFlags(state, base, lastFlags);
+        // seen[last_dir].flags = last_flags, td_scale = last_wscale (the flags' high bits are last_flags-only)
+        setFlags(state, base, lastDir, lastFlags & (FLAG_WINDOW_SCALE | FLAG_SACK_PERM));
+        TcpStateLayout.scale(state, base, lastDir, lastScale < 0 ? 0 : lastScale);
         // nf_ct_tcp_state_reset(seen[dir])
         final int s = base + dir * DIRECTION_LENGTH;
         putInt(state, s + TD_END_OFFSET, 0);
         putInt(state, s + TD_MAXEND_OFFSET, 0);
         putInt(state, s + TD_MAXWIN_OFFSET, 0);
         putInt(state, s + TD_MAXACK_OFFSET, 0);
-        state.putByte(base + SCALE_OFFSET + 2 * dir, (byte)0);
         setFlags(state, base, dir, flags(state, base, dir) & FLAG_BE_LIBERAL);
     }
 
@@ -624,6 +619,7 @@ public final class TcpTracker
     private int inWindow(
         final MutableDirectBuffer state,
         final int base,
+        final int currentState,
         final TcpSegment seg,
         final int dir,
         final int index,
@@ -638,7 +634,6 @@ public final class TcpTracker
         int sack = (flags(state, base, 1 - dir) & FLAG_SACK_PERM) != 0 ? seg.sack : seg.ack;
         int end = seg.end();
         int win = seg.window;
-        final int currentState = state.getByte(base + STATE_OFFSET);
 
         if (getInt(state, sender + TD_MAXWIN_OFFSET) == 0)
         {
@@ -805,22 +800,24 @@ public final class TcpTracker
 
         if (index == INDEX_ACK)
         {
+            // last_seq == seq and last_end == end, with last_seq kept as last_end - last_len
+            final int len = end - seq;
             if (lastDir(state, base) == dir &&
-                getInt(state, base + LAST_SEQ_OFFSET) == seq &&
-                getInt(state, base + LAST_ACK_OFFSET) == ack &&
                 getInt(state, base + LAST_END_OFFSET) == end &&
+                (len & ~0xFFFF) == 0 && getShort(state, base + LAST_LEN_OFFSET) == len &&
+                getInt(state, base + LAST_ACK_OFFSET) == ack &&
                 getShort(state, base + LAST_WIN_OFFSET) == seg.window)
             {
-                state.putByte(base + RETRANS_OFFSET, (byte)(state.getByte(base + RETRANS_OFFSET) + 1));
+                TcpStateLayout.retrans(state, base, TcpStateLayout.retrans(state, base) + 1);
             }
             else
             {
-                state.putByte(base + LAST_DIR_OFFSET, (byte)dir);
-                putInt(state, base + LAST_SEQ_OFFSET, seq);
+                TcpStateLayout.lastDir(state, base, dir);
+                putShort(state, base + LAST_LEN_OFFSET, len);
                 putInt(state, base + LAST_ACK_OFFSET, ack);
                 putInt(state, base + LAST_END_OFFSET, end);
                 putShort(state, base + LAST_WIN_OFFSET, seg.window);
-                state.putByte(base + RETRANS_OFFSET, (byte)0);
+                TcpStateLayout.retrans(state, base, 0);
             }
         }
         return WINDOW_ACCEPT;
@@ -838,8 +835,8 @@ public final class TcpTracker
         if (dir == DIR_REPLY &&
             !((flags(state, base, dir) & FLAG_WINDOW_SCALE) != 0 && (flags(state, base, 1 - dir) & FLAG_WINDOW_SCALE) != 0))
         {
-            state.putByte(base + SCALE_OFFSET + 2 * dir, (byte)0);
-            state.putByte(base + SCALE_OFFSET + 2 * (1 - dir), (byte)0);
+            TcpStateLayout.scale(state, base, dir, 0);
+            TcpStateLayout.scale(state, base, 1 - dir, 0);
         }
     }
 
@@ -861,8 +858,8 @@ public final class TcpTracker
             scale = seg.windowScale;
             flags |= FLAG_WINDOW_SCALE;
         }
-        state.putByte(base + SCALE_OFFSET + 2 * dir, (byte)scale);
         setFlags(state, base, dir, flags);
+        TcpStateLayout.scale(state, base, dir, scale);
     }
 
     /** Kernel nf_tcp_handle_invalid(): an out-of-window FIN/RST pair shortens an assured entry's life. */
@@ -894,39 +891,29 @@ public final class TcpTracker
         }
         else
         {
-            state.putByte(base + LAST_INDEX_OFFSET, (byte)index);
-            state.putByte(base + LAST_DIR_OFFSET, (byte)dir);
+            TcpStateLayout.lastIndex(state, base, index);
+            TcpStateLayout.lastDir(state, base, dir);
         }
     }
 
     // ---------------------------------------------------------------- accessors
 
-    /**
-     * @param state buffer holding the area.
-     * @param base  offset of the area.
-     * @return the stored {@link TcpState}.
-     */
-    public static int state(final MutableDirectBuffer state, final int base)
-    {
-        return state.getByte(base + STATE_OFFSET);
-    }
-
-    /** @return the retransmission counter (kernel {@code retrans}, u8). */
+    /** @return the retransmission counter (kernel {@code retrans}, saturating at 7 here). */
     public static int retrans(final MutableDirectBuffer state, final int base)
     {
-        return state.getByte(base + RETRANS_OFFSET) & 0xFF;
+        return TcpStateLayout.retrans(state, base);
     }
 
-    /** @return the flags of one direction. */
+    /** @return the kernel-style flags of one direction. */
     public static int flags(final MutableDirectBuffer state, final int base, final int dir)
     {
-        return state.getByte(base + FLAGS_OFFSET + 2 * dir) & 0xFF;
+        return TcpStateLayout.flags(state, base, dir);
     }
 
     /** @return the window scale of one direction. */
     public static int scale(final MutableDirectBuffer state, final int base, final int dir)
     {
-        return state.getByte(base + SCALE_OFFSET + 2 * dir) & 0xFF;
+        return TcpStateLayout.scale(state, base, dir);
     }
 
     /** @return one direction's td_end, td_maxend, td_maxwin or td_maxack (pass the *_OFFSET constant). */
@@ -937,42 +924,42 @@ public final class TcpTracker
 
     private static void setFlags(final MutableDirectBuffer state, final int base, final int dir, final int flags)
     {
-        state.putByte(base + FLAGS_OFFSET + 2 * dir, (byte)flags);
+        TcpStateLayout.flags(state, base, dir, flags);
     }
 
     private static int lastDir(final MutableDirectBuffer state, final int base)
     {
-        return state.getByte(base + LAST_DIR_OFFSET);
+        return TcpStateLayout.lastDir(state, base);
     }
 
     private static int lastIndex(final MutableDirectBuffer state, final int base)
     {
-        return state.getByte(base + LAST_INDEX_OFFSET);
+        return TcpStateLayout.lastIndex(state, base);
     }
 
     private static int lastFlags(final MutableDirectBuffer state, final int base)
     {
-        return state.getByte(base + LAST_FLAGS_OFFSET) & 0xFF;
+        return TcpStateLayout.lastFlags(state, base);
     }
 
     private static int getInt(final MutableDirectBuffer state, final int index)
     {
-        return state.getInt(index, ORDER);
+        return TcpStateLayout.getInt(state, index);
     }
 
     private static void putInt(final MutableDirectBuffer state, final int index, final int value)
     {
-        state.putInt(index, value, ORDER);
+        TcpStateLayout.putInt(state, index, value);
     }
 
     private static int getShort(final MutableDirectBuffer state, final int index)
     {
-        return state.getShort(index, ORDER) & 0xFFFF;
+        return TcpStateLayout.getShort(state, index);
     }
 
     private static void putShort(final MutableDirectBuffer state, final int index, final int value)
     {
-        state.putShort(index, (short)value, ORDER);
+        TcpStateLayout.putShort(state, index, value);
     }
 
     /** Sequence-space comparison: a before b (kernel {@code before()}). */

@@ -46,7 +46,7 @@ public final class TrackResult
     public int reason;
     /** Protocol state before the packet (TCP: {@link TcpState}; others 0). */
     public int oldState;
-    /** Protocol state after the packet. */
+    /** Protocol state after the packet: TCP callers store it in the entry whatever the verdict (unchanged unless accepted). */
     public int newState;
     /** True when the deadline must be set to now + {@link #timeoutNanos}. */
     public boolean refresh;

@@ -5,12 +5,12 @@ package io.natcore.track;
 
 import org.agrona.MutableDirectBuffer;
 
-import java.nio.ByteOrder;
 
 /**
  * The Linux UDP tracker ({@code nf_conntrack_udp_packet}, 6.x): 30 s until a reply is seen and
  * while the flow is younger than 2 s; once replied and still active more than 2 s after creation,
- * a "stream": 120 s and ASSURED (one event when ASSURED is set). Per-connection state is one long,
+ * a "stream": 120 s and ASSURED (one event when ASSURED is set). Per-connection state is one long
+ * (native order, like the flow table),
  * the instant from which the flow counts as a stream:
  *
  * <pre>
@@ -61,11 +61,11 @@ public final class UdpTracker
         out.clear();
         if (isNew)
         {
-            state.putLong(base + STREAM_TS_OFFSET, nowNanos + timeouts.udpStreamAfter(), ByteOrder.BIG_ENDIAN);
+            state.putLong(base + STREAM_TS_OFFSET, nowNanos + timeouts.udpStreamAfter(), TcpStateLayout.ORDER);
         }
         out.refresh = true;
         out.timeoutNanos = timeouts.udpUnreplied();
-        if (seenReply && nowNanos - state.getLong(base + STREAM_TS_OFFSET, ByteOrder.BIG_ENDIAN) > 0)
+        if (seenReply && nowNanos - state.getLong(base + STREAM_TS_OFFSET, TcpStateLayout.ORDER) > 0)
         {
             out.timeoutNanos = timeouts.udpStream();
             if (!assured)

@@ -71,30 +71,29 @@ class TcpTransitionTableTest
                 {
                     final String cell = row[old];
                     area.setMemory(0, TcpStateLayout.LENGTH, (byte)0);
-                    area.putByte(TcpStateLayout.STATE_OFFSET, (byte)old);
-                    area.putByte(TcpStateLayout.LAST_INDEX_OFFSET, (byte)TcpTracker.INDEX_NONE);
+                    TcpStateLayout.lastIndex(area, 0, TcpTracker.INDEX_NONE);
                     seg.set(FLAGS_BY_INDEX[index], 1000, 2000, 1000, 0);
-                    liberal.packet(area, 0, seg, dir, true, false, Long.MAX_VALUE, res);
+                    liberal.packet(area, 0, old, seg, dir, true, false, Long.MAX_VALUE, res);
                     final String where = "dir " + dir + " index " + index + " from " + STATES.get(old);
                     cells++;
                     if (cell.equals("sIV"))
                     {
                         assertEquals(TrackResult.INVALID, res.verdict, where);
                         assertEquals(TrackReason.TCP_INVALID_TRANSITION, res.reason, where);
-                        assertEquals(old, TcpTracker.state(area, 0), where);
+                        assertEquals(old, res.newState, where);
                     }
                     else if (cell.equals("sIG") || (cell.equals("sSS") && old >= TcpState.TIME_WAIT))
                     {
                         // sSS from TIME_WAIT/CLOSE reopens only after a close this blank state lacks.
                         assertEquals(TrackResult.ACCEPT, res.verdict, where);
                         assertEquals(TrackReason.TCP_IGNORED, res.reason, where);
-                        assertEquals(old, TcpTracker.state(area, 0), where);
+                        assertEquals(old, res.newState, where);
                         assertEquals(false, res.refresh, where);
                     }
                     else
                     {
                         assertEquals(TrackResult.ACCEPT, res.verdict, where);
-                        assertEquals(STATES.indexOf(cell), TcpTracker.state(area, 0), where);
+                        assertEquals(STATES.indexOf(cell), res.newState, where);
                         assertEquals(STATES.indexOf(cell) != old, (res.events & TrackResult.EVENT_PROTOINFO) != 0, where);
                     }
                 }

@@ -69,6 +69,7 @@ class TraceReplayTest
         boolean assured;
         long deadline;
         int icmpType;
+        int tcpState;
 
         Entry(final ConntrackEvents.Conn conn)
         {
@@ -200,7 +201,8 @@ class TraceReplayTest
                 {
                     return;
                 }
-                tcp.packet(e.area, 0, seg, dir, e.seenReply, e.assured, e.deadline - now, res);
+                tcp.packet(e.area, 0, e.tcpState, seg, dir, e.seenReply, e.assured, e.deadline - now, res);
+                e.tcpState = res.newState;
                 break;
             case 17:
                 udp.packet(e.area, 0, isNew, e.seenReply, e.assured, now, res);
