@@ -68,6 +68,14 @@ public final class TcpStateLayout
     public static final int BITS_OFFSET = 44;
     /** Total bytes. */
     public static final int LENGTH = 48;
+    /**
+     * Optional state byte just past the area, for callers that keep the {@link TcpState} with it and
+     * use the {@link TcpTracker} overloads without a state parameter (they then need
+     * {@link #LENGTH_WITH_STATE} bytes). Callers that keep the state in their entry use 48 bytes.
+     */
+    public static final int STATE_OFFSET = 48;
+    /** Bytes needed by callers that keep the state in the area. */
+    public static final int LENGTH_WITH_STATE = 49;
 
     /** Kernel IP_CT_TCP_FLAG_WINDOW_SCALE: this side sent the window scale option. */
     public static final int FLAG_WINDOW_SCALE = 0x01;

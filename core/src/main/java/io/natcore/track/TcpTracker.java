@@ -458,6 +458,37 @@ public final class TcpTracker
         return out.verdict;
     }
 
+    /**
+     * As {@link #packet(MutableDirectBuffer, int, int, TcpSegment, int, boolean, boolean, long, TrackResult)}
+     * with the state kept in the area's optional byte ({@link TcpStateLayout#STATE_OFFSET}; the area
+     * then needs {@link TcpStateLayout#LENGTH_WITH_STATE} bytes, zero meaning NONE). The new state is
+     * written back.
+     */
+    public int packet(
+        final MutableDirectBuffer state,
+        final int base,
+        final TcpSegment seg,
+        final int dir,
+        final boolean seenReply,
+        final boolean assured,
+        final long remainingNanos,
+        final TrackResult out)
+    {
+        packet(state, base, state(state, base), seg, dir, seenReply, assured, remainingNanos, out);
+        state.putByte(base + TcpStateLayout.STATE_OFFSET, (byte)out.newState);
+        return out.verdict;
+    }
+
+    /**
+     * @param state buffer holding an area with the optional state byte.
+     * @param base  offset of the area.
+     * @return the {@link TcpState} stored at {@link TcpStateLayout#STATE_OFFSET}.
+     */
+    public static int state(final MutableDirectBuffer state, final int base)
+    {
+        return state.getByte(base + TcpStateLayout.STATE_OFFSET) & 0xFF;
+    }
+
     // ---------------------------------------------------------------- ignore / resync
 
     private int ignore(

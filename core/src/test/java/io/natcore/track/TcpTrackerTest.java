@@ -386,6 +386,31 @@ class TcpTrackerTest
     }
 
     @Test
+    void stateKeptInTheAreaGivesTheSameResultsAsStateKeptByTheCaller()
+    {
+        final UnsafeBuffer withState = new UnsafeBuffer(new byte[TcpStateLayout.LENGTH_WITH_STATE]);
+        final TrackResult r = new TrackResult();
+        final TcpSegment s = new TcpSegment();
+        s.set(SYN, C_ISN, 0, 64240, 0).options(7, true);
+        tracker.newConnection(withState, 0, s, r);
+        tracker.packet(withState, 0, s, ORIG, false, false, 100 * S, r);
+        assertEquals(TcpState.SYN_SENT, TcpTracker.state(withState, 0));
+        s.set(SYN | ACK, S_ISN, C_ISN + 1, 65160, 0).options(7, true);
+        tracker.packet(withState, 0, s, REPLY, false, false, 100 * S, r);
+        s.set(ACK, C_ISN + 1, S_ISN + 1, 502, 0);
+        tracker.packet(withState, 0, s, ORIG, true, false, 100 * S, r);
+        assertEquals(TcpState.ESTABLISHED, TcpTracker.state(withState, 0));
+        assertTrue(r.setAssured);
+
+        handshake(7, 7);
+        assertEquals(tcpState, TcpTracker.state(withState, 0));
+        for (int i = 0; i < TcpStateLayout.LENGTH; i++)
+        {
+            assertEquals(area.getByte(base + i), withState.getByte(i), "byte " + i);
+        }
+    }
+
+    @Test
     void optionsAreReadFromTheWireLikeTheKernel()
     {
         // SYN header with MSS, SACK_PERM, TS, NOP, WS=15 (clamped to 14)
