@@ -437,6 +437,22 @@ public abstract class FlowEntries
         }
     }
 
+    /**
+     * The buffer holding every entry's protocol scratch area, for trackers that work on a
+     * {@code (MutableDirectBuffer, base)} pair (e.g. {@code TcpTracker}). Write only
+     * {@code [scratchOffset(entry), scratchOffset(entry) + SCRATCH_LENGTH)}, holding the entry's write lock.
+     */
+    public final org.agrona.MutableDirectBuffer scratchBuffer()
+    {
+        return cold;
+    }
+
+    /** Base offset of the entry's scratch area in {@link #scratchBuffer()}, or -1 for a bad index. */
+    public final int scratchOffset(final int entry)
+    {
+        return validEntry(entry) ? coldOffset(entry) + SCRATCH_OFFSET : -1;
+    }
+
     /** Scratch int at {@code offset} (0..44) of the protocol area (plain); 0 when out of range. */
     public int scratchInt(final int entry, final int offset)
     {

@@ -505,6 +505,9 @@ class FlowTableTest
         assertEquals(0x7FFFFFFF, t.scratchInt(e, 44));
         assertEquals(0xABCD, t.scratchShort(e, 40));
         assertEquals(0xEE, t.scratchByte(e, 8));
+        assertEquals(0x01020304, t.scratchBuffer().getInt(t.scratchOffset(e)), "same bytes through the raw buffer");
+        assertEquals(-1, t.scratchOffset(-1));
+        assertEquals(-1, t.scratchOffset(4));
         assertEquals(6, t.protocol(e));
         assertEquals(0, t.zone(e));
         // Out-of-range scratch offsets are ignored, never written past the area.
