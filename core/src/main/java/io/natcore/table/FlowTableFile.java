@@ -49,6 +49,7 @@ package io.natcore.table;
  * inside a write, so the entry is torn and discarded (counted in DISCARDED); the index, the free list, SIZE and
  * SHIFT_SEQ are rebuilt. The index is derived data, so a half-done index update can never survive. Survives
  * process death (the page cache holds every store); an OS crash would additionally need msync and checksums.
+ * One process maps a file at a time: the writer lock lives in the JVM, not in the file.
  */
 public final class FlowTableFile
 {
