@@ -87,7 +87,10 @@ public abstract class FlowEntries
         }
     }
 
-    /** Starts a consistent read: spins while a writer holds the entry, returns the even sequence (acquire). */
+    /**
+     * Starts a consistent read: spins while a writer holds the entry, returns the even sequence (acquire). Not to be
+     * called by the thread holding the entry's write lock (it would wait for itself).
+     */
     public int readBeginAcquire(final int entry)
     {
         if (!validEntry(entry))
