@@ -1,0 +1,386 @@
+/*
+ * Copyright 2026 natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.engine;
+
+import io.natcore.nat.NatRandom;
+import io.natcore.nat.PortAllocator;
+import io.natcore.nat.TupleOracle;
+import io.natcore.rules.BoxConfig;
+import io.natcore.rules.NatRuleSet;
+import io.natcore.rules.RouteTable;
+import io.natcore.table.ExpiryListener;
+import io.natcore.table.FlowKey;
+import io.natcore.table.FlowStatus;
+import io.natcore.table.FlowTable;
+import io.natcore.table.FlowTableConfig;
+import io.natcore.table.FlowVisitor;
+import io.natcore.track.GenericTracker;
+import io.natcore.track.IcmpTracker;
+import io.natcore.track.TcpState;
+import io.natcore.track.TcpTracker;
+import io.natcore.track.Timeouts;
+import io.natcore.track.UdpTracker;
+import org.agrona.concurrent.AtomicBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The NAT engine shared by every dataplane thread: the connection table, the rules and box, the trackers, the
+ * event stream and the counters. Create one, then one {@link PacketProcessor} per thread with
+ * {@link #newProcessor()}.
+ * <p>
+ * Threading: packet processing is lock-free on established connections (table lookups, a per-entry seqlock
+ * held while the tracker updates the entry). New connections bind under one lock ({@link #bindLock}) so the
+ * port search and the insertion of both tuples are one atomic step, as the kernel's NAT lock and confirm do.
+ * {@link #expire}, {@link #pollEvents} and {@link #dumpConntrack} may be called from any thread
+ * (expiry by one thread at a time; events by one consumer).
+ */
+public final class NatEngine implements AutoCloseable
+{
+    static final int PROTO_ICMP = 1;
+    static final int PROTO_TCP = 6;
+    static final int PROTO_UDP = 17;
+    static final int PROTO_GRE = 47;
+    /** Kernel GRE tracker timeouts (nf_conntrack_proto_gre.c): unreplied and stream. */
+    static final long GRE_UNREPLIED_NANOS = 30_000_000_000L;
+    static final long GRE_STREAM_NANOS = 180_000_000_000L;
+
+    final NatEngineConfig config;
+    final FlowTable table;
+    final NatRuleSet rules;
+    final BoxConfig box;
+    final RouteTable routes;
+    final Timeouts timeouts;
+    final TcpTracker tcp;
+    final UdpTracker udp;
+    final IcmpTracker icmp;
+    final GenericTracker generic;
+    final TrackerArea area;
+    final ConntrackEventBuffer events;
+    final int zone;
+    final long tickNanos;
+
+    /** Serialises port choice and insertion of new connections (guards {@link #allocator}). */
+    final Object bindLock = new Object();
+    final PortAllocator allocator;
+    final TableOracle oracle = new TableOracle();
+
+    private final CopyOnWriteArrayList<PacketProcessor> processors = new CopyOnWriteArrayList<>();
+    private final Counters engineCounters = new Counters();
+    private final AtomicBoolean expiring = new AtomicBoolean();
+    private final ExpiryListener expiryListener = this::onExpired;
+    private long expiryNow;
+
+    /**
+     * @param config settings.
+     */
+    public NatEngine(final NatEngineConfig config)
+    {
+        this.config = config;
+        this.box = config.box;
+        this.rules = config.rules.box() == config.box ? config.rules : config.rules.bind(config.box);
+        this.routes = box.routes();
+        this.timeouts = config.timeouts;
+        final FlowTableConfig tableConfig = new FlowTableConfig().capacity(config.capacity).seed(config.seed);
+        this.table = new FlowTable(tableConfig);
+        this.area = new TrackerArea(tableConfig.capacity());
+        this.tcp = new TcpTracker(timeouts, config.beLiberal, config.tcpLoose, 3, false);
+        this.udp = new UdpTracker(timeouts);
+        this.icmp = new IcmpTracker(timeouts);
+        this.generic = new GenericTracker(timeouts);
+        this.events = config.events ? new ConntrackEventBuffer(config.eventBufferBytes) : null;
+        this.zone = config.zone;
+        this.tickNanos = 1_000_000_000L / config.hz;
+        this.allocator = new PortAllocator(new NatRandom(config.seed));
+    }
+
+    /** @return the settings. */
+    public NatEngineConfig config()
+    {
+        return config;
+    }
+
+    /**
+     * @return a new processor for the calling thread (not thread safe; one per thread).
+     */
+    public PacketProcessor newProcessor()
+    {
+        final PacketProcessor p = new PacketProcessor(this);
+        processors.add(p);
+        return p;
+    }
+
+    /** @return live connections. */
+    public long size()
+    {
+        return table.size();
+    }
+
+    /** @return the connection table (read-only use: diagnostics, tests). */
+    public FlowTable table()
+    {
+        return table;
+    }
+
+    /**
+     * Remove expired connections, examining at most {@code maxWork} entries, publishing a DESTROY event for each.
+     * Returns 0 at once when another thread is expiring.
+     *
+     * @param nowNanos current time.
+     * @param maxWork  entries to examine.
+     * @return connections removed.
+     */
+    public int expire(final long nowNanos, final int maxWork)
+    {
+        if (!expiring.compareAndSet(false, true))
+        {
+            return 0;
+        }
+        try
+        {
+            expiryNow = nowNanos;
+            return table.expire(nowNanos, maxWork, expiryListener);
+        }
+        finally
+        {
+            expiring.set(false);
+        }
+    }
+
+    private void onExpired(final FlowTable t, final int entry)
+    {
+        publish(ConntrackEventType.DESTROY, entry, expiryNow, engineCounters);
+        engineCounters.extra(Counters.CONNECTIONS_DESTROYED);
+    }
+
+    /**
+     * Drain conntrack events (one consumer thread).
+     *
+     * @param handler receives each event.
+     * @param limit   most events to deliver.
+     * @return events delivered.
+     */
+    public int pollEvents(final ConntrackEventHandler handler, final int limit)
+    {
+        return events == null ? 0 : events.poll(handler, limit);
+    }
+
+    /**
+     * @param verdict a verdict.
+     * @return packets that got it, over all processors.
+     */
+    public long counter(final Verdict verdict)
+    {
+        return sum(verdict.ordinal());
+    }
+
+    /**
+     * @param reason a reason.
+     * @return packets that got it, over all processors.
+     */
+    public long counter(final Reason reason)
+    {
+        return sum(Counters.REASON_BASE + reason.id());
+    }
+
+    /**
+     * @param extra one of the {@code Counters} extra counter ids (e.g. {@link Counters#CONNECTIONS_CREATED}).
+     * @return its value over all processors.
+     */
+    public long extraCounter(final int extra)
+    {
+        return sum(Counters.EXTRA_BASE + extra);
+    }
+
+    private long sum(final int slot)
+    {
+        long total = engineCounters.getOpaque(slot);
+        for (final PacketProcessor p : processors)
+        {
+            total += p.counters.getOpaque(slot);
+        }
+        return total;
+    }
+
+    /**
+     * Print every live connection as {@code conntrack -L -o extended,id} does, one per line.
+     *
+     * @param out      where to print.
+     * @param nowNanos clock for the timeout column.
+     */
+    public void dumpConntrack(final Appendable out, final long nowNanos)
+    {
+        final FlowVisitor visitor = (t, entry) ->
+        {
+            try
+            {
+                appendEntry(out, entry, nowNanos, true);
+                out.append('\n');
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+        };
+        int cursor = 0;
+        while (cursor != FlowTable.END)
+        {
+            cursor = table.forEachLive(cursor, 4096, visitor);
+        }
+    }
+
+    void appendEntry(final Appendable out, final int entry, final long nowNanos, final boolean list)
+        throws IOException
+    {
+        final long ok0 = table.keyK0(entry, FlowTable.DIR_ORIGINAL);
+        final long ok1 = table.keyK1(entry, FlowTable.DIR_ORIGINAL);
+        final long rk0 = table.keyK0(entry, FlowTable.DIR_REPLY);
+        final long rk1 = table.keyK1(entry, FlowTable.DIR_REPLY);
+        final int proto = FlowKey.protocol(ok1);
+        final int base = TrackerArea.base(entry);
+        if (list)
+        {
+            out.append("ipv4     2 ");
+        }
+        ConntrackText.appendEntry(out, proto, proto == PROTO_TCP ? TcpTracker.state(area.buffer, base) : 0,
+            timeoutSeconds(table.deadlineOpaque(entry), nowNanos), table.statusOpaque(entry),
+            FlowKey.srcIp(ok0), FlowKey.dstIp(ok0), FlowKey.srcPort(ok1), FlowKey.dstPort(ok1),
+            FlowKey.srcIp(rk0), FlowKey.dstIp(rk0), FlowKey.srcPort(rk1), FlowKey.dstPort(rk1),
+            area.buffer.getByte(base + TrackerArea.ICMP_TYPE_OFFSET) & 0xFF,
+            area.buffer.getByte(base + TrackerArea.ICMP_CODE_OFFSET) & 0xFF);
+        if (list)
+        {
+            out.append(" mark=").append(Integer.toString(table.mark(entry))).append(" use=1");
+        }
+        out.append(" id=").append(Integer.toUnsignedString(table.ctId(entry)));
+    }
+
+    /**
+     * Seconds left as the kernel prints them: whole ticks left, divided by HZ.
+     */
+    int timeoutSeconds(final long deadline, final long nowNanos)
+    {
+        if (deadline == Long.MAX_VALUE)
+        {
+            return 0;
+        }
+        final long ticks = Math.floorDiv(deadline, tickNanos) - Math.floorDiv(nowNanos, tickNanos);
+        return ticks <= 0 ? 0 : (int)(ticks * tickNanos / 1_000_000_000L);
+    }
+
+    /**
+     * Publish an event about an entry whose fields are stable (caller holds its write lock, or it is expiring).
+     * No allocation; a full buffer loses the event and counts it.
+     */
+    void publish(final ConntrackEventType type, final int entry, final long nowNanos, final Counters counters)
+    {
+        if (events == null)
+        {
+            return;
+        }
+        final int index = events.claim();
+        if (!ConntrackEventBuffer.isClaimed(index))
+        {
+            counters.extra(Counters.EVENTS_LOST);
+            return;
+        }
+        final AtomicBuffer b = events.buffer();
+        final long ok0 = table.keyK0(entry, FlowTable.DIR_ORIGINAL);
+        final long ok1 = table.keyK1(entry, FlowTable.DIR_ORIGINAL);
+        final long rk0 = table.keyK0(entry, FlowTable.DIR_REPLY);
+        final long rk1 = table.keyK1(entry, FlowTable.DIR_REPLY);
+        final int proto = FlowKey.protocol(ok1);
+        final int base = TrackerArea.base(entry);
+        b.putLong(index + ConntrackEventDescriptor.TIMESTAMP_OFFSET, nowNanos);
+        b.putInt(index + ConntrackEventDescriptor.TYPE_OFFSET, type.ordinal());
+        b.putInt(index + ConntrackEventDescriptor.PROTOCOL_OFFSET, proto);
+        b.putInt(index + ConntrackEventDescriptor.STATE_OFFSET,
+            proto == PROTO_TCP ? TcpTracker.state(area.buffer, base) : 0);
+        b.putInt(index + ConntrackEventDescriptor.TIMEOUT_OFFSET,
+            type == ConntrackEventType.DESTROY && table.deadlineOpaque(entry) <= nowNanos ?
+            0 : timeoutSeconds(table.deadlineOpaque(entry), nowNanos));
+        b.putInt(index + ConntrackEventDescriptor.STATUS_OFFSET, table.statusOpaque(entry));
+        b.putInt(index + ConntrackEventDescriptor.CT_ID_OFFSET, table.ctId(entry));
+        b.putInt(index + ConntrackEventDescriptor.ORIG_SRC_OFFSET, FlowKey.srcIp(ok0));
+        b.putInt(index + ConntrackEventDescriptor.ORIG_DST_OFFSET, FlowKey.dstIp(ok0));
+        b.putShort(index + ConntrackEventDescriptor.ORIG_SPORT_OFFSET, (short)FlowKey.srcPort(ok1));
+        b.putShort(index + ConntrackEventDescriptor.ORIG_DPORT_OFFSET, (short)FlowKey.dstPort(ok1));
+        b.putInt(index + ConntrackEventDescriptor.REPLY_SRC_OFFSET, FlowKey.srcIp(rk0));
+        b.putInt(index + ConntrackEventDescriptor.REPLY_DST_OFFSET, FlowKey.dstIp(rk0));
+        b.putShort(index + ConntrackEventDescriptor.REPLY_SPORT_OFFSET, (short)FlowKey.srcPort(rk1));
+        b.putShort(index + ConntrackEventDescriptor.REPLY_DPORT_OFFSET, (short)FlowKey.dstPort(rk1));
+        b.putByte(index + ConntrackEventDescriptor.ICMP_TYPE_OFFSET,
+            area.buffer.getByte(base + TrackerArea.ICMP_TYPE_OFFSET));
+        b.putByte(index + ConntrackEventDescriptor.ICMP_CODE_OFFSET,
+            area.buffer.getByte(base + TrackerArea.ICMP_CODE_OFFSET));
+        b.putInt(index + ConntrackEventDescriptor.ZONE_OFFSET, FlowKey.zone(ok1));
+        events.commit(index);
+    }
+
+    /**
+     * Remove a connection now (RST before any reply, reopen, eviction), publishing DESTROY. The caller must not
+     * hold the entry's write lock if it wants a consistent snapshot from others; the table allows either.
+     */
+    void destroy(final int entry, final long nowNanos, final Counters counters)
+    {
+        publish(ConntrackEventType.DESTROY, entry, nowNanos, counters);
+        if (table.remove(entry))
+        {
+            counters.extra(Counters.CONNECTIONS_DESTROYED);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        table.close();
+    }
+
+    /**
+     * The port allocator's view of the table: a tuple is taken when either direction of a live, unexpired entry
+     * holds it. Used under {@link #bindLock} only.
+     */
+    final class TableOracle implements TupleOracle
+    {
+        long now;
+        Counters counters;
+
+        @Override
+        public boolean isTaken(final int proto, final int srcIp, final int dstIp, final int srcPort, final int dstPort)
+        {
+            return table.lookup(FlowKey.k0(srcIp, dstIp), FlowKey.k1(srcPort, dstPort, proto, zone)) != FlowTable.MISS;
+        }
+
+        @Override
+        public boolean isTakenOrEvictClosing(
+            final int proto, final int srcIp, final int dstIp, final int srcPort, final int dstPort)
+        {
+            final long handle = table.lookup(FlowKey.k0(srcIp, dstIp), FlowKey.k1(srcPort, dstPort, proto, zone));
+            if (handle == FlowTable.MISS)
+            {
+                return false;
+            }
+            final int entry = FlowTable.entry(handle);
+            if (FlowTable.direction(handle) != FlowTable.DIR_REPLY || proto != PROTO_TCP)
+            {
+                return true;
+            }
+            final int status = table.statusAcquire(entry);
+            if ((status & FlowStatus.SRC_NAT) == 0 || (status & (FlowStatus.DYING | FlowStatus.FIXED_TIMEOUT)) != 0)
+            {
+                return true;
+            }
+            final int state = TcpTracker.state(area.buffer, TrackerArea.base(entry));
+            if (state < TcpState.TIME_WAIT)
+            {
+                return true;
+            }
+            destroy(entry, now, counters);
+            return false;
+        }
+    }
+}
