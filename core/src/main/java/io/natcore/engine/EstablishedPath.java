@@ -156,7 +156,8 @@ final class EstablishedPath
                     result.reason = io.natcore.track.TrackReason.TCP_TRUNCATED;
                     return false;
                 }
-                engine.tcp.packet(engine.area.buffer, base, segment, dir, seenReply, assured, deadline - now, result);
+                engine.tcp.packet(engine.area.buffer, base, table.stateOpaque(entry), segment, dir, seenReply, assured,
+                    deadline - now, result);
                 return true;
             case NatEngine.PROTO_UDP:
             case 136:
@@ -166,31 +167,11 @@ final class EstablishedPath
                 engine.icmp.packet(engine.area.buffer.getByte(base + TrackerArea.ICMP_TYPE_OFFSET) & 0xFF, result);
                 return true;
             case NatEngine.PROTO_GRE:
-                greTrack(seenReply, assured);
+                engine.gre.packet(seenReply, assured, result);
                 return true;
             default:
                 engine.generic.packet(result);
                 return true;
-        }
-    }
-
-    /** Kernel GRE tracker without PPTP keys: 30 s until a reply, then 180 s and ASSURED. */
-    private void greTrack(final boolean replied, final boolean assured)
-    {
-        result.clear();
-        result.refresh = true;
-        if (replied)
-        {
-            result.timeoutNanos = NatEngine.GRE_STREAM_NANOS;
-            if (!assured)
-            {
-                result.setAssured = true;
-                result.events = TrackResult.EVENT_ASSURED;
-            }
-        }
-        else
-        {
-            result.timeoutNanos = NatEngine.GRE_UNREPLIED_NANOS;
         }
     }
 }

@@ -16,6 +16,7 @@ import io.natcore.table.FlowTable;
 import io.natcore.table.FlowTableConfig;
 import io.natcore.table.FlowVisitor;
 import io.natcore.track.GenericTracker;
+import io.natcore.track.GreTracker;
 import io.natcore.track.IcmpTracker;
 import io.natcore.track.TcpState;
 import io.natcore.track.TcpTracker;
@@ -45,9 +46,6 @@ public final class NatEngine implements AutoCloseable
     static final int PROTO_TCP = 6;
     static final int PROTO_UDP = 17;
     static final int PROTO_GRE = 47;
-    /** Kernel GRE tracker timeouts (nf_conntrack_proto_gre.c): unreplied and stream. */
-    static final long GRE_UNREPLIED_NANOS = 30_000_000_000L;
-    static final long GRE_STREAM_NANOS = 180_000_000_000L;
 
     final NatEngineConfig config;
     final FlowTable table;
@@ -59,6 +57,7 @@ public final class NatEngine implements AutoCloseable
     final UdpTracker udp;
     final IcmpTracker icmp;
     final GenericTracker generic;
+    final GreTracker gre;
     final TrackerArea area;
     final ConntrackEventBuffer events;
     final int zone;
@@ -92,6 +91,7 @@ public final class NatEngine implements AutoCloseable
         this.udp = new UdpTracker(timeouts);
         this.icmp = new IcmpTracker(timeouts);
         this.generic = new GenericTracker(timeouts);
+        this.gre = new GreTracker(timeouts);
         this.events = config.events ? new ConntrackEventBuffer(config.eventBufferBytes) : null;
         this.zone = config.zone;
         this.tickNanos = 1_000_000_000L / config.hz;
@@ -246,7 +246,7 @@ public final class NatEngine implements AutoCloseable
         {
             out.append("ipv4     2 ");
         }
-        ConntrackText.appendEntry(out, proto, proto == PROTO_TCP ? TcpTracker.state(area.buffer, base) : 0,
+        ConntrackText.appendEntry(out, proto, proto == PROTO_TCP ? table.stateOpaque(entry) : 0,
             timeoutSeconds(table.deadlineOpaque(entry), nowNanos), table.statusOpaque(entry),
             FlowKey.srcIp(ok0), FlowKey.dstIp(ok0), FlowKey.srcPort(ok1), FlowKey.dstPort(ok1),
             FlowKey.srcIp(rk0), FlowKey.dstIp(rk0), FlowKey.srcPort(rk1), FlowKey.dstPort(rk1),
@@ -299,7 +299,7 @@ public final class NatEngine implements AutoCloseable
         b.putInt(index + ConntrackEventDescriptor.TYPE_OFFSET, type.ordinal());
         b.putInt(index + ConntrackEventDescriptor.PROTOCOL_OFFSET, proto);
         b.putInt(index + ConntrackEventDescriptor.STATE_OFFSET,
-            proto == PROTO_TCP ? TcpTracker.state(area.buffer, base) : 0);
+            proto == PROTO_TCP ? table.stateOpaque(entry) : 0);
         b.putInt(index + ConntrackEventDescriptor.TIMEOUT_OFFSET,
             type == ConntrackEventType.DESTROY && table.deadlineOpaque(entry) <= nowNanos ?
             0 : timeoutSeconds(table.deadlineOpaque(entry), nowNanos));
@@ -374,7 +374,7 @@ public final class NatEngine implements AutoCloseable
             {
                 return true;
             }
-            final int state = TcpTracker.state(area.buffer, TrackerArea.base(entry));
+            final int state = table.stateOpaque(entry);
             if (state < TcpState.TIME_WAIT)
             {
                 return true;

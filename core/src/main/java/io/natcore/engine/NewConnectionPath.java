@@ -14,6 +14,7 @@ import io.natcore.table.FlowStatus;
 import io.natcore.table.FlowTable;
 import io.natcore.track.IcmpTracker;
 import io.natcore.track.TcpSegment;
+import io.natcore.track.TcpState;
 import io.natcore.track.TcpStateLayout;
 import io.natcore.track.TrackResult;
 import org.agrona.MutableDirectBuffer;
@@ -263,7 +264,8 @@ final class NewConnectionPath
         {
             case NatEngine.PROTO_TCP:
                 area.putBytes(base, tcpScratch, 0, TcpStateLayout.LENGTH);
-                engine.tcp.packet(area, base, segment, FlowTable.DIR_ORIGINAL, false, false, Long.MAX_VALUE, result);
+                engine.tcp.packet(area, base, TcpState.NONE, segment, FlowTable.DIR_ORIGINAL, false, false, Long.MAX_VALUE,
+                    result);
                 break;
             case NatEngine.PROTO_UDP:
             case 136:
@@ -275,9 +277,7 @@ final class NewConnectionPath
                 engine.icmp.packet(pkt.icmpType, result);
                 break;
             case NatEngine.PROTO_GRE:
-                result.clear();
-                result.refresh = true;
-                result.timeoutNanos = NatEngine.GRE_UNREPLIED_NANOS;
+                engine.gre.packet(false, false, result);
                 break;
             default:
                 engine.generic.packet(result);

@@ -157,6 +157,15 @@ public final class PacketProcessor
         return egress;
     }
 
+    /**
+     * @return bytes to transmit from the packet's offset after FORWARD / INVALID: the IP total length (Linux trims
+     *     link-layer padding and trailing garbage to it, {@code ip_rcv_core}).
+     */
+    public int outputLength()
+    {
+        return pkt.totalLength;
+    }
+
     /** @return why the last packet was not simply forwarded ({@link Reason#NONE} when it was). */
     public Reason reason()
     {
