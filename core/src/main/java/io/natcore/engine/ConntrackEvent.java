@@ -106,7 +106,8 @@ public final class ConntrackEvent
     {
         out.append(type.label()).append(' ');
         ConntrackText.appendEntry(out, protocol, state, timeoutSeconds, status, origSrc, origDst, origSport,
-            origDport, replySrc, replyDst, replySport, replyDport, icmpType, icmpCode);
+            origDport, replySrc, replyDst, replySport, replyDport, icmpType, icmpCode,
+            type == ConntrackEventType.DESTROY);
         out.append(" id=").append(Integer.toUnsignedString(id));
         return out;
     }

@@ -72,7 +72,8 @@ final class ConntrackText
         final int replySport,
         final int replyDport,
         final int icmpType,
-        final int icmpCode) throws IOException
+        final int icmpCode,
+        final boolean omitZeroTimeout) throws IOException
     {
         final String name = protocolName(proto);
         out.append(name);
@@ -80,7 +81,12 @@ final class ConntrackText
         {
             out.append(' ');
         }
-        out.append(' ').append(Integer.toString(proto)).append(' ').append(Integer.toString(timeoutSeconds));
+        out.append(' ').append(Integer.toString(proto));
+        if (timeoutSeconds > 0 || !omitZeroTimeout)
+        {
+            // The kernel leaves the timeout out of a DESTROY event for a connection that timed out.
+            out.append(' ').append(Integer.toString(timeoutSeconds));
+        }
         if (proto == TCP)
         {
             out.append(' ').append(TcpState.name(state));

@@ -251,7 +251,7 @@ public final class NatEngine implements AutoCloseable
             FlowKey.srcIp(ok0), FlowKey.dstIp(ok0), FlowKey.srcPort(ok1), FlowKey.dstPort(ok1),
             FlowKey.srcIp(rk0), FlowKey.dstIp(rk0), FlowKey.srcPort(rk1), FlowKey.dstPort(rk1),
             area.buffer.getByte(base + TrackerArea.ICMP_TYPE_OFFSET) & 0xFF,
-            area.buffer.getByte(base + TrackerArea.ICMP_CODE_OFFSET) & 0xFF);
+            area.buffer.getByte(base + TrackerArea.ICMP_CODE_OFFSET) & 0xFF, false);
         if (list)
         {
             out.append(" mark=").append(Integer.toString(table.mark(entry))).append(" use=1");

@@ -120,6 +120,8 @@ final class KernelTrace
             }
             at = data + caplen;
         }
+        // Capture points stamp independently: a packet may be listed before one stamped earlier.
+        frames.sort(java.util.Comparator.comparingLong(f -> f.timeNanos));
         return frames;
     }
 }

@@ -27,7 +27,7 @@ class KernelTraceReplayTest
     @ValueSource(strings = {
         "01-dnat-within-azure", "02-routed-without-nat", "03-dnat-from-onprem", "04-snat-masquerade",
         "05-reverse-dnat-to-onprem", "06-unadvertised-range", "08-icmp-echo-address-dnat",
-        "09-icmp-errors-related", "11-many-flows", "13-lossy-links", "14-malformed-input"
+        "09-icmp-errors-related", "11-many-flows", "13-lossy-links", "14-malformed-input", "12-udp-fragments"
     })
     void forwardedPacketsEqualTheKernels(final String name) throws Exception
     {
