@@ -95,7 +95,8 @@ final class EstablishedPath
         {
             table.putDeadlineOpaque(entry, now + result.timeoutNanos);
         }
-        if (dir == FlowTable.DIR_REPLY && !seenReply)
+        // A killed connection reports DESTROY as it stood: the kernel sets SEEN_REPLY after the tracker ran.
+        if (dir == FlowTable.DIR_REPLY && !seenReply && !result.destroy)
         {
             table.orStatusVolatile(entry, FlowStatus.SEEN_REPLY);
             events |= TrackResult.EVENT_REPLY;
