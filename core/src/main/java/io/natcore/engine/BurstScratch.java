@@ -56,7 +56,7 @@ final class BurstScratch
                 }
             }
             p.table.lookupBurst(k0, k1, keys, handles);
-            long created = p.engine.extraCounter(Counters.CONNECTIONS_CREATED);
+            final long insertionsAtLookup = p.engine.insertions; // volatile read
             for (int i = 0; i < count; i++)
             {
                 final int at = start + i;
@@ -68,11 +68,10 @@ final class BurstScratch
                 }
                 else
                 {
-                    // A connection created earlier in this burst may hold a key that missed in the first pass.
-                    final long createdNow = p.engine.extraCounter(Counters.CONNECTIONS_CREATED);
-                    final long handle = handles[slot] == FlowTable.MISS && createdNow != created ?
+                    // A connection created since the burst lookup may hold a key that missed then: look again.
+                    final long handle = handles[slot] == FlowTable.MISS &&
+                        p.engine.insertions != insertionsAtLookup ?
                         NO_HANDLE : handles[slot];
-                    created = createdNow;
                     v = p.processParsedAgain(bufs[at], offsets[at], lengths[at], ingress[at], now, handle);
                 }
                 verdicts[at] = v;

@@ -4,6 +4,7 @@
 package io.natcore.engine;
 
 import io.natcore.nat.NatRandom;
+import io.natcore.nat.NatTuple;
 import io.natcore.nat.PortAllocator;
 import io.natcore.nat.TupleOracle;
 import io.natcore.rules.BoxConfig;
@@ -22,11 +23,11 @@ import io.natcore.track.TcpState;
 import io.natcore.track.TcpTracker;
 import io.natcore.track.Timeouts;
 import io.natcore.track.UdpTracker;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -67,8 +68,19 @@ public final class NatEngine implements AutoCloseable
     final Object bindLock = new Object();
     final PortAllocator allocator;
     final TableOracle oracle = new TableOracle();
+    /**
+     * Kernel {@code nf_nat_bysource}: original (protocol, source, port) of source-NATed connections -> the entry
+     * holding the mapping, validated on use. Guarded by {@link #bindLock}; presized so it never grows on the packet
+     * path, and cleared when full (a lost hint only means a fresh port choice).
+     */
+    final Long2LongHashMap bySource;
+    static final long NO_MAPPING = -1;
 
-    private final CopyOnWriteArrayList<PacketProcessor> processors = new CopyOnWriteArrayList<>();
+    private final int bySourceLimit;
+    /** Every processor, for counter sums; replaced (copy on write) under its own monitor, read volatile. */
+    private volatile PacketProcessor[] processors = new PacketProcessor[0];
+    /** Connections inserted so far; written under {@link #bindLock}, read volatile (burst lookups revalidate). */
+    volatile long insertions;
     private final Counters engineCounters = new Counters();
     private final AtomicBoolean expiring = new AtomicBoolean();
     private final ExpiryListener expiryListener = this::onExpired;
@@ -96,6 +108,8 @@ public final class NatEngine implements AutoCloseable
         this.zone = config.zone;
         this.tickNanos = 1_000_000_000L / config.hz;
         this.allocator = new PortAllocator(new NatRandom(config.seed));
+        this.bySource = new Long2LongHashMap(Math.max(16, tableConfig.capacity() * 2), 0.65f, NO_MAPPING);
+        this.bySourceLimit = Math.max(8, tableConfig.capacity());
     }
 
     /** @return the settings. */
@@ -110,7 +124,12 @@ public final class NatEngine implements AutoCloseable
     public PacketProcessor newProcessor()
     {
         final PacketProcessor p = new PacketProcessor(this);
-        processors.add(p);
+        synchronized (this)
+        {
+            final PacketProcessor[] grown = java.util.Arrays.copyOf(processors, processors.length + 1);
+            grown[grown.length - 1] = p;
+            processors = grown;
+        }
         return p;
     }
 
@@ -199,9 +218,10 @@ public final class NatEngine implements AutoCloseable
     private long sum(final int slot)
     {
         long total = engineCounters.getOpaque(slot);
-        for (final PacketProcessor p : processors)
+        final PacketProcessor[] all = processors;
+        for (int i = 0; i < all.length; i++)
         {
-            total += p.counters.getOpaque(slot);
+            total += all[i].counters.getOpaque(slot);
         }
         return total;
     }
@@ -334,6 +354,21 @@ public final class NatEngine implements AutoCloseable
         }
     }
 
+    static long bySourceKey(final int proto, final int srcIp, final int srcPort)
+    {
+        return ((long)(proto & 0xFF) << 48) | ((long)(srcPort & 0xFFFF) << 32) | (srcIp & 0xFFFF_FFFFL);
+    }
+
+    /** Record a source-NATed connection's mapping (under {@link #bindLock}). */
+    void recordSourceMapping(final int proto, final int srcIp, final int srcPort, final int entry)
+    {
+        if (bySource.size() >= bySourceLimit)
+        {
+            bySource.clear();
+        }
+        bySource.put(bySourceKey(proto, srcIp, srcPort), entry);
+    }
+
     @Override
     public void close()
     {
@@ -352,7 +387,47 @@ public final class NatEngine implements AutoCloseable
         @Override
         public boolean isTaken(final int proto, final int srcIp, final int dstIp, final int srcPort, final int dstPort)
         {
-            return table.lookup(FlowKey.k0(srcIp, dstIp), FlowKey.k1(srcPort, dstPort, proto, zone)) != FlowTable.MISS;
+            final long handle = table.lookup(FlowKey.k0(srcIp, dstIp), FlowKey.k1(srcPort, dstPort, proto, zone));
+            if (handle == FlowTable.MISS)
+            {
+                return false;
+            }
+            final int entry = FlowTable.entry(handle);
+            if (table.deadlineOpaque(entry) <= now)
+            {
+                // Timed out but not reaped yet: the kernel's tuple_taken reaps it and finds the tuple free.
+                destroy(entry, now, counters);
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public boolean findSourceMapping(final int proto, final int srcIp, final int srcPort, final NatTuple out)
+        {
+            if (bySource.size() == 0)
+            {
+                return false;
+            }
+            final long entryAndZero = bySource.get(bySourceKey(proto, srcIp, srcPort));
+            if (entryAndZero == NO_MAPPING)
+            {
+                return false;
+            }
+            final int entry = (int)entryAndZero;
+            final long ok0 = table.keyK0(entry, FlowTable.DIR_ORIGINAL);
+            final long ok1 = table.keyK1(entry, FlowTable.DIR_ORIGINAL);
+            // Validate: the entry may have been removed or reused since it was recorded.
+            if (!table.isLive(entry) || FlowKey.srcIp(ok0) != srcIp || FlowKey.srcPort(ok1) != srcPort ||
+                FlowKey.protocol(ok1) != proto || FlowKey.zone(ok1) != zone || table.deadlineOpaque(entry) <= now)
+            {
+                return false;
+            }
+            final long rk0 = table.keyK0(entry, FlowTable.DIR_REPLY);
+            final long rk1 = table.keyK1(entry, FlowTable.DIR_REPLY);
+            out.srcIp = FlowKey.dstIp(rk0);
+            out.srcPort = FlowKey.dstPort(rk1);
+            return true;
         }
 
         @Override

@@ -94,6 +94,14 @@ final class NewConnectionPath
             replyPkt.invertOf(tuple);
             entry = table.insertAndLock(k0, k1, FlowKey.k0(replyPkt.srcIp, replyPkt.dstIp),
                 FlowKey.k1(replyPkt.srcPort, replyPkt.dstPort, proto, p.zone));
+            if (entry >= 0)
+            {
+                engine.insertions++; // under bindLock: a plain increment of a volatile, one writer at a time
+            }
+            if (entry >= 0 && (tuple.srcIp != orig.srcIp || tuple.srcPort != orig.srcPort))
+            {
+                engine.recordSourceMapping(proto, orig.srcIp, orig.srcPort, entry);
+            }
         }
         if (entry == FlowTable.CLASH_ORIG)
         {

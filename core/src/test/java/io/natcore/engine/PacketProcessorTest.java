@@ -258,4 +258,21 @@ class PacketProcessorTest
             "src=172.16.3.5 dst=172.16.2.5 sport=5353 dport=45000", events.get(events.size() - 1));
         assertEquals(0, engine.size());
     }
+
+    @Test
+    void aClientKeepsItsRemappedPortForANewDestination() throws Exception
+    {
+        // Kernel find_appropriate_src: once 192.168.1.6:45000 was moved to port X, its next connection from the
+        // same source port (to another destination) reuses X when free there.
+        start(EngineFixture.config());
+        send(Packets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 4), T0);
+        final byte[] clash = Packets.udp("192.168.1.6", "172.16.2.65", 45000, 53, 64, 4);
+        send(clash, T0 + 1);
+        final int moved = TestPackets.u16(clash, 20);
+        assertTrue(moved != 45000);
+        final byte[] elsewhere = Packets.udp("192.168.1.6", "172.16.3.9", 45000, 7, 64, 4);
+        assertEquals(Verdict.FORWARD, send(elsewhere, T0 + 2));
+        assertEquals(moved, TestPackets.u16(elsewhere, 20));
+        assertEquals("172.16.2.5", Packets.src(elsewhere));
+    }
 }
