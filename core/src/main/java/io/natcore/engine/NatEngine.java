@@ -20,6 +20,7 @@ import io.natcore.track.GenericTracker;
 import io.natcore.track.GreTracker;
 import io.natcore.track.IcmpTracker;
 import io.natcore.track.TcpState;
+import io.natcore.track.TcpStateLayout;
 import io.natcore.track.TcpTracker;
 import io.natcore.track.Timeouts;
 import io.natcore.track.UdpTracker;
@@ -236,6 +237,10 @@ public final class NatEngine implements AutoCloseable
     {
         final FlowVisitor visitor = (t, entry) ->
         {
+            if (t.deadlineOpaque(entry) <= nowNanos)
+            {
+                return; // timed out, not reaped yet: the kernel would not list it
+            }
             try
             {
                 appendEntry(out, entry, nowNanos, true);
@@ -382,6 +387,8 @@ public final class NatEngine implements AutoCloseable
     final class TableOracle implements TupleOracle
     {
         long now;
+        /** td_end of the new connection's first segment (TCP SYN), for the eviction check. */
+        int newTcpEnd;
         Counters counters;
 
         @Override
@@ -451,6 +458,14 @@ public final class NatEngine implements AutoCloseable
             }
             final int state = table.stateOpaque(entry);
             if (state < TcpState.TIME_WAIT)
+            {
+                return true;
+            }
+            // Kernel nf_seq_has_advanced: the new SYN's sequence space must be past the old original direction's,
+            // so late packets of the old connection are out of window for the new one.
+            final int oldEnd = area.buffer.getInt(TrackerArea.base(entry) + TcpStateLayout.directionOffset(0) +
+                TcpStateLayout.TD_END_OFFSET, TcpStateLayout.ORDER);
+            if (newTcpEnd - oldEnd <= 0)
             {
                 return true;
             }

@@ -128,6 +128,7 @@ final class NewConnectionPath
         final NatEngine.TableOracle oracle = engine.oracle;
         oracle.now = now;
         oracle.counters = p.counters;
+        oracle.newTcpEnd = segment.end();
         final boolean tcpSyn = orig.proto == NatEngine.PROTO_TCP && (segment.flags & TcpSegment.SYN) != 0;
         tuple.copyFrom(orig);
 
