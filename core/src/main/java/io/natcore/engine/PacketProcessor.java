@@ -301,8 +301,11 @@ public final class PacketProcessor
             buf.putByte(pkt.ipOffset + 8, (byte)(pkt.ttl - 1));
             delta = Checksum.combine(delta, Rewriter.TTL_DECREMENT_DELTA);
         }
-        Rewriter.apply(buf, pkt.ipOffset, pkt.l4Offset, pkt.protocol, withL4, ops, newSrcIp, newDstIp, newSrcPort,
-            newDstPort, delta, l4Delta);
+        if (ops != 0 || decrementTtl)
+        {
+            Rewriter.apply(buf, pkt.ipOffset, pkt.l4Offset, pkt.protocol, withL4, ops, newSrcIp, newDstIp, newSrcPort,
+                newDstPort, delta, l4Delta);
+        }
         egress = egressIf >= 0 ? egressIf : engine.routes.lookupEgress(newDstIpOf(ops, newDstIp));
         return finish(Verdict.FORWARD, Reason.NONE);
     }

@@ -275,4 +275,20 @@ class PacketProcessorTest
         assertEquals(moved, TestPackets.u16(elsewhere, 20));
         assertEquals("172.16.2.5", Packets.src(elsewhere));
     }
+
+    @Test
+    void withoutTtlDecrementOnlyTheTranslationChanges() throws Exception
+    {
+        start(EngineFixture.config().decrementTtl(false));
+        final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1000, 0, 64);
+        assertEquals(Verdict.FORWARD, send(syn, T0));
+        assertEquals(64, syn[8]);
+        final byte[] expected = Packets.tcp("172.16.2.5", "172.16.3.5", 41000, 80, SYN, 1000, 0, 64);
+        assertEquals(TestPackets.hex(expected), TestPackets.hex(syn));
+
+        final byte[] routed = Packets.udp("172.16.2.9", "172.16.3.5", 4000, 4001, 64, 8);
+        final byte[] before = routed.clone();
+        assertEquals(Verdict.FORWARD, send(routed, T0));
+        assertEquals(TestPackets.hex(before), TestPackets.hex(routed));
+    }
 }
