@@ -132,7 +132,6 @@ final class NewConnectionPath
         final boolean tcpSyn = orig.proto == NatEngine.PROTO_TCP && (segment.flags & TcpSegment.SYN) != 0;
         tuple.copyFrom(orig);
 
-        boolean dnat = false;
         if (engine.rules.prerouting(orig.proto, orig.srcIp, orig.dstIp, orig.srcPort, orig.dstPort,
             pkt.icmpType, pkt.icmpCode, inIf, decision))
         {
@@ -146,12 +145,12 @@ final class NewConnectionPath
                 // A taken tuple here is not fatal: the source step moves the source port.
                 engine.allocator.choose(tuple, range, PortAllocator.MANIP_DST, tcpSyn, oracle, chosen);
                 tuple.copyFrom(chosen);
-                dnat = tuple.dstIp != orig.dstIp || tuple.dstPort != orig.dstPort;
             }
         }
 
-        if (!dnat && engine.box.isLocalAddress(tuple.dstIp))
+        if (engine.box.isLocalAddress(tuple.dstIp))
         {
+            // For the box itself (also after REDIRECT): the local stack's business; no forwarding state is kept.
             return p.finish(Verdict.LOCAL, Reason.NONE);
         }
         egressIf = engine.routes.lookupEgress(tuple.dstIp);
