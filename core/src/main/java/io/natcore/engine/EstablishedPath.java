@@ -60,7 +60,7 @@ final class EstablishedPath
         final int status = table.statusOpaque(entry);
         final boolean seenReply = (status & FlowStatus.SEEN_REPLY) != 0;
         final boolean assured = (status & FlowStatus.ASSURED) != 0;
-        final int base = TrackerArea.base(entry);
+        final int base = table.scratchOffset(entry);
         if (!track(buf, entry, base, dir, seenReply, assured, deadline, now))
         {
             table.endWrite(entry);
@@ -157,15 +157,15 @@ final class EstablishedPath
                     result.reason = io.natcore.track.TrackReason.TCP_TRUNCATED;
                     return false;
                 }
-                engine.tcp.packet(engine.area.buffer, base, table.stateOpaque(entry), segment, dir, seenReply, assured,
+                engine.tcp.packet(table.scratchBuffer(), base, table.stateOpaque(entry), segment, dir, seenReply, assured,
                     deadline - now, result);
                 return true;
             case NatEngine.PROTO_UDP:
             case 136:
-                engine.udp.packet(engine.area.buffer, base, false, seenReply, assured, now, result);
+                engine.udp.packet(table.scratchBuffer(), base, false, seenReply, assured, now, result);
                 return true;
             case NatEngine.PROTO_ICMP:
-                engine.icmp.packet(engine.area.buffer.getByte(base + TrackerArea.ICMP_TYPE_OFFSET) & 0xFF, result);
+                engine.icmp.packet(table.scratchBuffer().getByte(base + EntryScratch.ICMP_TYPE_OFFSET) & 0xFF, result);
                 return true;
             case NatEngine.PROTO_GRE:
                 engine.gre.packet(seenReply, assured, result);

@@ -60,7 +60,6 @@ public final class NatEngine implements AutoCloseable
     final IcmpTracker icmp;
     final GenericTracker generic;
     final GreTracker gre;
-    final TrackerArea area;
     final ConntrackEventBuffer events;
     final int zone;
     final long tickNanos;
@@ -99,7 +98,6 @@ public final class NatEngine implements AutoCloseable
         this.timeouts = config.timeouts;
         final FlowTableConfig tableConfig = new FlowTableConfig().capacity(config.capacity).seed(config.seed);
         this.table = new FlowTable(tableConfig);
-        this.area = new TrackerArea(tableConfig.capacity());
         this.tcp = new TcpTracker(timeouts, config.beLiberal, config.tcpLoose, 3, false);
         this.udp = new UdpTracker(timeouts);
         this.icmp = new IcmpTracker(timeouts);
@@ -266,7 +264,8 @@ public final class NatEngine implements AutoCloseable
         final long rk0 = table.keyK0(entry, FlowTable.DIR_REPLY);
         final long rk1 = table.keyK1(entry, FlowTable.DIR_REPLY);
         final int proto = FlowKey.protocol(ok1);
-        final int base = TrackerArea.base(entry);
+        final int icmpType = EntryScratch.icmpType(table, entry, proto);
+        final int icmpCode = EntryScratch.icmpCode(table, entry, proto);
         if (list)
         {
             out.append("ipv4     2 ");
@@ -275,8 +274,7 @@ public final class NatEngine implements AutoCloseable
             timeoutSeconds(table.deadlineOpaque(entry), nowNanos), table.statusOpaque(entry),
             FlowKey.srcIp(ok0), FlowKey.dstIp(ok0), FlowKey.srcPort(ok1), FlowKey.dstPort(ok1),
             FlowKey.srcIp(rk0), FlowKey.dstIp(rk0), FlowKey.srcPort(rk1), FlowKey.dstPort(rk1),
-            area.buffer.getByte(base + TrackerArea.ICMP_TYPE_OFFSET) & 0xFF,
-            area.buffer.getByte(base + TrackerArea.ICMP_CODE_OFFSET) & 0xFF, false);
+            icmpType, icmpCode, false);
         if (list)
         {
             out.append(" mark=").append(Integer.toString(table.mark(entry))).append(" use=1");
@@ -319,7 +317,6 @@ public final class NatEngine implements AutoCloseable
         final long rk0 = table.keyK0(entry, FlowTable.DIR_REPLY);
         final long rk1 = table.keyK1(entry, FlowTable.DIR_REPLY);
         final int proto = FlowKey.protocol(ok1);
-        final int base = TrackerArea.base(entry);
         b.putLong(index + ConntrackEventDescriptor.TIMESTAMP_OFFSET, nowNanos);
         b.putInt(index + ConntrackEventDescriptor.TYPE_OFFSET, type.ordinal());
         b.putInt(index + ConntrackEventDescriptor.PROTOCOL_OFFSET, proto);
@@ -339,9 +336,9 @@ public final class NatEngine implements AutoCloseable
         b.putShort(index + ConntrackEventDescriptor.REPLY_SPORT_OFFSET, (short)FlowKey.srcPort(rk1));
         b.putShort(index + ConntrackEventDescriptor.REPLY_DPORT_OFFSET, (short)FlowKey.dstPort(rk1));
         b.putByte(index + ConntrackEventDescriptor.ICMP_TYPE_OFFSET,
-            area.buffer.getByte(base + TrackerArea.ICMP_TYPE_OFFSET));
+            (byte)EntryScratch.icmpType(table, entry, proto));
         b.putByte(index + ConntrackEventDescriptor.ICMP_CODE_OFFSET,
-            area.buffer.getByte(base + TrackerArea.ICMP_CODE_OFFSET));
+            (byte)EntryScratch.icmpCode(table, entry, proto));
         b.putInt(index + ConntrackEventDescriptor.ZONE_OFFSET, FlowKey.zone(ok1));
         events.commit(index);
     }
@@ -463,7 +460,7 @@ public final class NatEngine implements AutoCloseable
             }
             // Kernel nf_seq_has_advanced: the new SYN's sequence space must be past the old original direction's,
             // so late packets of the old connection are out of window for the new one.
-            final int oldEnd = area.buffer.getInt(TrackerArea.base(entry) + TcpStateLayout.directionOffset(0) +
+            final int oldEnd = table.scratchBuffer().getInt(table.scratchOffset(entry) + TcpStateLayout.directionOffset(0) +
                 TcpStateLayout.TD_END_OFFSET, TcpStateLayout.ORDER);
             if (newTcpEnd - oldEnd <= 0)
             {

@@ -9,6 +9,7 @@ import io.natcore.nat.PortAllocator;
 import io.natcore.nat.Rewriter;
 import io.natcore.packet.ParsedPacket;
 import io.natcore.rules.NatDecision;
+import io.natcore.table.FlowEntryLayout;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowStatus;
 import io.natcore.table.FlowTable;
@@ -48,7 +49,7 @@ final class NewConnectionPath
     private final NatTuple chosen = new NatTuple();
     private final NatTuple replyPkt = new NatTuple();
     private final NatTuple replyTarget = new NatTuple();
-    private final UnsafeBuffer tcpScratch = new UnsafeBuffer(new byte[TrackerArea.LENGTH]);
+    private final UnsafeBuffer tcpScratch = new UnsafeBuffer(new byte[TcpStateLayout.LENGTH]);
 
     private int egressIf;
 
@@ -240,7 +241,7 @@ final class NewConnectionPath
         table.putEgressIfIndex(entry, FlowTable.DIR_REPLY, replyEgress < 0 ? FlowTable.NO_IFINDEX : replyEgress);
         table.putCreatedNanos(entry, now);
 
-        final int base = TrackerArea.base(entry);
+        final int base = table.scratchOffset(entry);
         trackFirst(base, now);
         if (result.verdict != TrackResult.ACCEPT)
         {
@@ -266,8 +267,8 @@ final class NewConnectionPath
 
     private void trackFirst(final int base, final long now)
     {
-        final UnsafeBuffer area = engine.area.buffer;
-        area.setMemory(base, TrackerArea.LENGTH, (byte)0);
+        final MutableDirectBuffer area = table.scratchBuffer();
+        area.setMemory(base, FlowEntryLayout.SCRATCH_LENGTH, (byte)0);
         switch (orig.proto)
         {
             case NatEngine.PROTO_TCP:
@@ -280,8 +281,8 @@ final class NewConnectionPath
                 engine.udp.packet(area, base, true, false, false, now, result);
                 break;
             case NatEngine.PROTO_ICMP:
-                area.putByte(base + TrackerArea.ICMP_TYPE_OFFSET, (byte)pkt.icmpType);
-                area.putByte(base + TrackerArea.ICMP_CODE_OFFSET, (byte)pkt.icmpCode);
+                area.putByte(base + EntryScratch.ICMP_TYPE_OFFSET, (byte)pkt.icmpType);
+                area.putByte(base + EntryScratch.ICMP_CODE_OFFSET, (byte)pkt.icmpCode);
                 engine.icmp.packet(pkt.icmpType, result);
                 break;
             case NatEngine.PROTO_GRE:
