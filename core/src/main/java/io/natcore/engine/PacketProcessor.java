@@ -47,8 +47,12 @@ public final class PacketProcessor
     final int expiryWork;
     final int zone;
 
+    /** Packets between two expiry steps of this processor. */
+    static final int EXPIRY_BATCH = 32;
+
     int egress;
     Reason reason = Reason.NONE;
+    private int expiryCountdown = 1;
     /** Table handle of the connection the last packet belonged to, or a HANDLE_* marker. */
     long lastHandle;
 
@@ -84,10 +88,7 @@ public final class PacketProcessor
         egress = -1;
         reason = Reason.NONE;
         lastHandle = HANDLE_UNTRACKED;
-        if (expiryWork > 0)
-        {
-            engine.expire(nowNanos, expiryWork);
-        }
+        expireSome(nowNanos);
 
         final ParseStatus status = PacketParser.parse(buf, offset, length, pkt);
         if (status.isL3Drop())
@@ -143,12 +144,22 @@ public final class PacketProcessor
         egress = -1;
         reason = Reason.NONE;
         lastHandle = HANDLE_UNTRACKED;
-        if (expiryWork > 0)
-        {
-            engine.expire(nowNanos, expiryWork);
-        }
+        expireSome(nowNanos);
         PacketParser.parse(buf, offset, length, pkt);
         return tracked(buf, ingressIfIndex, nowNanos, handle);
+    }
+
+    /**
+     * Incremental expiry driven by traffic: every {@link #EXPIRY_BATCH} packets, reap up to that many times the
+     * configured per-packet work. Batching keeps the shared "one expirer at a time" flag off most packets.
+     */
+    private void expireSome(final long nowNanos)
+    {
+        if (expiryWork > 0 && --expiryCountdown <= 0)
+        {
+            expiryCountdown = EXPIRY_BATCH;
+            engine.expire(nowNanos, expiryWork * EXPIRY_BATCH);
+        }
     }
 
     /** @return egress interface of the last FORWARD / INVALID verdict, -1 otherwise. */
