@@ -20,7 +20,6 @@ final class BurstScratch
 {
     /** Packets looked up together. */
     static final int MAX_BURST = 32;
-    private static final long NO_HANDLE = FlowTable.MISS - 1;
 
     private final long[] k0 = new long[MAX_BURST];
     private final long[] k1 = new long[MAX_BURST];
@@ -71,7 +70,7 @@ final class BurstScratch
                     // A connection created since the burst lookup may hold a key that missed then: look again.
                     final long handle = handles[slot] == FlowTable.MISS &&
                         p.engine.insertions != insertionsAtLookup ?
-                        NO_HANDLE : handles[slot];
+                        PacketProcessor.LOOK_UP : handles[slot];
                     v = p.processParsedAgain(bufs[at], offsets[at], lengths[at], ingress[at], now, handle);
                 }
                 verdicts[at] = v;

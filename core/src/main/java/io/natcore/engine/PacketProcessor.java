@@ -26,6 +26,10 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class PacketProcessor
 {
+    /** Packets a burst call looks up together ({@link #processBurst}); longer bursts are taken in chunks. */
+    public static final int MAX_BURST = BurstScratch.MAX_BURST;
+    /** {@link #tracked} argument: no handle known yet, look the packet up. */
+    static final long LOOK_UP = FlowTable.MISS - 1;
     /** Fragment handle of a datagram whose first fragment went untracked (forwarded untranslated). */
     static final long HANDLE_UNTRACKED = -2;
     /** Fragment handle of a datagram whose first fragment was dropped. */
@@ -42,6 +46,7 @@ public final class PacketProcessor
     final EstablishedPath established;
     final NewConnectionPath newConnection;
     final IcmpErrorPath icmpErrors;
+    final BurstScratch burst = new BurstScratch();
     final boolean decrementTtl;
     final boolean dropInvalid;
     final int expiryWork;
@@ -103,7 +108,7 @@ public final class PacketProcessor
         {
             return untracked(buf, Reason.of(status));
         }
-        return tracked(buf, ingressIfIndex, nowNanos, FlowTable.MISS - 1);
+        return tracked(buf, ingressIfIndex, nowNanos, LOOK_UP);
     }
 
     /**
@@ -114,7 +119,7 @@ public final class PacketProcessor
      * @param offsets  IPv4 header offsets.
      * @param lengths  byte counts.
      * @param ingress  ingress interfaces.
-     * @param n        packets (at most {@link BurstScratch#MAX_BURST} per call are looked up together).
+     * @param n        packets (looked up {@link #MAX_BURST} at a time).
      * @param nowNanos current time.
      * @param verdicts receives each verdict.
      * @param egresses receives each egress interface (or -1).
@@ -133,8 +138,6 @@ public final class PacketProcessor
     {
         burst.run(this, bufs, offsets, lengths, ingress, n, nowNanos, verdicts, egresses, reasons);
     }
-
-    final BurstScratch burst = new BurstScratch();
 
     /** Burst second pass: re-parse (cheap, cache hot) and run with a handle from the burst lookup. */
     Verdict processParsedAgain(
@@ -186,7 +189,7 @@ public final class PacketProcessor
     /**
      * A parsed, non-fragment (or first-fragment) packet: lookup, then the established or new connection path.
      *
-     * @param knownHandle a handle found by a burst lookup, or {@code FlowTable.MISS - 1} to look up here.
+     * @param knownHandle a handle found by a burst lookup, or {@link #LOOK_UP} to look up here.
      */
     Verdict tracked(final MutableDirectBuffer buf, final int ingressIfIndex, final long nowNanos, final long knownHandle)
     {
@@ -196,7 +199,7 @@ public final class PacketProcessor
         }
         final long k0 = FlowKey.k0(pkt.srcIp, pkt.dstIp);
         final long k1 = FlowKey.k1(srcPort(), dstPort(), pkt.protocol, zone);
-        long handle = knownHandle == FlowTable.MISS - 1 ? table.lookup(k0, k1) : knownHandle;
+        long handle = knownHandle == LOOK_UP ? table.lookup(k0, k1) : knownHandle;
         for (int attempt = 0; attempt < 4; attempt++)
         {
             final Verdict v = handle == FlowTable.MISS ?
@@ -239,7 +242,7 @@ public final class PacketProcessor
         {
             case FragmentTracker.FIRST:
             {
-                final Verdict v = status.isOk() ? tracked(buf, ingressIfIndex, nowNanos, FlowTable.MISS - 1) :
+                final Verdict v = status.isOk() ? tracked(buf, ingressIfIndex, nowNanos, LOOK_UP) :
                     untracked(buf, Reason.of(status));
                 final long handle = v == Verdict.DROP || v == Verdict.TIME_EXCEEDED ? HANDLE_DROPPED :
                     v == Verdict.LOCAL ? HANDLE_LOCAL : lastHandle;
