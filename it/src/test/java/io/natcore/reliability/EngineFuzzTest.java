@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * engines give the same verdict, reason, egress and rewritten bytes (no read outside the packet that matters).
  * Checked after each trace: {@link TableInvariants} on both tables, and the verdict counters add up to the packets.
  * <p>
- * CI: 1,000,000 packets (2,000,000 engine calls). Long run: {@code -Dnatcore.fuzz.packets=10000000}, seed with
+ * CI: 2,000,000 packets (4,000,000 engine calls). Long run: {@code -Dnatcore.fuzz.packets=10000000}, seed with
  * {@code -Dnatcore.fuzz.seed}; see RELIABILITY.md.
  */
 class EngineFuzzTest
@@ -40,7 +40,7 @@ class EngineFuzzTest
     void mutatedTrafficNeverThrowsNeverWritesOutsideThePacketAndLeavesTheTableSound()
     {
         final long seed = FuzzCorpus.seed();
-        final long total = FuzzCorpus.packets(1_000_000);
+        final long total = FuzzCorpus.packets(2_000_000);
         final List<Path> traces = CapturedPackets.traceDirs();
         final List<CapturedPackets.Packet> corpus = FuzzCorpus.corpusPackets();
         assertTrue(traces.size() >= 14 && corpus.size() > 100, "traces and corpus present");
