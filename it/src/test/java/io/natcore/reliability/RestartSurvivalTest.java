@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the half-written entry is discarded (neither of its tuples is found), and no entry with inconsistent fields
  * survives.
  * <p>
- * This runs at the table level: the engine does not yet build its table on a mapped file, and keeps its tracker
- * state in memory beside the table (see RELIABILITY.md).
+ * This runs at the table level: {@code NatEngineConfig} has no mapped-file option yet, so an engine cannot be
+ * built on a file-backed table (see RELIABILITY.md).
  */
 class RestartSurvivalTest
 {
