@@ -127,7 +127,7 @@ class EngineConcurrencyTest
             assertEquals(List.of(), new ArrayList<>(failures));
 
             // Quiescent. Touch every active connection at T, then reap at T + 29 s: only the idle ones go.
-            final long t = clock.addAndGet(SECOND);
+            final long t = clock.addAndGet(2 * SECOND);
             for (int c = 0; c < ACTIVE; c++)
             {
                 setup.outgoing(c, t);

@@ -94,6 +94,8 @@ class RestartSurvivalTest
 
         final ChildReport two = runAndKill(file, 100_000, ROUND_TWO);
         assertTrue(two.opened.startsWith("OPENED open=2"), two.opened);
+        // The second process found every connection the first left (and this process rewrote) whole.
+        assertTrue(two.opened.endsWith(" valid=" + survivorsOne), two.opened + ", expected valid=" + survivorsOne);
         try (FlowTable table = new FlowTable(new FlowTableConfig().mappedFile(file)))
         {
             assertEquals(3, table.openCount());

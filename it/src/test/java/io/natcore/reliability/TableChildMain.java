@@ -46,7 +46,6 @@ public final class TableChildMain
         final int base = Integer.parseInt(args[2]);
         final int count = Integer.parseInt(args[3]);
         final FlowTable table = new FlowTable(new FlowTableConfig().capacity(capacity).mappedFile(file));
-        int valid = 0;
         int cursor = 0;
         final int[] tally = new int[1];
         while (cursor != FlowTable.END)
@@ -59,7 +58,7 @@ public final class TableChildMain
                 }
             });
         }
-        valid = tally[0];
+        final int valid = tally[0];
         OUT.println("OPENED open=" + table.openCount() + " size=" + table.size() + " discarded=" +
             table.discarded() + " valid=" + valid);
 
