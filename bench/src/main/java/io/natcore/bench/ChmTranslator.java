@@ -76,7 +76,7 @@ public final class ChmTranslator
     public int translate(
         final MutableDirectBuffer buf, final int offset, final int length, final ParsedPacket pkt, final TupleKey probe)
     {
-        if (PacketParser.parse(buf, offset, length, pkt) != ParseStatus.OK || pkt.isFragment)
+        if (PacketParser.parse(buf, offset, length, pkt, true, Trace05.VERIFY_L4) != ParseStatus.OK || pkt.isFragment)
         {
             return -1;
         }

@@ -21,6 +21,13 @@ public final class Trace05
     }
 
     /**
+     * Whether the engine and the peers verify L4 checksums: system property {@code natcore.bench.verifyL4Checksums}
+     * (default true, as Linux; false = the NIC validated them).
+     */
+    public static final boolean VERIFY_L4 =
+        Boolean.parseBoolean(System.getProperty("natcore.bench.verifyL4Checksums", "true"));
+
+    /**
      * An engine configuration for the reference rule set, events off (nothing would drain them).
      *
      * @param capacity connections the table holds.
@@ -34,6 +41,7 @@ public final class Trace05
                 .rules(IptablesSaveParser.parse(resource("rules.txt")))
                 .box(BoxConfig.parse(resource("box.txt")))
                 .capacity(capacity)
+                .verifyL4Checksums(VERIFY_L4)
                 .events(false);
         }
         catch (final RuleParseException ex)

@@ -159,7 +159,7 @@ public class TranslateBenchmark
         int acc = 0;
         for (int k = 0; k < Worker.BURST; k++)
         {
-            acc += PacketParser.parse(w.rx, w.offsets[k], w.lengths[k], rx.pkt).ordinal();
+            acc += PacketParser.parse(w.rx, w.offsets[k], w.lengths[k], rx.pkt, true, Trace05.VERIFY_L4).ordinal();
         }
         return acc;
     }

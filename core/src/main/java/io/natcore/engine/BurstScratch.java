@@ -3,23 +3,37 @@
  */
 package io.natcore.engine;
 
-import io.natcore.packet.PacketParser;
-import io.natcore.packet.ParseStatus;
+import io.natcore.packet.IcmpHeader;
+import io.natcore.packet.Ipv4Header;
+import io.natcore.packet.ParsedPacket;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowTable;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
+import java.nio.ByteOrder;
+
 /**
- * Burst processing for {@link PacketProcessor#processBurst}: a first pass parses each packet and computes its key,
- * one {@link FlowTable#lookupBurst} resolves them together (the table overlaps the cache misses), then each packet
- * runs the normal path in order with its handle. A handle found in the first pass is re-checked by the established
- * path under the entry lock, and packets whose lookup is invalidated by an earlier packet of the same burst (a new
- * connection, a removal) are looked up again, so results equal packet-by-packet processing.
+ * Burst processing for {@link PacketProcessor#processBurst}. Three passes per chunk of {@link #MAX_BURST}:
+ * <ol>
+ * <li>peek at each packet's lookup key straight from its header bytes (no validation, no checksums: a guess that
+ * the full parse later confirms), which also pulls each packet's first line into the cache;</li>
+ * <li>one {@link FlowTable#lookupBurst} for all keys (the table overlaps the index and hot-line misses), then
+ * {@link FlowTable#touchColdBurst} for the hits' cold records (counters, tracker state);</li>
+ * <li>each packet in order through the normal path, parsed once: its handle is used only when the parsed key equals
+ * the peeked one, else it is looked up again.</li>
+ * </ol>
+ * A handle is re-checked by the established path under the entry lock, and a miss is looked up again when a
+ * connection was inserted since the burst lookup, so results equal packet-by-packet processing.
  */
 final class BurstScratch
 {
     /** Packets looked up together. */
     static final int MAX_BURST = 32;
+
+    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
+    /** MF flag and fragment offset bits of the flags/fragment word. */
+    private static final int MF_AND_OFFSET = 0x3FFF;
 
     private final long[] k0 = new long[MAX_BURST];
     private final long[] k1 = new long[MAX_BURST];
@@ -38,6 +52,7 @@ final class BurstScratch
         final int[] egresses,
         final Reason[] reasons)
     {
+        final FlowTable table = p.table;
         for (int start = 0; start < n; start += MAX_BURST)
         {
             final int count = Math.min(MAX_BURST, n - start);
@@ -45,16 +60,10 @@ final class BurstScratch
             for (int i = 0; i < count; i++)
             {
                 final int at = start + i;
-                slotOfPacket[i] = -1;
-                final ParseStatus status = PacketParser.parse(bufs[at], offsets[at], lengths[at], p.pkt);
-                if (status.isOk() && !p.pkt.isFragment && !p.pkt.isIcmpError)
-                {
-                    k0[keys] = FlowKey.k0(p.pkt.srcIp, p.pkt.dstIp);
-                    k1[keys] = FlowKey.k1(p.srcPort(), p.dstPort(), p.pkt.protocol, p.zone);
-                    slotOfPacket[i] = keys++;
-                }
+                slotOfPacket[i] = peekKey(bufs[at], offsets[at], lengths[at], p.zone, keys) ? keys++ : -1;
             }
-            p.table.lookupBurst(k0, k1, keys, handles);
+            table.lookupBurst(k0, k1, keys, handles);
+            table.touchColdBurst(handles, keys);
             final long insertionsAtLookup = p.engine.insertions; // volatile read
             for (int i = 0; i < count; i++)
             {
@@ -69,9 +78,9 @@ final class BurstScratch
                 {
                     // A connection created since the burst lookup may hold a key that missed then: look again.
                     final long handle = handles[slot] == FlowTable.MISS &&
-                        p.engine.insertions != insertionsAtLookup ?
-                        PacketProcessor.LOOK_UP : handles[slot];
-                    v = p.processParsedAgain(bufs[at], offsets[at], lengths[at], ingress[at], now, handle);
+                        p.engine.insertions != insertionsAtLookup ? PacketProcessor.LOOK_UP : handles[slot];
+                    v = p.processWithHint(bufs[at], offsets[at], lengths[at], ingress[at], now, handle,
+                        k0[slot], k1[slot]);
                 }
                 verdicts[at] = v;
                 egresses[at] = p.egressIfIndex();
@@ -81,5 +90,57 @@ final class BurstScratch
                 }
             }
         }
+    }
+
+    /**
+     * Reads the key the full parse would produce for an unfragmented TCP, UDP or ICMP query packet into
+     * {@code k0[slot]}/{@code k1[slot]}. Only bounds are checked (every read stays inside {@code [offset,
+     * offset + length)} and the buffer); anything else is the parser's job.
+     *
+     * @return false when the packet is not such a packet (it then takes the normal path).
+     */
+    private boolean peekKey(final DirectBuffer buf, final int offset, final int length, final int zone, final int slot)
+    {
+        if (offset < 0 || length < Ipv4Header.MIN_LENGTH || offset + length > buf.capacity() || offset + length < 0)
+        {
+            return false;
+        }
+        final int versionIhl = buf.getByte(offset) & 0xFF;
+        final int hl = (versionIhl & 0xF) << 2;
+        if ((versionIhl >> 4) != 4 || hl < Ipv4Header.MIN_LENGTH ||
+            (buf.getShort(offset + Ipv4Header.FLAGS_FRAGMENT_OFFSET, NET) & MF_AND_OFFSET) != 0)
+        {
+            return false;
+        }
+        final int protocol = buf.getByte(offset + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
+        final int l4 = offset + hl;
+        final int sport;
+        final int dport;
+        if (protocol == ParsedPacket.PROTO_TCP || protocol == ParsedPacket.PROTO_UDP)
+        {
+            if (hl + 4 > length)
+            {
+                return false;
+            }
+            sport = buf.getShort(l4, NET) & 0xFFFF;
+            dport = buf.getShort(l4 + 2, NET) & 0xFFFF;
+        }
+        else if (protocol == ParsedPacket.PROTO_ICMP)
+        {
+            if (hl + IcmpHeader.LENGTH > length || !IcmpHeader.isQuery(buf.getByte(l4) & 0xFF))
+            {
+                return false;
+            }
+            sport = buf.getShort(l4 + IcmpHeader.ID_OFFSET, NET) & 0xFFFF;
+            dport = sport;
+        }
+        else
+        {
+            return false;
+        }
+        k0[slot] = FlowKey.k0(buf.getInt(offset + Ipv4Header.SRC_ADDRESS_OFFSET, NET),
+            buf.getInt(offset + Ipv4Header.DST_ADDRESS_OFFSET, NET));
+        k1[slot] = FlowKey.k1(sport, dport, protocol, zone);
+        return true;
     }
 }

@@ -43,7 +43,10 @@ final class EstablishedPath
         {
             return null;
         }
-        if (!table.matches(entry, dir, k0, k1) || !table.isLive(entry))
+        // One status read serves the liveness check and the tracker (opaque: the CAS of beginWrite already
+        // ordered it after the lock, and status bits change only by CAS).
+        final int status = table.statusOpaque(entry);
+        if (!table.matches(entry, dir, k0, k1) || (status & FlowStatus.CONFIRMED) == 0)
         {
             table.endWrite(entry);
             return null;
@@ -57,7 +60,6 @@ final class EstablishedPath
             return null;
         }
 
-        final int status = table.statusOpaque(entry);
         final boolean seenReply = (status & FlowStatus.SEEN_REPLY) != 0;
         final boolean assured = (status & FlowStatus.ASSURED) != 0;
         final int base = table.scratchOffset(entry);

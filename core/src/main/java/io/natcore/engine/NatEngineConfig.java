@@ -26,6 +26,7 @@ public final class NatEngineConfig
     final boolean tcpLoose;
     final boolean dropInvalid;
     final boolean decrementTtl;
+    final boolean verifyL4Checksums;
     final int zone;
     final int eventBufferBytes;
     final boolean events;
@@ -45,6 +46,7 @@ public final class NatEngineConfig
         this.tcpLoose = b.tcpLoose;
         this.dropInvalid = b.dropInvalid;
         this.decrementTtl = b.decrementTtl;
+        this.verifyL4Checksums = b.verifyL4Checksums;
         this.zone = b.zone;
         this.eventBufferBytes = b.eventBufferBytes;
         this.events = b.events;
@@ -102,6 +104,12 @@ public final class NatEngineConfig
         return decrementTtl;
     }
 
+    /** @return verify TCP/UDP/ICMP/SCTP checksums on receive ({@code nf_conntrack_checksum}). */
+    public boolean verifyL4Checksums()
+    {
+        return verifyL4Checksums;
+    }
+
     /** @return conntrack zone of every connection. */
     public int zone()
     {
@@ -120,6 +128,7 @@ public final class NatEngineConfig
         private boolean tcpLoose = true;
         private boolean dropInvalid;
         private boolean decrementTtl = true;
+        private boolean verifyL4Checksums = true;
         private int zone;
         private int eventBufferBytes = 1 << 20;
         private boolean events = true;
@@ -188,6 +197,17 @@ public final class NatEngineConfig
         public Builder dropInvalid(final boolean dropInvalid)
         {
             this.dropInvalid = dropInvalid;
+            return this;
+        }
+
+        /**
+         * @return this; verify L4 checksums before tracking (default true: Linux's {@code nf_conntrack_checksum=1},
+         *     a bad sum makes the packet INVALID). Set false when the NIC has validated them (the kernel's
+         *     {@code CHECKSUM_UNNECESSARY}: it skips the check then too). The IP header checksum is always verified.
+         */
+        public Builder verifyL4Checksums(final boolean verifyL4Checksums)
+        {
+            this.verifyL4Checksums = verifyL4Checksums;
             return this;
         }
 

@@ -49,6 +49,7 @@ public final class PacketProcessor
     final BurstScratch burst = new BurstScratch();
     final boolean decrementTtl;
     final boolean dropInvalid;
+    final boolean verifyL4;
     final int expiryWork;
     final int zone;
 
@@ -67,6 +68,7 @@ public final class PacketProcessor
         this.table = engine.table;
         this.decrementTtl = engine.config.decrementTtl;
         this.dropInvalid = engine.config.dropInvalid;
+        this.verifyL4 = engine.config.verifyL4Checksums;
         this.expiryWork = engine.config.expiryWorkPerPacket;
         this.zone = engine.zone;
         this.fragments = new FragmentTracker(engine.config.fragmentCapacity, 8, 0, engine.timeouts.fragment(),
@@ -90,12 +92,23 @@ public final class PacketProcessor
     public Verdict process(
         final MutableDirectBuffer buf, final int offset, final int length, final int ingressIfIndex, final long nowNanos)
     {
+        return processWithHint(buf, offset, length, ingressIfIndex, nowNanos, LOOK_UP, 0, 0);
+    }
+
+    /**
+     * {@link #process} with a handle a burst lookup found for the key {@code (hintK0, hintK1)} peeked from the
+     * packet: used only when the parsed packet's key is that key, else the packet is looked up here.
+     */
+    Verdict processWithHint(
+        final MutableDirectBuffer buf, final int offset, final int length, final int ingressIfIndex,
+        final long nowNanos, final long hintHandle, final long hintK0, final long hintK1)
+    {
         egress = -1;
         reason = Reason.NONE;
         lastHandle = HANDLE_UNTRACKED;
         expireSome(nowNanos);
 
-        final ParseStatus status = PacketParser.parse(buf, offset, length, pkt);
+        final ParseStatus status = PacketParser.parse(buf, offset, length, pkt, true, verifyL4);
         if (status.isL3Drop())
         {
             return finish(Verdict.DROP, Reason.of(status));
@@ -108,7 +121,7 @@ public final class PacketProcessor
         {
             return untracked(buf, Reason.of(status));
         }
-        return tracked(buf, ingressIfIndex, nowNanos, LOOK_UP);
+        return tracked(buf, ingressIfIndex, nowNanos, hintHandle, hintK0, hintK1);
     }
 
     /**
@@ -137,19 +150,6 @@ public final class PacketProcessor
         final Reason[] reasons)
     {
         burst.run(this, bufs, offsets, lengths, ingress, n, nowNanos, verdicts, egresses, reasons);
-    }
-
-    /** Burst second pass: re-parse (cheap, cache hot) and run with a handle from the burst lookup. */
-    Verdict processParsedAgain(
-        final MutableDirectBuffer buf, final int offset, final int length, final int ingressIfIndex,
-        final long nowNanos, final long handle)
-    {
-        egress = -1;
-        reason = Reason.NONE;
-        lastHandle = HANDLE_UNTRACKED;
-        expireSome(nowNanos);
-        PacketParser.parse(buf, offset, length, pkt);
-        return tracked(buf, ingressIfIndex, nowNanos, handle);
     }
 
     /**
@@ -193,13 +193,24 @@ public final class PacketProcessor
      */
     Verdict tracked(final MutableDirectBuffer buf, final int ingressIfIndex, final long nowNanos, final long knownHandle)
     {
+        return tracked(buf, ingressIfIndex, nowNanos, knownHandle, 0, 0);
+    }
+
+    /**
+     * As {@link #tracked(MutableDirectBuffer, int, long, long)}; {@code knownHandle} is used only when the packet's
+     * key is {@code (hintK0, hintK1)}.
+     */
+    Verdict tracked(
+        final MutableDirectBuffer buf, final int ingressIfIndex, final long nowNanos, final long knownHandle,
+        final long hintK0, final long hintK1)
+    {
         if (pkt.protocol == NatEngine.PROTO_ICMP && pkt.isIcmpError)
         {
             return icmpErrors.process(buf, nowNanos);
         }
         final long k0 = FlowKey.k0(pkt.srcIp, pkt.dstIp);
         final long k1 = FlowKey.k1(srcPort(), dstPort(), pkt.protocol, zone);
-        long handle = knownHandle == LOOK_UP ? table.lookup(k0, k1) : knownHandle;
+        long handle = knownHandle == LOOK_UP || k0 != hintK0 || k1 != hintK1 ? table.lookup(k0, k1) : knownHandle;
         for (int attempt = 0; attempt < 4; attempt++)
         {
             final Verdict v = handle == FlowTable.MISS ?

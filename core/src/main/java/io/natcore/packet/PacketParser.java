@@ -92,12 +92,35 @@ public final class PacketParser
     public static ParseStatus parse(
         final DirectBuffer buf, final int offset, final int length, final ParsedPacket out, final boolean verifyChecksums)
     {
-        final ParseStatus l3 = parseL3(buf, offset, length, out, verifyChecksums);
+        return parse(buf, offset, length, out, verifyChecksums, verifyChecksums);
+    }
+
+    /**
+     * Parse and validate an IPv4 packet, choosing the checksums verified separately.
+     *
+     * @param buf               buffer holding the packet.
+     * @param offset            of the IPv4 header.
+     * @param length            bytes available from offset.
+     * @param out               reused holder, reset first.
+     * @param verifyIpChecksum  false to trust the IP header checksum.
+     * @param verifyL4Checksums false to trust the TCP/UDP/ICMP/SCTP checksums (a NIC validated them: the kernel's
+     *                          CHECKSUM_UNNECESSARY); {@code out.l4ChecksumState} then stays UNVERIFIED or NONE.
+     * @return the status, also stored in {@code out.status}.
+     */
+    public static ParseStatus parse(
+        final DirectBuffer buf,
+        final int offset,
+        final int length,
+        final ParsedPacket out,
+        final boolean verifyIpChecksum,
+        final boolean verifyL4Checksums)
+    {
+        final ParseStatus l3 = parseL3(buf, offset, length, out, verifyIpChecksum);
         if (l3 != ParseStatus.OK || out.fragmentOffset != 0)
         {
             return l3;
         }
-        return out.status = parseL4(buf, out, verifyChecksums);
+        return out.status = parseL4(buf, out, verifyL4Checksums);
     }
 
     /**
