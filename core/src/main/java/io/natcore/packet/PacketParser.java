@@ -151,25 +151,29 @@ public final class PacketParser
     public static ParseStatus parseL3(
         final DirectBuffer buf, final int offset, final int length, final ParsedPacket out, final boolean verifyChecksum)
     {
-        out.reset();
+        out.resetForParse();
         out.ipOffset = offset;
         if (offset < 0 || length < Ipv4Header.MIN_LENGTH || offset + length > buf.capacity() || offset + length < 0)
         {
+            out.clearHeaderFields();
             return out.status = ParseStatus.TOO_SHORT;
         }
         final int versionIhl = buf.getByte(offset) & 0xFF;
         if ((versionIhl >> 4) != 4)
         {
+            out.clearHeaderFields();
             return out.status = ParseStatus.BAD_VERSION;
         }
         final int hl = (versionIhl & 0xF) << 2;
         if (hl < Ipv4Header.MIN_LENGTH)
         {
+            out.clearHeaderFields();
             return out.status = ParseStatus.IHL_TOO_SMALL;
         }
         out.ipHeaderLength = hl;
         if (length < hl)
         {
+            out.clearHeaderFields();
             return out.status = ParseStatus.TOO_SHORT;
         }
         out.tos = buf.getByte(offset + Ipv4Header.TOS_OFFSET) & 0xFF;
@@ -184,14 +188,17 @@ public final class PacketParser
         out.dstIp = buf.getInt(offset + Ipv4Header.DST_ADDRESS_OFFSET, NET);
         if (verifyChecksum && !Checksum.ipv4HeaderValid(buf, offset, hl))
         {
+            out.clearFragmentFields();
             return out.status = ParseStatus.BAD_IP_CHECKSUM;
         }
         if (totalLength > length)
         {
+            out.clearFragmentFields();
             return out.status = ParseStatus.TOTAL_LENGTH_BEYOND_BUFFER;
         }
         if (totalLength < hl)
         {
+            out.clearFragmentFields();
             return out.status = ParseStatus.TOTAL_LENGTH_BELOW_HEADER;
         }
         out.dontFragment = (ff & Ipv4Header.FLAG_DF) != 0;
@@ -324,6 +331,7 @@ public final class PacketParser
 
     private static void readTcpFixed(final DirectBuffer buf, final ParsedPacket out)
     {
+        out.parserWrote |= ParsedPacket.WROTE_TCP;
         final int o = out.l4Offset;
         out.tcpSeq = buf.getInt(o + TcpHeader.SEQ_OFFSET, NET);
         out.tcpAck = buf.getInt(o + TcpHeader.ACK_OFFSET, NET);
@@ -454,6 +462,7 @@ public final class PacketParser
     private static ParseStatus icmp(
         final DirectBuffer buf, final ParsedPacket out, final boolean verify, final boolean strict)
     {
+        out.parserWrote |= ParsedPacket.WROTE_ICMP;
         final int o = out.l4Offset;
         final int len = out.l4Length;
         if (len < IcmpHeader.LENGTH)
@@ -504,6 +513,7 @@ public final class PacketParser
     /** What nf_ct_get_tuplepr() needs from the quoted datagram of an ICMP error. */
     private static ParseStatus icmpInner(final DirectBuffer buf, final ParsedPacket out, final int io, final int available)
     {
+        out.parserWrote |= ParsedPacket.WROTE_INNER;
         out.innerIpOffset = io;
         if (available < Ipv4Header.MIN_LENGTH)
         {

@@ -142,26 +142,52 @@ public final class ParsedPacket
     /** Embedded ICMP code. */
     public int innerIcmpCode;
 
+    /** {@link #parserWrote} bit: the parser wrote TCP fields since the last reset. */
+    static final int WROTE_TCP = 1;
+    /** {@link #parserWrote} bit: the parser wrote ICMP fields since the last reset. */
+    static final int WROTE_ICMP = 2;
+    /** {@link #parserWrote} bit: the parser wrote embedded-datagram fields since the last reset. */
+    static final int WROTE_INNER = 4;
+
     /**
-     * Reset every field to its "absent" value. Called by the parser first.
+     * Which per-protocol field groups the parser wrote since the last reset, so that {@link #resetForParse()} can
+     * skip the groups still at their reset values (a UDP packet after a UDP packet stores no TCP or ICMP fields).
+     */
+    int parserWrote = WROTE_TCP | WROTE_ICMP | WROTE_INNER;
+
+    /**
+     * Reset every field to its "absent" value.
      *
      * @return this.
      */
     public ParsedPacket reset()
     {
-        status = ParseStatus.OK;
-        ipOffset = 0;
-        ipHeaderLength = 0;
-        totalLength = 0;
+        parserWrote = WROTE_TCP | WROTE_ICMP | WROTE_INNER;
+        clearHeaderFields();
+        return resetForParse();
+    }
+
+    /**
+     * The IPv4 header fields the parser writes on every packet that reaches them ({@code tos} ..
+     * {@code dstIp}) and the fragment and L4 position fields after them: the parser clears them only on the
+     * early failures that stop before writing them, instead of storing every field twice per packet.
+     */
+    void clearHeaderFields()
+    {
         tos = 0;
+        totalLength = 0;
         ipId = 0;
         ttl = 0;
         protocol = 0;
         ipChecksum = 0;
         srcIp = 0;
         dstIp = 0;
-        hasIpOptions = false;
-        hasSourceRoute = false;
+        clearFragmentFields();
+    }
+
+    /** The fragment and L4 position fields (see {@link #clearHeaderFields()}). */
+    void clearFragmentFields()
+    {
         dontFragment = false;
         moreFragments = false;
         fragmentOffset = 0;
@@ -169,26 +195,59 @@ public final class ParsedPacket
         isFirstFragment = false;
         l4Offset = 0;
         l4Length = 0;
+    }
+
+    /**
+     * The parser's reset: as {@link #reset()}, but the TCP, ICMP and embedded-datagram groups are reset only when
+     * the parser wrote them since (fields written by other code meanwhile are not noticed: call {@link #reset()}),
+     * and the header fields not at all (the parser writes or clears them, {@link #clearHeaderFields()}).
+     *
+     * @return this.
+     */
+    ParsedPacket resetForParse()
+    {
+        final int wrote = parserWrote;
+        parserWrote = 0;
+        status = ParseStatus.OK;
+        ipOffset = 0;
+        ipHeaderLength = 0;
+        hasIpOptions = false;
+        hasSourceRoute = false;
         hasPorts = false;
         srcPort = 0;
         dstPort = 0;
         l4ChecksumState = L4ChecksumState.UNVERIFIED;
         l4Checksum = 0;
-        tcpFlags = 0;
-        tcpSeq = 0;
-        tcpAck = 0;
-        tcpWindow = 0;
-        tcpDataOffset = 0;
-        tcpPayloadLength = 0;
-        tcpWindowScale = -1;
-        tcpMss = -1;
-        tcpSackPermitted = false;
         udpLength = 0;
-        icmpType = -1;
-        icmpCode = 0;
-        icmpId = 0;
-        icmpSeq = 0;
-        isIcmpError = false;
+        if ((wrote & WROTE_TCP) != 0)
+        {
+            tcpFlags = 0;
+            tcpSeq = 0;
+            tcpAck = 0;
+            tcpWindow = 0;
+            tcpDataOffset = 0;
+            tcpPayloadLength = 0;
+            tcpWindowScale = -1;
+            tcpMss = -1;
+            tcpSackPermitted = false;
+        }
+        if ((wrote & WROTE_ICMP) != 0)
+        {
+            icmpType = -1;
+            icmpCode = 0;
+            icmpId = 0;
+            icmpSeq = 0;
+            isIcmpError = false;
+        }
+        if ((wrote & WROTE_INNER) != 0)
+        {
+            resetInner();
+        }
+        return this;
+    }
+
+    private void resetInner()
+    {
         innerIpOffset = 0;
         innerIpHeaderLength = 0;
         innerTotalLength = 0;
@@ -203,6 +262,5 @@ public final class ParsedPacket
         innerDstPort = 0;
         innerIcmpType = -1;
         innerIcmpCode = 0;
-        return this;
     }
 }
