@@ -210,7 +210,8 @@ public final class PacketProcessor
         }
         final long k0 = FlowKey.k0(pkt.srcIp, pkt.dstIp);
         final long k1 = FlowKey.k1(srcPort(), dstPort(), pkt.protocol, zone);
-        long handle = knownHandle == LOOK_UP || k0 != hintK0 || k1 != hintK1 ? table.lookup(k0, k1) : knownHandle;
+        long handle = knownHandle == LOOK_UP || k0 != hintK0 || k1 != hintK1 ?
+            table.lookupTouchingCold(k0, k1) : knownHandle;
         for (int attempt = 0; attempt < 4; attempt++)
         {
             final Verdict v = handle == FlowTable.MISS ?
