@@ -1,0 +1,445 @@
+package io.natcore.packet;
+
+import org.agrona.DirectBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * Internet checksums: the RFC 1071 one's-complement sum, the IPv4 header checksum, the TCP/UDP/ICMP
+ * checksums (TCP and UDP over the IPv4 pseudo-header) and RFC 1624 incremental updates.
+ * <p>
+ * Conventions: a <em>sum</em> is the folded 16-bit one's-complement sum of the data (0..0xFFFF, not
+ * complemented); a <em>checksum</em> is the 16-bit value carried in a header (the complement of the
+ * sum). A <em>delta</em> is a folded one's-complement sum of {@code ~old + new} terms, precomputable per
+ * connection and applied with {@link #applyDelta(int, int)}.
+ * <p>
+ * Incremental updates follow RFC 1624 eqn. 3 ({@code HC' = ~(~HC + ~m + m')}). Eqn. 3 yields 0xFFFF only
+ * when every term is zero, which a full recompute over real data never gives, so the result is
+ * normalised to 0x0000: an update always equals a full recompute. UDP keeps its own rules: a checksum of
+ * 0 means "none" and stays 0, a computed 0 is carried as 0xFFFF ({@link #updateUdp16} and friends).
+ * <p>
+ * All methods are static, allocation free and thread safe.
+ */
+public final class Checksum
+{
+    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
+
+    private Checksum()
+    {
+    }
+
+    /**
+     * Fold a wide one's-complement accumulator to 16 bits with end-around carry. Returns 0 only for 0.
+     *
+     * @param sum accumulator (non-negative).
+     * @return folded sum 0..0xFFFF.
+     */
+    public static int fold(final long sum)
+    {
+        long s = sum;
+        s = (s & 0xFFFF_FFFFL) + (s >>> 32);
+        s = (s & 0xFFFF_FFFFL) + (s >>> 32);
+        s = (s & 0xFFFF) + (s >>> 16);
+        s = (s & 0xFFFF) + (s >>> 16);
+        s = (s & 0xFFFF) + (s >>> 16);
+        return (int)s;
+    }
+
+    /**
+     * RFC 1071 sum over {@code [offset, offset + length)} of a buffer, as 16-bit big-endian words from
+     * {@code offset}; an odd final byte is padded with a zero byte. Reads 8 bytes at a time.
+     *
+     * @param buffer holding the data.
+     * @param offset of the first byte.
+     * @param length in bytes (>= 0).
+     * @return the wide (unfolded) accumulator; fold it with {@link #fold(long)}.
+     */
+    public static long sumWide(final DirectBuffer buffer, final int offset, final int length)
+    {
+        long acc = 0;
+        int i = offset;
+        final int end = offset + length;
+        // Two 32-bit halves of each long: 2^32 == 1 (mod 0xFFFF), so 32-bit words sum like 16-bit ones.
+        final int longEnd = end - 7;
+        while (i < longEnd)
+        {
+            final long v = buffer.getLong(i, NET);
+            acc += (v >>> 32) + (v & 0xFFFF_FFFFL);
+            i += 8;
+        }
+        if (end - i >= 4)
+        {
+            acc += buffer.getInt(i, NET) & 0xFFFF_FFFFL;
+            i += 4;
+        }
+        if (end - i >= 2)
+        {
+            acc += buffer.getShort(i, NET) & 0xFFFF;
+            i += 2;
+        }
+        if (i < end)
+        {
+            acc += (buffer.getByte(i) & 0xFF) << 8;
+        }
+        return acc;
+    }
+
+    /**
+     * RFC 1071 folded sum of a buffer range.
+     *
+     * @param buffer holding the data.
+     * @param offset of the first byte.
+     * @param length in bytes.
+     * @return folded sum 0..0xFFFF (not complemented).
+     */
+    public static int sum(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return fold(sumWide(buffer, offset, length));
+    }
+
+    /**
+     * RFC 1071 checksum of a buffer range: the complement of {@link #sum}.
+     *
+     * @param buffer holding the data.
+     * @param offset of the first byte.
+     * @param length in bytes.
+     * @return checksum 0..0xFFFF.
+     */
+    public static int checksum(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return ~sum(buffer, offset, length) & 0xFFFF;
+    }
+
+    /**
+     * IPv4 header checksum as it should be written, computed with the checksum field taken as zero.
+     *
+     * @param buffer       holding the packet.
+     * @param ipOffset     of the IPv4 header.
+     * @param headerLength IHL * 4.
+     * @return checksum 0..0xFFFF.
+     */
+    public static int ipv4HeaderChecksum(final DirectBuffer buffer, final int ipOffset, final int headerLength)
+    {
+        final long acc = sumWide(buffer, ipOffset, headerLength) -
+            (buffer.getShort(ipOffset + Ipv4Header.CHECKSUM_OFFSET, NET) & 0xFFFF) + 0xFFFF;
+        return ~fold(acc) & 0xFFFF;
+    }
+
+    /**
+     * Whether the IPv4 header checksum carried in the header is right.
+     *
+     * @param buffer       holding the packet.
+     * @param ipOffset     of the IPv4 header.
+     * @param headerLength IHL * 4.
+     * @return true when the sum over the header, checksum included, is 0xFFFF.
+     */
+    public static boolean ipv4HeaderValid(final DirectBuffer buffer, final int ipOffset, final int headerLength)
+    {
+        return sum(buffer, ipOffset, headerLength) == 0xFFFF;
+    }
+
+    /**
+     * Wide sum of the IPv4 pseudo-header (source, destination, zero, protocol, L4 length).
+     *
+     * @param srcIp    source address.
+     * @param dstIp    destination address.
+     * @param protocol IP protocol number.
+     * @param l4Length L4 length in bytes.
+     * @return wide accumulator.
+     */
+    public static long pseudoHeaderSum(final int srcIp, final int dstIp, final int protocol, final int l4Length)
+    {
+        return (srcIp & 0xFFFF_FFFFL) + (dstIp & 0xFFFF_FFFFL) + protocol + l4Length;
+    }
+
+    /**
+     * TCP or UDP checksum (with pseudo-header) as a full recompute would write it, the checksum field
+     * taken as zero. For UDP the caller maps a result of 0 to 0xFFFF (see {@link #udpChecksum}).
+     *
+     * @param buffer         holding the packet.
+     * @param l4Offset       of the L4 header.
+     * @param l4Length       bytes of L4 header and payload covered.
+     * @param srcIp          pseudo-header source.
+     * @param dstIp          pseudo-header destination.
+     * @param protocol       6 or 17.
+     * @param checksumOffset offset of the checksum field within the L4 header (16 TCP, 6 UDP).
+     * @return checksum 0..0xFFFE.
+     */
+    public static int l4Checksum(
+        final DirectBuffer buffer,
+        final int l4Offset,
+        final int l4Length,
+        final int srcIp,
+        final int dstIp,
+        final int protocol,
+        final int checksumOffset)
+    {
+        final long acc = sumWide(buffer, l4Offset, l4Length) + pseudoHeaderSum(srcIp, dstIp, protocol, l4Length) -
+            (buffer.getShort(l4Offset + checksumOffset, NET) & 0xFFFF) + 0xFFFF;
+        return ~fold(acc) & 0xFFFF;
+    }
+
+    /**
+     * TCP checksum of a segment as it should be written.
+     *
+     * @param buffer   holding the packet.
+     * @param l4Offset of the TCP header.
+     * @param l4Length TCP header plus payload.
+     * @param srcIp    source address.
+     * @param dstIp    destination address.
+     * @return checksum.
+     */
+    public static int tcpChecksum(
+        final DirectBuffer buffer, final int l4Offset, final int l4Length, final int srcIp, final int dstIp)
+    {
+        return l4Checksum(buffer, l4Offset, l4Length, srcIp, dstIp, 6, TcpHeader.CHECKSUM_OFFSET);
+    }
+
+    /**
+     * UDP checksum as it should be written: a computed 0 is returned as 0xFFFF (0 means "none").
+     *
+     * @param buffer   holding the packet.
+     * @param l4Offset of the UDP header.
+     * @param l4Length UDP header plus payload.
+     * @param srcIp    source address.
+     * @param dstIp    destination address.
+     * @return checksum 1..0xFFFF.
+     */
+    public static int udpChecksum(
+        final DirectBuffer buffer, final int l4Offset, final int l4Length, final int srcIp, final int dstIp)
+    {
+        final int c = l4Checksum(buffer, l4Offset, l4Length, srcIp, dstIp, 17, UdpHeader.CHECKSUM_OFFSET);
+        return c == 0 ? 0xFFFF : c;
+    }
+
+    /**
+     * ICMP checksum (no pseudo-header) as it should be written, the checksum field taken as zero.
+     *
+     * @param buffer   holding the packet.
+     * @param l4Offset of the ICMP header.
+     * @param l4Length ICMP header plus payload.
+     * @return checksum.
+     */
+    public static int icmpChecksum(final DirectBuffer buffer, final int l4Offset, final int l4Length)
+    {
+        final long acc = sumWide(buffer, l4Offset, l4Length) -
+            (buffer.getShort(l4Offset + IcmpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF) + 0xFFFF;
+        return ~fold(acc) & 0xFFFF;
+    }
+
+    /**
+     * Whether the TCP or UDP checksum carried in a segment verifies (sum incl. pseudo-header is 0xFFFF).
+     * A UDP checksum of 0 ("none") is not special-cased here.
+     *
+     * @param buffer   holding the packet.
+     * @param l4Offset of the L4 header.
+     * @param l4Length L4 bytes covered.
+     * @param srcIp    source address.
+     * @param dstIp    destination address.
+     * @param protocol 6 or 17.
+     * @return true when valid.
+     */
+    public static boolean l4Valid(
+        final DirectBuffer buffer,
+        final int l4Offset,
+        final int l4Length,
+        final int srcIp,
+        final int dstIp,
+        final int protocol)
+    {
+        return fold(sumWide(buffer, l4Offset, l4Length) + pseudoHeaderSum(srcIp, dstIp, protocol, l4Length)) == 0xFFFF;
+    }
+
+    /**
+     * Whether the L4 checksum of a parsed packet verifies: TCP/UDP with the pseudo-header over the whole
+     * IP payload (as the kernel's nf_checksum does), ICMP without. UDP checksum 0 ("none") counts as valid.
+     * Fragments and other protocols return true (nothing to verify here).
+     *
+     * @param buffer holding the packet.
+     * @param p      parsed packet.
+     * @return true when valid or not verifiable.
+     */
+    public static boolean l4ChecksumValid(final DirectBuffer buffer, final ParsedPacket p)
+    {
+        if (p.isFragment || p.l4Length < 0)
+        {
+            return true;
+        }
+        switch (p.protocol)
+        {
+            case ParsedPacket.PROTO_TCP:
+                return l4Valid(buffer, p.l4Offset, p.l4Length, p.srcIp, p.dstIp, ParsedPacket.PROTO_TCP);
+            case ParsedPacket.PROTO_UDP:
+                if (p.l4Length >= UdpHeader.LENGTH &&
+                    buffer.getShort(p.l4Offset + UdpHeader.CHECKSUM_OFFSET, NET) == 0)
+                {
+                    return true;
+                }
+                return l4Valid(buffer, p.l4Offset, p.l4Length, p.srcIp, p.dstIp, ParsedPacket.PROTO_UDP);
+            case ParsedPacket.PROTO_ICMP:
+                return sum(buffer, p.l4Offset, p.l4Length) == 0xFFFF;
+            default:
+                return true;
+        }
+    }
+
+    /**
+     * Delta for one 16-bit field change: the folded sum {@code ~old + new}.
+     *
+     * @param oldValue 16-bit value before.
+     * @param newValue 16-bit value after.
+     * @return delta 0..0xFFFF.
+     */
+    public static int delta16(final int oldValue, final int newValue)
+    {
+        return fold((~oldValue & 0xFFFF) + (newValue & 0xFFFF));
+    }
+
+    /**
+     * Delta for one 32-bit field change (two 16-bit words each side), e.g. an address or a sequence number.
+     *
+     * @param oldValue 32-bit value before.
+     * @param newValue 32-bit value after.
+     * @return delta 0..0xFFFF.
+     */
+    public static int delta32(final int oldValue, final int newValue)
+    {
+        return fold((~oldValue >>> 16) + (~oldValue & 0xFFFF) + (newValue >>> 16) + (newValue & 0xFFFF));
+    }
+
+    /**
+     * Delta for an address and a port change together (the usual NAT rewrite of one side of a flow).
+     *
+     * @param oldIp   address before.
+     * @param oldPort port before.
+     * @param newIp   address after.
+     * @param newPort port after.
+     * @return delta 0..0xFFFF.
+     */
+    public static int delta(final int oldIp, final int oldPort, final int newIp, final int newPort)
+    {
+        return combine(delta32(oldIp, newIp), delta16(oldPort, newPort));
+    }
+
+    /**
+     * Delta for two addresses and two ports changing together (a full 4-tuple rewrite).
+     *
+     * @param oldSrcIp   source address before.
+     * @param oldDstIp   destination address before.
+     * @param oldSrcPort source port before.
+     * @param oldDstPort destination port before.
+     * @param newSrcIp   source address after.
+     * @param newDstIp   destination address after.
+     * @param newSrcPort source port after.
+     * @param newDstPort destination port after.
+     * @return delta 0..0xFFFF.
+     */
+    public static int delta(
+        final int oldSrcIp,
+        final int oldDstIp,
+        final int oldSrcPort,
+        final int oldDstPort,
+        final int newSrcIp,
+        final int newDstIp,
+        final int newSrcPort,
+        final int newDstPort)
+    {
+        return fold(
+            (long)delta32(oldSrcIp, newSrcIp) + delta32(oldDstIp, newDstIp) +
+            delta16(oldSrcPort, newSrcPort) + delta16(oldDstPort, newDstPort));
+    }
+
+    /**
+     * One's-complement sum of two deltas.
+     *
+     * @param deltaA first delta.
+     * @param deltaB second delta.
+     * @return combined delta.
+     */
+    public static int combine(final int deltaA, final int deltaB)
+    {
+        return fold((long)deltaA + deltaB);
+    }
+
+    /**
+     * Apply a precomputed delta to a carried checksum (IPv4 header, TCP or ICMP): RFC 1624 eqn. 3.
+     *
+     * @param checksum carried checksum.
+     * @param delta    from {@link #delta16}, {@link #delta32}, {@link #delta} or {@link #combine}.
+     * @return new checksum, 0x0000 rather than 0xFFFF for a zero sum (as a full recompute writes it).
+     */
+    public static int applyDelta(final int checksum, final int delta)
+    {
+        final int c = ~fold((~checksum & 0xFFFF) + (long)delta) & 0xFFFF;
+        return c == 0xFFFF ? 0 : c;
+    }
+
+    /**
+     * Apply a precomputed delta to a UDP checksum: 0 ("none") stays 0, a result of 0 is written 0xFFFF.
+     *
+     * @param checksum carried UDP checksum.
+     * @param delta    precomputed delta.
+     * @return new UDP checksum.
+     */
+    public static int applyDeltaUdp(final int checksum, final int delta)
+    {
+        if (checksum == 0)
+        {
+            return 0;
+        }
+        final int c = applyDelta(checksum, delta);
+        return c == 0 ? 0xFFFF : c;
+    }
+
+    /**
+     * RFC 1624 eqn. 3 for one 16-bit field change.
+     *
+     * @param oldChecksum carried checksum.
+     * @param oldValue    16-bit field before.
+     * @param newValue    16-bit field after.
+     * @return new checksum.
+     */
+    public static int update16(final int oldChecksum, final int oldValue, final int newValue)
+    {
+        return applyDelta(oldChecksum, delta16(oldValue, newValue));
+    }
+
+    /**
+     * RFC 1624 eqn. 3 for one 32-bit field change.
+     *
+     * @param oldChecksum carried checksum.
+     * @param oldValue    32-bit field before.
+     * @param newValue    32-bit field after.
+     * @return new checksum.
+     */
+    public static int update32(final int oldChecksum, final int oldValue, final int newValue)
+    {
+        return applyDelta(oldChecksum, delta32(oldValue, newValue));
+    }
+
+    /**
+     * {@link #update16} with UDP rules (0 stays 0, 0 result written as 0xFFFF).
+     *
+     * @param oldChecksum carried UDP checksum.
+     * @param oldValue    16-bit field before.
+     * @param newValue    16-bit field after.
+     * @return new UDP checksum.
+     */
+    public static int updateUdp16(final int oldChecksum, final int oldValue, final int newValue)
+    {
+        return applyDeltaUdp(oldChecksum, delta16(oldValue, newValue));
+    }
+
+    /**
+     * {@link #update32} with UDP rules (0 stays 0, 0 result written as 0xFFFF).
+     *
+     * @param oldChecksum carried UDP checksum.
+     * @param oldValue    32-bit field before.
+     * @param newValue    32-bit field after.
+     * @return new UDP checksum.
+     */
+    public static int updateUdp32(final int oldChecksum, final int oldValue, final int newValue)
+    {
+        return applyDeltaUdp(oldChecksum, delta32(oldValue, newValue));
+    }
+}

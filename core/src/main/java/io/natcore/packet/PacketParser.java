@@ -1,0 +1,595 @@
+package io.natcore.packet;
+
+import org.agrona.DirectBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * Validating IPv4 parser: classifies a packet as the Linux kernel would and fills a {@link ParsedPacket}.
+ * Never throws for any input within {@code [offset, offset + length)} of the buffer and allocates nothing.
+ * <p>
+ * L3 checks copy {@code ip_rcv_core()} (then {@code ip_options_compile()}): a failure means the kernel
+ * drops the packet. L4 checks copy conntrack's {@code tcp_error()}, {@code udp_error()},
+ * {@code icmp_error()} and {@code sctp_error()} in PRE_ROUTING with {@code nf_conntrack_checksum=1}: a
+ * failure means conntrack deems the packet INVALID and the kernel forwards it untranslated.
+ * Bytes past the IP total length (ethernet padding) are ignored.
+ * <p>
+ * Fragments: conntrack sees reassembled datagrams, so no L4 check is made on a fragment. A non-first
+ * fragment is OK with no L4 fields; a first fragment gets its ports (and TCP/ICMP fields when present)
+ * with {@link L4ChecksumState#UNVERIFIED}. An ICMP error's embedded L4 header is never checksum-verified.
+ * <p>
+ * Stateless and thread safe: all methods are static.
+ */
+public final class PacketParser
+{
+    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
+
+    /** tcp_valid_flags of nf_conntrack_proto_tcp.c, indexed by flags without PSH, ECE, CWR. */
+    private static final boolean[] TCP_VALID_FLAGS = new boolean[64];
+    private static final int TCP_FLAGS_IGNORED = TcpHeader.PSH | TcpHeader.ECE | TcpHeader.CWR;
+
+    private static final int IPOPT_END = 0;
+    private static final int IPOPT_NOOP = 1;
+    private static final int IPOPT_RR = 7;
+    private static final int IPOPT_TIMESTAMP = 68;
+    private static final int IPOPT_LSRR = 131;
+    private static final int IPOPT_SSRR = 137;
+    private static final int IPOPT_RA = 148;
+    private static final int IPOPT_TS_TSANDADDR = 1;
+    private static final int IPOPT_TS_PRESPEC = 3;
+
+    private static final int SCTP_HEADER_LENGTH = 12;
+    private static final int SCTP_CHECKSUM_OFFSET = 8;
+    private static final int SCTP_CID_INIT = 1;
+    private static final int SCTP_CID_INIT_ACK = 2;
+    private static final int SCTP_CID_COOKIE_ECHO = 10;
+    private static final int SCTP_CID_COOKIE_ACK = 11;
+    private static final int SCTP_CID_SHUTDOWN_COMPLETE = 14;
+
+    static
+    {
+        final int syn = TcpHeader.SYN;
+        final int ack = TcpHeader.ACK;
+        final int rst = TcpHeader.RST;
+        final int fin = TcpHeader.FIN;
+        final int urg = TcpHeader.URG;
+        final int[] valid = { syn, syn | urg, syn | ack, rst, rst | ack, fin | ack, fin | ack | urg, ack, ack | urg };
+        for (final int f : valid)
+        {
+            TCP_VALID_FLAGS[f] = true;
+        }
+    }
+
+    private PacketParser()
+    {
+    }
+
+    /**
+     * Parse and validate an IPv4 packet, verifying the IP and L4 checksums.
+     *
+     * @param buf    buffer holding the packet.
+     * @param offset of the IPv4 header.
+     * @param length bytes available from offset (may exceed the IP total length).
+     * @param out    reused holder, reset first.
+     * @return the status, also stored in {@code out.status}.
+     */
+    public static ParseStatus parse(final DirectBuffer buf, final int offset, final int length, final ParsedPacket out)
+    {
+        return parse(buf, offset, length, out, true);
+    }
+
+    /**
+     * Parse and validate an IPv4 packet.
+     *
+     * @param buf             buffer holding the packet.
+     * @param offset          of the IPv4 header.
+     * @param length          bytes available from offset.
+     * @param out             reused holder, reset first.
+     * @param verifyChecksums false to skip the IP header and L4 checksum checks (packets already verified, or
+     *                        not in PRE_ROUTING: the kernel verifies L4 checksums only there).
+     * @return the status, also stored in {@code out.status}.
+     */
+    public static ParseStatus parse(
+        final DirectBuffer buf, final int offset, final int length, final ParsedPacket out, final boolean verifyChecksums)
+    {
+        final ParseStatus l3 = parseL3(buf, offset, length, out, verifyChecksums);
+        if (l3 != ParseStatus.OK || out.fragmentOffset != 0)
+        {
+            return l3;
+        }
+        return out.status = parseL4(buf, out, verifyChecksums);
+    }
+
+    /**
+     * The cheap path: validate and read the IPv4 header only (L3 fields, {@code l4Offset}, {@code l4Length},
+     * fragment fields), with the header checksum verified.
+     *
+     * @param buf    buffer holding the packet.
+     * @param offset of the IPv4 header.
+     * @param length bytes available from offset.
+     * @param out    reused holder, reset first.
+     * @return an L3 status or OK.
+     */
+    public static ParseStatus parseL3(final DirectBuffer buf, final int offset, final int length, final ParsedPacket out)
+    {
+        return parseL3(buf, offset, length, out, true);
+    }
+
+    /**
+     * As {@link #parseL3(DirectBuffer, int, int, ParsedPacket)}, optionally skipping the header checksum.
+     *
+     * @param buf            buffer holding the packet.
+     * @param offset         of the IPv4 header.
+     * @param length         bytes available from offset.
+     * @param out            reused holder, reset first.
+     * @param verifyChecksum false to trust the header checksum.
+     * @return an L3 status or OK.
+     */
+    public static ParseStatus parseL3(
+        final DirectBuffer buf, final int offset, final int length, final ParsedPacket out, final boolean verifyChecksum)
+    {
+        out.reset();
+        out.ipOffset = offset;
+        if (offset < 0 || length < Ipv4Header.MIN_LENGTH || offset + length > buf.capacity() || offset + length < 0)
+        {
+            return out.status = ParseStatus.TOO_SHORT;
+        }
+        final int versionIhl = buf.getByte(offset) & 0xFF;
+        if ((versionIhl >> 4) != 4)
+        {
+            return out.status = ParseStatus.BAD_VERSION;
+        }
+        final int hl = (versionIhl & 0xF) << 2;
+        if (hl < Ipv4Header.MIN_LENGTH)
+        {
+            return out.status = ParseStatus.IHL_TOO_SMALL;
+        }
+        out.ipHeaderLength = hl;
+        if (length < hl)
+        {
+            return out.status = ParseStatus.TOO_SHORT;
+        }
+        out.tos = buf.getByte(offset + Ipv4Header.TOS_OFFSET) & 0xFF;
+        final int totalLength = buf.getShort(offset + Ipv4Header.TOTAL_LENGTH_OFFSET, NET) & 0xFFFF;
+        out.totalLength = totalLength;
+        out.ipId = buf.getShort(offset + Ipv4Header.ID_OFFSET, NET) & 0xFFFF;
+        final int ff = buf.getShort(offset + Ipv4Header.FLAGS_FRAGMENT_OFFSET, NET) & 0xFFFF;
+        out.ttl = buf.getByte(offset + Ipv4Header.TTL_OFFSET) & 0xFF;
+        out.protocol = buf.getByte(offset + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
+        out.ipChecksum = buf.getShort(offset + Ipv4Header.CHECKSUM_OFFSET, NET) & 0xFFFF;
+        out.srcIp = buf.getInt(offset + Ipv4Header.SRC_ADDRESS_OFFSET, NET);
+        out.dstIp = buf.getInt(offset + Ipv4Header.DST_ADDRESS_OFFSET, NET);
+        if (verifyChecksum && !Checksum.ipv4HeaderValid(buf, offset, hl))
+        {
+            return out.status = ParseStatus.BAD_IP_CHECKSUM;
+        }
+        if (totalLength > length)
+        {
+            return out.status = ParseStatus.TOTAL_LENGTH_BEYOND_BUFFER;
+        }
+        if (totalLength < hl)
+        {
+            return out.status = ParseStatus.TOTAL_LENGTH_BELOW_HEADER;
+        }
+        out.dontFragment = (ff & Ipv4Header.FLAG_DF) != 0;
+        out.moreFragments = (ff & Ipv4Header.FLAG_MF) != 0;
+        out.fragmentOffset = (ff & Ipv4Header.FRAGMENT_OFFSET_MASK) << 3;
+        out.isFragment = out.moreFragments || out.fragmentOffset != 0;
+        out.isFirstFragment = out.moreFragments && out.fragmentOffset == 0;
+        out.l4Offset = offset + hl;
+        out.l4Length = totalLength - hl;
+        if (hl > Ipv4Header.MIN_LENGTH)
+        {
+            out.hasIpOptions = true;
+            if (!ipOptionsValid(buf, offset + Ipv4Header.OPTIONS_OFFSET, offset + hl, out))
+            {
+                return out.status = ParseStatus.BAD_IP_OPTIONS;
+            }
+        }
+        return out.status = ParseStatus.OK;
+    }
+
+    /** The structural checks of ip_options_compile() for a received packet. */
+    private static boolean ipOptionsValid(final DirectBuffer buf, final int start, final int end, final ParsedPacket out)
+    {
+        boolean rr = false;
+        boolean ts = false;
+        boolean srr = false;
+        int i = start;
+        while (i < end)
+        {
+            final int kind = buf.getByte(i) & 0xFF;
+            if (kind == IPOPT_END)
+            {
+                return true;
+            }
+            if (kind == IPOPT_NOOP)
+            {
+                i++;
+                continue;
+            }
+            final int left = end - i;
+            if (left < 2)
+            {
+                return false;
+            }
+            final int optlen = buf.getByte(i + 1) & 0xFF;
+            if (optlen < 2 || optlen > left)
+            {
+                return false;
+            }
+            final int ptr = optlen >= 3 ? buf.getByte(i + 2) & 0xFF : 0;
+            switch (kind)
+            {
+                case IPOPT_LSRR:
+                case IPOPT_SSRR:
+                    if (optlen < 3 || ptr < 4 || srr)
+                    {
+                        return false;
+                    }
+                    srr = true;
+                    out.hasSourceRoute = true;
+                    break;
+                case IPOPT_RR:
+                    if (rr || optlen < 3 || ptr < 4 || (ptr <= optlen && ptr + 3 > optlen))
+                    {
+                        return false;
+                    }
+                    rr = true;
+                    break;
+                case IPOPT_TIMESTAMP:
+                    if (ts || optlen < 4 || ptr < 5)
+                    {
+                        return false;
+                    }
+                    final int tsFlags = buf.getByte(i + 3) & 0xFF;
+                    if (ptr <= optlen)
+                    {
+                        if (ptr + 3 > optlen)
+                        {
+                            return false;
+                        }
+                        final int mode = tsFlags & 0xF;
+                        if ((mode == IPOPT_TS_TSANDADDR || mode == IPOPT_TS_PRESPEC) && ptr + 7 > optlen)
+                        {
+                            return false;
+                        }
+                    }
+                    else if ((tsFlags & 0xF) != IPOPT_TS_PRESPEC && (tsFlags >> 4) == 15)
+                    {
+                        return false; // overflow counter would wrap
+                    }
+                    ts = true;
+                    break;
+                case IPOPT_RA:
+                    if (optlen < 4)
+                    {
+                        return false;
+                    }
+                    break;
+                default:
+                    break; // unknown options are ignored on receive
+            }
+            i += optlen;
+        }
+        return true;
+    }
+
+    private static ParseStatus parseL4(final DirectBuffer buf, final ParsedPacket out, final boolean verify)
+    {
+        switch (out.protocol)
+        {
+            case ParsedPacket.PROTO_TCP:
+                return out.isFragment ? tcpFirstFragment(buf, out) : tcp(buf, out, verify);
+            case ParsedPacket.PROTO_UDP:
+                return out.isFragment ? udpFirstFragment(buf, out) : udp(buf, out, verify);
+            case ParsedPacket.PROTO_ICMP:
+                return icmp(buf, out, verify && !out.isFragment, !out.isFragment);
+            case ParsedPacket.PROTO_SCTP:
+                return sctp(buf, out, verify);
+            default:
+                return ParseStatus.OK;
+        }
+    }
+
+    private static void readPorts(final DirectBuffer buf, final ParsedPacket out)
+    {
+        out.srcPort = buf.getShort(out.l4Offset, NET) & 0xFFFF;
+        out.dstPort = buf.getShort(out.l4Offset + 2, NET) & 0xFFFF;
+        out.hasPorts = true;
+    }
+
+    private static void readTcpFixed(final DirectBuffer buf, final ParsedPacket out)
+    {
+        final int o = out.l4Offset;
+        out.tcpSeq = buf.getInt(o + TcpHeader.SEQ_OFFSET, NET);
+        out.tcpAck = buf.getInt(o + TcpHeader.ACK_OFFSET, NET);
+        out.tcpDataOffset = ((buf.getByte(o + TcpHeader.DATA_OFFSET_OFFSET) >> 4) & 0xF) << 2;
+        out.tcpFlags = buf.getByte(o + TcpHeader.FLAGS_OFFSET) & 0xFF;
+        out.tcpWindow = buf.getShort(o + TcpHeader.WINDOW_OFFSET, NET) & 0xFFFF;
+        out.l4Checksum = buf.getShort(o + TcpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF;
+    }
+
+    private static void readTcpOptions(final DirectBuffer buf, final ParsedPacket out)
+    {
+        if ((out.tcpFlags & TcpHeader.SYN) != 0 && out.tcpDataOffset > TcpHeader.MIN_LENGTH)
+        {
+            out.tcpWindowScale = TcpHeader.windowScale(buf, out.l4Offset, out.tcpDataOffset);
+            out.tcpMss = TcpHeader.mss(buf, out.l4Offset, out.tcpDataOffset);
+            out.tcpSackPermitted = TcpHeader.sackPermitted(buf, out.l4Offset, out.tcpDataOffset);
+        }
+    }
+
+    private static ParseStatus tcp(final DirectBuffer buf, final ParsedPacket out, final boolean verify)
+    {
+        final int len = out.l4Length;
+        if (len >= 4)
+        {
+            readPorts(buf, out);
+        }
+        if (len < TcpHeader.MIN_LENGTH)
+        {
+            return ParseStatus.L4_TRUNCATED;
+        }
+        readTcpFixed(buf, out);
+        final int doff = out.tcpDataOffset;
+        if (doff < TcpHeader.MIN_LENGTH || doff > len)
+        {
+            return ParseStatus.TCP_BAD_DATA_OFFSET;
+        }
+        out.tcpPayloadLength = len - doff;
+        readTcpOptions(buf, out);
+        if (verify)
+        {
+            if (!Checksum.l4Valid(buf, out.l4Offset, len, out.srcIp, out.dstIp, ParsedPacket.PROTO_TCP))
+            {
+                out.l4ChecksumState = L4ChecksumState.BAD;
+                return ParseStatus.BAD_L4_CHECKSUM;
+            }
+            out.l4ChecksumState = L4ChecksumState.VALID;
+        }
+        if (!TCP_VALID_FLAGS[out.tcpFlags & ~TCP_FLAGS_IGNORED & 0x3F])
+        {
+            return ParseStatus.TCP_BAD_FLAGS;
+        }
+        return ParseStatus.OK;
+    }
+
+    private static ParseStatus tcpFirstFragment(final DirectBuffer buf, final ParsedPacket out)
+    {
+        final int len = out.l4Length;
+        if (len >= 4)
+        {
+            readPorts(buf, out);
+        }
+        if (len >= TcpHeader.MIN_LENGTH)
+        {
+            readTcpFixed(buf, out);
+            if (out.tcpDataOffset >= TcpHeader.MIN_LENGTH && out.tcpDataOffset <= len)
+            {
+                out.tcpPayloadLength = len - out.tcpDataOffset;
+                readTcpOptions(buf, out);
+            }
+        }
+        return ParseStatus.OK;
+    }
+
+    private static ParseStatus udp(final DirectBuffer buf, final ParsedPacket out, final boolean verify)
+    {
+        final int len = out.l4Length;
+        if (len >= 4)
+        {
+            readPorts(buf, out);
+        }
+        if (len < UdpHeader.LENGTH)
+        {
+            return ParseStatus.L4_TRUNCATED;
+        }
+        out.udpLength = buf.getShort(out.l4Offset + UdpHeader.LENGTH_OFFSET, NET) & 0xFFFF;
+        out.l4Checksum = buf.getShort(out.l4Offset + UdpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF;
+        if (out.udpLength > len || out.udpLength < UdpHeader.LENGTH)
+        {
+            return ParseStatus.UDP_BAD_LENGTH;
+        }
+        if (out.l4Checksum == 0)
+        {
+            out.l4ChecksumState = L4ChecksumState.NONE;
+            return ParseStatus.OK;
+        }
+        if (verify)
+        {
+            // Like nf_checksum(): over the whole IP payload, not just the UDP length.
+            if (!Checksum.l4Valid(buf, out.l4Offset, len, out.srcIp, out.dstIp, ParsedPacket.PROTO_UDP))
+            {
+                out.l4ChecksumState = L4ChecksumState.BAD;
+                return ParseStatus.BAD_L4_CHECKSUM;
+            }
+            out.l4ChecksumState = L4ChecksumState.VALID;
+        }
+        return ParseStatus.OK;
+    }
+
+    private static ParseStatus udpFirstFragment(final DirectBuffer buf, final ParsedPacket out)
+    {
+        final int len = out.l4Length;
+        if (len >= 4)
+        {
+            readPorts(buf, out);
+        }
+        if (len >= UdpHeader.LENGTH)
+        {
+            out.udpLength = buf.getShort(out.l4Offset + UdpHeader.LENGTH_OFFSET, NET) & 0xFFFF;
+            out.l4Checksum = buf.getShort(out.l4Offset + UdpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF;
+            if (out.l4Checksum == 0)
+            {
+                out.l4ChecksumState = L4ChecksumState.NONE;
+            }
+        }
+        return ParseStatus.OK;
+    }
+
+    private static ParseStatus icmp(
+        final DirectBuffer buf, final ParsedPacket out, final boolean verify, final boolean strict)
+    {
+        final int o = out.l4Offset;
+        final int len = out.l4Length;
+        if (len < IcmpHeader.LENGTH)
+        {
+            if (len >= 2)
+            {
+                out.icmpType = buf.getByte(o) & 0xFF;
+                out.icmpCode = buf.getByte(o + 1) & 0xFF;
+            }
+            return strict ? ParseStatus.L4_TRUNCATED : ParseStatus.OK;
+        }
+        final int type = buf.getByte(o) & 0xFF;
+        out.icmpType = type;
+        out.icmpCode = buf.getByte(o + IcmpHeader.CODE_OFFSET) & 0xFF;
+        out.l4Checksum = buf.getShort(o + IcmpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF;
+        if (verify)
+        {
+            if (Checksum.sum(buf, o, len) != 0xFFFF)
+            {
+                out.l4ChecksumState = L4ChecksumState.BAD;
+                return ParseStatus.BAD_L4_CHECKSUM;
+            }
+            out.l4ChecksumState = L4ChecksumState.VALID;
+        }
+        if (type > IcmpHeader.MAX_KNOWN_TYPE)
+        {
+            return strict ? ParseStatus.ICMP_BAD_TYPE : ParseStatus.OK;
+        }
+        if (IcmpHeader.isQuery(type))
+        {
+            out.icmpId = buf.getShort(o + IcmpHeader.ID_OFFSET, NET) & 0xFFFF;
+            out.icmpSeq = buf.getShort(o + IcmpHeader.SEQ_OFFSET, NET) & 0xFFFF;
+            out.srcPort = out.icmpId;
+            out.dstPort = out.icmpId;
+            out.hasPorts = true;
+            return ParseStatus.OK;
+        }
+        if (!IcmpHeader.isError(type))
+        {
+            return ParseStatus.OK;
+        }
+        out.isIcmpError = true;
+        // A first fragment may carry a cut quote: record what is there, judge only whole messages.
+        final ParseStatus inner = icmpInner(buf, out, o + IcmpHeader.EMBEDDED_OFFSET, len - IcmpHeader.LENGTH);
+        return strict ? inner : ParseStatus.OK;
+    }
+
+    /** What nf_ct_get_tuplepr() needs from the quoted datagram of an ICMP error. */
+    private static ParseStatus icmpInner(final DirectBuffer buf, final ParsedPacket out, final int io, final int available)
+    {
+        out.innerIpOffset = io;
+        if (available < Ipv4Header.MIN_LENGTH)
+        {
+            return ParseStatus.ICMP_ERROR_TRUNCATED;
+        }
+        final int ihl = (buf.getByte(io) & 0xF) << 2;
+        out.innerIpHeaderLength = ihl;
+        out.innerTotalLength = buf.getShort(io + Ipv4Header.TOTAL_LENGTH_OFFSET, NET) & 0xFFFF;
+        out.innerProtocol = buf.getByte(io + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
+        out.innerIpChecksum = buf.getShort(io + Ipv4Header.CHECKSUM_OFFSET, NET) & 0xFFFF;
+        out.innerSrcIp = buf.getInt(io + Ipv4Header.SRC_ADDRESS_OFFSET, NET);
+        out.innerDstIp = buf.getInt(io + Ipv4Header.DST_ADDRESS_OFFSET, NET);
+        final int ff = buf.getShort(io + Ipv4Header.FLAGS_FRAGMENT_OFFSET, NET) & Ipv4Header.FRAGMENT_OFFSET_MASK;
+        if (ff != 0 || ihl < Ipv4Header.MIN_LENGTH)
+        {
+            return ParseStatus.ICMP_ERROR_BAD_INNER;
+        }
+        if (ihl > available)
+        {
+            return ParseStatus.ICMP_ERROR_TRUNCATED;
+        }
+        final int l4 = io + ihl;
+        final int l4Available = available - ihl;
+        out.innerL4Offset = l4;
+        out.innerL4Available = l4Available;
+        switch (out.innerProtocol)
+        {
+            case ParsedPacket.PROTO_TCP:
+            case ParsedPacket.PROTO_UDP:
+            case ParsedPacket.PROTO_SCTP:
+                if (l4Available < 4)
+                {
+                    return ParseStatus.ICMP_ERROR_TRUNCATED;
+                }
+                out.innerSrcPort = buf.getShort(l4, NET) & 0xFFFF;
+                out.innerDstPort = buf.getShort(l4 + 2, NET) & 0xFFFF;
+                out.innerHasPorts = true;
+                return ParseStatus.OK;
+            case ParsedPacket.PROTO_ICMP:
+                if (l4Available < IcmpHeader.LENGTH)
+                {
+                    return ParseStatus.ICMP_ERROR_TRUNCATED;
+                }
+                out.innerIcmpType = buf.getByte(l4) & 0xFF;
+                out.innerIcmpCode = buf.getByte(l4 + 1) & 0xFF;
+                if (IcmpHeader.isQuery(out.innerIcmpType))
+                {
+                    final int id = buf.getShort(l4 + IcmpHeader.ID_OFFSET, NET) & 0xFFFF;
+                    out.innerSrcPort = id;
+                    out.innerDstPort = id;
+                    out.innerHasPorts = true;
+                }
+                return ParseStatus.OK;
+            default:
+                return ParseStatus.OK;
+        }
+    }
+
+    private static ParseStatus sctp(final DirectBuffer buf, final ParsedPacket out, final boolean verify)
+    {
+        final int o = out.l4Offset;
+        final int len = out.l4Length;
+        if (len >= 4)
+        {
+            readPorts(buf, out);
+        }
+        if (out.isFragment)
+        {
+            return ParseStatus.OK;
+        }
+        if (len < SCTP_HEADER_LENGTH)
+        {
+            return ParseStatus.L4_TRUNCATED;
+        }
+        if (verify)
+        {
+            int crc = Crc32c.update(0xFFFF_FFFF, buf, o, SCTP_CHECKSUM_OFFSET);
+            crc = Crc32c.updateZeros(crc, 4);
+            crc = Crc32c.update(crc, buf, o + SCTP_HEADER_LENGTH, len - SCTP_HEADER_LENGTH);
+            // The CRC goes on the wire least significant byte first.
+            if (~crc != buf.getInt(o + SCTP_CHECKSUM_OFFSET, ByteOrder.LITTLE_ENDIAN))
+            {
+                out.l4ChecksumState = L4ChecksumState.BAD;
+                return ParseStatus.BAD_L4_CHECKSUM;
+            }
+            out.l4ChecksumState = L4ChecksumState.VALID;
+        }
+        // do_basic_checks(): at least one chunk, none of length 0, INIT/INIT-ACK/SHUTDOWN-COMPLETE alone,
+        // COOKIE-ECHO/ACK first.
+        final int end = o + len;
+        int at = o + SCTP_HEADER_LENGTH;
+        int count = 0;
+        boolean alone = false;
+        while (at < end && end - at >= 4)
+        {
+            final int type = buf.getByte(at) & 0xFF;
+            final int chunkLength = buf.getShort(at + 2, NET) & 0xFFFF;
+            if (type == SCTP_CID_INIT || type == SCTP_CID_INIT_ACK || type == SCTP_CID_SHUTDOWN_COMPLETE)
+            {
+                alone = true;
+            }
+            if (((type == SCTP_CID_COOKIE_ACK || type == SCTP_CID_COOKIE_ECHO || alone) && count != 0) ||
+                chunkLength == 0)
+            {
+                return ParseStatus.SCTP_MALFORMED;
+            }
+            at += (chunkLength + 3) & ~3;
+            count++;
+        }
+        return count == 0 ? ParseStatus.SCTP_MALFORMED : ParseStatus.OK;
+    }
+}
