@@ -6,7 +6,6 @@ package io.natcore.replay.compare;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,16 +18,20 @@ import java.util.Set;
  * for it ({@link #onEngineSent}), each packet the kernel sent ({@link #onKernelSent}); then
  * {@link #finish()}.
  * <p>
- * Unfragmented packets are compared in order: when two heads disagree, a short look-ahead
- * decides between "the kernel sent a packet the engine did not", "the engine sent one the
- * kernel did not" and "these two differ". Fragments are compared as the set of fragments
+ * Unfragmented packets are compared in order, to within a window of a few packets (the kernel
+ * itself swaps packets of the two directions that arrive together): each engine packet is
+ * matched with the first acceptable kernel packet in the window. A kernel packet left unmatched
+ * once the window has moved past it is reported against the most similar engine packet (field
+ * by field), or as missing; an engine packet left over, as extra. Fragments are compared as the set of fragments
  * of each datagram (rule 3). ICMP time-exceeded / parameter-problem / fragmentation-needed
  * messages the box made itself about a packet it received are set aside (rule 4). Nothing
  * here knows about the engine's classes: it only sees bytes.
  */
 public final class KernelComparator
 {
-    private static final int LOOK_AHEAD = 16;
+    private static final int LOOK_AHEAD = 8;
+    /** A pair with more differing fields than this is two unrelated packets, not one packet changed. */
+    private static final int SIMILAR_ENOUGH = 6;
 
     /** A packet and where it came from. */
     private static final class Sent
@@ -231,77 +234,93 @@ public final class KernelComparator
 
     private void drain(final boolean atEnd)
     {
-        while (!kernel.isEmpty() && !engine.isEmpty())
+        boolean progress = true;
+        while (progress)
         {
-            final Sent k = kernel.peekFirst();
-            final Sent e = engine.peekFirst();
-            final PacketDiff.Result r = diff.compare(k.bytes, e.bytes);
-            if (r.ok())
-            {
-                accept(r);
-                kernel.pollFirst();
-                engine.pollFirst();
-                continue;
-            }
-            final int inKernel = find(kernel, e, true);
-            final int inEngine = find(engine, k, false);
-            if (inKernel > 0 && (inEngine < 0 || inKernel <= inEngine))
-            {
-                for (int i = 0; i < inKernel; i++)
-                {
-                    missing(kernel.pollFirst());
-                }
-                continue;
-            }
-            if (inEngine > 0)
-            {
-                for (int i = 0; i < inEngine; i++)
-                {
-                    extra(engine.pollFirst());
-                }
-                continue;
-            }
-            if (!atEnd && (kernel.size() <= LOOK_AHEAD || engine.size() <= LOOK_AHEAD))
-            {
-                return; // wait for more packets before calling it a difference
-            }
-            mismatches.add(new Mismatch(k.record, e.record, new PacketLayout(k.bytes).summary() + ": " +
-                String.join("; ", r.problems)));
-            kernel.pollFirst();
-            engine.pollFirst();
+            progress = matchWithinWindow();
         }
-        if (atEnd)
+        while (!kernel.isEmpty() || !engine.isEmpty())
         {
-            while (!kernel.isEmpty())
+            if (!atEnd && kernel.size() <= LOOK_AHEAD && engine.size() <= LOOK_AHEAD)
             {
-                missing(kernel.pollFirst());
+                return; // an unmatched head may still find its partner among packets yet to come
             }
-            while (!engine.isEmpty())
+            if (kernel.isEmpty())
             {
                 extra(engine.pollFirst());
+                continue;
+            }
+            final Sent k = kernel.pollFirst();
+            if (engine.isEmpty())
+            {
+                missing(k);
+                continue;
+            }
+            // No engine packet in the window is acceptable for k: report it against the most similar one.
+            Sent best = null;
+            PacketDiff.Result bestResult = null;
+            int i = 0;
+            for (final Sent e : engine)
+            {
+                if (i++ > LOOK_AHEAD)
+                {
+                    break;
+                }
+                final PacketDiff.Result r = diff.compare(k.bytes, e.bytes);
+                if (bestResult == null || r.problems.size() < bestResult.problems.size())
+                {
+                    best = e;
+                    bestResult = r;
+                }
+            }
+            if (bestResult.problems.size() > SIMILAR_ENOUGH)
+            {
+                missing(k);
+                continue;
+            }
+            engine.remove(best);
+            mismatches.add(new Mismatch(k.record, best.record, new PacketLayout(k.bytes).summary() + ": " +
+                String.join("; ", bestResult.problems)));
+            progress = true;
+            while (progress)
+            {
+                progress = matchWithinWindow();
             }
         }
     }
 
-    private int find(final ArrayDeque<Sent> queue, final Sent other, final boolean queueIsKernel)
+    /**
+     * Matches the first engine packet (in order) that has an acceptable kernel packet within the
+     * window. The kernel itself may swap packets that arrive together (two directions of one
+     * connection within microseconds), so order is only kept to within {@link #LOOK_AHEAD}.
+     */
+    private boolean matchWithinWindow()
     {
-        final Iterator<Sent> it = queue.iterator();
-        int i = 0;
-        while (it.hasNext() && i <= LOOK_AHEAD)
+        int ei = 0;
+        for (final Sent e : engine)
         {
-            final Sent s = it.next();
-            if (i > 0)
+            if (ei++ > LOOK_AHEAD)
             {
-                final PacketDiff.Result r = queueIsKernel ? diff.compare(s.bytes, other.bytes) :
-                    diff.compare(other.bytes, s.bytes);
+                return false;
+            }
+            int ki = 0;
+            for (final Sent k : kernel)
+            {
+                if (ki++ > LOOK_AHEAD)
+                {
+                    break;
+                }
+                final PacketDiff.Result r = diff.compare(k.bytes, e.bytes);
                 if (r.ok())
                 {
-                    return i;
+                    accept(r);
+                    kernel.remove(k);
+                    engine.remove(e);
+                    return true;
                 }
             }
-            i++;
         }
-        return -1;
+        return false;
     }
 
     private void accept(final PacketDiff.Result r)

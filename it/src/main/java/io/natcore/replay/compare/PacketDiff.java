@@ -82,6 +82,16 @@ public final class PacketDiff
                 checkPort(kernel, engine, f, r);
                 continue;
             }
+            if (f.kind == PacketLayout.Kind.CHECKSUM && !r.identical && kernel.length == engine.length)
+            {
+                // A checksum must follow every change in what it covers, whether or not its own bytes changed.
+                if ((differs(kernel, engine, f, common) || regionDiffers(kernel, engine, f)) &&
+                    !checksumFollows(kernel, engine, f))
+                {
+                    r.problems.add(describe(f, kernel, engine) + " (does not match the other changes it covers)");
+                }
+                continue;
+            }
             if (r.identical || !differs(kernel, engine, f, common))
             {
                 continue;
@@ -105,12 +115,6 @@ public final class PacketDiff
                     break;
                 case IP_CHECKSUM:
                     ipChecksumDiffers = true;
-                    break;
-                case CHECKSUM:
-                    if (!checksumFollows(kernel, engine, f))
-                    {
-                        r.problems.add(describe(f, kernel, engine) + " (does not match the other changes it covers)");
-                    }
                     break;
                 default:
                     r.problems.add(describe(f, kernel, engine));
@@ -202,6 +206,10 @@ public final class PacketDiff
      */
     static boolean checksumFollows(final byte[] k, final byte[] e, final PacketLayout.Field f)
     {
+        if (k.length != e.length)
+        {
+            return false;
+        }
         final int ck = Wire.u16(k, f.offset);
         final int ce = Wire.u16(e, f.offset);
         final boolean udp = f.proto == 1;
@@ -214,6 +222,18 @@ public final class PacketDiff
         final int expected = Wire.fold((~ck & 0xFFFF) + (~Wire.fold(sk) & 0xFFFF) + (long)Wire.fold(se));
         final int actual = ~ce & 0xFFFF;
         return expected == actual || (expected == 0xFFFF && actual == 0) || (expected == 0 && actual == 0xFFFF);
+    }
+
+    private static boolean regionDiffers(final byte[] k, final byte[] e, final PacketLayout.Field f)
+    {
+        for (int i = f.regionStart; i < f.regionEnd; i++)
+        {
+            if (k[i] != e[i] && (i < f.offset || i >= f.offset + 2))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(final PacketLayout.Field f, final byte[] k, final byte[] e)
