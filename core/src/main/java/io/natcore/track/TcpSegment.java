@@ -1,0 +1,186 @@
+/*
+ * Copyright 2026 the natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.track;
+
+import org.agrona.DirectBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * The TCP facts {@link TcpTracker} needs from one segment: a mutable holder, one per thread, filled
+ * by {@link #readFrom} straight from the packet (options parsed the way the kernel's conntrack
+ * parses them) or by the setters in tests. No allocation.
+ */
+public final class TcpSegment
+{
+    public static final int FIN = 0x01;
+    public static final int SYN = 0x02;
+    public static final int RST = 0x04;
+    public static final int PSH = 0x08;
+    public static final int ACK = 0x10;
+    public static final int URG = 0x20;
+    public static final int ECE = 0x40;
+    public static final int CWR = 0x80;
+
+    private static final int OPT_EOL = 0;
+    private static final int OPT_NOP = 1;
+    private static final int OPT_WINDOW = 3;
+    private static final int OPT_SACK_PERM = 4;
+    private static final int OPT_SACK = 5;
+    private static final int OPT_TIMESTAMP = 8;
+    private static final int MAX_WSCALE = 14;
+
+    /** TCP flag byte (FIN 0x01 ... CWR 0x80). */
+    public int flags;
+    public int seq;
+    public int ack;
+    /** Raw 16-bit window, unscaled. */
+    public int window;
+    /** Payload bytes after the TCP header. */
+    public int payloadLength;
+    /** Bytes of options (data offset * 4 - 20); 0 means the kernel leaves option state untouched. */
+    public int optionsLength;
+    /** Window scale option value clamped to 14, or -1 when absent. */
+    public int windowScale = -1;
+    /** SACK-permitted option present. */
+    public boolean sackPermitted;
+    /** Highest SACK right edge after {@link #ack} (sequence space), or {@link #ack} when none. */
+    public int sack;
+
+    /**
+     * Reads a TCP header and its options. Returns false (holder unspecified) when the header is cut
+     * short or the data offset is below 5: the kernel's "truncated packet" (INVALID).
+     *
+     * @param buffer     packet bytes.
+     * @param tcpOffset  offset of the TCP header.
+     * @param tcpLength  bytes of the TCP segment (IP total length minus IP header length).
+     * @return true when a complete header was read.
+     */
+    public boolean readFrom(final DirectBuffer buffer, final int tcpOffset, final int tcpLength)
+    {
+        if (tcpLength < 20)
+        {
+            return false;
+        }
+        final int headerLength = ((buffer.getByte(tcpOffset + 12) & 0xF0) >>> 4) * 4;
+        if (headerLength < 20 || tcpLength < headerLength)
+        {
+            return false;
+        }
+        seq = buffer.getInt(tcpOffset + 4, ByteOrder.BIG_ENDIAN);
+        ack = buffer.getInt(tcpOffset + 8, ByteOrder.BIG_ENDIAN);
+        flags = buffer.getByte(tcpOffset + 13) & 0xFF;
+        window = buffer.getShort(tcpOffset + 14, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        payloadLength = tcpLength - headerLength;
+        optionsLength = headerLength - 20;
+        windowScale = -1;
+        sackPermitted = false;
+        sack = ack;
+        parseOptions(buffer, tcpOffset + 20, optionsLength);
+        return true;
+    }
+
+    /**
+     * Sets the header facts directly (tests, or a caller with its own parser). No options.
+     */
+    public TcpSegment set(final int flags, final int seq, final int ack, final int window, final int payloadLength)
+    {
+        this.flags = flags;
+        this.seq = seq;
+        this.ack = ack;
+        this.window = window;
+        this.payloadLength = payloadLength;
+        this.optionsLength = 0;
+        this.windowScale = -1;
+        this.sackPermitted = false;
+        this.sack = ack;
+        return this;
+    }
+
+    /**
+     * Adds SYN options as if present in the header.
+     *
+     * @param windowScale window scale (clamped to 14) or -1 for none.
+     * @param sackPermitted SACK-permitted option present.
+     */
+    public TcpSegment options(final int windowScale, final boolean sackPermitted)
+    {
+        this.optionsLength = 20;
+        this.windowScale = windowScale < 0 ? -1 : Math.min(windowScale, MAX_WSCALE);
+        this.sackPermitted = sackPermitted;
+        return this;
+    }
+
+    /** @return sequence number just past this segment: seq + payload + SYN + FIN (kernel segment_seq_plus_len). */
+    public int end()
+    {
+        return seq + payloadLength + ((flags & SYN) != 0 ? 1 : 0) + ((flags & FIN) != 0 ? 1 : 0);
+    }
+
+    public boolean has(final int flag)
+    {
+        return (flags & flag) != 0;
+    }
+
+    // Mirrors the kernel's tcp_options() and tcp_sack() walks: silly or partial options end the walk.
+    private void parseOptions(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length == 0)
+        {
+            return;
+        }
+        // Timestamp-only fast path of tcp_sack(): NOP NOP TS(10); it still carries no WS/SACK_PERM.
+        boolean sackDone = length == 12 && buffer.getInt(offset, ByteOrder.BIG_ENDIAN) == 0x0101080A;
+        int p = offset;
+        int remaining = length;
+        while (remaining > 0)
+        {
+            final int opcode = buffer.getByte(p++) & 0xFF;
+            if (opcode == OPT_EOL)
+            {
+                return;
+            }
+            if (opcode == OPT_NOP)
+            {
+                remaining--;
+                continue;
+            }
+            if (remaining < 2)
+            {
+                return;
+            }
+            final int size = buffer.getByte(p++) & 0xFF;
+            if (size < 2 || size > remaining)
+            {
+                return;
+            }
+            if (opcode == OPT_SACK_PERM && size == 2)
+            {
+                sackPermitted = true;
+            }
+            else if (opcode == OPT_WINDOW && size == 3)
+            {
+                windowScale = Math.min(buffer.getByte(p) & 0xFF, MAX_WSCALE);
+            }
+            else if (opcode == OPT_SACK && !sackDone && size >= 10 && ((size - 2) % 8) == 0)
+            {
+                for (int i = 0; i < size - 2; i += 8)
+                {
+                    final int rightEdge = buffer.getInt(p + i + 4, ByteOrder.BIG_ENDIAN);
+                    if (rightEdge - sack > 0)
+                    {
+                        sack = rightEdge;
+                    }
+                }
+                sackDone = true; // the kernel reads only the first SACK option
+            }
+            else if (opcode == OPT_TIMESTAMP)
+            {
+                // nothing to track
+            }
+            p += size - 2;
+            remaining -= size;
+        }
+    }
+}
