@@ -114,7 +114,7 @@ public final class TraceCheck
             final ReplayEngine engine = factory.create(trace.rules(), trace.box());
             final VerdictSummary summary = new VerdictSummary(engine);
             result.summary = summary;
-            final KernelComparator comparator = new KernelComparator(trace.rules());
+            final KernelComparator comparator = new KernelComparator(trace.rules(), trace.box());
             final UnsafeBuffer work = new UnsafeBuffer(new byte[0]);
             final Replayer ingress = new Replayer(engine, box, -1);
             try (PcapReader reader = new PcapReader(new ByteArrayInputStream(trace.pcap()), trace.name() + "/trace.pcap"))

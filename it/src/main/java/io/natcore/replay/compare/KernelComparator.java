@@ -67,11 +67,12 @@ public final class KernelComparator
     private boolean finished;
 
     /**
-     * @param rulesText the trace's iptables-save text, for the port ranges of rule 2.
+     * @param rulesText the trace's iptables-save text, for the sources and port ranges of rule 2.
+     * @param boxText   the trace's box description, for the box's own addresses (MASQUERADE sources).
      */
-    public KernelComparator(final String rulesText)
+    public KernelComparator(final String rulesText, final String boxText)
     {
-        this.diff = new PacketDiff(mapping, new PortClasses(rulesText));
+        this.diff = new PacketDiff(mapping, new PortClasses(rulesText, boxText));
     }
 
     /**

@@ -162,7 +162,12 @@ public final class PacketDiff
         // The connection is named by the kernel's values; if the engine's addresses differ that
         // is reported on its own field.
         final PortMapping.Endpoint e = PortMapping.endpoint(kernel, f);
-        String problem = kp == ep ? null : classes.check(f.proto, kp, ep);
+        String problem = null;
+        if (kp != ep)
+        {
+            problem = classes.mayDraw(e.ownIp) ? classes.check(f.proto, kp, ep) :
+                "only a port NAT draws for a translated source (a box address or --to-source) may differ";
+        }
         if (problem == null)
         {
             problem = mapping.check(e, kp, ep);

@@ -9,23 +9,43 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which ports a NAT may draw in place of a given one (trace rule 2): Linux keeps a source
- * port's class (1-511, 600-1023, 1024-65535; 512-599 draw from 600-1023) unless the rule names
- * a range, and then draws from the range. Ranges are read from the iptables-save text with
- * a pattern, independently of the engine's rule parser.
+ * Which ports a NAT may draw in place of a given one (trace rule 2): only for a translated
+ * source (an address of the box, as MASQUERADE uses, or a {@code --to-source} address), and
+ * keeping the port's class (1-511, 600-1023, 1024-65535; 512-599 draw from 600-1023) unless
+ * the rule names a range, then within the range. Read from the iptables-save and box text
+ * with patterns, independently of the engine's parsers.
  */
 public final class PortClasses
 {
     private static final Pattern RANGE =
         Pattern.compile("--to-(?:ports|source|destination)\\s+(?:[0-9.]+(?:-[0-9.]+)?)?:?(\\d+)(?:-(\\d+))?");
 
+    private static final Pattern TO_SOURCE =
+        Pattern.compile("--to-source\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+)(?:-(\\d+\\.\\d+\\.\\d+\\.\\d+))?");
+    private static final Pattern BOX_ADDRESS =
+        Pattern.compile("(?m)^\\s*addr\\s+\\S+\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+)");
+
     private final List<int[]> ranges = new ArrayList<>();
+    private final List<long[]> sources = new ArrayList<>();
 
     /**
      * @param rulesText iptables-save text (may be empty).
+     * @param boxText   box description with {@code addr NAME CIDR} lines (may be empty).
      */
-    public PortClasses(final String rulesText)
+    public PortClasses(final String rulesText, final String boxText)
     {
+        final Matcher src = TO_SOURCE.matcher(rulesText);
+        while (src.find())
+        {
+            final long lo = address(src.group(1));
+            sources.add(new long[] {lo, src.group(2) != null ? address(src.group(2)) : lo});
+        }
+        final Matcher box = BOX_ADDRESS.matcher(boxText);
+        while (box.find())
+        {
+            final long a = address(box.group(1));
+            sources.add(new long[] {a, a});
+        }
         final Matcher m = RANGE.matcher(rulesText);
         while (m.find())
         {
@@ -38,6 +58,33 @@ public final class PortClasses
             final int hi = m.group(2) != null ? Integer.parseInt(m.group(2)) : lo;
             ranges.add(new int[] {lo, hi});
         }
+    }
+
+    /**
+     * @param ip an address owning a port that differs.
+     * @return true if NAT may have drawn that port: the address is a translated source.
+     */
+    public boolean mayDraw(final int ip)
+    {
+        final long a = ip & 0xFFFF_FFFFL;
+        for (final long[] r : sources)
+        {
+            if (a >= r[0] && a <= r[1])
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long address(final String dotted)
+    {
+        long a = 0;
+        for (final String part : dotted.split("\\."))
+        {
+            a = a << 8 | Integer.parseInt(part);
+        }
+        return a;
     }
 
     /**
