@@ -66,6 +66,7 @@ final class DemoCommand
                 final byte[] ip = Arrays.copyOfRange(rec.buffer.byteArray(), rec.ipOffset, rec.ipOffset + rec.ipLength);
                 final FlowTuple in = FlowTuple.of(ip, 0, ip.length);
                 final FlowTuple quoted = FlowTuple.quotedBy(ip, 0, ip.length);
+                final boolean laterFragment = FlowTuple.isLaterFragment(ip, 0, ip.length);
                 final byte[] before = ip.clone();
                 work.wrap(ip);
                 final boolean send = engine.process(work, 0, ip.length, ingress.ingressOf(rec), rec.timestampNanos);
@@ -73,7 +74,8 @@ final class DemoCommand
                 if (send)
                 {
                     summary.sent++;
-                    log.forwarded(in, FlowTuple.of(ip, 0, Replayer.ipPacketLength(work, 0, ip.length)), quoted);
+                    log.forwarded(in, FlowTuple.of(ip, 0, Replayer.ipPacketLength(work, 0, ip.length)), quoted,
+                        laterFragment);
                 }
                 else
                 {
@@ -95,6 +97,10 @@ final class DemoCommand
                 out.println("  " + line);
             }
         }
+        out.println();
+        out.println("The lab: on-premises VMs 192.168.1.5/.6 (behind a VPN gateway), left VNet 172.16.1.5, right VNet");
+        out.println("172.16.3.5, the NAT VM 172.16.2.5 (one NIC, eth0) behind a load balancer; UDRs send the published");
+        out.println("addresses to it. Each line: what the client sent  ==>  what the box forwarded to the server.");
         out.println();
         log.print(out, trace.rules(), box::isLocalAddress, dump.toString());
         if (!trace.clients().isBlank())

@@ -79,6 +79,17 @@ record FlowTuple(int proto, int src, int sport, int dst, int dport)
         return of(b, l4 + 8, off + len - l4 - 8);
     }
 
+    /**
+     * @param b   packet bytes.
+     * @param off start of the IPv4 header.
+     * @param len bytes available.
+     * @return true for a fragment other than the first (no L4 header).
+     */
+    static boolean isLaterFragment(final byte[] b, final int off, final int len)
+    {
+        return len >= 20 && (b[off] & 0xF0) == 0x40 && (Wire.u16(b, off + 6) & 0x1FFF) != 0;
+    }
+
     FlowTuple reversed()
     {
         return new FlowTuple(proto, dst, dport, src, sport);

@@ -40,9 +40,15 @@ final class TranslationLog
     private final Map<FlowTuple, Connection> byReplyTuple = new HashMap<>();
     private final List<String> notForwarded = new ArrayList<>();
     private int notForwardedCount;
+    private int laterFragments;
 
-    void forwarded(final FlowTuple in, final FlowTuple outTuple, final FlowTuple quotedIn)
+    void forwarded(final FlowTuple in, final FlowTuple outTuple, final FlowTuple quotedIn, final boolean laterFragment)
     {
+        if (laterFragment)
+        {
+            laterFragments++; // no L4 header to tell its connection by
+            return;
+        }
         if (in == null || outTuple == null)
         {
             return;
@@ -142,9 +148,13 @@ final class TranslationLog
             {
                 nat.append("routed, no NAT");
             }
-            out.printf("       %s; %d packets out, %d back%s%s%n", nat, c.out, c.back,
-                c.icmpErrors > 0 ? ", " + c.icmpErrors + " ICMP errors about it translated" : "",
+            out.printf("       %s; %s out, %d back%s%s%n", nat, plural(c.out, "packet"), c.back,
+                c.icmpErrors > 0 ? ", " + plural(c.icmpErrors, "ICMP error") + " about it translated" : "",
                 state(conntrackDump, a));
+        }
+        if (laterFragments > 0)
+        {
+            out.println("     + " + plural(laterFragments, "non-first fragment") + " forwarded (no ports of their own)");
         }
         if (notForwardedCount > 0)
         {
@@ -159,6 +169,11 @@ final class TranslationLog
                 out.println("  ... and " + (notForwardedCount - notForwarded.size()) + " more");
             }
         }
+    }
+
+    private static String plural(final int n, final String what)
+    {
+        return n + " " + what + (n == 1 ? "" : "s");
     }
 
     /** Finds the connection's line in a conntrack -L dump and returns "; state X [FLAGS]". */
