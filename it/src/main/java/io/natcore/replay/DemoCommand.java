@@ -71,7 +71,13 @@ final class DemoCommand
                 work.wrap(ip);
                 final boolean send = engine.process(work, 0, ip.length, ingress.ingressOf(rec), rec.timestampNanos);
                 summary.countLast();
-                if (send)
+                final String verdict = engine.verdictName(engine.verdict());
+                if (send && !"FORWARD".equals(verdict))
+                {
+                    summary.sent++;
+                    log.forwardedUntranslated(rec.number, before, before.length, verdict, engine.reasonName(engine.reason()));
+                }
+                else if (send)
                 {
                     summary.sent++;
                     log.forwarded(in, FlowTuple.of(ip, 0, Replayer.ipPacketLength(work, 0, ip.length)), quoted,
@@ -79,8 +85,7 @@ final class DemoCommand
                 }
                 else
                 {
-                    log.notForwarded(rec.number, before, before.length, engine.verdictName(engine.verdict()),
-                        engine.reasonName(engine.reason()));
+                    log.notForwarded(rec.number, before, before.length, verdict, engine.reasonName(engine.reason()));
                 }
             }
         }

@@ -86,6 +86,10 @@ public final class TraceCheck
                 {
                     out.println("  note: " + s);
                 }
+                for (final String s : c.portsDrawnDifferently())
+                {
+                    out.println("  note: " + s + " (rule 2)");
+                }
                 if (summary != null)
                 {
                     summary.print(out);

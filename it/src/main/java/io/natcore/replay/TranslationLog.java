@@ -39,6 +39,7 @@ final class TranslationLog
     private final Map<FlowTuple, Connection> byClientTuple = new HashMap<>();
     private final Map<FlowTuple, Connection> byReplyTuple = new HashMap<>();
     private final List<String> notForwarded = new ArrayList<>();
+    private final List<String> untranslated = new ArrayList<>();
     private int notForwardedCount;
     private int laterFragments;
 
@@ -99,11 +100,25 @@ final class TranslationLog
         notForwardedCount++;
         if (notForwarded.size() < MAX_NOT_FORWARDED_LINES)
         {
-            final FlowTuple t = FlowTuple.of(b, 0, len);
-            final String what = t == null ? len + " bytes, not a readable IPv4 header" :
-                t.protoName() + " " + t.from() + " -> " + t.to();
-            notForwarded.add(String.format("#%-5d %-44s %s (%s)", record, what, verdict, reason));
+            notForwarded.add(line(record, b, len, verdict, reason));
         }
+    }
+
+    /** A packet sent on as it came: conntrack deemed it INVALID (the kernel forwards those untranslated). */
+    void forwardedUntranslated(final long record, final byte[] b, final int len, final String verdict, final String reason)
+    {
+        if (untranslated.size() < MAX_NOT_FORWARDED_LINES)
+        {
+            untranslated.add(line(record, b, len, verdict, reason));
+        }
+    }
+
+    private static String line(final long record, final byte[] b, final int len, final String verdict, final String reason)
+    {
+        final FlowTuple t = FlowTuple.of(b, 0, len);
+        final String what = t == null ? len + " bytes, not a readable IPv4 header" :
+            t.protoName() + " " + t.from() + " -> " + t.to();
+        return String.format("#%-5d %-44s %s (%s)", record, what, verdict, reason);
     }
 
     void print(final PrintStream out, final String rulesText, final java.util.function.IntPredicate isBoxAddress,
@@ -155,6 +170,15 @@ final class TranslationLog
         if (laterFragments > 0)
         {
             out.println("     + " + plural(laterFragments, "non-first fragment") + " forwarded (no ports of their own)");
+        }
+        if (!untranslated.isEmpty())
+        {
+            out.println();
+            out.println("Forwarded untranslated, as the kernel does with what conntrack deems INVALID (record, packet, verdict, reason):");
+            for (final String line : untranslated)
+            {
+                out.println("  " + line);
+            }
         }
         if (notForwardedCount > 0)
         {

@@ -226,6 +226,14 @@ public final class KernelComparator
     }
 
     /**
+     * @return one line per port the engine drew differently from the kernel, with its connection.
+     */
+    public List<String> portsDrawnDifferently()
+    {
+        return mapping.drawnDifferently();
+    }
+
+    /**
      * @return true once finished with no mismatch.
      */
     public boolean passed()

@@ -62,7 +62,7 @@ public final class PortMapping
 
     private final Map<Endpoint, Map<Integer, Integer>> kernelToEngine = new HashMap<>();
     private final Map<Endpoint, Map<Integer, Integer>> engineToKernel = new HashMap<>();
-    private int randomised;
+    private final java.util.List<String> drawn = new java.util.ArrayList<>();
 
     static Endpoint endpoint(final byte[] b, final PacketLayout.Field f)
     {
@@ -106,7 +106,7 @@ public final class PortMapping
         engineToKernel.computeIfAbsent(e, k -> new HashMap<>()).put(enginePort, kernelPort);
         if (old == null && kernelPort != enginePort)
         {
-            randomised++;
+            drawn.add("connection " + e + ": kernel port " + kernelPort + " = engine port " + enginePort);
         }
     }
 
@@ -115,7 +115,15 @@ public final class PortMapping
      */
     public int randomisedCount()
     {
-        return randomised;
+        return drawn.size();
+    }
+
+    /**
+     * @return one line per kernel port that maps to a different engine port.
+     */
+    public java.util.List<String> drawnDifferently()
+    {
+        return drawn;
     }
 
     /**
