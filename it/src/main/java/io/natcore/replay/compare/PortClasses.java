@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
  */
 public final class PortClasses
 {
-    private static final Pattern RANGE =
-        Pattern.compile("--to-(?:ports|source|destination)\\s+(?:[0-9.]+(?:-[0-9.]+)?)?:?(\\d+)(?:-(\\d+))?");
-
+    private static final Pattern TO_PORTS = Pattern.compile("--to-ports\\s+(\\d+)(?:-(\\d+))?");
+    private static final Pattern TO_ADDRESS_PORTS =
+        Pattern.compile("--to-(?:source|destination)\\s+[0-9.]+(?:-[0-9.]+)?:(\\d+)(?:-(\\d+))?");
     private static final Pattern TO_SOURCE =
         Pattern.compile("--to-source\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+)(?:-(\\d+\\.\\d+\\.\\d+\\.\\d+))?");
     private static final Pattern BOX_ADDRESS =
@@ -46,14 +46,14 @@ public final class PortClasses
             final long a = address(box.group(1));
             sources.add(new long[] {a, a});
         }
-        final Matcher m = RANGE.matcher(rulesText);
+        addRanges(TO_PORTS.matcher(rulesText));
+        addRanges(TO_ADDRESS_PORTS.matcher(rulesText));
+    }
+
+    private void addRanges(final Matcher m)
+    {
         while (m.find())
         {
-            final String whole = m.group(0);
-            if (!whole.contains(":") && !whole.startsWith("--to-ports"))
-            {
-                continue; // an address only, no ports
-            }
             final int lo = Integer.parseInt(m.group(1));
             final int hi = m.group(2) != null ? Integer.parseInt(m.group(2)) : lo;
             ranges.add(new int[] {lo, hi});
