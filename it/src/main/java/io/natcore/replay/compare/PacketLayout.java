@@ -132,7 +132,8 @@ public final class PacketLayout
         }
         if (e < len)
         {
-            add("trailer", e, len - e, Kind.PLAIN, Format.BYTES);
+            // Not part of the IPv4 packet, so not clipped to it.
+            fields.add(new Field("trailer", e, len - e, Kind.PLAIN, Format.BYTES));
         }
     }
 
