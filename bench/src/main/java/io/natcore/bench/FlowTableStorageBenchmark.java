@@ -1,0 +1,145 @@
+/*
+ * Copyright 2026 natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.bench;
+
+import net.openhft.chronicle.bytes.BytesStore;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.*;
+
+import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The storage choice for the flow table, measured on the table's own access pattern: a slot read followed by a
+ * dependent read of a 64-byte line (the lookup), and a CAS + release store pair (the entry seqlock), over Agrona
+ * {@link UnsafeBuffer} and chronicle-bytes native {@link BytesStore}, in cache (1 MiB) and out of it (256 MiB).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Benchmark)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {
+    "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
+    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+    "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED" })
+public class FlowTableStorageBenchmark
+{
+    static final int BATCH = 32;
+    static final int STREAM = 1 << 16;
+
+    @Param({"1", "256"})
+    int mebibytes;
+
+    UnsafeBuffer agrona;
+    BytesStore<?, Void> chronicle;
+    int lines;
+    final int[] slotOffsets = new int[STREAM];
+    int cursor;
+
+    @Setup(Level.Trial)
+    public void setUp()
+    {
+        final int bytes = mebibytes << 20;
+        agrona = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes));
+        chronicle = BytesStore.nativeStoreWithFixedCapacity(bytes);
+        lines = bytes / 64;
+        final SplittableRandom rnd = new SplittableRandom(3);
+        for (int i = 0; i < lines; i++)
+        {
+            final long v = rnd.nextInt(lines);
+            agrona.putLong(i * 64, v);
+            chronicle.writeLong(i * 64L, v);
+        }
+        for (int j = 0; j < STREAM; j++)
+        {
+            slotOffsets[j] = rnd.nextInt(lines) * 64;
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown()
+    {
+        chronicle.releaseLast();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long agronaDependentRead()
+    {
+        final UnsafeBuffer b = agrona;
+        int c = cursor;
+        long acc = 0;
+        for (int j = 0; j < BATCH; j++)
+        {
+            final long v = b.getLongAcquire(slotOffsets[c]);
+            acc += b.getLong(((int)v << 6) + 8);
+            c = (c + 1) & (STREAM - 1);
+        }
+        cursor = c;
+        return acc;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long chronicleDependentRead()
+    {
+        final BytesStore<?, Void> b = chronicle;
+        int c = cursor;
+        long acc = 0;
+        for (int j = 0; j < BATCH; j++)
+        {
+            final long v = b.readVolatileLong(slotOffsets[c]);
+            acc += b.readLong(((long)(int)v << 6) + 8);
+            c = (c + 1) & (STREAM - 1);
+        }
+        cursor = c;
+        return acc;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long agronaSeqlockWrite()
+    {
+        final UnsafeBuffer b = agrona;
+        int c = cursor;
+        for (int j = 0; j < BATCH; j++)
+        {
+            final int at = slotOffsets[c] & 0xFFC0 | 16;
+            final int seq = b.getIntVolatile(at) & ~1;
+            if (b.compareAndSetInt(at, seq, seq + 1))
+            {
+                b.putIntRelease(at, seq + 2);
+            }
+            c = (c + 1) & (STREAM - 1);
+        }
+        cursor = c;
+        return c;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long chronicleSeqlockWrite()
+    {
+        final BytesStore<?, Void> b = chronicle;
+        int c = cursor;
+        for (int j = 0; j < BATCH; j++)
+        {
+            final long at = slotOffsets[c] & 0xFFC0 | 16;
+            final int seq = b.readVolatileInt(at) & ~1;
+            if (b.compareAndSwapInt(at, seq, seq + 1))
+            {
+                b.writeOrderedInt(at, seq + 2);
+            }
+            c = (c + 1) & (STREAM - 1);
+        }
+        cursor = c;
+        return c;
+    }
+}

@@ -1,0 +1,529 @@
+/*
+ * Copyright 2026 natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.table;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.invoke.VarHandle;
+
+import static io.natcore.table.FlowEntryLayout.*;
+
+/**
+ * Named accessors for the fields of the entries of a {@link FlowTable} ({@link FlowEntryLayout}), the per-entry
+ * seqlock, and the per-direction rewrite targets. Every method takes an entry index; a bad index never throws
+ * (getters return 0 or the stated sentinel, setters do nothing). The memory ordering is in each name or Javadoc;
+ * "plain" setters expect the caller to hold the entry's write lock ({@link #beginWrite(int)}).
+ */
+public abstract class FlowEntries
+{
+    /** Value of {@link #egressIfIndex} when none was set. */
+    public static final int NO_IFINDEX = -1;
+
+    final UnsafeBuffer hot;
+    final UnsafeBuffer cold;
+    final int capacity;
+
+    FlowEntries(final UnsafeBuffer hot, final UnsafeBuffer cold, final int capacity)
+    {
+        this.hot = hot;
+        this.cold = cold;
+        this.capacity = capacity;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Per-entry seqlock
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Takes the entry's write lock: spins until the sequence is even, then CAS to odd. Do not call lookup-free
+     * blocking operations on the same entry from the same thread twice (not re-entrant).
+     *
+     * @return the odd sequence now held, or -1 for a bad index.
+     */
+    public int beginWrite(final int entry)
+    {
+        if (!validEntry(entry))
+        {
+            return -1;
+        }
+        final int at = hotOffset(entry) + SEQ_OFFSET;
+        int spins = 0;
+        while (true)
+        {
+            final int seq = hot.getIntVolatile(at);
+            if ((seq & 1) == 0 && hot.compareAndSetInt(at, seq, seq + 1))
+            {
+                return seq + 1;
+            }
+            backOff(++spins);
+        }
+    }
+
+    /** One attempt at the entry's write lock: the odd sequence now held, or -1 (held elsewhere, or bad index). */
+    public int tryBeginWrite(final int entry)
+    {
+        if (!validEntry(entry))
+        {
+            return -1;
+        }
+        final int at = hotOffset(entry) + SEQ_OFFSET;
+        final int seq = hot.getIntVolatile(at);
+        return (seq & 1) == 0 && hot.compareAndSetInt(at, seq, seq + 1) ? seq + 1 : -1;
+    }
+
+    /** Releases the entry's write lock (release store of the next even sequence). No-op if not held. */
+    public void endWrite(final int entry)
+    {
+        if (!validEntry(entry))
+        {
+            return;
+        }
+        final int at = hotOffset(entry) + SEQ_OFFSET;
+        final int seq = hot.getInt(at); // plain: only the holder writes it while odd
+        if ((seq & 1) != 0)
+        {
+            hot.putIntRelease(at, seq + 1); // release: field writes visible before the even sequence
+        }
+    }
+
+    /**
+     * Starts a consistent read: spins while a writer holds the entry, returns the even sequence (acquire). Not to be
+     * called by the thread holding the entry's write lock (it would wait for itself).
+     */
+    public int readBeginAcquire(final int entry)
+    {
+        if (!validEntry(entry))
+        {
+            return 0;
+        }
+        final int at = hotOffset(entry) + SEQ_OFFSET;
+        int spins = 0;
+        while (true)
+        {
+            final int seq = hot.getIntAcquire(at);
+            if ((seq & 1) == 0)
+            {
+                return seq;
+            }
+            backOff(++spins);
+        }
+    }
+
+    /** Ends a consistent read: true when no writer touched the entry since {@link #readBeginAcquire(int)}. */
+    public boolean readValidate(final int entry, final int seq)
+    {
+        if (!validEntry(entry))
+        {
+            return false;
+        }
+        VarHandle.loadLoadFence(); // field loads complete before the sequence re-read
+        return hot.getInt(hotOffset(entry) + SEQ_OFFSET) == seq;
+    }
+
+    /** Current sequence (volatile read). */
+    public int seqVolatile(final int entry)
+    {
+        return validEntry(entry) ? hot.getIntVolatile(hotOffset(entry) + SEQ_OFFSET) : 0;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Hot fields
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** Status word (acquire). */
+    public int statusAcquire(final int entry)
+    {
+        return validEntry(entry) ? hot.getIntAcquire(hotOffset(entry) + STATUS_OFFSET) : 0;
+    }
+
+    /** Status word (opaque). */
+    public int statusOpaque(final int entry)
+    {
+        return validEntry(entry) ? hot.getIntOpaque(hotOffset(entry) + STATUS_OFFSET) : 0;
+    }
+
+    /** True when all {@code bits} are set (acquire). */
+    public boolean hasStatus(final int entry, final int bits)
+    {
+        return (statusAcquire(entry) & bits) == bits;
+    }
+
+    /** Sets status bits with a CAS loop (volatile); table-owned bits are ignored. Returns the previous word. */
+    public int orStatusVolatile(final int entry, final int bits)
+    {
+        if (!validEntry(entry))
+        {
+            return 0;
+        }
+        final int at = hotOffset(entry) + STATUS_OFFSET;
+        final int add = bits & ~FlowStatus.TABLE_OWNED;
+        while (true)
+        {
+            final int old = hot.getIntVolatile(at);
+            if ((old | add) == old || hot.compareAndSetInt(at, old, old | add))
+            {
+                return old;
+            }
+        }
+    }
+
+    /** Clears status bits with a CAS loop (volatile); table-owned bits are ignored. Returns the previous word. */
+    public int andNotStatusVolatile(final int entry, final int bits)
+    {
+        return validEntry(entry) ? andNotStatusInternal(entry, bits & ~FlowStatus.TABLE_OWNED) : 0;
+    }
+
+    final int andNotStatusInternal(final int entry, final int bits)
+    {
+        final int at = hotOffset(entry) + STATUS_OFFSET;
+        while (true)
+        {
+            final int old = hot.getIntVolatile(at);
+            if ((old & ~bits) == old || hot.compareAndSetInt(at, old, old & ~bits))
+            {
+                return old;
+            }
+        }
+    }
+
+    /** True while the entry is in the table (CONFIRMED, acquire). */
+    public boolean isLive(final int entry)
+    {
+        return (statusAcquire(entry) & FlowStatus.CONFIRMED) != 0;
+    }
+
+    /** Protocol state byte, 0..255 (opaque). */
+    public int stateOpaque(final int entry)
+    {
+        return validEntry(entry) ? hot.getByteVolatile(hotOffset(entry) + STATE_OFFSET) & 0xFF : 0;
+    }
+
+    /** Stores the protocol state byte with release. */
+    public void putStateRelease(final int entry, final int state)
+    {
+        if (validEntry(entry))
+        {
+            hot.putByteVolatile(hotOffset(entry) + STATE_OFFSET, (byte)state); // volatile >= release
+        }
+    }
+
+    /** Stores the protocol state byte (plain; hold the write lock). */
+    public void putStatePlain(final int entry, final int state)
+    {
+        if (validEntry(entry))
+        {
+            hot.putByte(hotOffset(entry) + STATE_OFFSET, (byte)state);
+        }
+    }
+
+    /** Deadline in nanos (opaque), 0 for a bad index. */
+    public long deadlineOpaque(final int entry)
+    {
+        return validEntry(entry) ? hot.getLongOpaque(hotOffset(entry) + DEADLINE_OFFSET) : 0L;
+    }
+
+    /** Stores the deadline (opaque: the expiry scan tolerates a stale value and re-checks under the lock). */
+    public void putDeadlineOpaque(final int entry, final long deadlineNanos)
+    {
+        if (validEntry(entry))
+        {
+            hot.putLongOpaque(hotOffset(entry) + DEADLINE_OFFSET, deadlineNanos);
+        }
+    }
+
+    /** Stores the deadline with release. */
+    public void putDeadlineRelease(final int entry, final long deadlineNanos)
+    {
+        if (validEntry(entry))
+        {
+            hot.putLongRelease(hotOffset(entry) + DEADLINE_OFFSET, deadlineNanos);
+        }
+    }
+
+    /** k0 of a direction's tuple (plain; immutable while the entry is live). */
+    public long keyK0(final int entry, final int dir)
+    {
+        return validEntry(entry) ? hot.getLong(hotOffset(entry) + keyOffset(dir & 1)) : 0L;
+    }
+
+    /** k1 of a direction's tuple (plain; immutable while the entry is live). */
+    public long keyK1(final int entry, final int dir)
+    {
+        return validEntry(entry) ? hot.getLong(hotOffset(entry) + keyOffset(dir & 1) + 8) : 0L;
+    }
+
+    /** True when the entry holds this tuple in this direction (plain; use inside a read/write section). */
+    public boolean matches(final int entry, final int dir, final long k0, final long k1)
+    {
+        if (!validEntry(entry))
+        {
+            return false;
+        }
+        final int at = hotOffset(entry) + keyOffset(dir & 1);
+        return hot.getLong(at) == k0 && hot.getLong(at + 8) == k1;
+    }
+
+    /** New source address of packets in {@code dir}: the other direction's destination (plain). */
+    public int newSrcIp(final int entry, final int dir)
+    {
+        return FlowKey.dstIp(keyK0(entry, dir ^ 1));
+    }
+
+    /** New destination address of packets in {@code dir}: the other direction's source (plain). */
+    public int newDstIp(final int entry, final int dir)
+    {
+        return FlowKey.srcIp(keyK0(entry, dir ^ 1));
+    }
+
+    /** New source port (ICMP id) of packets in {@code dir}: the other direction's destination port (plain). */
+    public int newSrcPort(final int entry, final int dir)
+    {
+        return FlowKey.dstPort(keyK1(entry, dir ^ 1));
+    }
+
+    /** New destination port (ICMP id) of packets in {@code dir}: the other direction's source port (plain). */
+    public int newDstPort(final int entry, final int dir)
+    {
+        return FlowKey.srcPort(keyK1(entry, dir ^ 1));
+    }
+
+    /** Precomputed IP header checksum delta for {@code dir}, 0..0xFFFF (plain). */
+    public int ipChecksumDelta(final int entry, final int dir)
+    {
+        return validEntry(entry) ? hot.getShort(hotOffset(entry) + IP_DELTA_OFFSET + ((dir & 1) << 2)) & 0xFFFF : 0;
+    }
+
+    /** Stores the IP header checksum delta for {@code dir} (plain; hold the write lock). */
+    public void putIpChecksumDelta(final int entry, final int dir, final int delta)
+    {
+        if (validEntry(entry))
+        {
+            hot.putShort(hotOffset(entry) + IP_DELTA_OFFSET + ((dir & 1) << 2), (short)delta);
+        }
+    }
+
+    /** Precomputed L4 checksum delta for {@code dir}, 0..0xFFFF (plain). */
+    public int l4ChecksumDelta(final int entry, final int dir)
+    {
+        return validEntry(entry) ? hot.getShort(hotOffset(entry) + L4_DELTA_OFFSET + ((dir & 1) << 2)) & 0xFFFF : 0;
+    }
+
+    /** Stores the L4 checksum delta for {@code dir} (plain; hold the write lock). */
+    public void putL4ChecksumDelta(final int entry, final int dir, final int delta)
+    {
+        if (validEntry(entry))
+        {
+            hot.putShort(hotOffset(entry) + L4_DELTA_OFFSET + ((dir & 1) << 2), (short)delta);
+        }
+    }
+
+    /** Egress ifindex for {@code dir}, or {@link #NO_IFINDEX} (plain). */
+    public int egressIfIndex(final int entry, final int dir)
+    {
+        if (!validEntry(entry))
+        {
+            return NO_IFINDEX;
+        }
+        final int v = hot.getShort(hotOffset(entry) + EGRESS_OFFSET + ((dir & 1) << 1)) & 0xFFFF;
+        return v == 0xFFFF ? NO_IFINDEX : v;
+    }
+
+    /** Stores the egress ifindex for {@code dir} (0..65534, else none; plain; hold the write lock). */
+    public void putEgressIfIndex(final int entry, final int dir, final int ifIndex)
+    {
+        if (validEntry(entry))
+        {
+            final int v = ifIndex >= 0 && ifIndex < 0xFFFF ? ifIndex : 0xFFFF;
+            hot.putShort(hotOffset(entry) + EGRESS_OFFSET + ((dir & 1) << 1), (short)v);
+        }
+    }
+
+    /** Ops bitmask for {@code dir}, 0..255 (plain). */
+    public int ops(final int entry, final int dir)
+    {
+        return validEntry(entry) ? hot.getByte(hotOffset(entry) + OPS_OFFSET + (dir & 1)) & 0xFF : 0;
+    }
+
+    /** Stores the ops bitmask for {@code dir} (plain; hold the write lock). */
+    public void putOps(final int entry, final int dir, final int ops)
+    {
+        if (validEntry(entry))
+        {
+            hot.putByte(hotOffset(entry) + OPS_OFFSET + (dir & 1), (byte)ops);
+        }
+    }
+
+    /** Zone of the connection (from the original tuple). */
+    public int zone(final int entry)
+    {
+        return FlowKey.zone(keyK1(entry, FlowTable.DIR_ORIGINAL));
+    }
+
+    /** IP protocol of the connection (from the original tuple). */
+    public int protocol(final int entry)
+    {
+        return FlowKey.protocol(keyK1(entry, FlowTable.DIR_ORIGINAL));
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Cold fields
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** Adds one packet of {@code bytes} to {@code dir}'s counters (plain read-modify-write; hold the write lock). */
+    public void addCountersPlain(final int entry, final int dir, final long bytes)
+    {
+        if (validEntry(entry))
+        {
+            final int at = coldOffset(entry) + ((dir & 1) << 4);
+            cold.putLong(at + PACKETS_OFFSET, cold.getLong(at + PACKETS_OFFSET) + 1);
+            cold.putLong(at + BYTES_OFFSET, cold.getLong(at + BYTES_OFFSET) + bytes);
+        }
+    }
+
+    /** Adds one packet of {@code bytes} to {@code dir}'s counters with atomic adds (no lock needed). */
+    public void addCountersAtomic(final int entry, final int dir, final long bytes)
+    {
+        if (validEntry(entry))
+        {
+            final int at = coldOffset(entry) + ((dir & 1) << 4);
+            cold.getAndAddLong(at + PACKETS_OFFSET, 1);
+            cold.getAndAddLong(at + BYTES_OFFSET, bytes);
+        }
+    }
+
+    /** Packets seen in {@code dir} (opaque). */
+    public long packetsOpaque(final int entry, final int dir)
+    {
+        return validEntry(entry) ? cold.getLongOpaque(coldOffset(entry) + PACKETS_OFFSET + ((dir & 1) << 4)) : 0L;
+    }
+
+    /** Bytes seen in {@code dir} (opaque). */
+    public long bytesOpaque(final int entry, final int dir)
+    {
+        return validEntry(entry) ? cold.getLongOpaque(coldOffset(entry) + BYTES_OFFSET + ((dir & 1) << 4)) : 0L;
+    }
+
+    /** Creation time in nanos (plain). */
+    public long createdNanos(final int entry)
+    {
+        return validEntry(entry) ? cold.getLong(coldOffset(entry) + CREATED_OFFSET) : 0L;
+    }
+
+    /** Stores the creation time (plain; hold the write lock). */
+    public void putCreatedNanos(final int entry, final long nanos)
+    {
+        if (validEntry(entry))
+        {
+            cold.putLong(coldOffset(entry) + CREATED_OFFSET, nanos);
+        }
+    }
+
+    /** Conntrack id assigned at insert (plain; nonzero for a live entry). */
+    public int ctId(final int entry)
+    {
+        return validEntry(entry) ? cold.getInt(coldOffset(entry) + CT_ID_OFFSET) : 0;
+    }
+
+    /** Connection mark (plain). */
+    public int mark(final int entry)
+    {
+        return validEntry(entry) ? cold.getInt(coldOffset(entry) + MARK_OFFSET) : 0;
+    }
+
+    /** Stores the connection mark (plain; hold the write lock). */
+    public void putMark(final int entry, final int mark)
+    {
+        if (validEntry(entry))
+        {
+            cold.putInt(coldOffset(entry) + MARK_OFFSET, mark);
+        }
+    }
+
+    /**
+     * The buffer holding every entry's protocol scratch area, for trackers that work on a
+     * {@code (MutableDirectBuffer, base)} pair (e.g. {@code TcpTracker}). Write only
+     * {@code [scratchOffset(entry), scratchOffset(entry) + SCRATCH_LENGTH)}, holding the entry's write lock.
+     */
+    public final org.agrona.MutableDirectBuffer scratchBuffer()
+    {
+        return cold;
+    }
+
+    /** Base offset of the entry's scratch area in {@link #scratchBuffer()}, or -1 for a bad index. */
+    public final int scratchOffset(final int entry)
+    {
+        return validEntry(entry) ? coldOffset(entry) + SCRATCH_OFFSET : -1;
+    }
+
+    /** Scratch int at {@code offset} (0..44) of the protocol area (plain); 0 when out of range. */
+    public int scratchInt(final int entry, final int offset)
+    {
+        return validEntry(entry) && validScratch(offset, 4) ?
+            cold.getInt(coldOffset(entry) + SCRATCH_OFFSET + offset) : 0;
+    }
+
+    /** Stores a scratch int (plain; hold the write lock); ignored when out of range. */
+    public void putScratchInt(final int entry, final int offset, final int value)
+    {
+        if (validEntry(entry) && validScratch(offset, 4))
+        {
+            cold.putInt(coldOffset(entry) + SCRATCH_OFFSET + offset, value);
+        }
+    }
+
+    /** Scratch short (0..0xFFFF) at {@code offset} (plain); 0 when out of range. */
+    public int scratchShort(final int entry, final int offset)
+    {
+        return validEntry(entry) && validScratch(offset, 2) ?
+            cold.getShort(coldOffset(entry) + SCRATCH_OFFSET + offset) & 0xFFFF : 0;
+    }
+
+    /** Stores a scratch short (plain; hold the write lock); ignored when out of range. */
+    public void putScratchShort(final int entry, final int offset, final int value)
+    {
+        if (validEntry(entry) && validScratch(offset, 2))
+        {
+            cold.putShort(coldOffset(entry) + SCRATCH_OFFSET + offset, (short)value);
+        }
+    }
+
+    /** Scratch byte (0..255) at {@code offset} (plain); 0 when out of range. */
+    public int scratchByte(final int entry, final int offset)
+    {
+        return validEntry(entry) && validScratch(offset, 1) ?
+            cold.getByte(coldOffset(entry) + SCRATCH_OFFSET + offset) & 0xFF : 0;
+    }
+
+    /** Stores a scratch byte (plain; hold the write lock); ignored when out of range. */
+    public void putScratchByte(final int entry, final int offset, final int value)
+    {
+        if (validEntry(entry) && validScratch(offset, 1))
+        {
+            cold.putByte(coldOffset(entry) + SCRATCH_OFFSET + offset, (byte)value);
+        }
+    }
+
+    final boolean validEntry(final int entry)
+    {
+        return entry >= 0 && entry < capacity;
+    }
+
+    private static boolean validScratch(final int offset, final int width)
+    {
+        return offset >= 0 && offset <= SCRATCH_LENGTH - width;
+    }
+
+    /** Spin briefly, then yield: the holder may be descheduled on a shared core. */
+    static void backOff(final int spins)
+    {
+        if (spins < 100)
+        {
+            Thread.onSpinWait();
+        }
+        else
+        {
+            Thread.yield();
+        }
+    }
+}

@@ -1,0 +1,929 @@
+/*
+ * Copyright 2026 natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.table;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import static io.natcore.table.FlowEntryLayout.*;
+import static io.natcore.table.FlowTableFile.*;
+
+/**
+ * Off-heap concurrent connection table: one entry per connection, findable from its original and its reply tuple.
+ *
+ * <h2>Structure</h2>
+ * Entries live in two regions ({@link FlowEntryLayout}): a 64-byte hot line (both tuples, checksum deltas, egress,
+ * ops, state, deadline, status, seqlock) and a 96-byte cold record. The index is an open-addressing array of
+ * 8-byte slots with linear probing: {@code tag:32 | (entry << 1 | dir) + 1 : 32}, 0 = empty; the tag is the high
+ * half of the key's 64-bit keyed hash, the home slot comes from the low half ({@code (low * slots) >>> 32}).
+ * A lookup costs the slot line (eight slots per line, so the probe run rarely leaves it) plus the entry's hot line,
+ * which is also everything the packet needs. Deletion shifts the probe run back (no tombstones), so probe lengths
+ * do not decay under churn.
+ *
+ * <h2>Concurrency protocol</h2>
+ * <ul>
+ * <li><b>Writers</b> (insert, remove, expiry, early drop) serialize on one spin lock (a Java field, not in the
+ * file). New connections are orders of magnitude rarer than packets; one lock makes "insert both tuples unless
+ * either exists" a single atomic step, which the NAT clash check needs.</li>
+ * <li><b>Publishing</b>: insert writes the entry's hot line (keys included) under the entry's seqlock, then
+ * stores each slot with release. A reader that loads the slot with acquire sees the complete keys.</li>
+ * <li><b>Removal</b> brackets every index change with SHIFT_SEQ (header, own cache line): store odd, move/clear
+ * slots with release stores, store even with release. An entry is freed only after its slots are gone, and is
+ * rewritten only after being freed, so an entry's keys can change only inside a removal that started after the
+ * reader's first SHIFT_SEQ read.</li>
+ * <li><b>Lookup</b> takes no lock and never writes: read SHIFT_SEQ (acquire; spin while odd), probe slots (acquire
+ * loads), compare the keys of tag-matching entries (plain loads, ordered by the slot acquire), then a load-load
+ * fence and SHIFT_SEQ again. Equal: no removal overlapped, so no slot moved under the probe (a miss is real) and no
+ * compared entry was freed and rewritten (the keys read were not torn). Different: retry. Lookups never look at
+ * entry seqlocks, so a lookup never waits for a packet writer and cannot deadlock with one.</li>
+ * <li><b>Entry fields</b> are guarded by the per-entry seqlock: writers {@link #beginWrite(int)} (CAS even to
+ * odd) / {@link #endWrite(int)} (release store of odd + 1); readers {@link #readBeginAcquire(int)} /
+ * {@link #readValidate(int, int)}. A lookup result can be stale by the time it is used (the entry removed and
+ * reused): check {@link #matches(int, int, long, long)} inside the read or write section.</li>
+ * <li><b>Status</b> bits change with CAS only ({@link #orStatusVolatile}, {@link #andNotStatusVolatile}); the
+ * table owns {@link FlowStatus#CONFIRMED} (set on insert, cleared on remove, both under the writer lock).</li>
+ * </ul>
+ * Progress: lookups are lock-free relative to each other and to packet writers; they retry only while a removal
+ * is moving slots. Inserts and removes are blocking (spin lock). No method throws on a bad entry index: getters
+ * return 0 (or -1 where stated), setters do nothing, {@link #remove(int)} returns false.
+ */
+public class FlowTable extends FlowEntries implements AutoCloseable
+{
+    /** Lookup result when the key is absent. */
+    public static final long MISS = -1L;
+    /** Insert result: the original tuple is already in the table. */
+    public static final int CLASH_ORIG = -1;
+    /** Insert result: the reply tuple is already in the table (or equals the original tuple). */
+    public static final int CLASH_REPLY = -2;
+    /** Insert result: no free entry and no non-ASSURED entry near the new key to evict. */
+    public static final int FULL = -3;
+    /** Direction of the original tuple. */
+    public static final int DIR_ORIGINAL = 0;
+    /** Direction of the reply tuple. */
+    public static final int DIR_REPLY = 1;
+    /** {@link #forEachLive} result when the end of the entries was reached. */
+    public static final int END = -1;
+    /** Slots scanned from the new key's home slot for an early-drop victim. */
+    public static final int EARLY_DROP_SCAN = 16;
+
+    private static final VarHandle WRITER_LOCK;
+
+    static
+    {
+        try
+        {
+            WRITER_LOCK = MethodHandles.lookup().findVarHandle(FlowTable.class, "writerLock", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    /**
+     * Free-list link of a free entry: its reply k1 word. Callers have no setter for keys, so a stale caller cannot
+     * corrupt the list; a lookup racing with the overwrite is caught by the SHIFT_SEQ check of the removal.
+     */
+    private static final int FREE_LINK_OFFSET = KEY_OFFSET + KEY_LENGTH + 8;
+
+    private final FlowTableStorage storage;
+    private final UnsafeBuffer header;
+    private final UnsafeBuffer slots;
+    /** Injected hasher, or null for the default (called through its exact type: inlined without a type guard). */
+    private final FlowHasher customHasher;
+    private final SeededFlowHasher seededHasher;
+    private final int slotCount;
+    private final long seed;
+
+    @SuppressWarnings("unused") // accessed through WRITER_LOCK
+    private volatile int writerLock;
+    /** Free entry stack threaded through the free entries' FREE_LINK_OFFSET; guarded by the writer lock. */
+    private int freeHead = -1;
+    /** Expiry cursor; one expiring thread at a time. */
+    private int expiryCursor;
+    /** Keeps burst prefetch loads alive. */
+    private long burstSink;
+    private boolean closed;
+
+    /**
+     * Creates (or, for an existing compatible mapped file, reopens and recovers) a table.
+     *
+     * @param cfg configuration.
+     */
+    public FlowTable(final FlowTableConfig cfg)
+    {
+        this(FlowTableStorage.open(cfg, cfg.seed()), cfg);
+    }
+
+    private FlowTable(final FlowTableStorage s, final FlowTableConfig cfg)
+    {
+        super(s.hot, s.cold, s.capacity);
+        storage = s;
+        header = s.header;
+        slots = s.slots;
+        slotCount = s.slotCount;
+        seed = header.getLong(SEED_OFFSET);
+        customHasher = cfg.hasher();
+        seededHasher = new SeededFlowHasher(seed);
+        if (s.reopened)
+        {
+            recover();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Lookup
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Finds the entry holding this key in either direction. Lock-free; allocation-free.
+     *
+     * @return {@code entry << 1 | dir}, or {@link #MISS}.
+     */
+    public long lookup(final long k0, final long k1)
+    {
+        return probe(k0, k1, hash(k0, k1));
+    }
+
+    /**
+     * Looks up {@code n} keys in three passes so the cache misses of the batch overlap instead of queueing one
+     * after another: hash every key and touch its home slot; read each (now cached) home slot and touch the entry
+     * hot line it points to; then probe each key for real. The touches are plain loads whose values only feed a
+     * sink field; each pass has no dependency between iterations, so the core keeps many misses in flight.
+     * {@code handles[i]} receives what {@link #lookup} would return; {@code n} is clamped to the arrays' lengths.
+     */
+    public void lookupBurst(final long[] k0, final long[] k1, final int n, final long[] handles)
+    {
+        final int count = Math.max(0, Math.min(n, Math.min(handles.length, Math.min(k0.length, k1.length))));
+        final UnsafeBuffer slots = this.slots;
+        final UnsafeBuffer hot = this.hot;
+        final long slotCount = this.slotCount;
+        long sink = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final long h = hash(k0[i], k1[i]);
+            handles[i] = h;
+            sink += slots.getLong((int)(((h & 0xFFFF_FFFFL) * slotCount) >>> 32) << 3);
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final long s = slots.getLong((int)(((handles[i] & 0xFFFF_FFFFL) * slotCount) >>> 32) << 3);
+            final int low = (int)s;
+            sink += hot.getInt(((Math.max(low, 1) - 1) >>> 1) << HOT_SHIFT); // empty slot (0): touches entry 0
+        }
+        burstSink = sink;
+        for (int i = 0; i < count; i++)
+        {
+            handles[i] = probe(k0[i], k1[i], handles[i]);
+        }
+    }
+
+    private long probe(final long k0, final long k1, final long h)
+    {
+        final UnsafeBuffer slots = this.slots;
+        final UnsafeBuffer hot = this.hot;
+        final int n = slotCount;
+        final int tag = (int)(h >>> 32);
+        final int home = (int)(((h & 0xFFFF_FFFFL) * n) >>> 32);
+        int spins = 0;
+        while (true)
+        {
+            final long v1 = header.getLongAcquire(SHIFT_SEQ_OFFSET); // acquire: later slot loads see finished shifts
+            if ((v1 & 1) != 0)
+            {
+                backOff(++spins); // slots are moving; the remover holds this for a probe run's length
+                continue;
+            }
+            long result = MISS;
+            int i = home;
+            for (int probes = 0; probes < n; probes++)
+            {
+                final long s = slots.getLongAcquire(i << 3); // acquire: pairs with insert's release publish
+                final int low = (int)s;
+                if (low == 0)
+                {
+                    break;
+                }
+                if ((int)(s >>> 32) == tag)
+                {
+                    final int ref = low - 1;
+                    final int keyAt = ((ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
+                    if (hot.getLong(keyAt) == k0 && hot.getLong(keyAt + 8) == k1) // plain, after the acquire
+                    {
+                        result = ref;
+                        break;
+                    }
+                }
+                if (++i == n)
+                {
+                    i = 0;
+                }
+            }
+            VarHandle.loadLoadFence(); // the loads above complete before the validating read below
+            if (header.getLong(SHIFT_SEQ_OFFSET) == v1)
+            {
+                return result;
+            }
+        }
+    }
+
+    /** Entry index of a handle. */
+    public static int entry(final long handle)
+    {
+        return (int)(handle >>> 1);
+    }
+
+    /** Direction of a handle: {@link #DIR_ORIGINAL} or {@link #DIR_REPLY}. */
+    public static int direction(final long handle)
+    {
+        return (int)handle & 1;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Insert / remove
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Inserts a connection under both tuples, atomically with respect to any other insert: of two threads
+     * inserting the same reply tuple exactly one succeeds. When no entry is free, evicts a non-ASSURED entry found
+     * within {@link #EARLY_DROP_SCAN} slots of the original tuple's home slot (Linux early_drop), preferring the
+     * earliest deadline. The new entry has status {@link FlowStatus#CONFIRMED}, a deadline of
+     * {@code Long.MAX_VALUE} (never expires until set), zeroed fields and egress {@link #NO_IFINDEX}.
+     *
+     * @return the entry index (>= 0), or {@link #CLASH_ORIG}, {@link #CLASH_REPLY}, {@link #FULL}.
+     */
+    public int insert(final long origK0, final long origK1, final long replyK0, final long replyK1)
+    {
+        return insert(origK0, origK1, replyK0, replyK1, false);
+    }
+
+    /**
+     * As {@link #insert(long, long, long, long)}, but returns with the new entry's write lock held, so the caller
+     * can fill the NAT fields before any seqlock reader sees them; the caller must call {@link #endWrite(int)}.
+     */
+    public int insertAndLock(final long origK0, final long origK1, final long replyK0, final long replyK1)
+    {
+        return insert(origK0, origK1, replyK0, replyK1, true);
+    }
+
+    private int insert(
+        final long origK0, final long origK1, final long replyK0, final long replyK1, final boolean keepLocked)
+    {
+        final long hOrig = hash(origK0, origK1);
+        final long hReply = hash(replyK0, replyK1);
+        lockWriters();
+        try
+        {
+            if (findKeyLocked(origK0, origK1, hOrig) >= 0)
+            {
+                incrementCounter(CLASH_ORIG_OFFSET);
+                return CLASH_ORIG;
+            }
+            if ((origK0 == replyK0 && origK1 == replyK1) || findKeyLocked(replyK0, replyK1, hReply) >= 0)
+            {
+                incrementCounter(CLASH_REPLY_OFFSET);
+                return CLASH_REPLY;
+            }
+            int e = allocateLocked();
+            if (e < 0)
+            {
+                e = earlyDropLocked(homeOf(hOrig));
+                if (e < 0)
+                {
+                    incrementCounter(FULL_OFFSET);
+                    return FULL;
+                }
+            }
+            // e is write-locked here (odd seq): fill the hot line and cold record, then publish.
+            final int h = hotOffset(e);
+            final int c = coldOffset(e);
+            hot.putInt(h + STATUS_OFFSET, 0);
+            hot.putLong(h + DEADLINE_OFFSET, Long.MAX_VALUE);
+            hot.putLong(h + KEY_OFFSET, origK0);
+            hot.putLong(h + KEY_OFFSET + 8, origK1);
+            hot.putLong(h + KEY_OFFSET + KEY_LENGTH, replyK0);
+            hot.putLong(h + KEY_OFFSET + KEY_LENGTH + 8, replyK1);
+            hot.putLong(h + IP_DELTA_OFFSET, 0L); // both directions' deltas
+            hot.putInt(h + EGRESS_OFFSET, -1);    // both egress = 0xFFFF (none)
+            hot.putInt(h + OPS_OFFSET, 0);        // ops, state, reserved
+            cold.setMemory(c, COLD_LENGTH, (byte)0);
+            final int ctId = header.getInt(NEXT_CT_ID_OFFSET);
+            header.putInt(NEXT_CT_ID_OFFSET, ctId + 1 == 0 ? 1 : ctId + 1);
+            cold.putInt(c + CT_ID_OFFSET, ctId);
+            hot.putIntRelease(h + STATUS_OFFSET, FlowStatus.CONFIRMED);
+            if (!keepLocked)
+            {
+                endWrite(e);
+            }
+            publishLocked(hOrig, e << 1);
+            publishLocked(hReply, (e << 1) | 1);
+            incrementCounter(INSERTS_OFFSET);
+            addCounter(SIZE_OFFSET, 1);
+            return e;
+        }
+        finally
+        {
+            unlockWriters();
+        }
+    }
+
+    /**
+     * Removes a live entry: both tuples leave the index, {@link FlowStatus#CONFIRMED} is cleared, the entry goes
+     * to the free list. Does not take the entry's write lock, so it may be called while holding it.
+     *
+     * @return false when the index is out of range or the entry is not live.
+     */
+    public boolean remove(final int entry)
+    {
+        if (!validEntry(entry))
+        {
+            return false;
+        }
+        lockWriters();
+        try
+        {
+            if ((hot.getIntVolatile(hotOffset(entry) + STATUS_OFFSET) & FlowStatus.CONFIRMED) == 0)
+            {
+                return false;
+            }
+            removeLocked(entry);
+            incrementCounter(REMOVES_OFFSET);
+            return true;
+        }
+        finally
+        {
+            unlockWriters();
+        }
+    }
+
+    private void removeLocked(final int e)
+    {
+        final int h = hotOffset(e);
+        final long shift = header.getLong(SHIFT_SEQ_OFFSET);
+        header.putLongRelease(SHIFT_SEQ_OFFSET, shift + 1); // odd: lookups now validate against a moving index
+        for (int dir = 0; dir < 2; dir++)
+        {
+            final int slot = findRefLocked(e, dir);
+            if (slot >= 0)
+            {
+                deleteSlotLocked(slot);
+            }
+        }
+        andNotStatusInternal(e, FlowStatus.CONFIRMED);
+        header.putLongRelease(SHIFT_SEQ_OFFSET, shift + 2); // even, release: slot changes visible first
+        pushFreeLocked(e); // the entry is unreachable now; its keys may be overwritten
+        addCounter(SIZE_OFFSET, -1);
+    }
+
+    /** Backward-shift deletion (Knuth 6.4 Algorithm R) of slot {@code i}; caller holds SHIFT_SEQ odd. */
+    private void deleteSlotLocked(final int slot)
+    {
+        final int n = slotCount;
+        int i = slot;
+        int j = slot;
+        while (true)
+        {
+            if (++j == n)
+            {
+                j = 0;
+            }
+            final long s = slots.getLong(j << 3);
+            if ((int)s == 0)
+            {
+                break;
+            }
+            final int k = homeOfRef((int)s - 1);
+            final boolean stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+            if (!stays)
+            {
+                slots.putLongRelease(i << 3, s); // copy first: a concurrent probe may see it twice, never zero times
+                i = j;
+            }
+        }
+        slots.putLongRelease(i << 3, 0L);
+    }
+
+    private int allocateLocked()
+    {
+        int skipped = -1;
+        int e = -1;
+        for (int attempt = 0; attempt < 4 && freeHead >= 0; attempt++)
+        {
+            final int candidate = popFreeLocked();
+            if (candidate < 0)
+            {
+                break;
+            }
+            if (tryBeginWrite(candidate) >= 0)
+            {
+                e = candidate;
+                break;
+            }
+            // A stale holder (it looked the entry up before it was removed) still has it locked: set it aside.
+            hot.putLong(hotOffset(candidate) + FREE_LINK_OFFSET, skipped);
+            skipped = candidate;
+        }
+        while (skipped >= 0)
+        {
+            final int next = (int)hot.getLong(hotOffset(skipped) + FREE_LINK_OFFSET);
+            pushFreeLocked(skipped);
+            skipped = next;
+        }
+        if (e >= 0)
+        {
+            return e;
+        }
+        final int highWater = header.getInt(HIGH_WATER_OFFSET);
+        if (highWater < capacity)
+        {
+            header.putIntRelease(HIGH_WATER_OFFSET, highWater + 1);
+            beginWrite(highWater); // never handed out, so never locked: does not spin
+            return highWater;
+        }
+        return -1;
+    }
+
+    private int popFreeLocked()
+    {
+        final int e = freeHead;
+        if (e < 0)
+        {
+            return -1;
+        }
+        final long next = hot.getLong(hotOffset(e) + FREE_LINK_OFFSET);
+        // Defensive: a corrupted link must not hand out a bad or live entry; drop the rest of the list instead.
+        freeHead = next >= 0 && next < capacity ? (int)next : -1;
+        return e;
+    }
+
+    private void pushFreeLocked(final int e)
+    {
+        hot.putLong(hotOffset(e) + FREE_LINK_OFFSET, freeHead);
+        freeHead = e;
+    }
+
+    /** Evicts the best non-ASSURED entry near {@code home}; returns it write-locked and unlinked, or -1. */
+    private int earlyDropLocked(final int home)
+    {
+        int victim = -1;
+        long victimDeadline = Long.MAX_VALUE;
+        int i = home;
+        for (int scanned = 0; scanned < EARLY_DROP_SCAN; scanned++)
+        {
+            final long s = slots.getLong(i << 3);
+            if ((int)s != 0)
+            {
+                final int e = ((int)s - 1) >>> 1;
+                final int h = hotOffset(e);
+                final int status = hot.getIntVolatile(h + STATUS_OFFSET);
+                final long deadline = hot.getLongOpaque(h + DEADLINE_OFFSET);
+                if ((status & (FlowStatus.ASSURED | FlowStatus.CONFIRMED)) == FlowStatus.CONFIRMED &&
+                    (victim < 0 || deadline < victimDeadline))
+                {
+                    victim = e;
+                    victimDeadline = deadline;
+                }
+            }
+            if (++i == slotCount)
+            {
+                i = 0;
+            }
+        }
+        if (victim < 0 || tryBeginWrite(victim) < 0)
+        {
+            return -1;
+        }
+        removeLocked(victim);
+        popFreeLocked(); // take it straight back off the free list: it is on top
+        incrementCounter(EARLY_DROPS_OFFSET);
+        return victim;
+    }
+
+    private void publishLocked(final long h, final int ref)
+    {
+        final int n = slotCount;
+        int i = homeOf(h);
+        while ((int)slots.getLong(i << 3) != 0)
+        {
+            if (++i == n)
+            {
+                i = 0;
+            }
+        }
+        // release: the entry's hot line (keys) is visible before the slot that leads to it
+        slots.putLongRelease(i << 3, ((h >>> 32) << 32) | ((ref + 1) & 0xFFFF_FFFFL));
+    }
+
+    private int findKeyLocked(final long k0, final long k1, final long h)
+    {
+        final int n = slotCount;
+        final int tag = (int)(h >>> 32);
+        int i = homeOf(h);
+        for (int probes = 0; probes < n; probes++)
+        {
+            final long s = slots.getLong(i << 3);
+            final int low = (int)s;
+            if (low == 0)
+            {
+                return -1;
+            }
+            if ((int)(s >>> 32) == tag)
+            {
+                final int ref = low - 1;
+                final int keyAt = ((ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
+                if (hot.getLong(keyAt) == k0 && hot.getLong(keyAt + 8) == k1)
+                {
+                    return i;
+                }
+            }
+            if (++i == n)
+            {
+                i = 0;
+            }
+        }
+        return -1;
+    }
+
+    private int findRefLocked(final int e, final int dir)
+    {
+        final int ref = (e << 1) | dir;
+        final int n = slotCount;
+        int i = homeOfRef(ref);
+        for (int probes = 0; probes < n; probes++)
+        {
+            final long s = slots.getLong(i << 3);
+            final int low = (int)s;
+            if (low == 0)
+            {
+                return -1;
+            }
+            if (low - 1 == ref)
+            {
+                return i;
+            }
+            if (++i == n)
+            {
+                i = 0;
+            }
+        }
+        return -1;
+    }
+
+    private long hash(final long k0, final long k1)
+    {
+        final FlowHasher custom = customHasher;
+        return custom == null ? seededHasher.hash(k0, k1) : custom.hash(k0, k1);
+    }
+
+    private int homeOf(final long h)
+    {
+        return (int)(((h & 0xFFFF_FFFFL) * slotCount) >>> 32);
+    }
+
+    private int homeOfRef(final int ref)
+    {
+        final int keyAt = ((ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
+        return homeOf(hash(hot.getLong(keyAt), hot.getLong(keyAt + 8)));
+    }
+
+    private void lockWriters()
+    {
+        int spins = 0;
+        while (!WRITER_LOCK.compareAndSet(this, 0, 1))
+        {
+            backOff(++spins);
+        }
+    }
+
+    private void unlockWriters()
+    {
+        WRITER_LOCK.setRelease(this, 0);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Iteration and expiry
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Visits live entries among at most {@code maxEntries} entry indices starting at {@code cursor}. Lookups are
+     * not blocked; the visitor may remove the entry it is given. Entries inserted or removed during the walk may
+     * or may not be visited.
+     *
+     * @return the cursor to continue from, or {@link #END} once the last entry index was passed.
+     */
+    public int forEachLive(final int cursor, final int maxEntries, final FlowVisitor visitor)
+    {
+        final int limit = header.getIntVolatile(HIGH_WATER_OFFSET);
+        int e = Math.max(0, cursor);
+        final int stop = (int)Math.min(limit, (long)e + Math.max(0, maxEntries));
+        for (; e < stop; e++)
+        {
+            if ((hot.getIntVolatile(hotOffset(e) + STATUS_OFFSET) & FlowStatus.CONFIRMED) != 0)
+            {
+                visitor.visit(this, e);
+            }
+        }
+        return e >= limit ? END : e;
+    }
+
+    /**
+     * Removes entries whose deadline is at or before {@code nowNanos}, examining at most {@code maxEntries} entry
+     * indices from an internal cursor that wraps around (bounded work per call, no stop-the-world scan). Entries
+     * whose write lock is held are skipped (a packet is refreshing them). One thread at a time.
+     *
+     * @param listener told before each removal, may be null.
+     * @return entries removed.
+     */
+    public int expire(final long nowNanos, final int maxEntries, final ExpiryListener listener)
+    {
+        final int limit = header.getIntVolatile(HIGH_WATER_OFFSET);
+        if (limit == 0)
+        {
+            return 0;
+        }
+        int removed = 0;
+        int e = expiryCursor;
+        final int budget = Math.min(Math.max(0, maxEntries), limit);
+        for (int n = 0; n < budget; n++)
+        {
+            if (e >= limit)
+            {
+                e = 0;
+            }
+            final int h = hotOffset(e);
+            if ((hot.getIntVolatile(h + STATUS_OFFSET) & FlowStatus.CONFIRMED) != 0 &&
+                hot.getLongOpaque(h + DEADLINE_OFFSET) - nowNanos <= 0 && tryBeginWrite(e) >= 0)
+            {
+                // Re-check under the entry lock: a packet may have refreshed the deadline meanwhile.
+                if ((hot.getIntVolatile(h + STATUS_OFFSET) & FlowStatus.CONFIRMED) != 0 &&
+                    hot.getLongOpaque(h + DEADLINE_OFFSET) - nowNanos <= 0)
+                {
+                    if (listener != null)
+                    {
+                        listener.onExpired(this, e);
+                    }
+                    if (removeExpired(e))
+                    {
+                        removed++;
+                    }
+                }
+                endWrite(e);
+            }
+            e++;
+        }
+        expiryCursor = e;
+        return removed;
+    }
+
+    private boolean removeExpired(final int e)
+    {
+        lockWriters();
+        try
+        {
+            if ((hot.getIntVolatile(hotOffset(e) + STATUS_OFFSET) & FlowStatus.CONFIRMED) == 0)
+            {
+                return false;
+            }
+            removeLocked(e);
+            incrementCounter(REMOVES_OFFSET);
+            incrementCounter(EXPIRED_OFFSET);
+            return true;
+        }
+        finally
+        {
+            unlockWriters();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Recovery (mapped file reopened)
+    // ------------------------------------------------------------------------------------------------------------
+
+    private void recover()
+    {
+        lockWriters();
+        try
+        {
+            slots.setMemory(0, slots.capacity(), (byte)0);
+            header.putLongRelease(SHIFT_SEQ_OFFSET, 0);
+            header.putInt(OPEN_COUNT_OFFSET, header.getInt(OPEN_COUNT_OFFSET) + 1);
+            final int highWater = Math.max(0, Math.min(capacity, header.getInt(HIGH_WATER_OFFSET)));
+            header.putInt(HIGH_WATER_OFFSET, highWater);
+            freeHead = -1;
+            long size = 0;
+            for (int e = highWater - 1; e >= 0; e--)
+            {
+                final int h = hotOffset(e);
+                final int seq = hot.getInt(h + SEQ_OFFSET);
+                final int status = hot.getInt(h + STATUS_OFFSET);
+                boolean keep = false;
+                if ((status & FlowStatus.CONFIRMED) != 0)
+                {
+                    if ((seq & 1) != 0)
+                    {
+                        incrementCounter(DISCARDED_OFFSET); // died inside a write: torn
+                    }
+                    else
+                    {
+                        keep = reindexLocked(e);
+                    }
+                }
+                if ((seq & 1) != 0)
+                {
+                    hot.putInt(h + SEQ_OFFSET, seq + 1); // nobody holds it any more
+                }
+                if (keep)
+                {
+                    size++;
+                }
+                else
+                {
+                    hot.putInt(h + STATUS_OFFSET, status & ~FlowStatus.CONFIRMED);
+                    pushFreeLocked(e);
+                }
+            }
+            header.putLongRelease(SIZE_OFFSET, size);
+        }
+        finally
+        {
+            unlockWriters();
+        }
+    }
+
+    private boolean reindexLocked(final int e)
+    {
+        final int h = hotOffset(e);
+        final long ok0 = hot.getLong(h + KEY_OFFSET);
+        final long ok1 = hot.getLong(h + KEY_OFFSET + 8);
+        final long rk0 = hot.getLong(h + KEY_OFFSET + KEY_LENGTH);
+        final long rk1 = hot.getLong(h + KEY_OFFSET + KEY_LENGTH + 8);
+        final long ho = hash(ok0, ok1);
+        final long hr = hash(rk0, rk1);
+        if ((ok0 == rk0 && ok1 == rk1) || findKeyLocked(ok0, ok1, ho) >= 0 || findKeyLocked(rk0, rk1, hr) >= 0)
+        {
+            incrementCounter(DISCARDED_OFFSET); // duplicate tuple: cannot both be right
+            return false;
+        }
+        publishLocked(ho, e << 1);
+        publishLocked(hr, (e << 1) | 1);
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Counters and geometry
+    // ------------------------------------------------------------------------------------------------------------
+
+    private void incrementCounter(final int offset)
+    {
+        addCounter(offset, 1);
+    }
+
+    private void addCounter(final int offset, final long delta)
+    {
+        // Only the writer-lock holder writes counters: plain read, opaque store for concurrent readers.
+        header.putLongOpaque(offset, header.getLong(offset) + delta);
+    }
+
+    /** Live entries (opaque). */
+    public long size()
+    {
+        return header.getLongOpaque(SIZE_OFFSET);
+    }
+
+    /** Successful inserts (opaque). */
+    public long inserts()
+    {
+        return header.getLongOpaque(INSERTS_OFFSET);
+    }
+
+    /** Removes, expiry included, early drops excluded (opaque). */
+    public long removes()
+    {
+        return header.getLongOpaque(REMOVES_OFFSET);
+    }
+
+    /** Inserts refused because the original tuple existed (opaque). */
+    public long clashOrig()
+    {
+        return header.getLongOpaque(CLASH_ORIG_OFFSET);
+    }
+
+    /** Inserts refused because the reply tuple existed (opaque). */
+    public long clashReply()
+    {
+        return header.getLongOpaque(CLASH_REPLY_OFFSET);
+    }
+
+    /** All clashes (opaque). */
+    public long clashes()
+    {
+        return clashOrig() + clashReply();
+    }
+
+    /** Entries evicted by early drop (opaque). */
+    public long earlyDrops()
+    {
+        return header.getLongOpaque(EARLY_DROPS_OFFSET);
+    }
+
+    /** Inserts refused with {@link #FULL} (opaque). */
+    public long fullRefusals()
+    {
+        return header.getLongOpaque(FULL_OFFSET);
+    }
+
+    /** Entries removed by {@link #expire} (opaque). */
+    public long expired()
+    {
+        return header.getLongOpaque(EXPIRED_OFFSET);
+    }
+
+    /** Entries discarded as torn or duplicate when a mapped file was recovered (opaque). */
+    public long discarded()
+    {
+        return header.getLongOpaque(DISCARDED_OFFSET);
+    }
+
+    /** Times the backing file was reopened. */
+    public int openCount()
+    {
+        return header.getInt(OPEN_COUNT_OFFSET);
+    }
+
+    /** Capacity in connections. */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /** Index slots. */
+    public int slotCount()
+    {
+        return slotCount;
+    }
+
+    /** Hash seed in use (for the default hasher). */
+    public long seed()
+    {
+        return seed;
+    }
+
+    /** Bytes of memory held, all regions. */
+    public long memoryBytes()
+    {
+        return storage.totalBytes();
+    }
+
+    /** Memory per connection at full capacity. */
+    public double bytesPerConnection()
+    {
+        return (double)memoryBytes() / capacity;
+    }
+
+    /**
+     * Diagnostic: slots examined by a lookup of this key (1 = found or ended at its home slot). Writer-locked;
+     * not for the packet path.
+     */
+    public int probeLength(final long k0, final long k1)
+    {
+        final long h = hash(k0, k1);
+        lockWriters();
+        try
+        {
+            final int found = findKeyLocked(k0, k1, h);
+            int i = homeOf(h);
+            int len = 1;
+            while (found >= 0 ? i != found : (int)slots.getLong(i << 3) != 0)
+            {
+                len++;
+                if (++i == slotCount)
+                {
+                    i = 0;
+                }
+            }
+            return len;
+        }
+        finally
+        {
+            unlockWriters();
+        }
+    }
+
+    /** Releases the memory (unmaps the file). No other method may be called afterwards. */
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            storage.close();
+        }
+    }
+
+    long burstSink()
+    {
+        return burstSink;
+    }
+}

@@ -1,0 +1,675 @@
+/*
+ * Copyright 2026 natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.table;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static io.natcore.table.FlowTable.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+class FlowTableTest
+{
+    private final List<FlowTable> tables = new ArrayList<>();
+
+    @AfterEach
+    void closeTables()
+    {
+        tables.forEach(FlowTable::close);
+    }
+
+    private FlowTable table(final FlowTableConfig cfg)
+    {
+        final FlowTable t = new FlowTable(cfg);
+        tables.add(t);
+        return t;
+    }
+
+    private FlowTable table(final int capacity)
+    {
+        return table(new FlowTableConfig().capacity(capacity).seed(42));
+    }
+
+    // Connection i: 10.0.x.y:(10000+i) -> 8.8.8.8:443 TCP, SNATed to 203.0.113.1:(20000+i).
+    static long origK0(final int i)
+    {
+        return FlowKey.k0(0x0A000000 + i, 0x08080808);
+    }
+
+    static long origK1(final int i)
+    {
+        return FlowKey.k1(10000 + (i & 0x7FFF), 443, 6, 0);
+    }
+
+    static long replyK0(final int i)
+    {
+        return FlowKey.k0(0x08080808, 0xCB007100 + (i >>> 15));
+    }
+
+    static long replyK1(final int i)
+    {
+        return FlowKey.k1(443, 20000 + (i & 0x7FFF), 6, 0);
+    }
+
+    static int insert(final FlowTable t, final int i)
+    {
+        return t.insert(origK0(i), origK1(i), replyK0(i), replyK1(i));
+    }
+
+    private static void assertFindable(final FlowTable t, final int i, final int entry)
+    {
+        assertEquals(((long)entry << 1) | DIR_ORIGINAL, t.lookup(origK0(i), origK1(i)), "original tuple of " + i);
+        assertEquals(((long)entry << 1) | DIR_REPLY, t.lookup(replyK0(i), replyK1(i)), "reply tuple of " + i);
+    }
+
+    private static void assertAbsent(final FlowTable t, final int i)
+    {
+        assertEquals(MISS, t.lookup(origK0(i), origK1(i)), "original tuple of " + i);
+        assertEquals(MISS, t.lookup(replyK0(i), replyK1(i)), "reply tuple of " + i);
+    }
+
+    @Test
+    void insertedConnectionIsFoundFromBothTuples()
+    {
+        final FlowTable t = table(16);
+        final int e = insert(t, 1);
+        assertTrue(e >= 0);
+        assertFindable(t, 1, e);
+        final long h = t.lookup(replyK0(1), replyK1(1));
+        assertEquals(e, FlowTable.entry(h));
+        assertEquals(DIR_REPLY, FlowTable.direction(h));
+        assertEquals(1, t.size());
+    }
+
+    @Test
+    void absentKeysMiss()
+    {
+        final FlowTable t = table(16);
+        assertEquals(MISS, t.lookup(origK0(1), origK1(1)));
+        insert(t, 1);
+        assertEquals(MISS, t.lookup(origK0(2), origK1(2)));
+        assertEquals(MISS, t.lookup(origK0(1), origK1(1) + 1), "zone differs");
+        assertEquals(MISS, t.lookup(FlowKey.invertK0(origK0(1)), FlowKey.invertK1(origK1(1))), "inverted tuple");
+    }
+
+    @Test
+    void insertingAnExistingOriginalTupleClashesOnOriginal()
+    {
+        final FlowTable t = table(16);
+        final int e = insert(t, 1);
+        assertEquals(CLASH_ORIG, t.insert(origK0(1), origK1(1), replyK0(2), replyK1(2)));
+        assertEquals(CLASH_ORIG, t.insert(replyK0(1), replyK1(1), replyK0(2), replyK1(2)), "existing reply as orig");
+        assertEquals(2, t.clashOrig());
+        assertEquals(1, t.size());
+        assertAbsent(t, 2);
+        assertFindable(t, 1, e);
+    }
+
+    @Test
+    void insertingAnExistingReplyTupleClashesOnReply()
+    {
+        final FlowTable t = table(16);
+        final int e = insert(t, 1);
+        assertEquals(CLASH_REPLY, t.insert(origK0(2), origK1(2), replyK0(1), replyK1(1)), "other's reply");
+        assertEquals(CLASH_REPLY, t.insert(origK0(2), origK1(2), origK0(1), origK1(1)), "other's original");
+        assertEquals(CLASH_REPLY, t.insert(origK0(3), origK1(3), origK0(3), origK1(3)), "reply equals own original");
+        assertEquals(3, t.clashReply());
+        assertEquals(3, t.clashes());
+        assertEquals(1, t.size());
+        assertEquals(MISS, t.lookup(origK0(2), origK1(2)), "a refused insert leaves nothing behind");
+        assertEquals(MISS, t.lookup(origK0(3), origK1(3)));
+        assertFindable(t, 1, e);
+    }
+
+    @Test
+    void removedConnectionMissesFromBothTuplesAndItsEntryIsReused()
+    {
+        final FlowTable t = table(16);
+        final int e1 = insert(t, 1);
+        final int e2 = insert(t, 2);
+        assertTrue(t.remove(e1));
+        assertAbsent(t, 1);
+        assertFindable(t, 2, e2);
+        assertFalse(t.isLive(e1));
+        assertFalse(t.remove(e1), "second remove");
+        assertEquals(1, t.removes());
+        assertEquals(1, t.size());
+        final int e3 = insert(t, 3);
+        assertEquals(e1, e3, "freed entry is handed out again");
+        assertFindable(t, 3, e3);
+        assertAbsent(t, 1);
+    }
+
+    @Test
+    void removeIgnoresBadEntryIndexes()
+    {
+        final FlowTable t = table(4);
+        insert(t, 1);
+        for (final int bad : new int[] {-1, 4, 3, Integer.MAX_VALUE, Integer.MIN_VALUE})
+        {
+            assertFalse(t.remove(bad), "index " + bad);
+        }
+        assertEquals(1, t.size());
+        assertEquals(0, t.removes());
+    }
+
+    @Test
+    void accessorsIgnoreBadEntryIndexesWithoutThrowing()
+    {
+        final FlowTable t = table(4);
+        for (final int bad : new int[] {-1, 4, Integer.MAX_VALUE, Integer.MIN_VALUE})
+        {
+            assertDoesNotThrow(() ->
+            {
+                t.putDeadlineOpaque(bad, 5);
+                t.putDeadlineRelease(bad, 5);
+                t.putStateRelease(bad, 5);
+                t.putStatePlain(bad, 5);
+                t.putIpChecksumDelta(bad, 0, 5);
+                t.putL4ChecksumDelta(bad, 1, 5);
+                t.putEgressIfIndex(bad, 0, 5);
+                t.putOps(bad, 0, 5);
+                t.addCountersPlain(bad, 0, 5);
+                t.addCountersAtomic(bad, 1, 5);
+                t.putCreatedNanos(bad, 5);
+                t.putMark(bad, 5);
+                t.putScratchInt(bad, 0, 5);
+                t.putScratchShort(bad, 0, 5);
+                t.putScratchByte(bad, 0, 5);
+                t.orStatusVolatile(bad, FlowStatus.ASSURED);
+                t.andNotStatusVolatile(bad, FlowStatus.ASSURED);
+                t.endWrite(bad);
+            });
+            assertEquals(-1, t.beginWrite(bad));
+            assertEquals(-1, t.tryBeginWrite(bad));
+            assertFalse(t.readValidate(bad, 0));
+            assertEquals(0, t.deadlineOpaque(bad));
+            assertEquals(0, t.statusAcquire(bad));
+            assertEquals(0, t.stateOpaque(bad));
+            assertEquals(NO_IFINDEX, t.egressIfIndex(bad, 0));
+            assertEquals(0, t.ipChecksumDelta(bad, 0));
+            assertEquals(0, t.packetsOpaque(bad, 0));
+            assertEquals(0, t.scratchInt(bad, 0));
+            assertEquals(0, t.ctId(bad));
+            assertFalse(t.matches(bad, 0, 0, 0));
+            assertFalse(t.isLive(bad));
+        }
+    }
+
+    @Test
+    void fullTableWithOnlyAssuredEntriesRefusesWithFull()
+    {
+        final FlowTable t = table(4);
+        final int[] e = new int[4];
+        for (int i = 0; i < 4; i++)
+        {
+            e[i] = insert(t, i);
+            assertTrue(e[i] >= 0);
+            t.orStatusVolatile(e[i], FlowStatus.ASSURED);
+        }
+        assertEquals(FULL, insert(t, 4));
+        assertEquals(FULL, insert(t, 5));
+        assertEquals(2, t.fullRefusals());
+        assertEquals(0, t.earlyDrops());
+        assertEquals(4, t.size());
+        for (int i = 0; i < 4; i++)
+        {
+            assertFindable(t, i, e[i]);
+        }
+        assertAbsent(t, 4);
+    }
+
+    @Test
+    void fullTableEarlyDropsTheNonAssuredEntryNearTheNewKey()
+    {
+        // Every key hashes to slot 0 (distinct tags), so every entry is "near" the new key's bucket.
+        final FlowTable t = table(new FlowTableConfig().capacity(4).hasher((k0, k1) -> (k0 * 31 + k1) << 32));
+        final int[] e = new int[4];
+        for (int i = 0; i < 4; i++)
+        {
+            e[i] = insert(t, i);
+            if (i != 2)
+            {
+                t.orStatusVolatile(e[i], FlowStatus.ASSURED);
+            }
+        }
+        final int n = insert(t, 9);
+        assertEquals(e[2], n, "the only non-ASSURED entry is evicted and its entry reused");
+        assertEquals(1, t.earlyDrops());
+        assertEquals(0, t.fullRefusals());
+        assertEquals(0, t.removes(), "early drops are counted apart from removes");
+        assertEquals(4, t.size());
+        assertAbsent(t, 2);
+        assertFindable(t, 9, n);
+        assertFindable(t, 0, e[0]);
+        assertFindable(t, 1, e[1]);
+        assertFindable(t, 3, e[3]);
+    }
+
+    @Test
+    void earlyDropPrefersTheEarliestDeadlineAmongNonAssured()
+    {
+        final FlowTable t = table(new FlowTableConfig().capacity(3).hasher((k0, k1) -> (k0 * 31 + k1) << 32));
+        final int a = insert(t, 0);
+        final int b = insert(t, 1);
+        final int c = insert(t, 2);
+        t.putDeadlineOpaque(a, 300);
+        t.putDeadlineOpaque(b, 100);
+        t.putDeadlineOpaque(c, 200);
+        assertEquals(b, insert(t, 7));
+        assertAbsent(t, 1);
+        assertFindable(t, 0, a);
+        assertFindable(t, 2, c);
+    }
+
+    @Test
+    void collidingHashesStayFindableThroughRemovalsFromTheMiddleOfTheRun()
+    {
+        // Same home slot and same tag for every key: only the full key comparison tells them apart.
+        final FlowTable t = table(new FlowTableConfig().capacity(64).hasher((k0, k1) -> 0x1234_5678_0000_0000L));
+        final int[] e = new int[50];
+        for (int i = 0; i < 50; i++)
+        {
+            e[i] = insert(t, i);
+            assertTrue(e[i] >= 0);
+        }
+        for (int i = 0; i < 50; i += 3)
+        {
+            assertTrue(t.remove(e[i]));
+        }
+        for (int i = 0; i < 50; i++)
+        {
+            if (i % 3 == 0)
+            {
+                assertAbsent(t, i);
+            }
+            else
+            {
+                assertFindable(t, i, e[i]);
+            }
+        }
+        assertEquals(2 * (50 - 17) + 1, t.probeLength(FlowKey.k0(1, 1), 0), "a miss walks the live run plus the empty slot ending it: no tombstones");
+    }
+
+    @Test
+    void probingWrapsAroundTheEndOfTheSlotArray()
+    {
+        // Low hash half 0xFFFFFFFF maps to the last slot; tags differ per key.
+        final FlowTable t = table(new FlowTableConfig().capacity(8)
+            .hasher((k0, k1) -> ((k0 ^ (k1 * 0x9E3779B97F4A7C15L)) << 32) | 0xFFFF_FFFFL));
+        final int[] e = new int[6];
+        for (int i = 0; i < 6; i++)
+        {
+            e[i] = insert(t, i);
+        }
+        assertTrue(t.slotCount() > 12);
+        for (int i = 0; i < 6; i++)
+        {
+            assertFindable(t, i, e[i]);
+        }
+        assertEquals(13, t.probeLength(FlowKey.k0(7, 7), 0), "12 keys from the last slot on, wrapping, then empty");
+        assertTrue(t.remove(e[0])); // its original tuple sits in the last slot: the run shifts back across the end
+        assertAbsent(t, 0);
+        for (int i = 1; i < 6; i++)
+        {
+            assertFindable(t, i, e[i]);
+        }
+        assertEquals(11, t.probeLength(FlowKey.k0(7, 7), 0));
+    }
+
+    @Test
+    void forEachLiveVisitsEachLiveEntryOnceAndToleratesRemovalDuringIteration()
+    {
+        final FlowTable t = table(128);
+        final int[] e = new int[100];
+        for (int i = 0; i < 100; i++)
+        {
+            e[i] = insert(t, i);
+        }
+        t.remove(e[5]);
+        final BitSet visited = new BitSet();
+        final int removedAhead = e[90];
+        final FlowVisitor v = (table, entry) ->
+        {
+            assertFalse(visited.get(entry), "visited twice");
+            visited.set(entry);
+            if (entry % 2 == 0)
+            {
+                assertTrue(table.remove(entry), "removing the visited entry");
+            }
+            if (entry == e[10])
+            {
+                table.remove(removedAhead); // not yet visited: must be skipped
+            }
+        };
+        int cursor = 0;
+        int calls = 0;
+        while (cursor != END)
+        {
+            cursor = t.forEachLive(cursor, 7, v);
+            calls++;
+        }
+        assertEquals(15, calls, "100 entries in steps of 7");
+        final BitSet expected = new BitSet();
+        for (int i = 0; i < 100; i++)
+        {
+            if (i != 5 && i != 90)
+            {
+                expected.set(e[i]);
+            }
+        }
+        assertEquals(expected, visited);
+        for (int i = 0; i < 100; i++)
+        {
+            if (i == 5 || i == 90 || e[i] % 2 == 0)
+            {
+                assertAbsent(t, i);
+            }
+            else
+            {
+                assertFindable(t, i, e[i]);
+            }
+        }
+    }
+
+    @Test
+    void expireRemovesOnlyEntriesPastTheirDeadlineWithBoundedWorkPerCall()
+    {
+        final FlowTable t = table(128);
+        final int[] e = new int[100];
+        for (int i = 0; i < 100; i++)
+        {
+            e[i] = insert(t, i);
+            t.putDeadlineOpaque(e[i], 1_000 + i * 10L);
+        }
+        final int locked = e[3];
+        assertTrue(t.beginWrite(locked) > 0, "a packet holds entry 3: expiry must skip it");
+        final Set<Integer> told = new HashSet<>();
+        final ExpiryListener listener = (table, entry) ->
+        {
+            assertTrue(table.isLive(entry), "told before removal");
+            told.add(entry);
+        };
+        final long now = 1_000 + 49 * 10;
+        int total = 0;
+        for (int call = 0; call < 10; call++)
+        {
+            final int removed = t.expire(now, 10, listener);
+            assertTrue(removed <= 10);
+            total += removed;
+        }
+        assertEquals(49, total, "deadlines 0..49 are due, one of them locked");
+        assertEquals(49, t.expired());
+        assertEquals(49, told.size());
+        for (int i = 0; i < 100; i++)
+        {
+            if (i < 50 && i != 3)
+            {
+                assertAbsent(t, i);
+            }
+            else
+            {
+                assertFindable(t, i, e[i]);
+            }
+        }
+        t.endWrite(locked);
+        for (int call = 0; call < 10; call++)
+        {
+            t.expire(now, 10, null);
+        }
+        assertAbsent(t, 3);
+        assertEquals(50, t.size());
+    }
+
+    @Test
+    void newEntryStartsConfirmedWithNoDeadlineAndZeroedFieldsEvenWhenReused()
+    {
+        final FlowTable t = table(2);
+        final int e = insert(t, 1);
+        t.orStatusVolatile(e, FlowStatus.ASSURED | FlowStatus.SRC_NAT);
+        t.putDeadlineOpaque(e, 77);
+        t.putStatePlain(e, 3);
+        t.putIpChecksumDelta(e, 1, 0xBEEF);
+        t.putEgressIfIndex(e, 0, 4);
+        t.putOps(e, 1, 0x81);
+        t.addCountersPlain(e, 0, 60);
+        t.putScratchInt(e, 44, -1);
+        t.putMark(e, 9);
+        final int firstId = t.ctId(e);
+        t.remove(e);
+        final int again = insert(t, 2);
+        assertEquals(e, again);
+        assertEquals(FlowStatus.CONFIRMED, t.statusAcquire(again));
+        assertEquals(Long.MAX_VALUE, t.deadlineOpaque(again));
+        assertEquals(0, t.stateOpaque(again));
+        assertEquals(0, t.ipChecksumDelta(again, 1));
+        assertEquals(NO_IFINDEX, t.egressIfIndex(again, 0));
+        assertEquals(NO_IFINDEX, t.egressIfIndex(again, 1));
+        assertEquals(0, t.ops(again, 1));
+        assertEquals(0, t.packetsOpaque(again, 0));
+        assertEquals(0, t.bytesOpaque(again, 0));
+        assertEquals(0, t.scratchInt(again, 44));
+        assertEquals(0, t.mark(again));
+        assertNotEquals(0, firstId);
+        assertNotEquals(firstId, t.ctId(again));
+    }
+
+    @Test
+    void fieldAccessorsRoundTripPerDirection()
+    {
+        final FlowTable t = table(4);
+        final int e = insert(t, 1);
+        t.putDeadlineRelease(e, 123_456_789_012L);
+        t.putStateRelease(e, 0xFE);
+        t.putIpChecksumDelta(e, 0, 0x1234);
+        t.putIpChecksumDelta(e, 1, 0xFFFF);
+        t.putL4ChecksumDelta(e, 0, 0x8001);
+        t.putL4ChecksumDelta(e, 1, 0x0002);
+        t.putEgressIfIndex(e, 0, 3);
+        t.putEgressIfIndex(e, 1, 65534);
+        t.putOps(e, 0, 0x0F);
+        t.putOps(e, 1, 0xF0);
+        t.addCountersPlain(e, 0, 1500);
+        t.addCountersPlain(e, 0, 40);
+        t.addCountersAtomic(e, 1, 52);
+        t.putCreatedNanos(e, 99L);
+        t.putMark(e, 0xCAFE);
+        t.putScratchInt(e, 0, 0x01020304);
+        t.putScratchInt(e, 44, 0x7FFFFFFF);
+        t.putScratchShort(e, 40, 0xABCD);
+        t.putScratchByte(e, 8, 0xEE);
+        assertEquals(123_456_789_012L, t.deadlineOpaque(e));
+        assertEquals(0xFE, t.stateOpaque(e));
+        assertEquals(0x1234, t.ipChecksumDelta(e, 0));
+        assertEquals(0xFFFF, t.ipChecksumDelta(e, 1));
+        assertEquals(0x8001, t.l4ChecksumDelta(e, 0));
+        assertEquals(0x0002, t.l4ChecksumDelta(e, 1));
+        assertEquals(3, t.egressIfIndex(e, 0));
+        assertEquals(65534, t.egressIfIndex(e, 1));
+        assertEquals(0x0F, t.ops(e, 0));
+        assertEquals(0xF0, t.ops(e, 1));
+        assertEquals(2, t.packetsOpaque(e, 0));
+        assertEquals(1540, t.bytesOpaque(e, 0));
+        assertEquals(1, t.packetsOpaque(e, 1));
+        assertEquals(52, t.bytesOpaque(e, 1));
+        assertEquals(99L, t.createdNanos(e));
+        assertEquals(0xCAFE, t.mark(e));
+        assertEquals(0x01020304, t.scratchInt(e, 0));
+        assertEquals(0x7FFFFFFF, t.scratchInt(e, 44));
+        assertEquals(0xABCD, t.scratchShort(e, 40));
+        assertEquals(0xEE, t.scratchByte(e, 8));
+        assertEquals(0x01020304, t.scratchBuffer().getInt(t.scratchOffset(e)), "same bytes through the raw buffer");
+        assertEquals(-1, t.scratchOffset(-1));
+        assertEquals(-1, t.scratchOffset(4));
+        assertEquals(6, t.protocol(e));
+        assertEquals(0, t.zone(e));
+        // Out-of-range scratch offsets are ignored, never written past the area.
+        t.putScratchInt(e, 45, -1);
+        t.putScratchInt(e, -1, -1);
+        t.putScratchByte(e, 48, -1);
+        assertEquals(0, t.scratchInt(e, 45));
+        assertEquals(0x7FFFFFFF, t.scratchInt(e, 44));
+        assertFindable(t, 1, e);
+    }
+
+    @Test
+    void rewriteTargetIsTheInverseOfTheOtherDirectionsTuple()
+    {
+        // SNAT: 192.168.1.10:40000 -> 8.8.8.8:53 leaves as 203.0.113.5:61000; replies come to 203.0.113.5:61000.
+        final FlowTable t = table(4);
+        final int lan = 0xC0A8010A;
+        final int dns = 0x08080808;
+        final int pub = 0xCB007105;
+        final int e = t.insert(FlowKey.k0(lan, dns), FlowKey.k1(40000, 53, 17, 3),
+            FlowKey.k0(dns, pub), FlowKey.k1(53, 61000, 17, 3));
+        assertEquals(pub, t.newSrcIp(e, DIR_ORIGINAL));
+        assertEquals(61000, t.newSrcPort(e, DIR_ORIGINAL));
+        assertEquals(dns, t.newDstIp(e, DIR_ORIGINAL));
+        assertEquals(53, t.newDstPort(e, DIR_ORIGINAL));
+        assertEquals(dns, t.newSrcIp(e, DIR_REPLY));
+        assertEquals(53, t.newSrcPort(e, DIR_REPLY));
+        assertEquals(lan, t.newDstIp(e, DIR_REPLY));
+        assertEquals(40000, t.newDstPort(e, DIR_REPLY));
+        assertEquals(3, t.zone(e));
+        assertEquals(17, t.protocol(e));
+        assertTrue(t.matches(e, DIR_REPLY, FlowKey.k0(dns, pub), FlowKey.k1(53, 61000, 17, 3)));
+        assertFalse(t.matches(e, DIR_ORIGINAL, FlowKey.k0(dns, pub), FlowKey.k1(53, 61000, 17, 3)));
+    }
+
+    @Test
+    void statusUpdatesCannotChangeTheTableOwnedConfirmedBit()
+    {
+        final FlowTable t = table(4);
+        final int e = insert(t, 1);
+        t.andNotStatusVolatile(e, FlowStatus.CONFIRMED | FlowStatus.ASSURED);
+        assertTrue(t.isLive(e));
+        t.orStatusVolatile(e, FlowStatus.SEEN_REPLY | FlowStatus.ASSURED);
+        assertTrue(t.hasStatus(e, FlowStatus.SEEN_REPLY | FlowStatus.ASSURED | FlowStatus.CONFIRMED));
+        t.andNotStatusVolatile(e, FlowStatus.ASSURED);
+        assertEquals(FlowStatus.SEEN_REPLY | FlowStatus.CONFIRMED, t.statusOpaque(e));
+        t.remove(e);
+        t.orStatusVolatile(e, FlowStatus.CONFIRMED);
+        assertFalse(t.isLive(e));
+    }
+
+    @Test
+    void seqlockReadsFailValidationAcrossAWrite()
+    {
+        final FlowTable t = table(4);
+        final int e = insert(t, 1);
+        final int seq = t.readBeginAcquire(e);
+        assertEquals(0, seq & 1);
+        assertTrue(t.readValidate(e, seq));
+        final int held = t.beginWrite(e);
+        assertEquals(seq + 1, held);
+        assertEquals(-1, t.tryBeginWrite(e), "held by another writer");
+        assertFalse(t.readValidate(e, seq));
+        t.endWrite(e);
+        assertEquals(seq + 2, t.seqVolatile(e));
+        assertFalse(t.readValidate(e, seq));
+        assertTrue(t.readValidate(e, t.readBeginAcquire(e)));
+        t.endWrite(e);
+        assertEquals(seq + 2, t.seqVolatile(e), "endWrite without the lock does nothing");
+    }
+
+    @Test
+    void insertAndLockReturnsTheEntryWriteLockedButAlreadyFindable()
+    {
+        final FlowTable t = table(4);
+        final int e = t.insertAndLock(origK0(1), origK1(1), replyK0(1), replyK1(1));
+        assertEquals(1, t.seqVolatile(e) & 1);
+        assertEquals(-1, t.tryBeginWrite(e));
+        assertFindable(t, 1, e);
+        t.endWrite(e);
+        assertEquals(0, t.seqVolatile(e) & 1);
+    }
+
+    @Test
+    void lookupBurstAgreesWithSingleLookups()
+    {
+        final FlowTable t = table(256);
+        for (int i = 0; i < 200; i += 2)
+        {
+            insert(t, i);
+        }
+        final int n = 40;
+        final long[] k0 = new long[n];
+        final long[] k1 = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            final int c = i * 5;
+            k0[i] = (i & 1) == 0 ? origK0(c) : replyK0(c);
+            k1[i] = (i & 1) == 0 ? origK1(c) : replyK1(c);
+        }
+        final long[] out = new long[n];
+        t.lookupBurst(k0, k1, n, out);
+        int hits = 0;
+        for (int i = 0; i < n; i++)
+        {
+            assertEquals(t.lookup(k0[i], k1[i]), out[i], "key " + i);
+            hits += out[i] != MISS ? 1 : 0;
+        }
+        assertEquals(20, hits, "every even connection is present");
+        final long[] small = new long[3];
+        assertDoesNotThrow(() -> t.lookupBurst(k0, k1, n, small), "n is clamped to the output length");
+        assertEquals(out[2], small[2]);
+    }
+
+    @Test
+    void countersCountEachOutcome()
+    {
+        final FlowTable t = table(2);
+        final int a = insert(t, 1);
+        insert(t, 2);
+        insert(t, 1);
+        t.orStatusVolatile(a, FlowStatus.ASSURED);
+        t.orStatusVolatile(FlowTable.entry(t.lookup(origK0(2), origK1(2))), FlowStatus.ASSURED);
+        insert(t, 3);
+        t.remove(a);
+        assertEquals(2, t.inserts());
+        assertEquals(1, t.clashOrig());
+        assertEquals(1, t.fullRefusals());
+        assertEquals(1, t.removes());
+        assertEquals(1, t.size());
+    }
+
+    @Test
+    void defaultConfigurationCostsAtMost192BytesPerConnection()
+    {
+        assertEquals(192.0, FlowTableConfig.bytesPerConnection(FlowTableConfig.DEFAULT_LOAD_FACTOR), 1e-9);
+        final FlowTable t = table(new FlowTableConfig().capacity(100_000));
+        assertEquals(400_000, t.slotCount());
+        assertTrue(t.bytesPerConnection() <= 192.05, "measured " + t.bytesPerConnection());
+        final FlowTableConfig budget = new FlowTableConfig().memoryBudget(192L * 1000 + FlowTableFile.HEADER_LENGTH);
+        assertEquals(1000, budget.capacity());
+    }
+
+    @Test
+    void seedsChangeTheSlotLayout()
+    {
+        final FlowTable a = table(new FlowTableConfig().capacity(1024).seed(1));
+        final FlowTable b = table(new FlowTableConfig().capacity(1024).seed(2));
+        assertEquals(1, a.seed());
+        int differentProbeLengths = 0;
+        for (int i = 0; i < 1000; i++)
+        {
+            insert(a, i);
+            insert(b, i);
+        }
+        for (int i = 0; i < 1000; i++)
+        {
+            differentProbeLengths += a.probeLength(origK0(i), origK1(i)) != b.probeLength(origK0(i), origK1(i)) ? 1 : 0;
+        }
+        assertTrue(differentProbeLengths > 50, "layouts differ: " + differentProbeLengths);
+        final FlowTable c = table(new FlowTableConfig().capacity(16));
+        final FlowTable d = table(new FlowTableConfig().capacity(16));
+        assertNotEquals(c.seed(), d.seed(), "random seeds by default");
+    }
+}
