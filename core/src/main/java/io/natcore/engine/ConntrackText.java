@@ -1,0 +1,145 @@
+/*
+ * Copyright 2026 natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.engine;
+
+import io.natcore.table.FlowStatus;
+import io.natcore.track.TcpState;
+
+import java.io.IOException;
+
+/**
+ * The text of one connection as the {@code conntrack} tool prints it (shared by {@code -L} and {@code -E}):
+ * {@code "tcp      6 120 SYN_SENT src=a dst=b sport=p dport=q [UNREPLIED] src=... [ASSURED]"}. Off the fast path.
+ */
+final class ConntrackText
+{
+    private static final int ICMP = 1;
+    private static final int TCP = 6;
+    private static final int GRE = 47;
+
+    private ConntrackText()
+    {
+    }
+
+    static String protocolName(final int proto)
+    {
+        switch (proto)
+        {
+            case ICMP: return "icmp";
+            case TCP: return "tcp";
+            case 17: return "udp";
+            case 33: return "dccp";
+            case GRE: return "gre";
+            case 132: return "sctp";
+            case 136: return "udplite";
+            default: return "unknown";
+        }
+    }
+
+    /**
+     * @param icmpType an ICMP query type.
+     * @return the type of its reply (kernel {@code invmap}), or the type itself when unpaired.
+     */
+    static int icmpReplyType(final int icmpType)
+    {
+        switch (icmpType)
+        {
+            case 8: return 0;
+            case 0: return 8;
+            case 13: return 14;
+            case 14: return 13;
+            case 15: return 16;
+            case 16: return 15;
+            case 17: return 18;
+            case 18: return 17;
+            default: return icmpType;
+        }
+    }
+
+    static void appendEntry(
+        final Appendable out,
+        final int proto,
+        final int state,
+        final int timeoutSeconds,
+        final int status,
+        final int origSrc,
+        final int origDst,
+        final int origSport,
+        final int origDport,
+        final int replySrc,
+        final int replyDst,
+        final int replySport,
+        final int replyDport,
+        final int icmpType,
+        final int icmpCode,
+        final boolean omitZeroTimeout) throws IOException
+    {
+        final String name = protocolName(proto);
+        out.append(name);
+        for (int i = name.length(); i < 8; i++)
+        {
+            out.append(' ');
+        }
+        out.append(' ').append(Integer.toString(proto));
+        if (timeoutSeconds > 0 || !omitZeroTimeout)
+        {
+            // The kernel leaves the timeout out of a DESTROY event for a connection that timed out.
+            out.append(' ').append(Integer.toString(timeoutSeconds));
+        }
+        if (proto == TCP)
+        {
+            out.append(' ').append(TcpState.name(state));
+        }
+        appendTuple(out, proto, origSrc, origDst, origSport, origDport, icmpType, icmpCode);
+        if ((status & FlowStatus.SEEN_REPLY) == 0)
+        {
+            out.append(" [UNREPLIED]");
+        }
+        appendTuple(out, proto, replySrc, replyDst, replySport, replyDport, icmpReplyType(icmpType), icmpCode);
+        if ((status & FlowStatus.ASSURED) != 0)
+        {
+            out.append(" [ASSURED]");
+        }
+    }
+
+    private static void appendTuple(
+        final Appendable out, final int proto, final int src, final int dst, final int sport, final int dport,
+        final int icmpType, final int icmpCode) throws IOException
+    {
+        out.append(" src=");
+        appendIp(out, src);
+        out.append(" dst=");
+        appendIp(out, dst);
+        switch (proto)
+        {
+            case ICMP:
+                out.append(" type=").append(Integer.toString(icmpType))
+                    .append(" code=").append(Integer.toString(icmpCode))
+                    .append(" id=").append(Integer.toString(sport));
+                break;
+            case GRE:
+                out.append(" srckey=0x").append(Integer.toHexString(sport))
+                    .append(" dstkey=0x").append(Integer.toHexString(dport));
+                break;
+            case TCP:
+            case 17:
+            case 33:
+            case 132:
+            case 136:
+                out.append(" sport=").append(Integer.toString(sport))
+                    .append(" dport=").append(Integer.toString(dport));
+                break;
+            default:
+                break;
+        }
+    }
+
+    static void appendIp(final Appendable out, final int ip) throws IOException
+    {
+        out.append(Integer.toString(ip >>> 24)).append('.')
+            .append(Integer.toString((ip >>> 16) & 0xFF)).append('.')
+            .append(Integer.toString((ip >>> 8) & 0xFF)).append('.')
+            .append(Integer.toString(ip & 0xFF));
+    }
+}

@@ -1,0 +1,473 @@
+/*
+ * Copyright 2026 natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.engine;
+
+import io.natcore.nat.NatRandom;
+import io.natcore.nat.NatTuple;
+import io.natcore.nat.PortAllocator;
+import io.natcore.nat.TupleOracle;
+import io.natcore.rules.BoxConfig;
+import io.natcore.rules.NatRuleSet;
+import io.natcore.rules.RouteTable;
+import io.natcore.table.ExpiryListener;
+import io.natcore.table.FlowKey;
+import io.natcore.table.FlowStatus;
+import io.natcore.table.FlowTable;
+import io.natcore.table.FlowTableConfig;
+import io.natcore.table.FlowVisitor;
+import io.natcore.track.GenericTracker;
+import io.natcore.track.GreTracker;
+import io.natcore.track.IcmpTracker;
+import io.natcore.track.TcpState;
+import io.natcore.track.TcpStateLayout;
+import io.natcore.track.TcpTracker;
+import io.natcore.track.Timeouts;
+import io.natcore.track.UdpTracker;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.AtomicBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The NAT engine shared by every dataplane thread: the connection table, the rules and box, the trackers, the
+ * event stream and the counters. Create one, then one {@link PacketProcessor} per thread with
+ * {@link #newProcessor()}.
+ * <p>
+ * Threading: packet processing is lock-free on established connections (table lookups, a per-entry seqlock
+ * held while the tracker updates the entry). New connections bind under one lock ({@link #bindLock}) so the
+ * port search and the insertion of both tuples are one atomic step, as the kernel's NAT lock and confirm do.
+ * {@link #expire}, {@link #pollEvents} and {@link #dumpConntrack} may be called from any thread
+ * (expiry by one thread at a time; events by one consumer).
+ */
+public final class NatEngine implements AutoCloseable
+{
+    static final int PROTO_ICMP = 1;
+    static final int PROTO_TCP = 6;
+    static final int PROTO_UDP = 17;
+    static final int PROTO_GRE = 47;
+
+    final NatEngineConfig config;
+    final FlowTable table;
+    final NatRuleSet rules;
+    final BoxConfig box;
+    final RouteTable routes;
+    final Timeouts timeouts;
+    final TcpTracker tcp;
+    final UdpTracker udp;
+    final IcmpTracker icmp;
+    final GenericTracker generic;
+    final GreTracker gre;
+    final ConntrackEventBuffer events;
+    final int zone;
+    final long tickNanos;
+
+    /** Serialises port choice and insertion of new connections (guards {@link #allocator}). */
+    final Object bindLock = new Object();
+    final PortAllocator allocator;
+    final TableOracle oracle = new TableOracle();
+    /**
+     * Kernel {@code nf_nat_bysource}: original (protocol, source, port) of source-NATed connections -> the entry
+     * holding the mapping, validated on use. Guarded by {@link #bindLock}; presized so it never grows on the packet
+     * path, and cleared when full (a lost hint only means a fresh port choice).
+     */
+    final Long2LongHashMap bySource;
+    static final long NO_MAPPING = -1;
+
+    private final int bySourceLimit;
+    /** Every processor, for counter sums; replaced (copy on write) under its own monitor, read volatile. */
+    private volatile PacketProcessor[] processors = new PacketProcessor[0];
+    /** Connections inserted so far; written under {@link #bindLock}, read volatile (burst lookups revalidate). */
+    volatile long insertions;
+    private final Counters engineCounters = new Counters();
+    private final AtomicBoolean expiring = new AtomicBoolean();
+    private final ExpiryListener expiryListener = this::onExpired;
+    private long expiryNow;
+
+    /**
+     * @param config settings.
+     */
+    public NatEngine(final NatEngineConfig config)
+    {
+        this.config = config;
+        this.box = config.box;
+        this.rules = config.rules.box() == config.box ? config.rules : config.rules.bind(config.box);
+        this.routes = box.routes();
+        this.timeouts = config.timeouts;
+        final FlowTableConfig tableConfig = new FlowTableConfig().capacity(config.capacity).seed(config.seed);
+        this.table = new FlowTable(tableConfig);
+        this.tcp = new TcpTracker(timeouts, config.beLiberal, config.tcpLoose, 3, false);
+        this.udp = new UdpTracker(timeouts);
+        this.icmp = new IcmpTracker(timeouts);
+        this.generic = new GenericTracker(timeouts);
+        this.gre = new GreTracker(timeouts);
+        this.events = config.events ? new ConntrackEventBuffer(config.eventBufferBytes) : null;
+        this.zone = config.zone;
+        this.tickNanos = 1_000_000_000L / config.hz;
+        this.allocator = new PortAllocator(new NatRandom(config.seed));
+        this.bySource = new Long2LongHashMap(Math.max(16, tableConfig.capacity() * 2), 0.65f, NO_MAPPING);
+        this.bySourceLimit = Math.max(8, tableConfig.capacity());
+    }
+
+    /** @return the settings. */
+    public NatEngineConfig config()
+    {
+        return config;
+    }
+
+    /**
+     * @return a new processor for the calling thread (not thread safe; one per thread).
+     */
+    public PacketProcessor newProcessor()
+    {
+        final PacketProcessor p = new PacketProcessor(this);
+        synchronized (this)
+        {
+            final PacketProcessor[] grown = java.util.Arrays.copyOf(processors, processors.length + 1);
+            grown[grown.length - 1] = p;
+            processors = grown;
+        }
+        return p;
+    }
+
+    /** @return live connections. */
+    public long size()
+    {
+        return table.size();
+    }
+
+    /** @return the connection table (read-only use: diagnostics, tests). */
+    public FlowTable table()
+    {
+        return table;
+    }
+
+    /**
+     * Remove expired connections, examining at most {@code maxWork} entries, publishing a DESTROY event for each.
+     * Returns 0 at once when another thread is expiring.
+     *
+     * @param nowNanos current time.
+     * @param maxWork  entries to examine.
+     * @return connections removed.
+     */
+    public int expire(final long nowNanos, final int maxWork)
+    {
+        if (!expiring.compareAndSet(false, true))
+        {
+            return 0;
+        }
+        try
+        {
+            expiryNow = nowNanos;
+            return table.expire(nowNanos, maxWork, expiryListener);
+        }
+        finally
+        {
+            expiring.set(false);
+        }
+    }
+
+    private void onExpired(final FlowTable t, final int entry)
+    {
+        publish(ConntrackEventType.DESTROY, entry, expiryNow, engineCounters);
+        engineCounters.extra(Counters.CONNECTIONS_DESTROYED);
+    }
+
+    /**
+     * Drain conntrack events (one consumer thread).
+     *
+     * @param handler receives each event.
+     * @param limit   most events to deliver.
+     * @return events delivered.
+     */
+    public int pollEvents(final ConntrackEventHandler handler, final int limit)
+    {
+        return events == null ? 0 : events.poll(handler, limit);
+    }
+
+    /**
+     * @param verdict a verdict.
+     * @return packets that got it, over all processors.
+     */
+    public long counter(final Verdict verdict)
+    {
+        return sum(verdict.ordinal());
+    }
+
+    /**
+     * @param reason a reason.
+     * @return packets that got it, over all processors.
+     */
+    public long counter(final Reason reason)
+    {
+        return sum(Counters.REASON_BASE + reason.id());
+    }
+
+    /**
+     * @param extra one of the {@code Counters} extra counter ids (e.g. {@link Counters#CONNECTIONS_CREATED}).
+     * @return its value over all processors.
+     */
+    public long extraCounter(final int extra)
+    {
+        return sum(Counters.EXTRA_BASE + extra);
+    }
+
+    private long sum(final int slot)
+    {
+        long total = engineCounters.getOpaque(slot);
+        final PacketProcessor[] all = processors;
+        for (int i = 0; i < all.length; i++)
+        {
+            total += all[i].counters.getOpaque(slot);
+        }
+        return total;
+    }
+
+    /**
+     * Print every live connection as {@code conntrack -L -o extended,id} does, one per line.
+     *
+     * @param out      where to print.
+     * @param nowNanos clock for the timeout column.
+     */
+    public void dumpConntrack(final Appendable out, final long nowNanos)
+    {
+        final FlowVisitor visitor = (t, entry) ->
+        {
+            if (t.deadlineOpaque(entry) <= nowNanos)
+            {
+                return; // timed out, not reaped yet: the kernel would not list it
+            }
+            try
+            {
+                appendEntry(out, entry, nowNanos, true);
+                out.append('\n');
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+        };
+        int cursor = 0;
+        while (cursor != FlowTable.END)
+        {
+            cursor = table.forEachLive(cursor, 4096, visitor);
+        }
+    }
+
+    void appendEntry(final Appendable out, final int entry, final long nowNanos, final boolean list)
+        throws IOException
+    {
+        final long ok0 = table.keyK0(entry, FlowTable.DIR_ORIGINAL);
+        final long ok1 = table.keyK1(entry, FlowTable.DIR_ORIGINAL);
+        final long rk0 = table.keyK0(entry, FlowTable.DIR_REPLY);
+        final long rk1 = table.keyK1(entry, FlowTable.DIR_REPLY);
+        final int proto = FlowKey.protocol(ok1);
+        final int icmpType = EntryScratch.icmpType(table, entry, proto);
+        final int icmpCode = EntryScratch.icmpCode(table, entry, proto);
+        if (list)
+        {
+            out.append("ipv4     2 ");
+        }
+        ConntrackText.appendEntry(out, proto, proto == PROTO_TCP ? table.stateOpaque(entry) : 0,
+            timeoutSeconds(table.deadlineOpaque(entry), nowNanos), table.statusOpaque(entry),
+            FlowKey.srcIp(ok0), FlowKey.dstIp(ok0), FlowKey.srcPort(ok1), FlowKey.dstPort(ok1),
+            FlowKey.srcIp(rk0), FlowKey.dstIp(rk0), FlowKey.srcPort(rk1), FlowKey.dstPort(rk1),
+            icmpType, icmpCode, false);
+        if (list)
+        {
+            out.append(" mark=").append(Integer.toString(table.mark(entry))).append(" use=1");
+        }
+        out.append(" id=").append(Integer.toUnsignedString(table.ctId(entry)));
+    }
+
+    /**
+     * Seconds left as the kernel prints them: whole ticks left, divided by HZ.
+     */
+    int timeoutSeconds(final long deadline, final long nowNanos)
+    {
+        if (deadline == Long.MAX_VALUE)
+        {
+            return 0;
+        }
+        final long ticks = Math.floorDiv(deadline, tickNanos) - Math.floorDiv(nowNanos, tickNanos);
+        return ticks <= 0 ? 0 : (int)(ticks * tickNanos / 1_000_000_000L);
+    }
+
+    /**
+     * Publish an event about an entry whose fields are stable (caller holds its write lock, or it is expiring).
+     * No allocation; a full buffer loses the event and counts it.
+     */
+    void publish(final ConntrackEventType type, final int entry, final long nowNanos, final Counters counters)
+    {
+        if (events == null)
+        {
+            return;
+        }
+        final int index = events.claim();
+        if (!ConntrackEventBuffer.isClaimed(index))
+        {
+            counters.extra(Counters.EVENTS_LOST);
+            return;
+        }
+        final AtomicBuffer b = events.buffer();
+        final long ok0 = table.keyK0(entry, FlowTable.DIR_ORIGINAL);
+        final long ok1 = table.keyK1(entry, FlowTable.DIR_ORIGINAL);
+        final long rk0 = table.keyK0(entry, FlowTable.DIR_REPLY);
+        final long rk1 = table.keyK1(entry, FlowTable.DIR_REPLY);
+        final int proto = FlowKey.protocol(ok1);
+        b.putLong(index + ConntrackEventDescriptor.TIMESTAMP_OFFSET, nowNanos);
+        b.putInt(index + ConntrackEventDescriptor.TYPE_OFFSET, type.ordinal());
+        b.putInt(index + ConntrackEventDescriptor.PROTOCOL_OFFSET, proto);
+        b.putInt(index + ConntrackEventDescriptor.STATE_OFFSET,
+            proto == PROTO_TCP ? table.stateOpaque(entry) : 0);
+        b.putInt(index + ConntrackEventDescriptor.TIMEOUT_OFFSET,
+            type == ConntrackEventType.DESTROY && table.deadlineOpaque(entry) <= nowNanos ?
+            0 : timeoutSeconds(table.deadlineOpaque(entry), nowNanos));
+        b.putInt(index + ConntrackEventDescriptor.STATUS_OFFSET, table.statusOpaque(entry));
+        b.putInt(index + ConntrackEventDescriptor.CT_ID_OFFSET, table.ctId(entry));
+        b.putInt(index + ConntrackEventDescriptor.ORIG_SRC_OFFSET, FlowKey.srcIp(ok0));
+        b.putInt(index + ConntrackEventDescriptor.ORIG_DST_OFFSET, FlowKey.dstIp(ok0));
+        b.putShort(index + ConntrackEventDescriptor.ORIG_SPORT_OFFSET, (short)FlowKey.srcPort(ok1));
+        b.putShort(index + ConntrackEventDescriptor.ORIG_DPORT_OFFSET, (short)FlowKey.dstPort(ok1));
+        b.putInt(index + ConntrackEventDescriptor.REPLY_SRC_OFFSET, FlowKey.srcIp(rk0));
+        b.putInt(index + ConntrackEventDescriptor.REPLY_DST_OFFSET, FlowKey.dstIp(rk0));
+        b.putShort(index + ConntrackEventDescriptor.REPLY_SPORT_OFFSET, (short)FlowKey.srcPort(rk1));
+        b.putShort(index + ConntrackEventDescriptor.REPLY_DPORT_OFFSET, (short)FlowKey.dstPort(rk1));
+        b.putByte(index + ConntrackEventDescriptor.ICMP_TYPE_OFFSET,
+            (byte)EntryScratch.icmpType(table, entry, proto));
+        b.putByte(index + ConntrackEventDescriptor.ICMP_CODE_OFFSET,
+            (byte)EntryScratch.icmpCode(table, entry, proto));
+        b.putInt(index + ConntrackEventDescriptor.ZONE_OFFSET, FlowKey.zone(ok1));
+        events.commit(index);
+    }
+
+    /**
+     * Remove a connection now (RST before any reply, reopen, eviction), publishing DESTROY. The caller must not
+     * hold the entry's write lock if it wants a consistent snapshot from others; the table allows either.
+     */
+    void destroy(final int entry, final long nowNanos, final Counters counters)
+    {
+        publish(ConntrackEventType.DESTROY, entry, nowNanos, counters);
+        if (table.remove(entry))
+        {
+            counters.extra(Counters.CONNECTIONS_DESTROYED);
+        }
+    }
+
+    static long bySourceKey(final int proto, final int srcIp, final int srcPort)
+    {
+        return ((long)(proto & 0xFF) << 48) | ((long)(srcPort & 0xFFFF) << 32) | (srcIp & 0xFFFF_FFFFL);
+    }
+
+    /** Record a source-NATed connection's mapping (under {@link #bindLock}). */
+    void recordSourceMapping(final int proto, final int srcIp, final int srcPort, final int entry)
+    {
+        if (bySource.size() >= bySourceLimit)
+        {
+            bySource.clear();
+        }
+        bySource.put(bySourceKey(proto, srcIp, srcPort), entry);
+    }
+
+    @Override
+    public void close()
+    {
+        table.close();
+    }
+
+    /**
+     * The port allocator's view of the table: a tuple is taken when either direction of a live, unexpired entry
+     * holds it. Used under {@link #bindLock} only.
+     */
+    final class TableOracle implements TupleOracle
+    {
+        long now;
+        /** td_end of the new connection's first segment (TCP SYN), for the eviction check. */
+        int newTcpEnd;
+        Counters counters;
+
+        @Override
+        public boolean isTaken(final int proto, final int srcIp, final int dstIp, final int srcPort, final int dstPort)
+        {
+            final long handle = table.lookup(FlowKey.k0(srcIp, dstIp), FlowKey.k1(srcPort, dstPort, proto, zone));
+            if (handle == FlowTable.MISS)
+            {
+                return false;
+            }
+            final int entry = FlowTable.entry(handle);
+            if (table.deadlineOpaque(entry) <= now)
+            {
+                // Timed out but not reaped yet: the kernel's tuple_taken reaps it and finds the tuple free.
+                destroy(entry, now, counters);
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public boolean findSourceMapping(final int proto, final int srcIp, final int srcPort, final NatTuple out)
+        {
+            if (bySource.size() == 0)
+            {
+                return false;
+            }
+            final long entryAndZero = bySource.get(bySourceKey(proto, srcIp, srcPort));
+            if (entryAndZero == NO_MAPPING)
+            {
+                return false;
+            }
+            final int entry = (int)entryAndZero;
+            final long ok0 = table.keyK0(entry, FlowTable.DIR_ORIGINAL);
+            final long ok1 = table.keyK1(entry, FlowTable.DIR_ORIGINAL);
+            // Validate: the entry may have been removed or reused since it was recorded.
+            if (!table.isLive(entry) || FlowKey.srcIp(ok0) != srcIp || FlowKey.srcPort(ok1) != srcPort ||
+                FlowKey.protocol(ok1) != proto || FlowKey.zone(ok1) != zone || table.deadlineOpaque(entry) <= now)
+            {
+                return false;
+            }
+            final long rk0 = table.keyK0(entry, FlowTable.DIR_REPLY);
+            final long rk1 = table.keyK1(entry, FlowTable.DIR_REPLY);
+            out.srcIp = FlowKey.dstIp(rk0);
+            out.srcPort = FlowKey.dstPort(rk1);
+            return true;
+        }
+
+        @Override
+        public boolean isTakenOrEvictClosing(
+            final int proto, final int srcIp, final int dstIp, final int srcPort, final int dstPort)
+        {
+            final long handle = table.lookup(FlowKey.k0(srcIp, dstIp), FlowKey.k1(srcPort, dstPort, proto, zone));
+            if (handle == FlowTable.MISS)
+            {
+                return false;
+            }
+            final int entry = FlowTable.entry(handle);
+            if (FlowTable.direction(handle) != FlowTable.DIR_REPLY || proto != PROTO_TCP)
+            {
+                return true;
+            }
+            final int status = table.statusAcquire(entry);
+            if ((status & FlowStatus.SRC_NAT) == 0 || (status & (FlowStatus.DYING | FlowStatus.FIXED_TIMEOUT)) != 0)
+            {
+                return true;
+            }
+            final int state = table.stateOpaque(entry);
+            if (state < TcpState.TIME_WAIT)
+            {
+                return true;
+            }
+            // Kernel nf_seq_has_advanced: the new SYN's sequence space must be past the old original direction's,
+            // so late packets of the old connection are out of window for the new one.
+            final int oldEnd = table.scratchBuffer().getInt(table.scratchOffset(entry) + TcpStateLayout.directionOffset(0) +
+                TcpStateLayout.TD_END_OFFSET, TcpStateLayout.ORDER);
+            if (newTcpEnd - oldEnd <= 0)
+            {
+                return true;
+            }
+            destroy(entry, now, counters);
+            return false;
+        }
+    }
+}

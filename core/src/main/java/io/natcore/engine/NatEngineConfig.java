@@ -1,0 +1,242 @@
+/*
+ * Copyright 2026 natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.engine;
+
+import io.natcore.rules.BoxConfig;
+import io.natcore.rules.NatRuleSet;
+import io.natcore.track.Timeouts;
+
+import java.util.Objects;
+
+/**
+ * Immutable settings of a {@link NatEngine}; build with {@link #builder()}. Defaults follow Linux: window tracking
+ * strict ({@code be_liberal=0}), mid-stream pickup on ({@code tcp_loose=1}), INVALID packets forwarded untranslated,
+ * TTL decremented like a router.
+ */
+public final class NatEngineConfig
+{
+    final NatRuleSet rules;
+    final BoxConfig box;
+    final int capacity;
+    final long seed;
+    final Timeouts timeouts;
+    final boolean beLiberal;
+    final boolean tcpLoose;
+    final boolean dropInvalid;
+    final boolean decrementTtl;
+    final int zone;
+    final int eventBufferBytes;
+    final boolean events;
+    final int hz;
+    final int fragmentCapacity;
+    final int expiryWorkPerPacket;
+
+    private NatEngineConfig(final Builder b)
+    {
+        this.rules = Objects.requireNonNull(b.rules, "rules");
+        this.box = Objects.requireNonNull(b.box, "box");
+        this.capacity = b.capacity;
+        this.seed = b.seed;
+        this.timeouts = b.timeouts;
+        this.beLiberal = b.beLiberal;
+        this.tcpLoose = b.tcpLoose;
+        this.dropInvalid = b.dropInvalid;
+        this.decrementTtl = b.decrementTtl;
+        this.zone = b.zone;
+        this.eventBufferBytes = b.eventBufferBytes;
+        this.events = b.events;
+        this.hz = b.hz;
+        this.fragmentCapacity = b.fragmentCapacity;
+        this.expiryWorkPerPacket = b.expiryWorkPerPacket;
+    }
+
+    /** @return a builder with Linux defaults. */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /** @return the rule set. */
+    public NatRuleSet rules()
+    {
+        return rules;
+    }
+
+    /** @return the box. */
+    public BoxConfig box()
+    {
+        return box;
+    }
+
+    /** @return connection capacity. */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /** @return seed of the port choice and the table hash. */
+    public long seed()
+    {
+        return seed;
+    }
+
+    /** @return timeouts. */
+    public Timeouts timeouts()
+    {
+        return timeouts;
+    }
+
+    /** @return drop INVALID packets instead of forwarding them untranslated. */
+    public boolean dropInvalid()
+    {
+        return dropInvalid;
+    }
+
+    /** @return decrement TTL when forwarding. */
+    public boolean decrementTtl()
+    {
+        return decrementTtl;
+    }
+
+    /** @return conntrack zone of every connection. */
+    public int zone()
+    {
+        return zone;
+    }
+
+    /** Mutable builder. */
+    public static final class Builder
+    {
+        private NatRuleSet rules;
+        private BoxConfig box;
+        private int capacity = 65_536;
+        private long seed = 0x6E6174636F7265L;
+        private Timeouts timeouts = new Timeouts();
+        private boolean beLiberal;
+        private boolean tcpLoose = true;
+        private boolean dropInvalid;
+        private boolean decrementTtl = true;
+        private int zone;
+        private int eventBufferBytes = 1 << 20;
+        private boolean events = true;
+        private int hz = 250;
+        private int fragmentCapacity = 1024;
+        private int expiryWorkPerPacket = 2;
+
+        private Builder()
+        {
+        }
+
+        /** @return this; the nat table's rules (bound to the box by the engine). */
+        public Builder rules(final NatRuleSet rules)
+        {
+            this.rules = rules;
+            return this;
+        }
+
+        /** @return this; interfaces, addresses and routes. */
+        public Builder box(final BoxConfig box)
+        {
+            this.box = box;
+            return this;
+        }
+
+        /** @return this; connections the table holds. */
+        public Builder capacity(final int capacity)
+        {
+            this.capacity = capacity;
+            return this;
+        }
+
+        /** @return this; seed of port/id choice and table hashing (runs with equal seeds choose equally). */
+        public Builder seed(final long seed)
+        {
+            this.seed = seed;
+            return this;
+        }
+
+        /** @return this; tracker timeouts. */
+        public Builder timeouts(final Timeouts timeouts)
+        {
+            this.timeouts = Objects.requireNonNull(timeouts);
+            return this;
+        }
+
+        /** @return this; {@code nf_conntrack_tcp_be_liberal}. */
+        public Builder beLiberal(final boolean beLiberal)
+        {
+            this.beLiberal = beLiberal;
+            return this;
+        }
+
+        /** @return this; {@code nf_conntrack_tcp_loose}. */
+        public Builder tcpLoose(final boolean tcpLoose)
+        {
+            this.tcpLoose = tcpLoose;
+            return this;
+        }
+
+        /** @return this; drop INVALID packets (default false: forward untranslated, as Linux). */
+        public Builder dropInvalid(final boolean dropInvalid)
+        {
+            this.dropInvalid = dropInvalid;
+            return this;
+        }
+
+        /** @return this; decrement TTL with an incremental checksum fix (default true). */
+        public Builder decrementTtl(final boolean decrementTtl)
+        {
+            this.decrementTtl = decrementTtl;
+            return this;
+        }
+
+        /** @return this; conntrack zone (0..65535). */
+        public Builder zone(final int zone)
+        {
+            this.zone = zone & 0xFFFF;
+            return this;
+        }
+
+        /** @return this; bytes of the event ring buffer. */
+        public Builder eventBufferBytes(final int bytes)
+        {
+            this.eventBufferBytes = bytes;
+            return this;
+        }
+
+        /** @return this; publish conntrack events (default true). */
+        public Builder events(final boolean events)
+        {
+            this.events = events;
+            return this;
+        }
+
+        /** @return this; kernel tick rate used to print timeouts the way the kernel rounds them (default 250). */
+        public Builder hz(final int hz)
+        {
+            this.hz = Math.max(1, hz);
+            return this;
+        }
+
+        /** @return this; datagrams each processor's fragment tracker follows at once. */
+        public Builder fragmentCapacity(final int fragmentCapacity)
+        {
+            this.fragmentCapacity = fragmentCapacity;
+            return this;
+        }
+
+        /** @return this; expired entries each processed packet may reap (0: only explicit {@code expire} calls). */
+        public Builder expiryWorkPerPacket(final int work)
+        {
+            this.expiryWorkPerPacket = Math.max(0, work);
+            return this;
+        }
+
+        /** @return the configuration. */
+        public NatEngineConfig build()
+        {
+            return new NatEngineConfig(this);
+        }
+    }
+}

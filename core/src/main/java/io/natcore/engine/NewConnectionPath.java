@@ -1,0 +1,296 @@
+/*
+ * Copyright 2026 natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.engine;
+
+import io.natcore.nat.NatRange;
+import io.natcore.nat.NatTuple;
+import io.natcore.nat.PortAllocator;
+import io.natcore.nat.Rewriter;
+import io.natcore.packet.ParsedPacket;
+import io.natcore.rules.NatDecision;
+import io.natcore.table.FlowEntryLayout;
+import io.natcore.table.FlowKey;
+import io.natcore.table.FlowStatus;
+import io.natcore.table.FlowTable;
+import io.natcore.track.IcmpTracker;
+import io.natcore.track.TcpSegment;
+import io.natcore.track.TcpState;
+import io.natcore.track.TcpStateLayout;
+import io.natcore.track.TrackResult;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Slow path: the first packet of a connection, as the kernel's PREROUTING / routing / POSTROUTING / confirm:
+ * <ol>
+ * <li>may this packet open a connection (TCP {@code tcp_new}, ICMP queries only)? else INVALID;</li>
+ * <li>PREROUTING nat rules (DNAT, REDIRECT) with the ingress interface, port choice for the destination;</li>
+ * <li>route on the translated destination: a local address without DNAT is LOCAL, no route DROP, TTL;</li>
+ * <li>POSTROUTING (SNAT, MASQUERADE with the box's address for the egress) or a null binding, which still
+ *     moves the source port when the reply tuple is taken, as the kernel does;</li>
+ * <li>insert both tuples, precompute both directions' rewrites, run the tracker, publish NEW;</li>
+ * <li>rewrite and forward.</li>
+ * </ol>
+ * Port choice and insertion run under the engine's bind lock. No allocation after warm-up.
+ */
+final class NewConnectionPath
+{
+    private final PacketProcessor p;
+    private final NatEngine engine;
+    private final FlowTable table;
+    private final ParsedPacket pkt;
+    private final TcpSegment segment = new TcpSegment();
+    private final TrackResult result = new TrackResult();
+    private final NatDecision decision = new NatDecision();
+    private final NatRange range = new NatRange();
+    private final NatTuple orig = new NatTuple();
+    private final NatTuple tuple = new NatTuple();
+    private final NatTuple chosen = new NatTuple();
+    private final NatTuple replyPkt = new NatTuple();
+    private final NatTuple replyTarget = new NatTuple();
+    private final UnsafeBuffer tcpScratch = new UnsafeBuffer(new byte[TcpStateLayout.LENGTH]);
+
+    private int egressIf;
+
+    NewConnectionPath(final PacketProcessor p)
+    {
+        this.p = p;
+        this.engine = p.engine;
+        this.table = p.table;
+        this.pkt = p.pkt;
+    }
+
+    /**
+     * @return the verdict, or null when another thread created the connection meanwhile (look up again).
+     */
+    Verdict process(final MutableDirectBuffer buf, final int inIf, final long now, final long k0, final long k1)
+    {
+        final int proto = pkt.protocol;
+        if (proto == NatEngine.PROTO_TCP)
+        {
+            if (!segment.readFrom(buf, pkt.l4Offset, pkt.l4Length))
+            {
+                return p.untracked(buf, Reason.L4_TRUNCATED);
+            }
+            if (!engine.tcp.newConnection(tcpScratch, 0, segment, result))
+            {
+                return p.untracked(buf, PacketProcessor.trackReason(result.reason));
+            }
+        }
+        else if (proto == NatEngine.PROTO_ICMP && !IcmpTracker.isQuery(pkt.icmpType))
+        {
+            return p.untracked(buf, IcmpTracker.isUnknown(pkt.icmpType) ? Reason.ICMP_BAD_TYPE : Reason.ICMP_INVALID_NEW);
+        }
+        orig.set(proto, pkt.srcIp, pkt.dstIp, p.srcPort(), p.dstPort());
+
+        final int entry;
+        synchronized (engine.bindLock)
+        {
+            final Verdict refused = bind(inIf, now);
+            if (refused != null)
+            {
+                return refused;
+            }
+            replyPkt.invertOf(tuple);
+            entry = table.insertAndLock(k0, k1, FlowKey.k0(replyPkt.srcIp, replyPkt.dstIp),
+                FlowKey.k1(replyPkt.srcPort, replyPkt.dstPort, proto, p.zone));
+            if (entry >= 0)
+            {
+                engine.insertions++; // under bindLock: a plain increment of a volatile, one writer at a time
+            }
+            if (entry >= 0 && (tuple.srcIp != orig.srcIp || tuple.srcPort != orig.srcPort))
+            {
+                engine.recordSourceMapping(proto, orig.srcIp, orig.srcPort, entry);
+            }
+        }
+        if (entry == FlowTable.CLASH_ORIG)
+        {
+            return null;
+        }
+        if (entry == FlowTable.CLASH_REPLY)
+        {
+            return p.finish(Verdict.DROP, Reason.INSERT_CLASH);
+        }
+        if (entry < 0)
+        {
+            return p.finish(Verdict.DROP, Reason.TABLE_FULL);
+        }
+        return confirm(buf, entry, now);
+    }
+
+    /**
+     * Rules, routing and port choice into {@link #tuple} (the original tuple as it will leave the box).
+     *
+     * @return null when bound, else the refusal verdict.
+     */
+    private Verdict bind(final int inIf, final long now)
+    {
+        final NatEngine.TableOracle oracle = engine.oracle;
+        oracle.now = now;
+        oracle.counters = p.counters;
+        oracle.newTcpEnd = segment.end();
+        final boolean tcpSyn = orig.proto == NatEngine.PROTO_TCP && (segment.flags & TcpSegment.SYN) != 0;
+        tuple.copyFrom(orig);
+
+        if (engine.rules.prerouting(orig.proto, orig.srcIp, orig.dstIp, orig.srcPort, orig.dstPort,
+            pkt.icmpType, pkt.icmpCode, inIf, decision))
+        {
+            if (decision.kind == NatDecision.Kind.DNAT || decision.kind == NatDecision.Kind.REDIRECT)
+            {
+                fillRange(decision);
+                if (decision.kind == NatDecision.Kind.REDIRECT && !decision.mapIps)
+                {
+                    range.address(engine.box.redirectAddress(inIf));
+                }
+                // A taken tuple here is not fatal: the source step moves the source port.
+                engine.allocator.choose(tuple, range, PortAllocator.MANIP_DST, tcpSyn, oracle, chosen);
+                tuple.copyFrom(chosen);
+            }
+        }
+
+        if (engine.box.isLocalAddress(tuple.dstIp))
+        {
+            // For the box itself (also after REDIRECT): the local stack's business; no forwarding state is kept.
+            return p.finish(Verdict.LOCAL, Reason.NONE);
+        }
+        egressIf = engine.routes.lookupEgress(tuple.dstIp);
+        if (egressIf < 0)
+        {
+            return p.finish(Verdict.DROP, Reason.NO_ROUTE);
+        }
+        if (pkt.ttl <= 1)
+        {
+            return p.finish(Verdict.TIME_EXCEEDED, Reason.TTL_EXPIRED);
+        }
+
+        range.reset();
+        if (engine.rules.postrouting(tuple.proto, tuple.srcIp, tuple.dstIp, tuple.srcPort, tuple.dstPort,
+            pkt.icmpType, pkt.icmpCode, egressIf, decision) &&
+            (decision.kind == NatDecision.Kind.SNAT || decision.kind == NatDecision.Kind.MASQUERADE))
+        {
+            if (decision.kind == NatDecision.Kind.MASQUERADE && (!decision.mapIps || decision.minIp == 0))
+            {
+                return p.finish(Verdict.DROP, Reason.MASQUERADE_NO_ADDRESS);
+            }
+            fillRange(decision);
+        }
+        else
+        {
+            // Null binding (kernel nf_nat_alloc_null_binding): same address, port kept unless its reply is taken.
+            range.address(tuple.srcIp);
+        }
+        if (!engine.allocator.choose(tuple, range, PortAllocator.MANIP_SRC, tcpSyn, oracle, chosen))
+        {
+            return p.finish(Verdict.DROP, Reason.NAT_EXHAUSTED);
+        }
+        tuple.copyFrom(chosen);
+        if (tuple.srcPort != orig.srcPort)
+        {
+            p.counters.extra(Counters.PORT_REMAPPED);
+        }
+        return null;
+    }
+
+    private void fillRange(final NatDecision d)
+    {
+        range.reset();
+        if (d.mapIps)
+        {
+            range.addresses(d.minIp, d.maxIp);
+        }
+        if (d.hasPortRange)
+        {
+            range.ports(d.minPort, d.maxPort);
+        }
+        range.random = d.random;
+        range.randomFully = d.randomFully;
+        range.persistent = d.persistent;
+    }
+
+    /**
+     * The entry is inserted and write-locked: fill it, track the first packet, publish NEW, then forward.
+     */
+    private Verdict confirm(final MutableDirectBuffer buf, final int entry, final long now)
+    {
+        int status = FlowStatus.SRC_NAT_DONE | FlowStatus.DST_NAT_DONE;
+        if (tuple.srcIp != orig.srcIp || tuple.srcPort != orig.srcPort)
+        {
+            status |= FlowStatus.SRC_NAT;
+        }
+        if (tuple.dstIp != orig.dstIp || tuple.dstPort != orig.dstPort)
+        {
+            status |= FlowStatus.DST_NAT;
+        }
+        table.orStatusVolatile(entry, status);
+
+        final int ops = Rewriter.ops(orig, tuple);
+        final int ipDelta = Rewriter.ipDelta(orig, tuple);
+        final int l4Delta = Rewriter.l4Delta(orig, tuple);
+        table.putOps(entry, FlowTable.DIR_ORIGINAL, ops);
+        table.putIpChecksumDelta(entry, FlowTable.DIR_ORIGINAL, ipDelta);
+        table.putL4ChecksumDelta(entry, FlowTable.DIR_ORIGINAL, l4Delta);
+        table.putEgressIfIndex(entry, FlowTable.DIR_ORIGINAL, egressIf);
+
+        replyPkt.invertOf(tuple);
+        replyTarget.invertOf(orig);
+        table.putOps(entry, FlowTable.DIR_REPLY, Rewriter.ops(replyPkt, replyTarget));
+        table.putIpChecksumDelta(entry, FlowTable.DIR_REPLY, Rewriter.ipDelta(replyPkt, replyTarget));
+        table.putL4ChecksumDelta(entry, FlowTable.DIR_REPLY, Rewriter.l4Delta(replyPkt, replyTarget));
+        final int replyEgress = engine.routes.lookupEgress(orig.srcIp);
+        table.putEgressIfIndex(entry, FlowTable.DIR_REPLY, replyEgress < 0 ? FlowTable.NO_IFINDEX : replyEgress);
+        table.putCreatedNanos(entry, now);
+
+        final int base = table.scratchOffset(entry);
+        trackFirst(base, now);
+        if (result.verdict != TrackResult.ACCEPT)
+        {
+            table.endWrite(entry);
+            table.remove(entry);
+            return p.untracked(buf, PacketProcessor.trackReason(result.reason));
+        }
+        table.putDeadlineOpaque(entry, now + result.timeoutNanos);
+        if (result.setAssured)
+        {
+            table.orStatusVolatile(entry, FlowStatus.ASSURED);
+        }
+        table.putStatePlain(entry, result.newState);
+        table.addCountersPlain(entry, FlowTable.DIR_ORIGINAL, pkt.totalLength);
+        engine.publish(ConntrackEventType.NEW, entry, now, p.counters);
+        p.counters.extra(Counters.CONNECTIONS_CREATED);
+        table.endWrite(entry);
+
+        p.lastHandle = (long)entry << 1;
+        return p.forward(buf, ops, tuple.srcIp, tuple.dstIp, tuple.srcPort, tuple.dstPort, ipDelta, l4Delta,
+            egressIf, !pkt.isFragment || pkt.isFirstFragment);
+    }
+
+    private void trackFirst(final int base, final long now)
+    {
+        final MutableDirectBuffer area = table.scratchBuffer();
+        area.setMemory(base, FlowEntryLayout.SCRATCH_LENGTH, (byte)0);
+        switch (orig.proto)
+        {
+            case NatEngine.PROTO_TCP:
+                area.putBytes(base, tcpScratch, 0, TcpStateLayout.LENGTH);
+                engine.tcp.packet(area, base, TcpState.NONE, segment, FlowTable.DIR_ORIGINAL, false, false, Long.MAX_VALUE,
+                    result);
+                break;
+            case NatEngine.PROTO_UDP:
+            case 136:
+                engine.udp.packet(area, base, true, false, false, now, result);
+                break;
+            case NatEngine.PROTO_ICMP:
+                area.putByte(base + EntryScratch.ICMP_TYPE_OFFSET, (byte)pkt.icmpType);
+                area.putByte(base + EntryScratch.ICMP_CODE_OFFSET, (byte)pkt.icmpCode);
+                engine.icmp.packet(pkt.icmpType, result);
+                break;
+            case NatEngine.PROTO_GRE:
+                engine.gre.packet(false, false, result);
+                break;
+            default:
+                engine.generic.packet(result);
+                break;
+        }
+    }
+}

@@ -1,0 +1,419 @@
+/*
+ * Copyright 2026 natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.engine;
+
+import io.natcore.nat.Rewriter;
+import io.natcore.packet.Checksum;
+import io.natcore.packet.PacketParser;
+import io.natcore.packet.ParseStatus;
+import io.natcore.packet.ParsedPacket;
+import io.natcore.table.FlowKey;
+import io.natcore.table.FlowTable;
+import io.natcore.track.FragmentResult;
+import io.natcore.track.FragmentTracker;
+import io.natcore.track.TrackReason;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The per-packet entry point, one per thread (not thread safe; all state is reused, nothing allocates after
+ * warm-up). The packet is rewritten in place; the verdict says what to do with it, {@link #egressIfIndex()} where
+ * to send it and {@link #reason()} why it was not simply forwarded.
+ * <p>
+ * The path, in order: parse ({@link PacketParser}) -> fragments follow their first fragment -> ICMP errors go to
+ * {@link IcmpErrorPath} -> lookup -> hit: {@link EstablishedPath} (track, rewrite with precomputed deltas) /
+ * miss: {@link NewConnectionPath} (rules, route, bind, insert) -> TTL -> rewrite -> verdict.
+ */
+public final class PacketProcessor
+{
+    /** Packets a burst call looks up together ({@link #processBurst}); longer bursts are taken in chunks. */
+    public static final int MAX_BURST = BurstScratch.MAX_BURST;
+    /** {@link #tracked} argument: no handle known yet, look the packet up. */
+    static final long LOOK_UP = FlowTable.MISS - 1;
+    /** Fragment handle of a datagram whose first fragment went untracked (forwarded untranslated). */
+    static final long HANDLE_UNTRACKED = -2;
+    /** Fragment handle of a datagram whose first fragment was dropped. */
+    static final long HANDLE_DROPPED = -3;
+    /** Fragment handle of a datagram delivered locally. */
+    static final long HANDLE_LOCAL = -4;
+
+    final NatEngine engine;
+    final FlowTable table;
+    final Counters counters = new Counters();
+    final ParsedPacket pkt = new ParsedPacket();
+    final FragmentTracker fragments;
+    final FragmentResult fragmentResult;
+    final EstablishedPath established;
+    final NewConnectionPath newConnection;
+    final IcmpErrorPath icmpErrors;
+    final BurstScratch burst = new BurstScratch();
+    final boolean decrementTtl;
+    final boolean dropInvalid;
+    final int expiryWork;
+    final int zone;
+
+    /** Packets between two expiry steps of this processor. */
+    static final int EXPIRY_BATCH = 32;
+
+    int egress;
+    Reason reason = Reason.NONE;
+    private int expiryCountdown = 1;
+    /** Table handle of the connection the last packet belonged to, or a HANDLE_* marker. */
+    long lastHandle;
+
+    PacketProcessor(final NatEngine engine)
+    {
+        this.engine = engine;
+        this.table = engine.table;
+        this.decrementTtl = engine.config.decrementTtl;
+        this.dropInvalid = engine.config.dropInvalid;
+        this.expiryWork = engine.config.expiryWorkPerPacket;
+        this.zone = engine.zone;
+        this.fragments = new FragmentTracker(engine.config.fragmentCapacity, 8, 0, engine.timeouts.fragment(),
+            engine.config.seed);
+        this.fragmentResult = fragments.newResult();
+        this.established = new EstablishedPath(this);
+        this.newConnection = new NewConnectionPath(this);
+        this.icmpErrors = new IcmpErrorPath(this);
+    }
+
+    /**
+     * Process one IPv4 packet in place.
+     *
+     * @param buf            buffer holding the packet.
+     * @param offset         offset of the IPv4 header.
+     * @param length         bytes from offset (may exceed the IP total length: padding is ignored).
+     * @param ingressIfIndex interface the packet arrived on.
+     * @param nowNanos       current time on the caller's clock (monotonic, nanoseconds).
+     * @return the verdict; see {@link #egressIfIndex()} and {@link #reason()}.
+     */
+    public Verdict process(
+        final MutableDirectBuffer buf, final int offset, final int length, final int ingressIfIndex, final long nowNanos)
+    {
+        egress = -1;
+        reason = Reason.NONE;
+        lastHandle = HANDLE_UNTRACKED;
+        expireSome(nowNanos);
+
+        final ParseStatus status = PacketParser.parse(buf, offset, length, pkt);
+        if (status.isL3Drop())
+        {
+            return finish(Verdict.DROP, Reason.of(status));
+        }
+        if (pkt.isFragment)
+        {
+            return fragment(buf, ingressIfIndex, nowNanos, status);
+        }
+        if (!status.isOk())
+        {
+            return untracked(buf, Reason.of(status));
+        }
+        return tracked(buf, ingressIfIndex, nowNanos, LOOK_UP);
+    }
+
+    /**
+     * Process a burst: every packet is parsed and looked up first (one {@link FlowTable#lookupBurst} for all of
+     * them), then handled in order. Same results as calling {@link #process} for each packet in order.
+     *
+     * @param bufs     packet buffers.
+     * @param offsets  IPv4 header offsets.
+     * @param lengths  byte counts.
+     * @param ingress  ingress interfaces.
+     * @param n        packets (looked up {@link #MAX_BURST} at a time).
+     * @param nowNanos current time.
+     * @param verdicts receives each verdict.
+     * @param egresses receives each egress interface (or -1).
+     * @param reasons  receives each reason (may be null).
+     */
+    public void processBurst(
+        final MutableDirectBuffer[] bufs,
+        final int[] offsets,
+        final int[] lengths,
+        final int[] ingress,
+        final int n,
+        final long nowNanos,
+        final Verdict[] verdicts,
+        final int[] egresses,
+        final Reason[] reasons)
+    {
+        burst.run(this, bufs, offsets, lengths, ingress, n, nowNanos, verdicts, egresses, reasons);
+    }
+
+    /** Burst second pass: re-parse (cheap, cache hot) and run with a handle from the burst lookup. */
+    Verdict processParsedAgain(
+        final MutableDirectBuffer buf, final int offset, final int length, final int ingressIfIndex,
+        final long nowNanos, final long handle)
+    {
+        egress = -1;
+        reason = Reason.NONE;
+        lastHandle = HANDLE_UNTRACKED;
+        expireSome(nowNanos);
+        PacketParser.parse(buf, offset, length, pkt);
+        return tracked(buf, ingressIfIndex, nowNanos, handle);
+    }
+
+    /**
+     * Incremental expiry driven by traffic: every {@link #EXPIRY_BATCH} packets, reap up to that many times the
+     * configured per-packet work. Batching keeps the shared "one expirer at a time" flag off most packets.
+     */
+    private void expireSome(final long nowNanos)
+    {
+        if (expiryWork > 0 && --expiryCountdown <= 0)
+        {
+            expiryCountdown = EXPIRY_BATCH;
+            engine.expire(nowNanos, expiryWork * EXPIRY_BATCH);
+        }
+    }
+
+    /** @return egress interface of the last FORWARD / INVALID verdict, -1 otherwise. */
+    public int egressIfIndex()
+    {
+        return egress;
+    }
+
+    /**
+     * @return bytes to transmit from the packet's offset after FORWARD / INVALID: the IP total length (Linux trims
+     *     link-layer padding and trailing garbage to it, {@code ip_rcv_core}).
+     */
+    public int outputLength()
+    {
+        return pkt.totalLength;
+    }
+
+    /** @return why the last packet was not simply forwarded ({@link Reason#NONE} when it was). */
+    public Reason reason()
+    {
+        return reason;
+    }
+
+    /**
+     * A parsed, non-fragment (or first-fragment) packet: lookup, then the established or new connection path.
+     *
+     * @param knownHandle a handle found by a burst lookup, or {@link #LOOK_UP} to look up here.
+     */
+    Verdict tracked(final MutableDirectBuffer buf, final int ingressIfIndex, final long nowNanos, final long knownHandle)
+    {
+        if (pkt.protocol == NatEngine.PROTO_ICMP && pkt.isIcmpError)
+        {
+            return icmpErrors.process(buf, nowNanos);
+        }
+        final long k0 = FlowKey.k0(pkt.srcIp, pkt.dstIp);
+        final long k1 = FlowKey.k1(srcPort(), dstPort(), pkt.protocol, zone);
+        long handle = knownHandle == LOOK_UP ? table.lookup(k0, k1) : knownHandle;
+        for (int attempt = 0; attempt < 4; attempt++)
+        {
+            final Verdict v = handle == FlowTable.MISS ?
+                newConnection.process(buf, ingressIfIndex, nowNanos, k0, k1) :
+                established.process(buf, handle, k0, k1, nowNanos);
+            if (v != null)
+            {
+                return v;
+            }
+            // The entry was stale, expired or reopened: look again.
+            handle = table.lookup(k0, k1);
+        }
+        return finish(Verdict.DROP, Reason.INSERT_CLASH);
+    }
+
+    int srcPort()
+    {
+        if (pkt.protocol == NatEngine.PROTO_ICMP)
+        {
+            return pkt.icmpId;
+        }
+        return pkt.hasPorts ? pkt.srcPort : 0;
+    }
+
+    int dstPort()
+    {
+        if (pkt.protocol == NatEngine.PROTO_ICMP)
+        {
+            return pkt.icmpId;
+        }
+        return pkt.hasPorts ? pkt.dstPort : 0;
+    }
+
+    private Verdict fragment(
+        final MutableDirectBuffer buf, final int ingressIfIndex, final long nowNanos, final ParseStatus status)
+    {
+        final int action = fragments.onFragment(pkt.srcIp, pkt.dstIp, pkt.protocol, pkt.ipId, pkt.fragmentOffset,
+            pkt.l4Length, pkt.moreFragments, -1, nowNanos, fragmentResult);
+        switch (action)
+        {
+            case FragmentTracker.FIRST:
+            {
+                final Verdict v = status.isOk() ? tracked(buf, ingressIfIndex, nowNanos, LOOK_UP) :
+                    untracked(buf, Reason.of(status));
+                final long handle = v == Verdict.DROP || v == Verdict.TIME_EXCEEDED ? HANDLE_DROPPED :
+                    v == Verdict.LOCAL ? HANDLE_LOCAL : lastHandle;
+                fragments.bind(pkt.srcIp, pkt.dstIp, pkt.protocol, pkt.ipId, handle, fragmentResult);
+                return v;
+            }
+            case FragmentTracker.FOLLOW:
+                return follow(buf, fragmentResult.handle);
+            case FragmentTracker.DROP:
+                return finish(Verdict.DROP, fragmentReason(fragmentResult.reason));
+            default:
+                return finish(Verdict.DROP, Reason.FRAG_ORPHAN);
+        }
+    }
+
+    /** A later fragment: the addresses its first fragment's connection rewrites, nothing above L3. */
+    private Verdict follow(final MutableDirectBuffer buf, final long handle)
+    {
+        if (handle == HANDLE_DROPPED)
+        {
+            return finish(Verdict.DROP, Reason.FRAG_DATAGRAM_DROPPED);
+        }
+        if (handle == HANDLE_LOCAL)
+        {
+            return finish(Verdict.LOCAL, Reason.NONE);
+        }
+        if (handle < 0)
+        {
+            return untracked(buf, Reason.NONE);
+        }
+        final int entry = FlowTable.entry(handle);
+        final int dir = FlowTable.direction(handle);
+        final int seq = table.readBeginAcquire(entry);
+        final int ops = table.ops(entry, dir) & (Rewriter.OP_SRC_IP | Rewriter.OP_DST_IP);
+        final int newSrc = table.newSrcIp(entry, dir);
+        final int newDst = table.newDstIp(entry, dir);
+        final int ipDelta = table.ipChecksumDelta(entry, dir);
+        final int out = table.egressIfIndex(entry, dir);
+        if (!table.readValidate(entry, seq) || !table.isLive(entry))
+        {
+            return untracked(buf, Reason.NONE);
+        }
+        counters.extra(Counters.FRAGMENTS_FOLLOWED);
+        lastHandle = handle;
+        return forward(buf, ops, newSrc, newDst, 0, 0, ipDelta, 0, out, false);
+    }
+
+    /**
+     * Rewrite and forward: the TTL check and decrement, then the precomputed rewrite. Allocation free.
+     */
+    Verdict forward(
+        final MutableDirectBuffer buf,
+        final int ops,
+        final int newSrcIp,
+        final int newDstIp,
+        final int newSrcPort,
+        final int newDstPort,
+        final int ipDelta,
+        final int l4Delta,
+        final int egressIf,
+        final boolean withL4)
+    {
+        if (pkt.ttl <= 1)
+        {
+            return finish(Verdict.TIME_EXCEEDED, Reason.TTL_EXPIRED);
+        }
+        int delta = ipDelta;
+        if (decrementTtl)
+        {
+            buf.putByte(pkt.ipOffset + 8, (byte)(pkt.ttl - 1));
+            delta = Checksum.combine(delta, Rewriter.TTL_DECREMENT_DELTA);
+        }
+        if (ops != 0 || decrementTtl)
+        {
+            Rewriter.apply(buf, pkt.ipOffset, pkt.l4Offset, pkt.protocol, withL4, ops, newSrcIp, newDstIp, newSrcPort,
+                newDstPort, delta, l4Delta);
+        }
+        egress = egressIf >= 0 ? egressIf : engine.routes.lookupEgress(newDstIpOf(ops, newDstIp));
+        return finish(Verdict.FORWARD, Reason.NONE);
+    }
+
+    private int newDstIpOf(final int ops, final int newDstIp)
+    {
+        return (ops & Rewriter.OP_DST_IP) != 0 ? newDstIp : pkt.dstIp;
+    }
+
+    /**
+     * A packet conntrack does not track (INVALID): untranslated, delivered locally when addressed to the box,
+     * else forwarded as it is (Linux) or dropped ({@code dropInvalid}).
+     */
+    Verdict untracked(final MutableDirectBuffer buf, final Reason why)
+    {
+        lastHandle = HANDLE_UNTRACKED;
+        if (engine.box.isLocalAddress(pkt.dstIp))
+        {
+            return finish(Verdict.LOCAL, why);
+        }
+        if (dropInvalid)
+        {
+            return finish(Verdict.DROP, why);
+        }
+        final int out = engine.routes.lookupEgress(pkt.dstIp);
+        if (out < 0)
+        {
+            return finish(Verdict.DROP, Reason.NO_ROUTE);
+        }
+        if (pkt.ttl <= 1)
+        {
+            return finish(Verdict.TIME_EXCEEDED, Reason.TTL_EXPIRED);
+        }
+        if (decrementTtl)
+        {
+            Rewriter.decrementTtl(buf, pkt.ipOffset);
+        }
+        egress = out;
+        return finish(Verdict.INVALID, why);
+    }
+
+    Verdict finish(final Verdict verdict, final Reason why)
+    {
+        reason = why;
+        if (verdict != Verdict.FORWARD && verdict != Verdict.INVALID)
+        {
+            egress = -1;
+        }
+        counters.verdict(verdict);
+        if (why != Reason.NONE)
+        {
+            counters.reason(why);
+        }
+        return verdict;
+    }
+
+    static Reason trackReason(final int trackReason)
+    {
+        switch (trackReason)
+        {
+            case TrackReason.TCP_INVALID_NEW:
+            case TrackReason.TCP_PICKUP_DISABLED:
+                return Reason.TCP_INVALID_NEW;
+            case TrackReason.TCP_INVALID_TRANSITION:
+                return Reason.TCP_INVALID_TRANSITION;
+            case TrackReason.TCP_SEQ_OVER:
+            case TrackReason.TCP_ACK_OVER:
+                return Reason.TCP_OUT_OF_WINDOW;
+            case TrackReason.TCP_INVALID_RST:
+                return Reason.TCP_INVALID_RST;
+            case TrackReason.TCP_TRUNCATED:
+                return Reason.L4_TRUNCATED;
+            case TrackReason.TCP_BAD_FLAGS:
+                return Reason.TCP_BAD_FLAGS;
+            case TrackReason.ICMP_INVALID_NEW:
+                return Reason.ICMP_INVALID_NEW;
+            case TrackReason.ICMP_UNKNOWN_TYPE:
+                return Reason.ICMP_BAD_TYPE;
+            default:
+                return Reason.TRACK_INVALID;
+        }
+    }
+
+    static Reason fragmentReason(final int trackReason)
+    {
+        switch (trackReason)
+        {
+            case TrackReason.FRAG_OVERLAP: return Reason.FRAG_OVERLAP;
+            case TrackReason.FRAG_DUPLICATE: return Reason.FRAG_DUPLICATE;
+            case TrackReason.FRAG_CORRUPT: return Reason.FRAG_CORRUPT;
+            case TrackReason.FRAG_TABLE_FULL: return Reason.FRAG_TABLE_FULL;
+            case TrackReason.FRAG_DATAGRAM_DROPPED: return Reason.FRAG_DATAGRAM_DROPPED;
+            case TrackReason.FRAG_TOO_MANY: return Reason.FRAG_TOO_MANY;
+            default: return Reason.FRAG_ORPHAN;
+        }
+    }
+}

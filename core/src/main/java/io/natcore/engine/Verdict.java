@@ -1,0 +1,25 @@
+/*
+ * Copyright 2026 natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.engine;
+
+/**
+ * What the dataplane does with a packet after {@link PacketProcessor#process}.
+ */
+public enum Verdict
+{
+    /** Send it out of {@link PacketProcessor#egressIfIndex()}; it was rewritten in place. */
+    FORWARD,
+    /** Addressed to the box itself: deliver locally (the engine forwards nothing). */
+    LOCAL,
+    /** Drop it; {@link PacketProcessor#reason()} says why. */
+    DROP,
+    /**
+     * Conntrack deems it INVALID: untracked and untranslated. Linux forwards such packets as they are, so the
+     * egress is set when a route exists; {@link NatEngineConfig.Builder#dropInvalid(boolean)} turns these into
+     * {@link #DROP}.
+     */
+    INVALID,
+    /** TTL would expire in forwarding: the router answers with ICMP time exceeded; the engine emits nothing. */
+    TIME_EXCEEDED
+}

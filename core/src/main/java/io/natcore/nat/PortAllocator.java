@@ -1,0 +1,280 @@
+/*
+ * Copyright 2026 natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.nat;
+
+/**
+ * Chooses the translated tuple of a new connection the way Linux {@code nf_nat_core.c} does
+ * ({@code get_unique_tuple}, {@code find_best_ips_proto}, {@code nf_nat_l4proto_unique_tuple}):
+ * <ol>
+ * <li>source NAT without {@code --random(-fully)}: keep the original tuple when it is in the range and its reply
+ *     is free; else reuse the mapping an existing connection from the same source got
+ *     ({@code find_appropriate_src}) when free;</li>
+ * <li>pick the address: the only one, or a hash of the source (and, unless {@code --persistent}, the destination)
+ *     into the range;</li>
+ * <li>keep the port when it is in range and the reply tuple is free (never with a random flag);</li>
+ * <li>else search the port class (1-511, 600-1023, 1024-65535 by the original port; ICMP ids 0-65535; or the
+ *     rule's range) from a random offset, at most 128 candidates, then halving rounds from new random offsets;
+ *     the last 32 candidates of a TCP SYN may evict a closing connection holding the tuple.</li>
+ * </ol>
+ * A destination NAT without a port range never moves the port. Protocols without ports translate addresses only.
+ * Deterministic for a given {@link NatRandom} seed. Not thread safe: the engine serialises bindings.
+ * Allocates nothing.
+ */
+public final class PortAllocator
+{
+    /** Kernel {@code NF_NAT_MAX_ATTEMPTS}. */
+    public static final int MAX_ATTEMPTS = 128;
+    /** Kernel {@code NF_NAT_HARDER_THRESH}: attempts left at which a SYN may evict a closing holder. */
+    public static final int HARDER_THRESHOLD = MAX_ATTEMPTS / 4;
+
+    /** Rewrite the source side (SNAT, MASQUERADE). */
+    public static final int MANIP_SRC = 0;
+    /** Rewrite the destination side (DNAT, REDIRECT). */
+    public static final int MANIP_DST = 1;
+
+    private static final int PROTO_ICMP = 1;
+    private static final int PROTO_TCP = 6;
+
+    private final NatRandom random;
+    private final int hashSeed;
+    private final NatTuple reply = new NatTuple();
+
+    /**
+     * @param random source of the search offsets.
+     */
+    public PortAllocator(final NatRandom random)
+    {
+        this.random = random;
+        this.hashSeed = random.nextInt();
+    }
+
+    /**
+     * Choose the tuple for one manip.
+     *
+     * @param orig     the connection's original tuple as it stands (after earlier manips).
+     * @param range    what the rule allows.
+     * @param manip    {@link #MANIP_SRC} or {@link #MANIP_DST}.
+     * @param tcpSyn   true when the connection is a TCP connection opened by a SYN (state SYN_SENT).
+     * @param oracle   the table: is a tuple taken?
+     * @param out      receives the new original tuple.
+     * @return true when {@code out}'s reply tuple is free; false when the search found nothing free
+     *     (exhaustion: the kernel's insertion would clash and the packet is dropped).
+     */
+    public boolean choose(
+        final NatTuple orig,
+        final NatRange range,
+        final int manip,
+        final boolean tcpSyn,
+        final TupleOracle oracle,
+        final NatTuple out)
+    {
+        if (manip == MANIP_SRC && !range.randomAll())
+        {
+            if (inRange(orig, range))
+            {
+                if (!used(orig, oracle))
+                {
+                    out.copyFrom(orig);
+                    return true;
+                }
+            }
+            else if (oracle.findSourceMapping(orig.proto, orig.srcIp, orig.srcPort, out.copyFrom(orig)) &&
+                inRange(out, range) && !used(out, oracle))
+            {
+                return true;
+            }
+        }
+
+        out.copyFrom(orig);
+        findBestIp(out, range, manip);
+
+        if (!range.randomAll())
+        {
+            if (range.protoSpecified)
+            {
+                if (portInRange(out, manip, range) && (range.minPort == range.maxPort || !used(out, oracle)))
+                {
+                    return !used(out, oracle);
+                }
+            }
+            else if (!used(out, oracle))
+            {
+                return true;
+            }
+        }
+
+        uniqueTuple(out, range, manip, tcpSyn, oracle);
+        return !used(out, oracle);
+    }
+
+    private void uniqueTuple(
+        final NatTuple t, final NatRange range, final int manip, final boolean tcpSyn, final TupleOracle oracle)
+    {
+        final int min;
+        final int rangeSize;
+        final boolean icmp = t.proto == PROTO_ICMP;
+        if (icmp)
+        {
+            if (range.protoSpecified)
+            {
+                min = range.minPort;
+                rangeSize = range.maxPort - range.minPort + 1;
+            }
+            else
+            {
+                min = 0;
+                rangeSize = 65536;
+            }
+        }
+        else if (!NatTuple.hasPorts(t.proto))
+        {
+            return;
+        }
+        else if (!range.protoSpecified)
+        {
+            if (manip == MANIP_DST)
+            {
+                return;
+            }
+            final int port = t.srcPort;
+            if (port < 1024)
+            {
+                if (port < 512)
+                {
+                    min = 1;
+                    rangeSize = 511;
+                }
+                else
+                {
+                    min = 600;
+                    rangeSize = 1023 - 600 + 1;
+                }
+            }
+            else
+            {
+                min = 1024;
+                rangeSize = 65535 - 1024 + 1;
+            }
+        }
+        else
+        {
+            min = range.minPort;
+            rangeSize = range.maxPort - range.minPort + 1;
+        }
+
+        // The kernel's offset is a u16 that wraps.
+        int off = range.randomAll() || manip != MANIP_DST ? random.nextU16() : 0;
+        int attempts = Math.min(rangeSize, MAX_ATTEMPTS);
+        final boolean harder = tcpSyn && t.proto == PROTO_TCP;
+        while (true)
+        {
+            for (int i = 0; i < attempts; i++, off = (off + 1) & 0xFFFF)
+            {
+                final int key = min + off % rangeSize;
+                setKey(t, manip, icmp, key);
+                final boolean taken = harder && attempts - i <= HARDER_THRESHOLD ?
+                    usedHarder(t, oracle) : used(t, oracle);
+                if (!taken)
+                {
+                    return;
+                }
+            }
+            if (attempts >= rangeSize || attempts < 16)
+            {
+                return;
+            }
+            attempts /= 2;
+            off = random.nextU16();
+        }
+    }
+
+    private static void setKey(final NatTuple t, final int manip, final boolean icmp, final int key)
+    {
+        if (icmp)
+        {
+            t.srcPort = key;
+            t.dstPort = key;
+        }
+        else if (manip == MANIP_SRC)
+        {
+            t.srcPort = key;
+        }
+        else
+        {
+            t.dstPort = key;
+        }
+    }
+
+    private void findBestIp(final NatTuple t, final NatRange range, final int manip)
+    {
+        if (!range.mapIps)
+        {
+            return;
+        }
+        final int ip;
+        if (range.minIp == range.maxIp)
+        {
+            ip = range.minIp;
+        }
+        else
+        {
+            // Same client -> same address (always with --persistent, per destination otherwise).
+            final int h = mix(t.srcIp ^ hashSeed, range.persistent ? 0 : (manip == MANIP_SRC ? t.dstIp : t.srcIp));
+            final long dist = (range.maxIp & 0xFFFF_FFFFL) - (range.minIp & 0xFFFF_FFFFL) + 1;
+            ip = (int)((range.minIp & 0xFFFF_FFFFL) + (((h & 0xFFFF_FFFFL) * dist) >>> 32));
+        }
+        if (manip == MANIP_SRC)
+        {
+            t.srcIp = ip;
+        }
+        else
+        {
+            t.dstIp = ip;
+        }
+    }
+
+    private static int mix(final int a, final int b)
+    {
+        long z = ((long)a << 32) ^ (b & 0xFFFF_FFFFL);
+        z = (z ^ (z >>> 33)) * 0xFF51AFD7ED558CCDL;
+        z = (z ^ (z >>> 33)) * 0xC4CEB9FE1A85EC53L;
+        return (int)(z ^ (z >>> 33));
+    }
+
+    private static boolean inRange(final NatTuple t, final NatRange range)
+    {
+        if (range.mapIps && !ipInRange(t.srcIp, range))
+        {
+            return false;
+        }
+        return !range.protoSpecified || portInRange(t, MANIP_SRC, range);
+    }
+
+    private static boolean ipInRange(final int ip, final NatRange range)
+    {
+        return Integer.compareUnsigned(ip, range.minIp) >= 0 && Integer.compareUnsigned(ip, range.maxIp) <= 0;
+    }
+
+    private static boolean portInRange(final NatTuple t, final int manip, final NatRange range)
+    {
+        if (!NatTuple.hasPorts(t.proto))
+        {
+            return true;
+        }
+        final int port = t.proto == PROTO_ICMP || manip == MANIP_SRC ? t.srcPort : t.dstPort;
+        return port >= range.minPort && port <= range.maxPort;
+    }
+
+    private boolean used(final NatTuple t, final TupleOracle oracle)
+    {
+        reply.invertOf(t);
+        return oracle.isTaken(reply.proto, reply.srcIp, reply.dstIp, reply.srcPort, reply.dstPort);
+    }
+
+    private boolean usedHarder(final NatTuple t, final TupleOracle oracle)
+    {
+        reply.invertOf(t);
+        return oracle.isTakenOrEvictClosing(reply.proto, reply.srcIp, reply.dstIp, reply.srcPort, reply.dstPort);
+    }
+}

@@ -1,0 +1,228 @@
+/*
+ * Copyright 2026 natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.nat;
+
+import io.natcore.packet.Checksum;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * Per-direction rewrite of a NATed connection, VPP nat44-ed style: when a connection is bound, compute once per
+ * direction what changes (an {@code ops} bitmask), the IP header checksum delta and the L4 checksum delta (RFC 1624,
+ * pseudo-header included); each packet then costs a few stores and two checksum adds.
+ * <p>
+ * As in Linux, a packet of one direction is rewritten to the inverse of the other direction's tuple: an original
+ * packet gets source = reply destination, destination = reply source (and ports likewise).
+ * <p>
+ * L4 checksum positions: TCP at +16, UDP at +6 (0 = none: left alone; a result of 0 is sent as 0xFFFF), ICMP at +2
+ * (no pseudo-header; the query identifier at +4 is the "port"). Other protocols: addresses only. Stateless.
+ */
+public final class Rewriter
+{
+    /** Source address changes. */
+    public static final int OP_SRC_IP = 1;
+    /** Destination address changes. */
+    public static final int OP_DST_IP = 2;
+    /** Source port (ICMP: identifier) changes. */
+    public static final int OP_SRC_PORT = 4;
+    /** Destination port changes. */
+    public static final int OP_DST_PORT = 8;
+
+    /** IP checksum delta of a TTL decrement: the word {@code ttl<<8|proto} loses 0x0100, whatever its value. */
+    public static final int TTL_DECREMENT_DELTA = 0xFEFF;
+
+    /** Offset of the TCP checksum in the TCP header. */
+    public static final int TCP_CHECKSUM_OFFSET = 16;
+    /** Offset of the UDP checksum in the UDP header. */
+    public static final int UDP_CHECKSUM_OFFSET = 6;
+    /** Offset of the ICMP checksum in the ICMP header. */
+    public static final int ICMP_CHECKSUM_OFFSET = 2;
+    /** Offset of the ICMP query identifier. */
+    public static final int ICMP_ID_OFFSET = 4;
+
+    static final int IP_TTL_OFFSET = 8;
+    static final int IP_CHECKSUM_OFFSET = 10;
+    static final int IP_SRC_OFFSET = 12;
+    static final int IP_DST_OFFSET = 16;
+
+    private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
+    private static final int PROTO_ICMP = 1;
+    private static final int PROTO_TCP = 6;
+    private static final int PROTO_UDP = 17;
+    private static final int PROTO_UDPLITE = 136;
+
+    private Rewriter()
+    {
+    }
+
+    /**
+     * @param pkt    tuple the packet carries.
+     * @param target tuple it must carry after the rewrite.
+     * @return the ops bitmask.
+     */
+    public static int ops(final NatTuple pkt, final NatTuple target)
+    {
+        int ops = 0;
+        if (pkt.srcIp != target.srcIp)
+        {
+            ops |= OP_SRC_IP;
+        }
+        if (pkt.dstIp != target.dstIp)
+        {
+            ops |= OP_DST_IP;
+        }
+        if (NatTuple.hasPorts(pkt.proto))
+        {
+            if (pkt.srcPort != target.srcPort)
+            {
+                ops |= OP_SRC_PORT;
+            }
+            if (pkt.dstPort != target.dstPort && pkt.proto != PROTO_ICMP)
+            {
+                ops |= OP_DST_PORT;
+            }
+        }
+        return ops;
+    }
+
+    /**
+     * @return the IP header checksum delta for the address change (0 when none).
+     */
+    public static int ipDelta(final NatTuple pkt, final NatTuple target)
+    {
+        return Checksum.combine(Checksum.delta32(pkt.srcIp, target.srcIp), Checksum.delta32(pkt.dstIp, target.dstIp));
+    }
+
+    /**
+     * @return the L4 checksum delta: addresses (pseudo-header) and ports for TCP/UDP, the identifier only for ICMP,
+     *     0 for protocols this rewriter leaves alone above L3.
+     */
+    public static int l4Delta(final NatTuple pkt, final NatTuple target)
+    {
+        switch (pkt.proto)
+        {
+            case PROTO_ICMP:
+                return Checksum.delta16(pkt.srcPort, target.srcPort);
+            case PROTO_TCP:
+            case PROTO_UDP:
+            case PROTO_UDPLITE:
+                return Checksum.delta(
+                    pkt.srcIp, pkt.dstIp, pkt.srcPort, pkt.dstPort,
+                    target.srcIp, target.dstIp, target.srcPort, target.dstPort);
+            default:
+                return 0;
+        }
+    }
+
+    /**
+     * Rewrite one packet in place from precomputed values. Ports and the L4 checksum are touched only when
+     * {@code withL4} (not for a non-first fragment, nor for protocols without a known checksum).
+     *
+     * @param buf          packet buffer.
+     * @param ipOffset     IPv4 header offset.
+     * @param l4Offset     L4 header offset.
+     * @param proto        IP protocol.
+     * @param withL4       true when the L4 header is in this packet (unfragmented or first fragment).
+     * @param ops          ops bitmask.
+     * @param newSrcIp     new source address.
+     * @param newDstIp     new destination address.
+     * @param newSrcPort   new source port (ICMP: identifier).
+     * @param newDstPort   new destination port.
+     * @param ipDelta      precomputed IP header delta (a TTL delta may be combined in).
+     * @param l4Delta      precomputed L4 delta.
+     */
+    public static void apply(
+        final MutableDirectBuffer buf,
+        final int ipOffset,
+        final int l4Offset,
+        final int proto,
+        final boolean withL4,
+        final int ops,
+        final int newSrcIp,
+        final int newDstIp,
+        final int newSrcPort,
+        final int newDstPort,
+        final int ipDelta,
+        final int l4Delta)
+    {
+        if ((ops & OP_SRC_IP) != 0)
+        {
+            buf.putInt(ipOffset + IP_SRC_OFFSET, newSrcIp, NET);
+        }
+        if ((ops & OP_DST_IP) != 0)
+        {
+            buf.putInt(ipOffset + IP_DST_OFFSET, newDstIp, NET);
+        }
+        final int ipCsumAt = ipOffset + IP_CHECKSUM_OFFSET;
+        buf.putShort(ipCsumAt, (short)Checksum.applyDelta(buf.getShort(ipCsumAt, NET) & 0xFFFF, ipDelta), NET);
+        if (!withL4 || ops == 0)
+        {
+            return;
+        }
+        switch (proto)
+        {
+            case PROTO_TCP:
+            {
+                writePorts(buf, l4Offset, ops, newSrcPort, newDstPort);
+                final int at = l4Offset + TCP_CHECKSUM_OFFSET;
+                buf.putShort(at, (short)Checksum.applyDelta(buf.getShort(at, NET) & 0xFFFF, l4Delta), NET);
+                break;
+            }
+            case PROTO_UDP:
+            case PROTO_UDPLITE:
+            {
+                writePorts(buf, l4Offset, ops, newSrcPort, newDstPort);
+                final int at = l4Offset + UDP_CHECKSUM_OFFSET;
+                buf.putShort(at, (short)Checksum.applyDeltaUdp(buf.getShort(at, NET) & 0xFFFF, l4Delta), NET);
+                break;
+            }
+            case PROTO_ICMP:
+            {
+                if ((ops & OP_SRC_PORT) != 0)
+                {
+                    buf.putShort(l4Offset + ICMP_ID_OFFSET, (short)newSrcPort, NET);
+                    final int at = l4Offset + ICMP_CHECKSUM_OFFSET;
+                    buf.putShort(at, (short)Checksum.applyDelta(buf.getShort(at, NET) & 0xFFFF, l4Delta), NET);
+                }
+                break;
+            }
+            default:
+                if ((ops & (OP_SRC_PORT | OP_DST_PORT)) != 0)
+                {
+                    // SCTP, DCCP: ports at the usual place; SCTP's CRC32c does not cover a pseudo-header
+                    // but does cover the ports: the caller recomputes it on this rare path.
+                    writePorts(buf, l4Offset, ops, newSrcPort, newDstPort);
+                }
+                break;
+        }
+    }
+
+    /**
+     * Decrement the TTL and fix the header checksum incrementally (as {@code ip_decrease_ttl}).
+     *
+     * @param buf      packet buffer.
+     * @param ipOffset IPv4 header offset.
+     */
+    public static void decrementTtl(final MutableDirectBuffer buf, final int ipOffset)
+    {
+        final int ttl = buf.getByte(ipOffset + IP_TTL_OFFSET) & 0xFF;
+        buf.putByte(ipOffset + IP_TTL_OFFSET, (byte)(ttl - 1));
+        final int at = ipOffset + IP_CHECKSUM_OFFSET;
+        buf.putShort(at, (short)Checksum.applyDelta(buf.getShort(at, NET) & 0xFFFF, TTL_DECREMENT_DELTA), NET);
+    }
+
+    private static void writePorts(
+        final MutableDirectBuffer buf, final int l4Offset, final int ops, final int newSrcPort, final int newDstPort)
+    {
+        if ((ops & OP_SRC_PORT) != 0)
+        {
+            buf.putShort(l4Offset, (short)newSrcPort, NET);
+        }
+        if ((ops & OP_DST_PORT) != 0)
+        {
+            buf.putShort(l4Offset + 2, (short)newDstPort, NET);
+        }
+    }
+}

@@ -1,0 +1,294 @@
+/*
+ * Copyright 2026 natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.engine;
+
+import io.natcore.nat.TestPackets;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.natcore.engine.EngineFixture.ETH0;
+import static io.natcore.engine.Packets.ACK;
+import static io.natcore.engine.Packets.RST;
+import static io.natcore.engine.Packets.SYN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PacketProcessorTest
+{
+    private static final long T0 = 1_000_000_000_000L;
+    private NatEngine engine;
+    private PacketProcessor p;
+    private final List<String> events = new ArrayList<>();
+
+    private void start(final NatEngineConfig.Builder config)
+    {
+        engine = new NatEngine(config.build());
+        p = engine.newProcessor();
+    }
+
+    @AfterEach
+    void close()
+    {
+        if (engine != null)
+        {
+            engine.close();
+        }
+    }
+
+    private Verdict send(final byte[] packet, final long now)
+    {
+        final Verdict v = p.process(new UnsafeBuffer(packet), 0, packet.length, ETH0, now);
+        engine.pollEvents(e -> events.add(e.toString().replaceAll(" id=\\d+$", "")), 100);
+        return v;
+    }
+
+    @Test
+    void aBrokenIpHeaderIsDroppedWithItsReason() throws Exception
+    {
+        start(EngineFixture.config());
+        final byte[] badChecksum = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1, 0, 64);
+        badChecksum[10] ^= 0x5A;
+        assertEquals(Verdict.DROP, send(badChecksum, T0));
+        assertEquals(Reason.IP_BAD_CHECKSUM, p.reason());
+
+        final byte[] version6 = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1, 0, 64);
+        version6[0] = 0x65;
+        assertEquals(Verdict.DROP, send(version6, T0));
+        assertEquals(Reason.IP_BAD_VERSION, p.reason());
+
+        final byte[] shortIhl = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1, 0, 64);
+        shortIhl[0] = 0x44;
+        assertEquals(Verdict.DROP, send(shortIhl, T0));
+
+        final byte[] cut = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1, 0, 64);
+        assertEquals(Verdict.DROP, p.process(new UnsafeBuffer(cut), 0, 30, ETH0, T0));
+        assertEquals(Reason.IP_BAD_TOTAL_LENGTH, p.reason());
+        assertEquals(0, engine.size());
+        assertEquals(4, engine.counter(Verdict.DROP));
+    }
+
+    @Test
+    void aBadTcpChecksumIsForwardedUntranslatedWithTheTtlDecremented() throws Exception
+    {
+        start(EngineFixture.config());
+        final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
+        TestPackets.put16(syn, 36, 0x1234);
+        final byte[] sent = syn.clone();
+        assertEquals(Verdict.INVALID, send(syn, T0));
+        assertEquals(Reason.L4_BAD_CHECKSUM, p.reason());
+        assertEquals(ETH0, p.egressIfIndex());
+        assertEquals("172.16.2.65", Packets.dst(syn));
+        assertEquals(63, syn[8]);
+        assertEquals(0xFFFF, TestPackets.sum(syn, 0, 20, 0));
+        syn[8] = sent[8];
+        syn[10] = sent[10];
+        syn[11] = sent[11];
+        assertEquals(TestPackets.hex(sent), TestPackets.hex(syn));
+        assertEquals(0, engine.size());
+        assertTrue(events.isEmpty());
+    }
+
+    @Test
+    void dropInvalidTurnsInvalidIntoDrop() throws Exception
+    {
+        start(EngineFixture.config().dropInvalid(true));
+        final byte[] synFin = Packets.tcp("192.168.1.5", "172.16.2.65", 41002, 80, SYN | 0x01, 1000, 0, 64);
+        assertEquals(Verdict.DROP, send(synFin, T0));
+        assertEquals(Reason.TCP_BAD_FLAGS, p.reason());
+    }
+
+    @Test
+    void ttlOneIsTimeExceededAndOpensNothing() throws Exception
+    {
+        start(EngineFixture.config());
+        final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41011, 80, SYN, 1000, 0, 1);
+        final byte[] before = syn.clone();
+        assertEquals(Verdict.TIME_EXCEEDED, send(syn, T0));
+        assertEquals(Reason.TTL_EXPIRED, p.reason());
+        assertEquals(0, engine.size());
+        assertTrue(events.isEmpty());
+        assertEquals(TestPackets.hex(before), TestPackets.hex(syn));
+    }
+
+    @Test
+    void aConnectionIsTranslatedBothWaysAndReportedLikeConntrack() throws Exception
+    {
+        start(EngineFixture.config());
+        final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1000, 0, 64);
+        assertEquals(Verdict.FORWARD, send(syn, T0));
+        assertEquals(ETH0, p.egressIfIndex());
+        assertEquals("172.16.2.5", Packets.src(syn));
+        assertEquals("172.16.3.5", Packets.dst(syn));
+        assertEquals(0xFFFF, TestPackets.sum(syn, 0, 20, 0));
+
+        final byte[] synAck = Packets.tcp("172.16.3.5", "172.16.2.5", 80, 41000, SYN | ACK, 5000, 1001, 64);
+        assertEquals(Verdict.FORWARD, send(synAck, T0 + 1000));
+        assertEquals("172.16.2.65", Packets.src(synAck));
+        assertEquals("192.168.1.5", Packets.dst(synAck));
+
+        final byte[] ack = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, ACK, 1001, 5001, 64);
+        assertEquals(Verdict.FORWARD, send(ack, T0 + 2000));
+
+        assertEquals(List.of(
+            "    [NEW] tcp      6 120 SYN_SENT src=192.168.1.5 dst=172.16.2.65 sport=41000 dport=80 [UNREPLIED] " +
+                "src=172.16.3.5 dst=172.16.2.5 sport=80 dport=41000",
+            " [UPDATE] tcp      6 60 SYN_RECV src=192.168.1.5 dst=172.16.2.65 sport=41000 dport=80 " +
+                "src=172.16.3.5 dst=172.16.2.5 sport=80 dport=41000",
+            " [UPDATE] tcp      6 432000 ESTABLISHED src=192.168.1.5 dst=172.16.2.65 sport=41000 dport=80 " +
+                "src=172.16.3.5 dst=172.16.2.5 sport=80 dport=41000 [ASSURED]"), events);
+
+        final StringBuilder dump = new StringBuilder();
+        engine.dumpConntrack(dump, T0 + 2_000_000_000L + 2000);
+        assertEquals("ipv4     2 tcp      6 431998 ESTABLISHED src=192.168.1.5 dst=172.16.2.65 sport=41000 dport=80 " +
+            "src=172.16.3.5 dst=172.16.2.5 sport=80 dport=41000 [ASSURED] mark=0 use=1 id=",
+            dump.toString().replaceAll("id=\\d+\n$", "id="));
+    }
+
+    @Test
+    void aResetBeforeAnyReplyDestroysTheConnection() throws Exception
+    {
+        start(EngineFixture.config());
+        send(Packets.tcp("192.168.1.5", "172.16.2.65", 46002, 80, SYN, 1000, 0, 64), T0);
+        final byte[] rst = Packets.tcp("172.16.3.5", "172.16.2.5", 80, 46002, RST | ACK, 0, 1001, 64);
+        assertEquals(Verdict.FORWARD, send(rst, T0 + 50_000));
+        assertEquals("192.168.1.5", Packets.dst(rst));
+        assertEquals(0, engine.size());
+        assertEquals("[DESTROY] tcp      6 120 CLOSE src=192.168.1.5 dst=172.16.2.65 sport=46002 dport=80 " +
+            "[UNREPLIED] src=172.16.3.5 dst=172.16.2.5 sport=80 dport=46002", events.get(events.size() - 1));
+    }
+
+    @Test
+    void anIcmpErrorAboutNoConnectionAddressedToTheBoxIsLocal() throws Exception
+    {
+        start(EngineFixture.config());
+        final byte[] about = Packets.udp("172.16.2.5", "172.16.3.5", 5555, 53, 64, 4);
+        final byte[] error = Packets.icmpError("172.16.3.5", "172.16.2.5", 3, 3, about);
+        assertEquals(Verdict.LOCAL, send(error, T0));
+        assertEquals(Reason.ICMP_ERROR_UNRELATED, p.reason());
+        assertEquals(-1, p.egressIfIndex());
+    }
+
+    @Test
+    void anIcmpErrorRelatedToAConnectionIsTranslatedAndLeavesItAlone() throws Exception
+    {
+        start(EngineFixture.config());
+        final byte[] query = Packets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 12);
+        send(query, T0);
+        final byte[] error = Packets.icmpError("172.16.3.5", "172.16.2.5", 3, 3, query);
+        events.clear();
+        assertEquals(Verdict.FORWARD, send(error, T0 + 1000));
+        assertEquals("172.16.2.65", Packets.src(error));
+        assertEquals("192.168.1.5", Packets.dst(error));
+        assertEquals("192.168.1.5", Packets.dotted(TestPackets.u32(error, 28 + 12)));
+        assertEquals("172.16.2.65", Packets.dotted(TestPackets.u32(error, 28 + 16)));
+        assertEquals(53, TestPackets.u16(error, 48 + 2));
+        assertEquals(0xFFFF, TestPackets.sum(error, 20, error.length - 20, 0));
+        assertEquals(0xFFFF, TestPackets.sum(error, 28, 20, 0));
+        assertTrue(events.isEmpty(), events.toString());
+    }
+
+    @Test
+    void aPacketToTheBoxWithNoConnectionIsLocal() throws Exception
+    {
+        start(EngineFixture.config());
+        assertEquals(Verdict.LOCAL, send(Packets.udp("192.168.1.5", "172.16.2.5", 40000, 9999, 64, 4), T0));
+        assertEquals(0, engine.size());
+    }
+
+    @Test
+    void anOrphanFragmentIsDropped() throws Exception
+    {
+        start(EngineFixture.config());
+        final byte[] frag = Packets.udp("192.168.1.5", "172.16.2.65", 1, 2, 64, 56);
+        TestPackets.put16(frag, 6, 100);
+        TestPackets.fixIpChecksum(frag, 0);
+        assertEquals(Verdict.DROP, send(frag, T0));
+        assertEquals(Reason.FRAG_ORPHAN, p.reason());
+    }
+
+    @Test
+    void noRouteIsDropped() throws Exception
+    {
+        start(EngineFixture.config("ifindex 1 lo\nifindex 2 eth0\naddr eth0 172.16.2.5/24\n" +
+            "route 172.16.2.0/24 dev eth0 proto kernel scope link src 172.16.2.5\n", EngineFixture.RULES));
+        assertEquals(Verdict.DROP, send(Packets.udp("192.168.1.5", "10.1.1.1", 40000, 53, 64, 4), T0));
+        assertEquals(Reason.NO_ROUTE, p.reason());
+    }
+
+    @Test
+    void anExhaustedPortRangeDropsWithItsReason() throws Exception
+    {
+        start(EngineFixture.config(EngineFixture.BOX, "*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n" +
+            "-A POSTROUTING -s 192.168.1.0/24 -o eth0 -p udp -j MASQUERADE --to-ports 5000\nCOMMIT\n"));
+        assertEquals(Verdict.FORWARD, send(Packets.udp("192.168.1.5", "172.16.3.5", 40000, 7, 64, 4), T0));
+        assertEquals(Verdict.DROP, send(Packets.udp("192.168.1.6", "172.16.3.5", 40000, 7, 64, 4), T0));
+        assertEquals(Reason.NAT_EXHAUSTED, p.reason());
+        assertEquals(1, engine.counter(Reason.NAT_EXHAUSTED));
+    }
+
+    @Test
+    void aClashingSourcePortIsMovedWithinItsClass() throws Exception
+    {
+        start(EngineFixture.config());
+        final byte[] first = Packets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 4);
+        final byte[] second = Packets.udp("192.168.1.6", "172.16.2.65", 45000, 53, 64, 4);
+        send(first, T0);
+        assertEquals(Verdict.FORWARD, send(second, T0 + 1));
+        assertEquals(45000, TestPackets.u16(first, 20));
+        final int moved = TestPackets.u16(second, 20);
+        assertTrue(moved >= 1024 && moved != 45000, "port " + moved);
+        assertEquals(0xFFFF, TestPackets.sum(second, 20, second.length - 20,
+            TestPackets.pseudo(TestPackets.u32(second, 12), TestPackets.u32(second, 16), 17, second.length - 20)));
+    }
+
+    @Test
+    void expiryRemovesTimedOutConnectionsWithADestroyEvent() throws Exception
+    {
+        start(EngineFixture.config().expiryWorkPerPacket(0));
+        send(Packets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 4), T0);
+        assertEquals(0, engine.expire(T0 + 29_000_000_000L, 1024));
+        assertEquals(1, engine.expire(T0 + 30_000_000_000L, 1024));
+        engine.pollEvents(e -> events.add(e.toString().replaceAll(" id=\\d+$", "")), 100);
+        assertEquals("[DESTROY] udp      17 src=192.168.1.5 dst=172.16.2.65 sport=45000 dport=53 [UNREPLIED] " +
+            "src=172.16.3.5 dst=172.16.2.5 sport=5353 dport=45000", events.get(events.size() - 1));
+        assertEquals(0, engine.size());
+    }
+
+    @Test
+    void aClientKeepsItsRemappedPortForANewDestination() throws Exception
+    {
+        // Kernel find_appropriate_src: once 192.168.1.6:45000 was moved to port X, its next connection from the
+        // same source port (to another destination) reuses X when free there.
+        start(EngineFixture.config());
+        send(Packets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 4), T0);
+        final byte[] clash = Packets.udp("192.168.1.6", "172.16.2.65", 45000, 53, 64, 4);
+        send(clash, T0 + 1);
+        final int moved = TestPackets.u16(clash, 20);
+        assertTrue(moved != 45000);
+        final byte[] elsewhere = Packets.udp("192.168.1.6", "172.16.3.9", 45000, 7, 64, 4);
+        assertEquals(Verdict.FORWARD, send(elsewhere, T0 + 2));
+        assertEquals(moved, TestPackets.u16(elsewhere, 20));
+        assertEquals("172.16.2.5", Packets.src(elsewhere));
+    }
+
+    @Test
+    void withoutTtlDecrementOnlyTheTranslationChanges() throws Exception
+    {
+        start(EngineFixture.config().decrementTtl(false));
+        final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1000, 0, 64);
+        assertEquals(Verdict.FORWARD, send(syn, T0));
+        assertEquals(64, syn[8]);
+        final byte[] expected = Packets.tcp("172.16.2.5", "172.16.3.5", 41000, 80, SYN, 1000, 0, 64);
+        assertEquals(TestPackets.hex(expected), TestPackets.hex(syn));
+
+        final byte[] routed = Packets.udp("172.16.2.9", "172.16.3.5", 4000, 4001, 64, 8);
+        final byte[] before = routed.clone();
+        assertEquals(Verdict.FORWARD, send(routed, T0));
+        assertEquals(TestPackets.hex(before), TestPackets.hex(routed));
+    }
+}
