@@ -124,16 +124,18 @@ public final class PacketDiff
         if (ipChecksumDiffers)
         {
             final int ihl = (kernel[0] & 0x0F) * 4;
-            if (!r.ttlMasked)
+            final boolean valid = Wire.ipHeaderChecksumValid(engine, 0, ihl);
+            if (!valid)
+            {
+                r.problems.add("ip.checksum kernel=0x" + Integer.toHexString(Wire.u16(kernel, 10)) +
+                    " engine=0x" + Integer.toHexString(Wire.u16(engine, 10)) + " is not valid for the engine's header");
+            }
+            else if (!r.ttlMasked && !headerDiffersBesideChecksum(kernel, engine, ihl))
             {
                 r.problems.add("ip.checksum kernel=0x" + Integer.toHexString(Wire.u16(kernel, 10)) +
                     " engine=0x" + Integer.toHexString(Wire.u16(engine, 10)));
             }
-            else if (!Wire.ipHeaderChecksumValid(engine, 0, ihl))
-            {
-                r.problems.add("ip.checksum engine=0x" + Integer.toHexString(Wire.u16(engine, 10)) +
-                    " is not valid for the engine's header (TTL masked)");
-            }
+            // else: valid for the engine's header; the header field that differs is reported on its own.
         }
         else if (r.ttlMasked)
         {
@@ -206,7 +208,7 @@ public final class PacketDiff
 
     /**
      * The engine's checksum must be the kernel's updated by exactly the words that differ in
-     * the region it covers (RFC 1624): ~C' = ~C - S + S'. 0x0000 and 0xFFFF are the same one's
+     * the region it covers, pseudo header addresses included (RFC 1624): ~C' = ~C - S + S'. 0x0000 and 0xFFFF are the same one's
      * complement zero, except that a UDP checksum of zero means "none" and must stay zero.
      */
     static boolean checksumFollows(final byte[] k, final byte[] e, final PacketLayout.Field f)
@@ -222,15 +224,37 @@ public final class PacketDiff
         {
             return ck == ce;
         }
-        final long sk = Wire.sum(k, f.regionStart, f.offset) + Wire.sum(k, f.offset + 2, f.regionEnd);
-        final long se = Wire.sum(e, f.regionStart, f.offset) + Wire.sum(e, f.offset + 2, f.regionEnd);
+        long sk = Wire.sum(k, f.regionStart, f.offset) + Wire.sum(k, f.offset + 2, f.regionEnd);
+        long se = Wire.sum(e, f.regionStart, f.offset) + Wire.sum(e, f.offset + 2, f.regionEnd);
+        if (f.pseudoStart >= 0)
+        {
+            // The pseudo header's addresses: a checksum right for the engine's own addresses follows them.
+            sk += Wire.sum(k, f.pseudoStart, f.pseudoStart + 8);
+            se += Wire.sum(e, f.pseudoStart, f.pseudoStart + 8);
+        }
         final int expected = Wire.fold((~ck & 0xFFFF) + (~Wire.fold(sk) & 0xFFFF) + (long)Wire.fold(se));
         final int actual = ~ce & 0xFFFF;
         return expected == actual || (expected == 0xFFFF && actual == 0) || (expected == 0 && actual == 0xFFFF);
     }
 
+    private static boolean headerDiffersBesideChecksum(final byte[] k, final byte[] e, final int ihl)
+    {
+        for (int i = 0; i < ihl && i < e.length; i++)
+        {
+            if (i != 10 && i != 11 && k[i] != e[i])
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean regionDiffers(final byte[] k, final byte[] e, final PacketLayout.Field f)
     {
+        if (f.pseudoStart >= 0 && !java.util.Arrays.equals(k, f.pseudoStart, f.pseudoStart + 8, e, f.pseudoStart, f.pseudoStart + 8))
+        {
+            return true;
+        }
         for (int i = f.regionStart; i < f.regionEnd; i++)
         {
             if (k[i] != e[i] && (i < f.offset || i >= f.offset + 2))

@@ -68,6 +68,8 @@ public final class PacketLayout
         int regionStart;
         /** CHECKSUM: covered region end (exclusive). */
         int regionEnd;
+        /** CHECKSUM of TCP/UDP: the addresses of the pseudo header (IPv4 source and destination), else -1. */
+        int pseudoStart = -1;
 
         Field(final String name, final int offset, final int length, final Kind kind, final Format format)
         {
@@ -278,7 +280,7 @@ public final class PacketLayout
         add(p + "data_offset", l4 + 12, 1, Kind.PLAIN, Format.HEX);
         add(p + "flags", l4 + 13, 1, Kind.PLAIN, Format.HEX);
         add(p + "window", l4 + 14, 2, Kind.PLAIN, Format.DEC);
-        checksum(add(p + "checksum", l4 + 16, 2, Kind.CHECKSUM, Format.HEX), l4, end, false);
+        pseudo(checksum(add(p + "checksum", l4 + 16, 2, Kind.CHECKSUM, Format.HEX), l4, end, false), ip);
         add(p + "urgent", l4 + 18, 2, Kind.PLAIN, Format.DEC);
         final int dataOffset = l4 + 12 < bytes.length ? (Wire.u8(bytes, l4 + 12) >> 4) * 4 : 20;
         final int optionsEnd = Math.max(l4 + 20, Math.min(end, l4 + dataOffset));
@@ -298,7 +300,7 @@ public final class PacketLayout
         port(add(p + "sport", l4, 2, Kind.PORT, Format.DEC), Wire.UDP, ip + 12, ip + 16, l4 + 2);
         port(add(p + "dport", l4 + 2, 2, Kind.PORT, Format.DEC), Wire.UDP, ip + 16, ip + 12, l4);
         add(p + "length", l4 + 4, 2, Kind.PLAIN, Format.DEC);
-        checksum(add(p + "checksum", l4 + 6, 2, Kind.CHECKSUM, Format.HEX), l4, end, true);
+        pseudo(checksum(add(p + "checksum", l4 + 6, 2, Kind.CHECKSUM, Format.HEX), l4, end, true), ip);
         if (end > l4 + 8)
         {
             add(p + "payload", l4 + 8, end - l4 - 8, Kind.PLAIN, Format.BYTES);
@@ -362,13 +364,22 @@ public final class PacketLayout
         }
     }
 
-    private static void checksum(final Field f, final int from, final int to, final boolean udp)
+    private static Field checksum(final Field f, final int from, final int to, final boolean udp)
     {
         if (f != null)
         {
             f.regionStart = from;
             f.regionEnd = to;
             f.proto = udp ? 1 : 0;
+        }
+        return f;
+    }
+
+    private static void pseudo(final Field f, final int ip)
+    {
+        if (f != null)
+        {
+            f.pseudoStart = ip + 12;
         }
     }
 
