@@ -22,10 +22,10 @@ import java.util.Set;
  * itself swaps packets of the two directions that arrive together): each engine packet is
  * matched with the first acceptable kernel packet in the window. A kernel packet left unmatched
  * once the window has moved past it is reported against the most similar engine packet (field
- * by field), or as missing; an engine packet left over, as extra. Fragments are compared as the set of fragments
- * of each datagram (rule 3). ICMP time-exceeded / parameter-problem / fragmentation-needed
- * messages the box made itself about a packet it received are set aside (rule 4). Nothing
- * here knows about the engine's classes: it only sees bytes.
+ * by field), or as missing; an engine packet left over, as extra. Fragments are compared as
+ * the set of fragments of each datagram (rule 3). ICMP time-exceeded / parameter-problem /
+ * fragmentation-needed messages the box made itself about a packet it received are set aside
+ * (rule 4). Nothing here knows about the engine's classes: it only sees bytes.
  */
 public final class KernelComparator
 {
