@@ -96,7 +96,7 @@ public final class NatEngine implements AutoCloseable
         this.rules = config.rules.box() == config.box ? config.rules : config.rules.bind(config.box);
         this.routes = box.routes();
         this.timeouts = config.timeouts;
-        final FlowTableConfig tableConfig = new FlowTableConfig().capacity(config.capacity).seed(config.seed);
+        final FlowTableConfig tableConfig = new FlowTableConfig().capacity(config.capacity);
         this.table = new FlowTable(tableConfig);
         this.tcp = new TcpTracker(timeouts, config.beLiberal, config.tcpLoose, 3, false);
         this.udp = new UdpTracker(timeouts);
