@@ -97,6 +97,10 @@ public final class NatEngine implements AutoCloseable
         this.routes = box.routes();
         this.timeouts = config.timeouts;
         final FlowTableConfig tableConfig = new FlowTableConfig().capacity(config.capacity);
+        if (config.mappedFile != null)
+        {
+            tableConfig.mappedFile(config.mappedFile);
+        }
         this.table = new FlowTable(tableConfig);
         this.tcp = new TcpTracker(timeouts, config.beLiberal, config.tcpLoose, 3, false);
         this.udp = new UdpTracker(timeouts);

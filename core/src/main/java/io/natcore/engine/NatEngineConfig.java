@@ -7,6 +7,7 @@ import io.natcore.rules.BoxConfig;
 import io.natcore.rules.NatRuleSet;
 import io.natcore.track.Timeouts;
 
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -31,6 +32,7 @@ public final class NatEngineConfig
     final int hz;
     final int fragmentCapacity;
     final int expiryWorkPerPacket;
+    final Path mappedFile;
 
     private NatEngineConfig(final Builder b)
     {
@@ -49,6 +51,7 @@ public final class NatEngineConfig
         this.hz = b.hz;
         this.fragmentCapacity = b.fragmentCapacity;
         this.expiryWorkPerPacket = b.expiryWorkPerPacket;
+        this.mappedFile = b.mappedFile;
     }
 
     /** @return a builder with Linux defaults. */
@@ -75,7 +78,7 @@ public final class NatEngineConfig
         return capacity;
     }
 
-    /** @return seed of the port choice and the table hash. */
+    /** @return seed of the port/id choice. */
     public long seed()
     {
         return seed;
@@ -123,6 +126,7 @@ public final class NatEngineConfig
         private int hz = 250;
         private int fragmentCapacity = 1024;
         private int expiryWorkPerPacket = 2;
+        private Path mappedFile;
 
         private Builder()
         {
@@ -149,7 +153,10 @@ public final class NatEngineConfig
             return this;
         }
 
-        /** @return this; seed of port/id choice and table hashing (runs with equal seeds choose equally). */
+        /**
+         * @return this; seed of the port/id choice (runs with equal seeds choose equally). The table's hash seed is
+         *     secret and random, whatever this is: a public seed would let crafted tuples flood one probe run.
+         */
         public Builder seed(final long seed)
         {
             this.seed = seed;
@@ -230,6 +237,18 @@ public final class NatEngineConfig
         public Builder expiryWorkPerPacket(final int work)
         {
             this.expiryWorkPerPacket = Math.max(0, work);
+            return this;
+        }
+
+        /**
+         * @param file back the connection table by this memory-mapped file (created when absent, reopened and
+         *             recovered otherwise: connections, their NAT and tracker state survive a restart); null for
+         *             direct memory (the default).
+         * @return this.
+         */
+        public Builder mappedFile(final Path file)
+        {
+            this.mappedFile = file;
             return this;
         }
 

@@ -1,0 +1,60 @@
+package io.natcore.bench;
+
+import io.natcore.engine.NatEngineConfig;
+import io.natcore.rules.BoxConfig;
+import io.natcore.rules.IptablesSaveParser;
+import io.natcore.rules.RuleParseException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The reference setup of trace 05 (DNAT + MASQUERADE on a one-armed box), loaded from the copies of
+ * {@code it/src/test/resources/traces/05-reverse-dnat-to-onprem/{rules,box}.txt} in bench resources.
+ */
+public final class Trace05
+{
+    private Trace05()
+    {
+    }
+
+    /**
+     * An engine configuration for the reference rule set, events off (nothing would drain them).
+     *
+     * @param capacity connections the table holds.
+     * @return a builder to adjust further.
+     */
+    public static NatEngineConfig.Builder config(final int capacity)
+    {
+        try
+        {
+            return NatEngineConfig.builder()
+                .rules(IptablesSaveParser.parse(resource("rules.txt")))
+                .box(BoxConfig.parse(resource("box.txt")))
+                .capacity(capacity)
+                .events(false);
+        }
+        catch (final RuleParseException ex)
+        {
+            throw new IllegalStateException("bench resource trace05 does not parse", ex);
+        }
+    }
+
+    private static String resource(final String name)
+    {
+        try (InputStream in = Trace05.class.getResourceAsStream("/trace05/" + name))
+        {
+            if (in == null)
+            {
+                throw new IllegalStateException("missing resource /trace05/" + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}

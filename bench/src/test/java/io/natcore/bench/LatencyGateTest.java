@@ -1,0 +1,99 @@
+package io.natcore.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Smoke test of the latency gate on a tiny run: exit status against thresholds, output shape, baseline file. */
+class LatencyGateTest
+{
+    private static final String[] SMALL = { "--flows", "2000", "--packets", "20000", "--warmup", "2000" };
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void passesAgainstGenerousThresholdsAndPrintsThePercentilesLast() throws Exception
+    {
+        final Path baseline = write("p99.9.max.nanos=60000000000\np99.99.max.nanos=60000000000\n");
+        final String[] out = new String[1];
+        assertEquals(0, runCapturing(out, baseline));
+        final String[] lines = out[0].trim().split("\n");
+        final String[] expected = { "p50", "p99", "p99.9", "p99.99", "max" };
+        for (int i = 0; i < 5; i++)
+        {
+            assertTrue(lines[lines.length - 5 + i].startsWith(expected[i] + " "), lines[lines.length - 5 + i]);
+            assertTrue(lines[lines.length - 5 + i].endsWith(" ns"), lines[lines.length - 5 + i]);
+        }
+        assertTrue(out[0].contains("GATE PASS"), out[0]);
+    }
+
+    @Test
+    void failsWithStatusOneWhenAThresholdIsExceeded() throws Exception
+    {
+        final Path baseline = write("p99.9.max.nanos=1\np99.99.max.nanos=1\n");
+        final String[] out = new String[1];
+        assertEquals(1, runCapturing(out, baseline));
+        assertTrue(out[0].contains("GATE FAIL: p99.9"), out[0]);
+    }
+
+    @Test
+    void recordBaselineWritesMeasuredValuesWithMarginThatTheNextRunReads() throws Exception
+    {
+        final Path baseline = dir.resolve("b.properties");
+        final String[] out = new String[1];
+        assertEquals(0, runCapturing(out, baseline, "--record-baseline", "--margin", "0.5"));
+        final long[] t = LatencyGate.readBaseline(baseline);
+        assertTrue(t[0] >= 1 && t[1] >= t[0], Files.readString(baseline));
+        assertTrue(out[0].contains("BASELINE RECORDED"), out[0]);
+    }
+
+    @Test
+    void missingBaselineFileMeansTheIssueDefaults() throws Exception
+    {
+        assertArrayEquals(new long[] { 1000, 5000 }, LatencyGate.readBaseline(dir.resolve("absent.properties")));
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() throws Exception
+    {
+        assertEquals(2, LatencyGate.run(new String[] { "--bogus" }));
+    }
+
+    private Path write(final String text) throws Exception
+    {
+        final Path p = dir.resolve("baseline.properties");
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private static int runCapturing(final String[] out, final Path baseline, final String... extra) throws Exception
+    {
+        final String[] args = new String[SMALL.length + 2 + extra.length];
+        System.arraycopy(SMALL, 0, args, 0, SMALL.length);
+        args[SMALL.length] = "--baseline";
+        args[SMALL.length + 1] = baseline.toString();
+        System.arraycopy(extra, 0, args, SMALL.length + 2, extra.length);
+        final PrintStream saved = System.out;
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try
+        {
+            return LatencyGate.run(args);
+        }
+        finally
+        {
+            System.setOut(saved);
+            out[0] = bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+}
