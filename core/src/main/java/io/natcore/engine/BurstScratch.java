@@ -3,18 +3,19 @@
  */
 package io.natcore.engine;
 
-import io.natcore.packet.PacketParser;
-import io.natcore.packet.ParseStatus;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowTable;
 import org.agrona.MutableDirectBuffer;
 
+import java.nio.ByteOrder;
+
 /**
- * Burst processing for {@link PacketProcessor#processBurst}: a first pass parses each packet and computes its key,
- * one {@link FlowTable#lookupBurst} resolves them together (the table overlaps the cache misses), then each packet
- * runs the normal path in order with its handle. A handle found in the first pass is re-checked by the established
- * path under the entry lock, and packets whose lookup is invalidated by an earlier packet of the same burst (a new
- * connection, a removal) are looked up again, so results equal packet-by-packet processing.
+ * Burst processing for {@link PacketProcessor#processBurst}: a first pass reads each packet's key cheaply (IPv4
+ * header without checksum, then the ports), one {@link FlowTable#lookupBurst} resolves them together (the table
+ * overlaps the cache misses), then each packet runs the normal path in order, fully parsed once, with its handle.
+ * The handle is used only when the validated key equals the first pass's; the established path re-checks it under
+ * the entry lock; misses are looked up again once an earlier packet of the burst inserted a connection. So results
+ * equal packet-by-packet processing.
  */
 final class BurstScratch
 {
@@ -46,11 +47,8 @@ final class BurstScratch
             {
                 final int at = start + i;
                 slotOfPacket[i] = -1;
-                final ParseStatus status = PacketParser.parse(bufs[at], offsets[at], lengths[at], p.pkt);
-                if (status.isOk() && !p.pkt.isFragment && !p.pkt.isIcmpError)
+                if (peekKey(bufs[at], offsets[at], lengths[at], p.zone, keys))
                 {
-                    k0[keys] = FlowKey.k0(p.pkt.srcIp, p.pkt.dstIp);
-                    k1[keys] = FlowKey.k1(p.srcPort(), p.dstPort(), p.pkt.protocol, p.zone);
                     slotOfPacket[i] = keys++;
                 }
             }
@@ -71,7 +69,7 @@ final class BurstScratch
                     final long handle = handles[slot] == FlowTable.MISS &&
                         p.engine.insertions != insertionsAtLookup ?
                         PacketProcessor.LOOK_UP : handles[slot];
-                    v = p.processParsedAgain(bufs[at], offsets[at], lengths[at], ingress[at], now, handle);
+                    v = p.process(bufs[at], offsets[at], lengths[at], ingress[at], now, handle, k0[slot], k1[slot]);
                 }
                 verdicts[at] = v;
                 egresses[at] = p.egressIfIndex();
@@ -81,5 +79,54 @@ final class BurstScratch
                 }
             }
         }
+    }
+
+    /**
+     * The key of a TCP, UDP or ICMP query packet from its IPv4 header (not checksum-verified) and ports, into
+     * slot {@code index}; false for anything else (fragments, ICMP errors, other protocols, short packets), which
+     * is then looked up on its own.
+     */
+    private boolean peekKey(final MutableDirectBuffer buf, final int offset, final int length, final int zone,
+        final int index)
+    {
+        if (length < 28)
+        {
+            return false;
+        }
+        final int vihl = buf.getByte(offset) & 0xFF;
+        final int ihl = (vihl & 0x0F) * 4;
+        if ((vihl >>> 4) != 4 || ihl < 20 || length < ihl + 8 ||
+            (buf.getShort(offset + 6, ByteOrder.BIG_ENDIAN) & 0x3FFF) != 0)
+        {
+            return false;
+        }
+        final int proto = buf.getByte(offset + 9) & 0xFF;
+        final int l4 = offset + ihl;
+        final int srcPort;
+        final int dstPort;
+        switch (proto)
+        {
+            case NatEngine.PROTO_TCP:
+            case NatEngine.PROTO_UDP:
+                srcPort = buf.getShort(l4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+                dstPort = buf.getShort(l4 + 2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+                break;
+            case NatEngine.PROTO_ICMP:
+            {
+                final int type = buf.getByte(l4) & 0xFF;
+                if (type != 0 && type != 8 && (type < 13 || type > 18))
+                {
+                    return false;
+                }
+                srcPort = buf.getShort(l4 + 4, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+                dstPort = srcPort;
+                break;
+            }
+            default:
+                return false;
+        }
+        k0[index] = FlowKey.k0(buf.getInt(offset + 12, ByteOrder.BIG_ENDIAN), buf.getInt(offset + 16, ByteOrder.BIG_ENDIAN));
+        k1[index] = FlowKey.k1(srcPort, dstPort, proto, zone);
+        return true;
     }
 }

@@ -33,6 +33,7 @@ public final class NatEngineConfig
     final int fragmentCapacity;
     final int expiryWorkPerPacket;
     final Path mappedFile;
+    final boolean verifyChecksums;
 
     private NatEngineConfig(final Builder b)
     {
@@ -52,6 +53,7 @@ public final class NatEngineConfig
         this.fragmentCapacity = b.fragmentCapacity;
         this.expiryWorkPerPacket = b.expiryWorkPerPacket;
         this.mappedFile = b.mappedFile;
+        this.verifyChecksums = b.verifyChecksums;
     }
 
     /** @return a builder with Linux defaults. */
@@ -127,6 +129,7 @@ public final class NatEngineConfig
         private int fragmentCapacity = 1024;
         private int expiryWorkPerPacket = 2;
         private Path mappedFile;
+        private boolean verifyChecksums = true;
 
         private Builder()
         {
@@ -249,6 +252,18 @@ public final class NatEngineConfig
         public Builder mappedFile(final Path file)
         {
             this.mappedFile = file;
+            return this;
+        }
+
+        /**
+         * @param verify false when the NIC has verified the checksums (the kernel's {@code CHECKSUM_UNNECESSARY}):
+         *               the parser then checks neither the IPv4 header checksum nor the TCP/UDP/ICMP checksum, and a
+         *               corrupted packet is translated instead of INVALID. Default true, as conntrack.
+         * @return this.
+         */
+        public Builder verifyChecksums(final boolean verify)
+        {
+            this.verifyChecksums = verify;
             return this;
         }
 

@@ -48,6 +48,7 @@ public final class PacketProcessor
     final IcmpErrorPath icmpErrors;
     final BurstScratch burst = new BurstScratch();
     final boolean decrementTtl;
+    final boolean verifyChecksums;
     final boolean dropInvalid;
     final int expiryWork;
     final int zone;
@@ -66,6 +67,7 @@ public final class PacketProcessor
         this.engine = engine;
         this.table = engine.table;
         this.decrementTtl = engine.config.decrementTtl;
+        this.verifyChecksums = engine.config.verifyChecksums;
         this.dropInvalid = engine.config.dropInvalid;
         this.expiryWork = engine.config.expiryWorkPerPacket;
         this.zone = engine.zone;
@@ -90,12 +92,29 @@ public final class PacketProcessor
     public Verdict process(
         final MutableDirectBuffer buf, final int offset, final int length, final int ingressIfIndex, final long nowNanos)
     {
+        return process(buf, offset, length, ingressIfIndex, nowNanos, LOOK_UP, 0, 0);
+    }
+
+    /**
+     * {@link #process} with the result of an earlier lookup (burst): used when the packet's key, once fully
+     * parsed, equals {@code knownK0}/{@code knownK1}; otherwise the packet is looked up here.
+     */
+    Verdict process(
+        final MutableDirectBuffer buf,
+        final int offset,
+        final int length,
+        final int ingressIfIndex,
+        final long nowNanos,
+        final long knownHandle,
+        final long knownK0,
+        final long knownK1)
+    {
         egress = -1;
         reason = Reason.NONE;
         lastHandle = HANDLE_UNTRACKED;
         expireSome(nowNanos);
 
-        final ParseStatus status = PacketParser.parse(buf, offset, length, pkt);
+        final ParseStatus status = PacketParser.parse(buf, offset, length, pkt, verifyChecksums);
         if (status.isL3Drop())
         {
             return finish(Verdict.DROP, Reason.of(status));
@@ -108,7 +127,7 @@ public final class PacketProcessor
         {
             return untracked(buf, Reason.of(status));
         }
-        return tracked(buf, ingressIfIndex, nowNanos, LOOK_UP);
+        return tracked(buf, ingressIfIndex, nowNanos, knownHandle, knownK0, knownK1);
     }
 
     /**
@@ -137,19 +156,6 @@ public final class PacketProcessor
         final Reason[] reasons)
     {
         burst.run(this, bufs, offsets, lengths, ingress, n, nowNanos, verdicts, egresses, reasons);
-    }
-
-    /** Burst second pass: re-parse (cheap, cache hot) and run with a handle from the burst lookup. */
-    Verdict processParsedAgain(
-        final MutableDirectBuffer buf, final int offset, final int length, final int ingressIfIndex,
-        final long nowNanos, final long handle)
-    {
-        egress = -1;
-        reason = Reason.NONE;
-        lastHandle = HANDLE_UNTRACKED;
-        expireSome(nowNanos);
-        PacketParser.parse(buf, offset, length, pkt);
-        return tracked(buf, ingressIfIndex, nowNanos, handle);
     }
 
     /**
@@ -190,8 +196,16 @@ public final class PacketProcessor
      * A parsed, non-fragment (or first-fragment) packet: lookup, then the established or new connection path.
      *
      * @param knownHandle a handle found by a burst lookup, or {@link #LOOK_UP} to look up here.
+     * @param knownK0     key the burst looked up (the handle is used only when the packet's key equals it).
+     * @param knownK1     second key word.
      */
-    Verdict tracked(final MutableDirectBuffer buf, final int ingressIfIndex, final long nowNanos, final long knownHandle)
+    Verdict tracked(
+        final MutableDirectBuffer buf,
+        final int ingressIfIndex,
+        final long nowNanos,
+        final long knownHandle,
+        final long knownK0,
+        final long knownK1)
     {
         if (pkt.protocol == NatEngine.PROTO_ICMP && pkt.isIcmpError)
         {
@@ -199,7 +213,7 @@ public final class PacketProcessor
         }
         final long k0 = FlowKey.k0(pkt.srcIp, pkt.dstIp);
         final long k1 = FlowKey.k1(srcPort(), dstPort(), pkt.protocol, zone);
-        long handle = knownHandle == LOOK_UP ? table.lookup(k0, k1) : knownHandle;
+        long handle = knownHandle != LOOK_UP && k0 == knownK0 && k1 == knownK1 ? knownHandle : table.lookup(k0, k1);
         for (int attempt = 0; attempt < 4; attempt++)
         {
             final Verdict v = handle == FlowTable.MISS ?
@@ -242,7 +256,7 @@ public final class PacketProcessor
         {
             case FragmentTracker.FIRST:
             {
-                final Verdict v = status.isOk() ? tracked(buf, ingressIfIndex, nowNanos, LOOK_UP) :
+                final Verdict v = status.isOk() ? tracked(buf, ingressIfIndex, nowNanos, LOOK_UP, 0, 0) :
                     untracked(buf, Reason.of(status));
                 final long handle = v == Verdict.DROP || v == Verdict.TIME_EXCEEDED ? HANDLE_DROPPED :
                     v == Verdict.LOCAL ? HANDLE_LOCAL : lastHandle;
