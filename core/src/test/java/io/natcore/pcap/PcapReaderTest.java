@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 class PcapReaderTest
 {
-    private static final Path TRACES = Path.of("src/test/resources/traces");
-    private static final Path CORPUS = Path.of("../core/src/test/resources/corpus");
+    private static final Path TRACES = Path.of("../it/src/test/resources/traces");
+    private static final Path CORPUS = Path.of("src/test/resources/corpus");
 
     private static PcapReader reader(final byte[] file) throws Exception
     {
