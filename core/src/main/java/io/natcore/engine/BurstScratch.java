@@ -79,7 +79,7 @@ final class BurstScratch
                     // A connection created since the burst lookup may hold a key that missed then: look again.
                     final long handle = handles[slot] == FlowTable.MISS &&
                         p.engine.insertions != insertionsAtLookup ? PacketProcessor.LOOK_UP : handles[slot];
-                    v = p.processWithHint(bufs[at], offsets[at], lengths[at], ingress[at], now, handle,
+                    v = p.process(bufs[at], offsets[at], lengths[at], ingress[at], now, handle,
                         k0[slot], k1[slot]);
                 }
                 verdicts[at] = v;

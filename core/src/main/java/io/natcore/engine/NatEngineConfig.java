@@ -34,6 +34,7 @@ public final class NatEngineConfig
     final int fragmentCapacity;
     final int expiryWorkPerPacket;
     final Path mappedFile;
+    final boolean verifyChecksums;
 
     private NatEngineConfig(final Builder b)
     {
@@ -54,6 +55,7 @@ public final class NatEngineConfig
         this.fragmentCapacity = b.fragmentCapacity;
         this.expiryWorkPerPacket = b.expiryWorkPerPacket;
         this.mappedFile = b.mappedFile;
+        this.verifyChecksums = b.verifyChecksums;
     }
 
     /** @return a builder with Linux defaults. */
@@ -136,6 +138,7 @@ public final class NatEngineConfig
         private int fragmentCapacity = 1024;
         private int expiryWorkPerPacket = 2;
         private Path mappedFile;
+        private boolean verifyChecksums = true;
 
         private Builder()
         {
@@ -203,7 +206,8 @@ public final class NatEngineConfig
         /**
          * @return this; verify L4 checksums before tracking (default true: Linux's {@code nf_conntrack_checksum=1},
          *     a bad sum makes the packet INVALID). Set false when the NIC has validated them (the kernel's
-         *     {@code CHECKSUM_UNNECESSARY}: it skips the check then too). The IP header checksum is always verified.
+         *     {@code CHECKSUM_UNNECESSARY}: it skips the check then too). The IP header checksum stays verified
+         *     (20 bytes, cheap) unless {@link #verifyChecksums(boolean)} turns both checks off.
          */
         public Builder verifyL4Checksums(final boolean verifyL4Checksums)
         {
@@ -269,6 +273,18 @@ public final class NatEngineConfig
         public Builder mappedFile(final Path file)
         {
             this.mappedFile = file;
+            return this;
+        }
+
+        /**
+         * @param verify false when the NIC has verified the checksums (the kernel's {@code CHECKSUM_UNNECESSARY}):
+         *               the parser then checks neither the IPv4 header checksum nor the TCP/UDP/ICMP checksum, and a
+         *               corrupted packet is translated instead of INVALID. Default true, as conntrack.
+         * @return this.
+         */
+        public Builder verifyChecksums(final boolean verify)
+        {
+            this.verifyChecksums = verify;
             return this;
         }
 

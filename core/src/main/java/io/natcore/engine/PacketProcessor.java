@@ -48,8 +48,9 @@ public final class PacketProcessor
     final IcmpErrorPath icmpErrors;
     final BurstScratch burst = new BurstScratch();
     final boolean decrementTtl;
-    final boolean dropInvalid;
+    final boolean verifyChecksums;
     final boolean verifyL4;
+    final boolean dropInvalid;
     final int expiryWork;
     final int zone;
 
@@ -67,8 +68,9 @@ public final class PacketProcessor
         this.engine = engine;
         this.table = engine.table;
         this.decrementTtl = engine.config.decrementTtl;
+        this.verifyChecksums = engine.config.verifyChecksums;
+        this.verifyL4 = engine.config.verifyChecksums && engine.config.verifyL4Checksums;
         this.dropInvalid = engine.config.dropInvalid;
-        this.verifyL4 = engine.config.verifyL4Checksums;
         this.expiryWork = engine.config.expiryWorkPerPacket;
         this.zone = engine.zone;
         this.fragments = new FragmentTracker(engine.config.fragmentCapacity, 8, 0, engine.timeouts.fragment(),
@@ -92,23 +94,29 @@ public final class PacketProcessor
     public Verdict process(
         final MutableDirectBuffer buf, final int offset, final int length, final int ingressIfIndex, final long nowNanos)
     {
-        return processWithHint(buf, offset, length, ingressIfIndex, nowNanos, LOOK_UP, 0, 0);
+        return process(buf, offset, length, ingressIfIndex, nowNanos, LOOK_UP, 0, 0);
     }
 
     /**
-     * {@link #process} with a handle a burst lookup found for the key {@code (hintK0, hintK1)} peeked from the
-     * packet: used only when the parsed packet's key is that key, else the packet is looked up here.
+     * {@link #process} with the result of an earlier lookup (burst): used when the packet's key, once fully
+     * parsed, equals {@code knownK0}/{@code knownK1}; otherwise the packet is looked up here.
      */
-    Verdict processWithHint(
-        final MutableDirectBuffer buf, final int offset, final int length, final int ingressIfIndex,
-        final long nowNanos, final long hintHandle, final long hintK0, final long hintK1)
+    Verdict process(
+        final MutableDirectBuffer buf,
+        final int offset,
+        final int length,
+        final int ingressIfIndex,
+        final long nowNanos,
+        final long knownHandle,
+        final long knownK0,
+        final long knownK1)
     {
         egress = -1;
         reason = Reason.NONE;
         lastHandle = HANDLE_UNTRACKED;
         expireSome(nowNanos);
 
-        final ParseStatus status = PacketParser.parse(buf, offset, length, pkt, true, verifyL4);
+        final ParseStatus status = PacketParser.parse(buf, offset, length, pkt, verifyChecksums, verifyL4);
         if (status.isL3Drop())
         {
             return finish(Verdict.DROP, Reason.of(status));
@@ -121,7 +129,7 @@ public final class PacketProcessor
         {
             return untracked(buf, Reason.of(status));
         }
-        return tracked(buf, ingressIfIndex, nowNanos, hintHandle, hintK0, hintK1);
+        return tracked(buf, ingressIfIndex, nowNanos, knownHandle, knownK0, knownK1);
     }
 
     /**
@@ -190,19 +198,16 @@ public final class PacketProcessor
      * A parsed, non-fragment (or first-fragment) packet: lookup, then the established or new connection path.
      *
      * @param knownHandle a handle found by a burst lookup, or {@link #LOOK_UP} to look up here.
-     */
-    Verdict tracked(final MutableDirectBuffer buf, final int ingressIfIndex, final long nowNanos, final long knownHandle)
-    {
-        return tracked(buf, ingressIfIndex, nowNanos, knownHandle, 0, 0);
-    }
-
-    /**
-     * As {@link #tracked(MutableDirectBuffer, int, long, long)}; {@code knownHandle} is used only when the packet's
-     * key is {@code (hintK0, hintK1)}.
+     * @param knownK0     key the burst looked up (the handle is used only when the packet's key equals it).
+     * @param knownK1     second key word.
      */
     Verdict tracked(
-        final MutableDirectBuffer buf, final int ingressIfIndex, final long nowNanos, final long knownHandle,
-        final long hintK0, final long hintK1)
+        final MutableDirectBuffer buf,
+        final int ingressIfIndex,
+        final long nowNanos,
+        final long knownHandle,
+        final long knownK0,
+        final long knownK1)
     {
         if (pkt.protocol == NatEngine.PROTO_ICMP && pkt.isIcmpError)
         {
@@ -210,8 +215,8 @@ public final class PacketProcessor
         }
         final long k0 = FlowKey.k0(pkt.srcIp, pkt.dstIp);
         final long k1 = FlowKey.k1(srcPort(), dstPort(), pkt.protocol, zone);
-        long handle = knownHandle == LOOK_UP || k0 != hintK0 || k1 != hintK1 ?
-            table.lookupTouchingCold(k0, k1) : knownHandle;
+        long handle = knownHandle != LOOK_UP && k0 == knownK0 && k1 == knownK1 ? knownHandle :
+            table.lookupTouchingCold(k0, k1);
         for (int attempt = 0; attempt < 4; attempt++)
         {
             final Verdict v = handle == FlowTable.MISS ?
@@ -254,7 +259,7 @@ public final class PacketProcessor
         {
             case FragmentTracker.FIRST:
             {
-                final Verdict v = status.isOk() ? tracked(buf, ingressIfIndex, nowNanos, LOOK_UP) :
+                final Verdict v = status.isOk() ? tracked(buf, ingressIfIndex, nowNanos, LOOK_UP, 0, 0) :
                     untracked(buf, Reason.of(status));
                 final long handle = v == Verdict.DROP || v == Verdict.TIME_EXCEEDED ? HANDLE_DROPPED :
                     v == Verdict.LOCAL ? HANDLE_LOCAL : lastHandle;

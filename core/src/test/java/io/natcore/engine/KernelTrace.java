@@ -3,13 +3,14 @@
  */
 package io.natcore.engine;
 
+import io.natcore.pcap.PcapFormatException;
+import io.natcore.pcap.PcapReader;
+import io.natcore.pcap.PcapRecord;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.IptablesSaveParser;
 import io.natcore.rules.NatRuleSet;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +23,6 @@ import java.util.List;
  */
 final class KernelTrace
 {
-    static final int PACKET_OUTGOING = 4;
-
     /** One captured IPv4 packet. */
     static final class Frame
     {
@@ -78,47 +77,23 @@ final class KernelTrace
 
     static List<Frame> readPcap(final Path file) throws IOException
     {
-        final ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file));
-        final int magic = b.getInt(0);
-        final ByteOrder order;
-        boolean nanos = false;
-        if (magic == 0xA1B2C3D4 || magic == 0xA1B23C4D)
-        {
-            order = ByteOrder.BIG_ENDIAN;
-            nanos = magic == 0xA1B23C4D;
-        }
-        else
-        {
-            order = ByteOrder.LITTLE_ENDIAN;
-            final int m = Integer.reverseBytes(magic);
-            nanos = m == 0xA1B23C4D;
-        }
-        b.order(order);
-        final int linkType = b.getInt(20);
-        if (linkType != 276)
-        {
-            throw new IOException("expected LINUX_SLL2, got " + linkType);
-        }
         final List<Frame> frames = new ArrayList<>();
-        int at = 24;
-        while (at + 16 <= b.limit())
+        final PcapRecord rec = new PcapRecord();
+        try (PcapReader reader = PcapReader.open(file))
         {
-            final long sec = b.getInt(at) & 0xFFFF_FFFFL;
-            final long frac = b.getInt(at + 4) & 0xFFFF_FFFFL;
-            final int caplen = b.getInt(at + 8);
-            final int data = at + 16;
-            final ByteBuffer frame = b.duplicate().order(ByteOrder.BIG_ENDIAN);
-            final int protocol = frame.getShort(data) & 0xFFFF;
-            final int ifIndex = frame.getInt(data + 4);
-            final int packetType = frame.get(data + 10) & 0xFF;
-            if (protocol == 0x0800 && caplen > 20)
+            while (reader.next(rec))
             {
-                final byte[] ip = new byte[caplen - 20];
-                System.arraycopy(b.array(), data + 20, ip, 0, ip.length);
-                frames.add(new Frame(sec * 1_000_000_000L + (nanos ? frac : frac * 1000), packetType == PACKET_OUTGOING,
-                    ifIndex, ip));
+                if (rec.isIpv4() && rec.capturedLength > rec.ipOffset)
+                {
+                    final byte[] ip = new byte[rec.capturedLength - rec.ipOffset];
+                    rec.buffer.getBytes(rec.ipOffset, ip);
+                    frames.add(new Frame(rec.timestampNanos, rec.isOutgoing(), rec.ifIndex, ip));
+                }
             }
-            at = data + caplen;
+        }
+        catch (final PcapFormatException ex)
+        {
+            throw new IOException(ex.getMessage(), ex);
         }
         // Capture points stamp independently: a packet may be listed before one stamped earlier.
         frames.sort(java.util.Comparator.comparingLong(f -> f.timeNanos));

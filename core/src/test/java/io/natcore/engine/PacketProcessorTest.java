@@ -291,4 +291,15 @@ class PacketProcessorTest
         assertEquals(Verdict.FORWARD, send(routed, T0));
         assertEquals(TestPackets.hex(before), TestPackets.hex(routed));
     }
+
+    @Test
+    void withNicVerifiedChecksumsABadTcpChecksumIsNotJudged() throws Exception
+    {
+        start(EngineFixture.config().verifyChecksums(false));
+        final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
+        TestPackets.put16(syn, 36, 0x1234);
+        assertEquals(Verdict.FORWARD, send(syn, T0));
+        assertEquals("172.16.3.5", Packets.dst(syn));
+        assertEquals(1, engine.size());
+    }
 }

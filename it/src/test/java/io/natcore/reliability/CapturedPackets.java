@@ -3,10 +3,11 @@
  */
 package io.natcore.reliability;
 
+import io.natcore.pcap.PcapFormatException;
+import io.natcore.pcap.PcapReader;
+import io.natcore.pcap.PcapRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,18 +15,11 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Reads the IPv4 packets of classic pcap files (micro or nanosecond, either byte order) for the reliability tests.
- * Link types: Ethernet (with 802.1Q / 802.1ad tags), Linux SLL, Linux SLL2, raw IPv4. Frames that do not carry
- * IPv4 are skipped. Test code: allocates freely.
+ * The IPv4 packets of the traces and the corpus for the reliability tests, read with {@link PcapReader}. Frames
+ * that do not carry IPv4 are skipped. Test code: allocates freely.
  */
 final class CapturedPackets
 {
-    private static final int LINKTYPE_ETHERNET = 1;
-    private static final int LINKTYPE_RAW = 101;
-    private static final int LINKTYPE_LINUX_SLL = 113;
-    private static final int LINKTYPE_IPV4 = 228;
-    private static final int LINKTYPE_LINUX_SLL2 = 276;
-    private static final int ETHERTYPE_IPV4 = 0x0800;
 
     /** One captured IPv4 packet. */
     static final class Packet
@@ -83,120 +77,32 @@ final class CapturedPackets
         }
     }
 
+    /** The IPv4 packets of a pcap file, read with {@link PcapReader}; a file cut mid-record ends there. */
     static List<Packet> read(final Path file)
     {
-        try
+        final String source = file.getParent().getFileName() + "/" + file.getFileName();
+        final List<Packet> out = new ArrayList<>();
+        final PcapRecord rec = new PcapRecord();
+        try (PcapReader reader = PcapReader.open(file))
         {
-            return parse(Files.readAllBytes(file), file.getParent().getFileName() + "/" + file.getFileName());
+            while (reader.next(rec))
+            {
+                if (rec.isIpv4() && rec.ipOffset < rec.capturedLength)
+                {
+                    final byte[] ip = new byte[rec.capturedLength - rec.ipOffset];
+                    rec.buffer.getBytes(rec.ipOffset, ip);
+                    out.add(new Packet(ip, Math.max(rec.ifIndex, 0), rec.isOutgoing(), rec.timestampNanos, source));
+                }
+            }
+        }
+        catch (final PcapFormatException cut)
+        {
+            return out;
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException(ex);
         }
-    }
-
-    static List<Packet> parse(final byte[] bytes, final String source)
-    {
-        final ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        final int magic = b.getInt(0);
-        boolean nanos = false;
-        if (magic == 0xA1B2C3D4 || magic == 0xA1B23C4D)
-        {
-            nanos = magic == 0xA1B23C4D;
-        }
-        else
-        {
-            b.order(ByteOrder.BIG_ENDIAN);
-            final int m = b.getInt(0);
-            if (m != 0xA1B2C3D4 && m != 0xA1B23C4D)
-            {
-                throw new IllegalArgumentException(source + ": not a classic pcap");
-            }
-            nanos = m == 0xA1B23C4D;
-        }
-        final int linkType = b.getInt(20) & 0xFFFF;
-        final List<Packet> out = new ArrayList<>();
-        int at = 24;
-        while (at + 16 <= bytes.length)
-        {
-            final long sec = b.getInt(at) & 0xFFFF_FFFFL;
-            final long frac = b.getInt(at + 4) & 0xFFFF_FFFFL;
-            final int incl = b.getInt(at + 8);
-            final int start = at + 16;
-            if (incl < 0 || start + incl > bytes.length)
-            {
-                break;
-            }
-            final long time = sec * 1_000_000_000L + (nanos ? frac : frac * 1000);
-            at = start + incl;
-            final Packet p = frame(bytes, start, incl, linkType, time, source);
-            if (p != null)
-            {
-                out.add(p);
-            }
-        }
         return out;
-    }
-
-    private static Packet frame(
-        final byte[] bytes, final int start, final int length, final int linkType, final long time, final String source)
-    {
-        final ByteBuffer f = ByteBuffer.wrap(bytes, start, length).slice().order(ByteOrder.BIG_ENDIAN);
-        int ipAt;
-        int ifIndex = 0;
-        boolean sent = false;
-        switch (linkType)
-        {
-            case LINKTYPE_ETHERNET:
-            {
-                int typeAt = 12;
-                while (typeAt + 2 <= length)
-                {
-                    final int type = f.getShort(typeAt) & 0xFFFF;
-                    if (type == 0x8100 || type == 0x88A8 || type == 0x9100)
-                    {
-                        typeAt += 4;
-                        continue;
-                    }
-                    if (type != ETHERTYPE_IPV4)
-                    {
-                        return null;
-                    }
-                    break;
-                }
-                ipAt = typeAt + 2;
-                break;
-            }
-            case LINKTYPE_LINUX_SLL:
-                if (length < 16 || (f.getShort(14) & 0xFFFF) != ETHERTYPE_IPV4)
-                {
-                    return null;
-                }
-                sent = (f.getShort(0) & 0xFFFF) == 4;
-                ipAt = 16;
-                break;
-            case LINKTYPE_LINUX_SLL2:
-                if (length < 20 || (f.getShort(0) & 0xFFFF) != ETHERTYPE_IPV4)
-                {
-                    return null;
-                }
-                ifIndex = f.getInt(4);
-                sent = (f.get(10) & 0xFF) == 4;
-                ipAt = 20;
-                break;
-            case LINKTYPE_RAW:
-            case LINKTYPE_IPV4:
-                ipAt = 0;
-                break;
-            default:
-                return null;
-        }
-        if (ipAt >= length)
-        {
-            return null;
-        }
-        final byte[] ip = new byte[length - ipAt];
-        System.arraycopy(bytes, start + ipAt, ip, 0, ip.length);
-        return new Packet(ip, ifIndex, sent, time, source);
     }
 }

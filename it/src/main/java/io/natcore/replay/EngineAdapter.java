@@ -1,0 +1,119 @@
+/*
+ * Copyright 2026 the natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.replay;
+
+import java.io.IOException;
+
+import io.natcore.engine.NatEngine;
+import io.natcore.engine.NatEngineConfig;
+import io.natcore.engine.PacketProcessor;
+import io.natcore.engine.Reason;
+import io.natcore.engine.Verdict;
+import io.natcore.rules.BoxConfig;
+import io.natcore.rules.IptablesSaveParser;
+import io.natcore.rules.NatRuleSet;
+import io.natcore.rules.RuleParseException;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The one class of the replay tool that knows the engine's API ({@code io.natcore.engine}):
+ * builds a {@link NatEngine} from iptables-save and box text with the engine's defaults (the
+ * kernel's: INVALID packets forwarded untranslated, TTL decremented) and runs packets through
+ * one {@link PacketProcessor}. No conntrack events are buffered: nobody reads them here.
+ */
+public final class EngineAdapter implements ReplayEngine
+{
+    private static final Verdict[] VERDICTS = Verdict.values();
+    private static final Reason[] REASONS = Reason.values();
+
+    private final NatEngine engine;
+    private final PacketProcessor processor;
+    private Verdict verdict = Verdict.DROP;
+
+    private EngineAdapter(final NatEngine engine)
+    {
+        this.engine = engine;
+        this.processor = engine.newProcessor();
+    }
+
+    /**
+     * @param rulesText iptables-save text.
+     * @param boxText   box description.
+     * @return an engine ready for packets.
+     * @throws ReplayException if the rules or box are rejected.
+     */
+    public static ReplayEngine create(final String rulesText, final String boxText) throws ReplayException
+    {
+        final NatRuleSet rules;
+        final BoxConfig box;
+        try
+        {
+            rules = IptablesSaveParser.parse(rulesText);
+        }
+        catch (final RuleParseException ex)
+        {
+            throw new ReplayException("rules file: " + ex.getMessage(), ex);
+        }
+        box = TraceCheck.parseBox(boxText);
+        return new EngineAdapter(new NatEngine(NatEngineConfig.builder().rules(rules).box(box).events(false).build()));
+    }
+
+    @Override
+    public boolean process(
+        final MutableDirectBuffer buffer, final int offset, final int length, final int ingressIf, final long nowNanos)
+    {
+        final Verdict v = processor.process(buffer, offset, length, ingressIf, nowNanos);
+        verdict = v;
+        // INVALID: untracked and untranslated; the kernel forwards it when it has a route.
+        return v == Verdict.FORWARD || (v == Verdict.INVALID && processor.egressIfIndex() >= 0);
+    }
+
+    @Override
+    public int egressIfIndex()
+    {
+        return processor.egressIfIndex();
+    }
+
+    @Override
+    public int verdict()
+    {
+        return verdict.ordinal();
+    }
+
+    @Override
+    public int reason()
+    {
+        return processor.reason().ordinal();
+    }
+
+    @Override
+    public int verdictCount()
+    {
+        return VERDICTS.length;
+    }
+
+    @Override
+    public String verdictName(final int ordinal)
+    {
+        return VERDICTS[ordinal].name();
+    }
+
+    @Override
+    public int reasonCount()
+    {
+        return REASONS.length;
+    }
+
+    @Override
+    public String reasonName(final int ordinal)
+    {
+        return REASONS[ordinal].name();
+    }
+
+    @Override
+    public void dumpConntrack(final Appendable out, final long nowNanos) throws IOException
+    {
+        engine.dumpConntrack(out, nowNanos);
+    }
+}

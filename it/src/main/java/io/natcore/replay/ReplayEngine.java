@@ -1,0 +1,74 @@
+/*
+ * Copyright 2026 the natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.replay;
+
+import java.io.IOException;
+
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * What the replay tool needs from a NAT engine: one packet in, "send it or not" out, plus
+ * names for the verdict and reason counters and a conntrack dump. {@link EngineAdapter} is
+ * the real engine behind it; tests plug in stand-ins. Single-threaded.
+ */
+public interface ReplayEngine
+{
+    /**
+     * Processes one received packet in place.
+     *
+     * @param buffer    holds the packet; rewritten in place.
+     * @param offset    start of the IPv4 header.
+     * @param length    bytes from the IPv4 header to the end of the captured frame.
+     * @param ingressIf interface index it arrived on.
+     * @param nowNanos  clock (the pcap timestamp).
+     * @return true if the engine sends it out (translated, or untranslated when INVALID).
+     */
+    boolean process(MutableDirectBuffer buffer, int offset, int length, int ingressIf, long nowNanos);
+
+    /**
+     * @return egress interface index of the last packet sent out.
+     */
+    int egressIfIndex();
+
+    /**
+     * @return ordinal of the last packet's verdict.
+     */
+    int verdict();
+
+    /**
+     * @return ordinal of the last packet's reason.
+     */
+    int reason();
+
+    /**
+     * @return number of verdicts.
+     */
+    int verdictCount();
+
+    /**
+     * @param ordinal a verdict ordinal.
+     * @return its name.
+     */
+    String verdictName(int ordinal);
+
+    /**
+     * @return number of reasons.
+     */
+    int reasonCount();
+
+    /**
+     * @param ordinal a reason ordinal.
+     * @return its name.
+     */
+    String reasonName(int ordinal);
+
+    /**
+     * Writes the connection table in {@code conntrack -L} form.
+     *
+     * @param out      destination.
+     * @param nowNanos clock for the remaining timeouts.
+     * @throws IOException if {@code out} fails.
+     */
+    void dumpConntrack(Appendable out, long nowNanos) throws IOException;
+}

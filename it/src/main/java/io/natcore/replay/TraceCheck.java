@@ -1,0 +1,195 @@
+/*
+ * Copyright 2026 the natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.replay;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import io.natcore.pcap.PcapFormatException;
+import io.natcore.pcap.PcapReader;
+import io.natcore.pcap.PcapRecord;
+import io.natcore.replay.compare.KernelComparator;
+import io.natcore.replay.compare.Mismatch;
+import io.natcore.rules.BoxConfig;
+import io.natcore.rules.RuleParseException;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * {@code replay check} for one trace: replays the received packets through a fresh engine in
+ * memory and hands both the kernel's and the engine's packets to a {@link KernelComparator}.
+ */
+public final class TraceCheck
+{
+    /** The outcome for one trace. */
+    public static final class Result
+    {
+        /** Trace folder name. */
+        public final String name;
+        /** The comparator after {@code finish()}, or null if the run stopped on an error. */
+        public KernelComparator comparator;
+        /** Verdict counts, or null if the engine could not be built. */
+        public VerdictSummary summary;
+        /** An error that stopped the run, or null. */
+        public String error;
+
+        Result(final String name)
+        {
+            this.name = name;
+        }
+
+        /**
+         * @return true if the engine matched the kernel.
+         */
+        public boolean passed()
+        {
+            return error == null && comparator != null && comparator.passed();
+        }
+
+        /**
+         * @return the mismatches (empty on error).
+         */
+        public List<Mismatch> mismatches()
+        {
+            return comparator == null ? new ArrayList<>() : comparator.mismatches();
+        }
+
+        /**
+         * Prints a header line, then each mismatch.
+         *
+         * @param out     destination.
+         * @param verbose also print packets set aside and the verdict summary.
+         */
+        public void print(final PrintStream out, final boolean verbose)
+        {
+            if (error != null)
+            {
+                out.println("FAIL " + name + ": " + error);
+                return;
+            }
+            final KernelComparator c = comparator;
+            out.printf("%s %s: %d kernel packets, %d engine packets, %d matched, %d mismatches" +
+                    " (TTL masked %d, ports drawn differently %d, box-made ICMP set aside %d)%n",
+                passed() ? "PASS" : "FAIL", name, c.kernelCount(), c.engineCount(), c.matchedCount(),
+                c.mismatches().size(), c.ttlMaskedCount(), c.randomisedPortCount(), c.excluded().size());
+            for (final Mismatch m : c.mismatches())
+            {
+                out.println("  " + m);
+            }
+            if (verbose)
+            {
+                for (final String s : c.excluded())
+                {
+                    out.println("  note: " + s);
+                }
+                for (final String s : c.portsDrawnDifferently())
+                {
+                    out.println("  note: " + s + " (rule 2)");
+                }
+                if (summary != null)
+                {
+                    summary.print(out);
+                }
+            }
+        }
+    }
+
+    private TraceCheck()
+    {
+    }
+
+    /**
+     * Runs one trace.
+     *
+     * @param trace   the trace.
+     * @param factory makes the engine.
+     * @return the outcome; errors are captured in it, not thrown.
+     */
+    public static Result run(final TraceSource trace, final EngineFactory factory)
+    {
+        final Result result = new Result(trace.name());
+        try
+        {
+            final BoxConfig box = parseBox(trace.box());
+            final ReplayEngine engine = factory.create(trace.rules(), trace.box());
+            final VerdictSummary summary = new VerdictSummary(engine);
+            result.summary = summary;
+            final KernelComparator comparator = new KernelComparator(trace.rules(), trace.box());
+            final UnsafeBuffer work = new UnsafeBuffer(new byte[0]);
+            final Replayer ingress = new Replayer(engine, box, -1);
+            try (PcapReader reader = new PcapReader(new ByteArrayInputStream(trace.pcap()), trace.name() + "/trace.pcap"))
+            {
+                final PcapRecord rec = new PcapRecord();
+                while (reader.next(rec))
+                {
+                    summary.records++;
+                    if (!rec.isIpv4())
+                    {
+                        summary.skippedNonIpv4++;
+                        continue;
+                    }
+                    final byte[] ip = Arrays.copyOfRange(rec.buffer.byteArray(), rec.ipOffset, rec.ipOffset + rec.ipLength);
+                    if (rec.isOutgoing())
+                    {
+                        summary.skippedOutgoing++;
+                        comparator.onKernelSent(rec.number, trim(ip));
+                        continue;
+                    }
+                    comparator.onReceived(rec.number, ip);
+                    comparator.rewriteInbound(ip);
+                    work.wrap(ip);
+                    final int ingressIf = ingress.ingressOf(rec);
+                    final boolean send = engine.process(work, 0, ip.length, ingressIf, rec.timestampNanos);
+                    summary.countLast();
+                    if (send)
+                    {
+                        summary.sent++;
+                        comparator.onEngineSent(rec.number, Arrays.copyOf(ip, Replayer.ipPacketLength(work, 0, ip.length)));
+                    }
+                }
+            }
+            comparator.finish();
+            result.comparator = comparator;
+        }
+        catch (final ReplayException | PcapFormatException ex)
+        {
+            result.error = ex.getMessage();
+        }
+        catch (final IOException ex)
+        {
+            result.error = "read error: " + ex.getMessage();
+        }
+        catch (final RuntimeException ex)
+        {
+            if (System.getenv("REPLAY_DEBUG") != null)
+            {
+                ex.printStackTrace();
+            }
+            final StackTraceElement[] at = ex.getStackTrace();
+            result.error = "engine failed: " + ex + (at.length > 0 ? " at " + at[0] : "");
+        }
+        return result;
+    }
+
+    static BoxConfig parseBox(final String text) throws ReplayException
+    {
+        try
+        {
+            return BoxConfig.parse(text);
+        }
+        catch (final RuleParseException ex)
+        {
+            throw new ReplayException("box file: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static byte[] trim(final byte[] ip)
+    {
+        final int n = Replayer.ipPacketLength(new UnsafeBuffer(ip), 0, ip.length);
+        return n == ip.length ? ip : Arrays.copyOf(ip, n);
+    }
+}

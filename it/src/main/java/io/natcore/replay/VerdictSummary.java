@@ -1,0 +1,85 @@
+/*
+ * Copyright 2026 the natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.replay;
+
+import java.io.PrintStream;
+
+/**
+ * Counts of a replay: records read and skipped, and per verdict and reason the packets the
+ * engine judged. Counting is plain array increments (no allocation per packet).
+ */
+public final class VerdictSummary
+{
+    private final ReplayEngine engine;
+    private final long[][] counts;
+    /** Records read from the pcap. */
+    public long records;
+    /** Records the capturing host sent (SLL/SLL2 type 4): not input. */
+    public long skippedOutgoing;
+    /** Records without an IPv4 packet. */
+    public long skippedNonIpv4;
+    /** Packets handed to the engine. */
+    public long processed;
+    /** Packets the engine sent out. */
+    public long sent;
+
+    /**
+     * @param engine names the verdicts and reasons.
+     */
+    public VerdictSummary(final ReplayEngine engine)
+    {
+        this.engine = engine;
+        this.counts = new long[engine.verdictCount()][engine.reasonCount()];
+    }
+
+    /**
+     * Counts the engine's last verdict and reason.
+     */
+    public void countLast()
+    {
+        processed++;
+        counts[engine.verdict()][engine.reason()]++;
+    }
+
+    /**
+     * @param verdict a verdict ordinal.
+     * @return packets with that verdict.
+     */
+    public long verdictTotal(final int verdict)
+    {
+        long n = 0;
+        for (final long c : counts[verdict])
+        {
+            n += c;
+        }
+        return n;
+    }
+
+    /**
+     * Prints the summary, one line per verdict and one indented line per reason seen.
+     *
+     * @param out destination.
+     */
+    public void print(final PrintStream out)
+    {
+        out.printf("records %d: %d received packets processed, %d sent out; skipped %d sent by the box, %d not IPv4%n",
+            records, processed, sent, skippedOutgoing, skippedNonIpv4);
+        for (int v = 0; v < counts.length; v++)
+        {
+            final long total = verdictTotal(v);
+            if (total == 0)
+            {
+                continue;
+            }
+            out.printf("  %-14s %8d%n", engine.verdictName(v), total);
+            for (int r = 0; r < counts[v].length; r++)
+            {
+                if (counts[v][r] != 0)
+                {
+                    out.printf("    %-30s %8d%n", engine.reasonName(r), counts[v][r]);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,260 @@
+/*
+ * Copyright 2026 the natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.replay;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import io.natcore.pcap.PcapReader;
+import io.natcore.pcap.PcapRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReplayMainTest
+{
+    private static final String T05 = "05-reverse-dnat-to-onprem";
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(final EngineFactory factory, final String... args)
+    {
+        return ReplayMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8), factory);
+    }
+
+    private String out()
+    {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err()
+    {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String trace(final String name, final String file)
+    {
+        return Traces.DIR.resolve(name).resolve(file).toString();
+    }
+
+    private static EngineFactory echo(final String name)
+    {
+        final TraceSource t = Traces.load(name);
+        return (r, b) -> new KernelEchoEngine(t, name.startsWith("14-") ? Set.of(26L) : Set.of(), null);
+    }
+
+    private void assertOneLineError(final int status, final String expected)
+    {
+        assertEquals(2, status);
+        final String e = err();
+        assertTrue(e.startsWith("replay: "), e);
+        assertTrue(e.contains(expected), e);
+        assertEquals(1, e.split("\n").length, e);
+        assertFalse(e.contains("Exception"), e);
+    }
+
+    @Test
+    void noArgumentsPrintsUsage()
+    {
+        assertEquals(2, run(ForwardAllEngine::new0));
+        assertTrue(out().contains("rewrite --rules RULES --box BOX --in IN.pcap --out OUT.pcap"), out());
+    }
+
+    @Test
+    void unknownCommandIsAnError()
+    {
+        assertEquals(2, run(ForwardAllEngine::new0, "frobnicate"));
+        assertTrue(err().contains("unknown command 'frobnicate'"), err());
+    }
+
+    @Test
+    void rewriteWritesEveryForwardedPacketAsSll2OutgoingWithTheEgressInterface(@TempDir final Path dir) throws Exception
+    {
+        final Path outFile = dir.resolve("out.pcap");
+        final int status = run(ForwardAllEngine::new0, "rewrite", "--rules", trace(T05, "rules.txt"), "--box",
+            trace(T05, "box.txt"), "--in", trace(T05, "trace.pcap"), "--out", outFile.toString(), "--conntrack");
+        assertEquals(0, status, err());
+        // The input's received packets (SLL2 type 0), in order, are what a forward-everything engine sends.
+        final List<byte[]> received = new ArrayList<>();
+        try (PcapReader r = PcapReader.open(Path.of(trace(T05, "trace.pcap"))))
+        {
+            final PcapRecord rec = new PcapRecord();
+            while (r.next(rec))
+            {
+                if (!rec.isOutgoing())
+                {
+                    received.add(Arrays.copyOfRange(rec.buffer.byteArray(), rec.ipOffset, rec.ipOffset + rec.ipLength));
+                }
+            }
+        }
+        int n = 0;
+        try (PcapReader r = PcapReader.open(outFile))
+        {
+            final PcapRecord rec = new PcapRecord();
+            while (r.next(rec))
+            {
+                assertTrue(rec.isOutgoing());
+                assertEquals(2, rec.ifIndex);
+                assertArrayEquals(received.get(n), Arrays.copyOfRange(rec.buffer.byteArray(), rec.ipOffset, rec.ipOffset + rec.ipLength));
+                n++;
+            }
+        }
+        assertEquals(41, n);
+        assertTrue(out().contains("records 82: 41 received packets processed, 41 sent out; skipped 41 sent by the box"), out());
+        assertTrue(out().contains("FORWARD"), out());
+        assertTrue(out().contains("ESTABLISHED src=1.2.3.4"), out());
+    }
+
+    @Test
+    void rewriteOfEthernetInputNeedsAnInterface(@TempDir final Path dir)
+    {
+        final String in = "../core/src/test/resources/corpus/zeek/tcp-syn-synack.pcap";
+        final String[] base = {"rewrite", "--rules", trace(T05, "rules.txt"), "--box", trace(T05, "box.txt"), "--in", in,
+            "--out", dir.resolve("o.pcap").toString()};
+        assertOneLineError(run(ForwardAllEngine::new0, base), "give --iface NAME");
+        out.reset();
+        err.reset();
+        final String[] withIface = Arrays.copyOf(base, base.length + 2);
+        withIface[base.length] = "--iface";
+        withIface[base.length + 1] = "eth0";
+        assertEquals(0, run(ForwardAllEngine::new0, withIface), err());
+        assertTrue(out().contains("sent out"), out());
+    }
+
+    @Test
+    void aTruncatedInputIsOneLineOnStderr(@TempDir final Path dir) throws Exception
+    {
+        final Path cut = dir.resolve("cut.pcap");
+        Files.write(cut, Arrays.copyOf(Files.readAllBytes(Path.of(trace(T05, "trace.pcap"))), 150));
+        final int status = run(ForwardAllEngine::new0, "rewrite", "--rules", trace(T05, "rules.txt"), "--box",
+            trace(T05, "box.txt"), "--in", cut.toString(), "--out", dir.resolve("o.pcap").toString());
+        assertOneLineError(status, "truncated file: record 2 at byte offset 120");
+    }
+
+    @Test
+    void aMissingFileIsOneLineOnStderr(@TempDir final Path dir)
+    {
+        final int status = run(ForwardAllEngine::new0, "rewrite", "--rules", "no-such-rules.txt", "--box",
+            trace(T05, "box.txt"), "--in", trace(T05, "trace.pcap"), "--out", dir.resolve("o.pcap").toString());
+        assertOneLineError(status, "no-such-rules.txt: no such file");
+    }
+
+    @Test
+    void aMissingOptionIsNamed()
+    {
+        assertOneLineError(run(ForwardAllEngine::new0, "rewrite", "--rules"), "--rules needs a value");
+    }
+
+    @Test
+    void checkEndsWithTheCountOfPassedAndFailedTraces()
+    {
+        final String d05 = Traces.DIR.resolve(T05).toString();
+        assertEquals(0, run(echo(T05), "check", d05, d05));
+        final String[] lines = out().split("\n");
+        assertEquals("2 passed, 0 failed", lines[lines.length - 1]);
+        assertTrue(lines[0].startsWith("PASS " + T05 + ": 41 kernel packets, 41 engine packets, 41 matched, 0 mismatches"),
+            lines[0]);
+    }
+
+    @Test
+    void checkPrintsEachMismatchWithItsPacketNumberAndFailsTheRun()
+    {
+        final String d05 = Traces.DIR.resolve(T05).toString();
+        assertEquals(1, run(ForwardAllEngine::new0, "check", d05, "no-such-dir"));
+        final String text = out();
+        final String[] lines = text.split("\n");
+        assertEquals("0 passed, 2 failed", lines[lines.length - 1]);
+        // The kernel's record 2 is the SYN after DNAT and masquerade; a router without NAT sends it unchanged.
+        assertTrue(text.contains("packet #2 (engine output for input #1): TCP 172.16.2.5:33610 > 192.168.1.5:22 [S]: " +
+            "ip.src kernel=172.16.2.5 engine=172.16.3.5; ip.dst kernel=192.168.1.5 engine=172.16.20.6"), text);
+        assertTrue(text.contains("FAIL no-such-dir: no-such-dir: not a trace folder"), text);
+    }
+
+    @Test
+    void demoShowsWhatTheServerSaw()
+    {
+        assertEquals(0, run(echo(T05), "demo"), err());
+        final String text = out();
+        // tcpdump of the trace: 172.16.3.5:33610 > 172.16.20.6:22 went out as 172.16.2.5:33610 > 192.168.1.5:22,
+        // and clients.txt has the server's view: remote=172.16.2.5:33610.
+        assertTrue(text.contains("tcp  client 172.16.3.5:33610 -> published 172.16.20.6:22  ==>  server saw " +
+            "172.16.2.5:33610 -> 192.168.1.5:22"), text);
+        assertTrue(text.contains("DNAT to 192.168.1.5:22, MASQUERADE to 172.16.2.5"), text);
+        assertTrue(text.contains("remote=172.16.2.5:33610"), text);
+        assertTrue(text.contains("Verdicts:"), text);
+    }
+
+    @Test
+    void demoWithTheEngineShowsTheStatesTheKernelEndedIn()
+    {
+        assertEquals(0, run(EngineFactory.NATCORE, "demo"), err());
+        final String text = out();
+        // conntrack-final.txt of the trace: all three connections TIME_WAIT [ASSURED].
+        assertEquals(3, text.split("at the end: TIME_WAIT \\[ASSURED\\]", -1).length - 1, text);
+        assertTrue(text.contains("server saw 172.16.2.5:52428 -> 172.16.3.5:80"), text);
+    }
+
+    @Test
+    void rewriteWithTheEngineWritesWhatTheKernelSent(@TempDir final Path dir) throws Exception
+    {
+        final Path outFile = dir.resolve("out.pcap");
+        assertEquals(0, run(EngineFactory.NATCORE, "rewrite", "--rules", trace(T05, "rules.txt"), "--box",
+            trace(T05, "box.txt"), "--in", trace(T05, "trace.pcap"), "--out", outFile.toString()), err());
+        final List<String> kernel = new ArrayList<>();
+        try (PcapReader r = PcapReader.open(Path.of(trace(T05, "trace.pcap"))))
+        {
+            final PcapRecord rec = new PcapRecord();
+            while (r.next(rec))
+            {
+                if (rec.isOutgoing())
+                {
+                    kernel.add(rec.ifIndex + " " + hex(rec));
+                }
+            }
+        }
+        final List<String> engine = new ArrayList<>();
+        try (PcapReader r = PcapReader.open(outFile))
+        {
+            final PcapRecord rec = new PcapRecord();
+            while (r.next(rec))
+            {
+                assertTrue(rec.isOutgoing());
+                engine.add(rec.ifIndex + " " + hex(rec));
+            }
+        }
+        // No random ports, fragments or box-made packets in this trace: the same packets, byte for byte.
+        java.util.Collections.sort(kernel);
+        java.util.Collections.sort(engine);
+        assertEquals(kernel, engine);
+    }
+
+    private static String hex(final PcapRecord rec)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < rec.ipLength; i++)
+        {
+            sb.append(String.format("%02x", rec.buffer.getByte(rec.ipOffset + i)));
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void demoOfAnUnknownTraceListsTheBundledOnes()
+    {
+        assertOneLineError(run(ForwardAllEngine::new0, "demo", "nope"), "no bundled trace named 'nope' (bundled: 01-dnat-within-azure");
+    }
+}
