@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the half-written entry is discarded (neither of its tuples is found), and no entry with inconsistent fields
  * survives.
  * <p>
- * This runs at the table level: {@code NatEngineConfig} has no mapped-file option yet, so an engine cannot be
- * built on a file-backed table (see RELIABILITY.md).
+ * This runs at the table level, where a half-written entry can be forced; {@link EngineRestartSurvivalTest}
+ * does the same through the engine ({@code NatEngineConfig.mappedFile}).
  */
 class RestartSurvivalTest
 {
