@@ -4,6 +4,7 @@
 package io.natcore.engine;
 
 import io.natcore.table.FlowStatus;
+import io.natcore.track.IcmpTracker;
 import io.natcore.track.TcpState;
 
 import java.io.IOException;
@@ -43,18 +44,8 @@ final class ConntrackText
      */
     static int icmpReplyType(final int icmpType)
     {
-        switch (icmpType)
-        {
-            case 8: return 0;
-            case 0: return 8;
-            case 13: return 14;
-            case 14: return 13;
-            case 15: return 16;
-            case 16: return 15;
-            case 17: return 18;
-            case 18: return 17;
-            default: return icmpType;
-        }
+        final int paired = IcmpTracker.pairedType(icmpType);
+        return paired < 0 ? icmpType : paired;
     }
 
     static void appendEntry(
