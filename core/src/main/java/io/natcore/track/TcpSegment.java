@@ -3,6 +3,7 @@
  */
 package io.natcore.track;
 
+import io.natcore.packet.TcpHeader;
 import org.agrona.DirectBuffer;
 
 import java.nio.ByteOrder;
@@ -14,19 +15,20 @@ import java.nio.ByteOrder;
  */
 public final class TcpSegment
 {
-    public static final int FIN = 0x01;
-    public static final int SYN = 0x02;
-    public static final int RST = 0x04;
-    public static final int PSH = 0x08;
-    public static final int ACK = 0x10;
-    public static final int URG = 0x20;
-    public static final int ECE = 0x40;
-    public static final int CWR = 0x80;
+    /** TCP flag bits, as in {@link TcpHeader}. */
+    public static final int FIN = TcpHeader.FIN;
+    public static final int SYN = TcpHeader.SYN;
+    public static final int RST = TcpHeader.RST;
+    public static final int PSH = TcpHeader.PSH;
+    public static final int ACK = TcpHeader.ACK;
+    public static final int URG = TcpHeader.URG;
+    public static final int ECE = TcpHeader.ECE;
+    public static final int CWR = TcpHeader.CWR;
 
-    private static final int OPT_EOL = 0;
-    private static final int OPT_NOP = 1;
-    private static final int OPT_WINDOW = 3;
-    private static final int OPT_SACK_PERM = 4;
+    private static final int OPT_EOL = TcpHeader.OPT_EOL;
+    private static final int OPT_NOP = TcpHeader.OPT_NOP;
+    private static final int OPT_WINDOW = TcpHeader.OPT_WINDOW_SCALE;
+    private static final int OPT_SACK_PERM = TcpHeader.OPT_SACK_PERMITTED;
     private static final int OPT_SACK = 5;
     private static final int OPT_TIMESTAMP = 8;
     private static final int MAX_WSCALE = 14;
