@@ -124,7 +124,9 @@ public final class NatEngineConfig
         private NatRuleSet rules;
         private BoxConfig box;
         private int capacity = 65_536;
-        private long seed = 0x6E6174636F7265L;
+        // Random by default, as the kernel keys its port-offset hash with a boot-time secret: ports must not be
+        // predictable from outside. Fix it with seed(long) for reproducible runs.
+        private long seed = new java.security.SecureRandom().nextLong();
         private Timeouts timeouts = new Timeouts();
         private boolean beLiberal;
         private boolean tcpLoose = true;
