@@ -41,6 +41,8 @@ public final class BenchJvm
     public static final String EXPORT_SUN_MISC = "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED";
     /** See {@link #OPEN_LANG}. */
     public static final String EXPORT_MISC = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
+    /** Chronicle libraries phone home to an analytics host by default; this machine has no business there. */
+    public static final String CHRONICLE_NO_ANALYTICS = "-Dchronicle.analytics.disable=true";
     /** Chronicle Map compiles generated classes at run time. */
     public static final String EXPORT_JAVAC_FILE = "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED";
 

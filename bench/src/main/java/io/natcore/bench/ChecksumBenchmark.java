@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsPrepend = {
     BenchJvm.EXPORT_MISC, BenchJvm.OPEN_MISC, BenchJvm.OPEN_NIO, BenchJvm.OPEN_NIO_CH, BenchJvm.OPEN_LANG,
     BenchJvm.OPEN_REFLECT, BenchJvm.OPEN_REF, BenchJvm.OPEN_IO, BenchJvm.OPEN_UTIL, BenchJvm.EXPORT_REF,
-    BenchJvm.EXPORT_NIO_CH, BenchJvm.EXPORT_SUN_MISC }, jvmArgsAppend = BenchJvm.BOUNDS_CHECKS_OFF)
+    BenchJvm.EXPORT_NIO_CH, BenchJvm.EXPORT_SUN_MISC, BenchJvm.CHRONICLE_NO_ANALYTICS }, jvmArgsAppend = BenchJvm.BOUNDS_CHECKS_OFF)
 public class ChecksumBenchmark
 {
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;

@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
     BenchJvm.HEAP, BenchJvm.HEAP_MAX,
     BenchJvm.EXPORT_MISC, BenchJvm.OPEN_MISC, BenchJvm.OPEN_NIO, BenchJvm.OPEN_NIO_CH, BenchJvm.OPEN_LANG,
     BenchJvm.OPEN_REFLECT, BenchJvm.OPEN_REF, BenchJvm.OPEN_IO, BenchJvm.OPEN_UTIL, BenchJvm.EXPORT_REF,
-    BenchJvm.EXPORT_NIO_CH, BenchJvm.EXPORT_SUN_MISC }, jvmArgsAppend = BenchJvm.BOUNDS_CHECKS_OFF)
+    BenchJvm.EXPORT_NIO_CH, BenchJvm.EXPORT_SUN_MISC, BenchJvm.CHRONICLE_NO_ANALYTICS }, jvmArgsAppend = BenchJvm.BOUNDS_CHECKS_OFF)
 public class NewConnectionBenchmark
 {
     /** Clock advance per packet: 120 s SYN_SENT / 6 ms = 20k live unanswered TCP connections. */
