@@ -21,5 +21,11 @@ public enum Verdict
      */
     INVALID,
     /** TTL would expire in forwarding: the router answers with ICMP time exceeded; the engine emits nothing. */
-    TIME_EXCEEDED
+    TIME_EXCEEDED,
+    /**
+     * A non-first fragment that arrived before its first fragment: the engine keeps a reference to this buffer
+     * region; do not reuse it until it is handed back through {@link PacketProcessor#releasedCount()} (translated
+     * once the first fragment is, or dropped when its datagram times out or dies).
+     */
+    HOLD
 }
