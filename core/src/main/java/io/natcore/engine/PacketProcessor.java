@@ -240,43 +240,43 @@ public final class PacketProcessor
     /** @return buffer of released packet {@code i} (the one passed when it was held). */
     public MutableDirectBuffer releasedBuffer(final int i)
     {
-        return held.buffers[held.released[i]];
+        return held.relBuffers[i];
     }
 
     /** @return offset of released packet {@code i}'s IPv4 header. */
     public int releasedOffset(final int i)
     {
-        return held.offsets[held.released[i]];
+        return held.relOffsets[i];
     }
 
     /** @return bytes to transmit from {@link #releasedOffset} (the IP total length; the held length when dropped). */
     public int releasedLength(final int i)
     {
-        return held.outLengths[held.released[i]];
+        return held.relLengths[i];
     }
 
     /** @return verdict of released packet {@code i} (never {@link Verdict#HOLD}). */
     public Verdict releasedVerdict(final int i)
     {
-        return held.verdicts[held.released[i]];
+        return held.relVerdicts[i];
     }
 
     /** @return egress interface of released packet {@code i} (FORWARD / INVALID), else -1. */
     public int releasedEgress(final int i)
     {
-        return held.egresses[held.released[i]];
+        return held.relEgresses[i];
     }
 
     /** @return why released packet {@code i} was not simply forwarded. */
     public Reason releasedReason(final int i)
     {
-        return held.reasons[held.released[i]];
+        return held.relReasons[i];
     }
 
     /** @return ingress interface released packet {@code i} arrived on. */
     public int releasedIngress(final int i)
     {
-        return held.ingress[held.released[i]];
+        return held.relIngress[i];
     }
 
     /** @return why the last packet was not simply forwarded ({@link Reason#NONE} when it was). */
@@ -405,7 +405,7 @@ public final class PacketProcessor
         for (int i = 0; i < n; i++)
         {
             final int slot = (int)fragmentResult.tokens[i];
-            final MutableDirectBuffer b = held.buffers[slot];
+            final MutableDirectBuffer b = held.buffer(slot);
             egress = -1;
             reason = Reason.NONE;
             final ParseStatus st = PacketParser.parse(b, held.offsets[slot], held.lengths[slot], pkt, verifyChecksums,
@@ -413,6 +413,7 @@ public final class PacketProcessor
             final Verdict v = st.isL3Drop() ? finish(Verdict.DROP, Reason.of(st)) : follow(b, handle);
             held.release(slot, v, egress, reason, v == Verdict.FORWARD || v == Verdict.INVALID ?
                 pkt.totalLength : held.lengths[slot]);
+            counters.unhold();
         }
         egress = savedEgress;
         reason = savedReason;
@@ -454,6 +455,7 @@ public final class PacketProcessor
         held.release(slot, Verdict.DROP, -1, why, held.lengths[slot]);
         counters.verdict(Verdict.DROP);
         counters.reason(why);
+        counters.unhold();
     }
 
     /** A later fragment: the addresses its first fragment's connection rewrites, nothing above L3. */
