@@ -72,7 +72,7 @@ final class BurstScratch
                 final Verdict v;
                 if (slot < 0)
                 {
-                    v = p.process(bufs[at], offsets[at], lengths[at], ingress[at], now);
+                    v = p.process(bufs[at], offsets[at], lengths[at], ingress[at], now, PacketProcessor.LOOK_UP, 0, 0);
                 }
                 else
                 {

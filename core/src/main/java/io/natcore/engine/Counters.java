@@ -54,6 +54,13 @@ public final class Counters
         incrementOpaque(v.ordinal());
     }
 
+    /** Owning thread only: a held packet got its final verdict (counted apart), so it is no longer counted as HOLD. */
+    void unhold()
+    {
+        final int at = Verdict.HOLD.ordinal() * STRIDE;
+        buffer.putLongOpaque(at, buffer.getLong(at) - 1);
+    }
+
     /** Owning thread only. */
     void reason(final Reason r)
     {

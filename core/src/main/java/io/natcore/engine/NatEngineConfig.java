@@ -32,6 +32,7 @@ public final class NatEngineConfig
     final boolean events;
     final int hz;
     final int fragmentCapacity;
+    final int fragmentsHeld;
     final int expiryWorkPerPacket;
     final Path mappedFile;
     final boolean verifyChecksums;
@@ -53,6 +54,7 @@ public final class NatEngineConfig
         this.events = b.events;
         this.hz = b.hz;
         this.fragmentCapacity = b.fragmentCapacity;
+        this.fragmentsHeld = b.fragmentsHeld;
         this.expiryWorkPerPacket = b.expiryWorkPerPacket;
         this.mappedFile = b.mappedFile;
         this.verifyChecksums = b.verifyChecksums;
@@ -138,6 +140,7 @@ public final class NatEngineConfig
         private boolean events = true;
         private int hz = 250;
         private int fragmentCapacity = 1024;
+        private int fragmentsHeld = 64;
         private int expiryWorkPerPacket = 2;
         private Path mappedFile;
         private boolean verifyChecksums = true;
@@ -256,6 +259,16 @@ public final class NatEngineConfig
         public Builder fragmentCapacity(final int fragmentCapacity)
         {
             this.fragmentCapacity = fragmentCapacity;
+            return this;
+        }
+
+        /**
+         * @return this; non-first fragments each processor may hold ({@link Verdict#HOLD}) until their first
+         *     fragment arrives (default 64; 0: such fragments are dropped as orphans).
+         */
+        public Builder fragmentsHeld(final int fragmentsHeld)
+        {
+            this.fragmentsHeld = Math.max(0, fragmentsHeld);
             return this;
         }
 

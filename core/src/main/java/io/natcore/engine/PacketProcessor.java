@@ -47,12 +47,23 @@ public final class PacketProcessor
     final NewConnectionPath newConnection;
     final IcmpErrorPath icmpErrors;
     final BurstScratch burst = new BurstScratch();
+    /** Non-first fragments waiting for their first fragment ({@link Verdict#HOLD}); token = slot. */
+    final HeldFragments held;
+    /** Bound once here so the tracker's expiry callback allocates nothing per call. */
+    private final FragmentTracker.ExpiryHandler onHeldExpired = this::dropExpiredHeld;
+    private final long fragmentTimeoutNanos;
+    /** When a held fragment's datagram has surely timed out (held time + timeout of the oldest held one). */
+    private long nextHeldCheckNanos;
+    private int outLength;
     final boolean decrementTtl;
     final boolean verifyChecksums;
     final boolean verifyL4;
     final boolean dropInvalid;
     final int expiryWork;
     final int zone;
+
+    /** Non-first fragments held per datagram before its first fragment arrives. */
+    static final int MAX_HELD_PER_DATAGRAM = 8;
 
     /** Packets between two expiry steps of this processor. */
     static final int EXPIRY_BATCH = 32;
@@ -73,8 +84,10 @@ public final class PacketProcessor
         this.dropInvalid = engine.config.dropInvalid;
         this.expiryWork = engine.config.expiryWorkPerPacket;
         this.zone = engine.zone;
-        this.fragments = new FragmentTracker(engine.config.fragmentCapacity, 8, 0, engine.timeouts.fragment(),
-            engine.config.seed);
+        this.held = new HeldFragments(engine.config.fragmentsHeld);
+        this.fragmentTimeoutNanos = engine.timeouts.fragment();
+        this.fragments = new FragmentTracker(engine.config.fragmentCapacity, 8,
+            held.capacity > 0 ? MAX_HELD_PER_DATAGRAM : 0, fragmentTimeoutNanos, engine.config.seed);
         this.fragmentResult = fragments.newResult();
         this.established = new EstablishedPath(this);
         this.newConnection = new NewConnectionPath(this);
@@ -89,11 +102,13 @@ public final class PacketProcessor
      * @param length         bytes from offset (may exceed the IP total length: padding is ignored).
      * @param ingressIfIndex interface the packet arrived on.
      * @param nowNanos       current time on the caller's clock (monotonic, nanoseconds).
-     * @return the verdict; see {@link #egressIfIndex()} and {@link #reason()}.
+     * @return the verdict; see {@link #egressIfIndex()} and {@link #reason()}. Afterwards, packets held earlier
+     *     ({@link Verdict#HOLD}) may be handed back: see {@link #releasedCount()}.
      */
     public Verdict process(
         final MutableDirectBuffer buf, final int offset, final int length, final int ingressIfIndex, final long nowNanos)
     {
+        held.recycle();
         return process(buf, offset, length, ingressIfIndex, nowNanos, LOOK_UP, 0, 0);
     }
 
@@ -115,15 +130,20 @@ public final class PacketProcessor
         reason = Reason.NONE;
         lastHandle = HANDLE_UNTRACKED;
         expireSome(nowNanos);
+        if (held.heldCount > 0 && nowNanos - nextHeldCheckNanos >= 0)
+        {
+            expireHeldDatagrams(nowNanos);
+        }
 
         final ParseStatus status = PacketParser.parse(buf, offset, length, pkt, verifyChecksums, verifyL4);
+        outLength = pkt.totalLength;
         if (status.isL3Drop())
         {
             return finish(Verdict.DROP, Reason.of(status));
         }
         if (pkt.isFragment)
         {
-            return fragment(buf, ingressIfIndex, nowNanos, status);
+            return fragment(buf, offset, length, ingressIfIndex, nowNanos, status);
         }
         if (!status.isOk())
         {
@@ -145,6 +165,8 @@ public final class PacketProcessor
      * @param verdicts receives each verdict.
      * @param egresses receives each egress interface (or -1).
      * @param reasons  receives each reason (may be null).
+     *                 A {@link Verdict#HOLD} packet is handed back later; those released during the burst are
+     *                 listed by {@link #releasedCount()} after it.
      */
     public void processBurst(
         final MutableDirectBuffer[] bufs,
@@ -157,6 +179,7 @@ public final class PacketProcessor
         final int[] egresses,
         final Reason[] reasons)
     {
+        held.recycle();
         burst.run(this, bufs, offsets, lengths, ingress, n, nowNanos, verdicts, egresses, reasons);
     }
 
@@ -185,7 +208,75 @@ public final class PacketProcessor
      */
     public int outputLength()
     {
-        return pkt.totalLength;
+        return outLength;
+    }
+
+    /**
+     * Drops held fragments whose datagram timed out (for idle periods: {@link #process} does this too). Frees the
+     * slots of the previous release list first, like {@link #process}.
+     *
+     * @param nowNanos current time on the caller's clock.
+     */
+    public void expireHeld(final long nowNanos)
+    {
+        held.recycle();
+        if (held.heldCount > 0 && nowNanos - nextHeldCheckNanos >= 0)
+        {
+            expireHeldDatagrams(nowNanos);
+        }
+    }
+
+    /**
+     * @return packets handed back by the last {@link #process} / {@link #processBurst} / {@link #expireHeld} call:
+     *     earlier {@link Verdict#HOLD} packets, now translated in place (their first fragment was processed) or
+     *     dropped (datagram timed out or died). Valid until the next call of those methods; the buffer region of
+     *     each may be reused once drained.
+     */
+    public int releasedCount()
+    {
+        return held.releasedCount;
+    }
+
+    /** @return buffer of released packet {@code i} (the one passed when it was held). */
+    public MutableDirectBuffer releasedBuffer(final int i)
+    {
+        return held.relBuffers[i];
+    }
+
+    /** @return offset of released packet {@code i}'s IPv4 header. */
+    public int releasedOffset(final int i)
+    {
+        return held.relOffsets[i];
+    }
+
+    /** @return bytes to transmit from {@link #releasedOffset} (the IP total length; the held length when dropped). */
+    public int releasedLength(final int i)
+    {
+        return held.relLengths[i];
+    }
+
+    /** @return verdict of released packet {@code i} (never {@link Verdict#HOLD}). */
+    public Verdict releasedVerdict(final int i)
+    {
+        return held.relVerdicts[i];
+    }
+
+    /** @return egress interface of released packet {@code i} (FORWARD / INVALID), else -1. */
+    public int releasedEgress(final int i)
+    {
+        return held.relEgresses[i];
+    }
+
+    /** @return why released packet {@code i} was not simply forwarded. */
+    public Reason releasedReason(final int i)
+    {
+        return held.relReasons[i];
+    }
+
+    /** @return ingress interface released packet {@code i} arrived on. */
+    public int releasedIngress(final int i)
+    {
+        return held.relIngress[i];
     }
 
     /** @return why the last packet was not simply forwarded ({@link Reason#NONE} when it was). */
@@ -251,10 +342,23 @@ public final class PacketProcessor
     }
 
     private Verdict fragment(
-        final MutableDirectBuffer buf, final int ingressIfIndex, final long nowNanos, final ParseStatus status)
+        final MutableDirectBuffer buf,
+        final int offset,
+        final int length,
+        final int ingressIfIndex,
+        final long nowNanos,
+        final ParseStatus status)
     {
+        // Only a non-first fragment may wait for its first one; the slot is given back unless the tracker parks it.
+        final boolean holdable = pkt.fragmentOffset > 0 && held.capacity > 0;
+        final int slot = holdable ? held.hold(buf, offset, length, ingressIfIndex, nowNanos) : -1;
         final int action = fragments.onFragment(pkt.srcIp, pkt.dstIp, pkt.protocol, pkt.ipId, pkt.fragmentOffset,
-            pkt.l4Length, pkt.moreFragments, -1, nowNanos, fragmentResult);
+            pkt.l4Length, pkt.moreFragments, slot, nowNanos, fragmentResult);
+        if (slot >= 0 && action != FragmentTracker.PARKED)
+        {
+            held.unhold(slot);
+        }
+        dropListedHeld(action);
         switch (action)
         {
             case FragmentTracker.FIRST:
@@ -263,16 +367,95 @@ public final class PacketProcessor
                     untracked(buf, Reason.of(status));
                 final long handle = v == Verdict.DROP || v == Verdict.TIME_EXCEEDED ? HANDLE_DROPPED :
                     v == Verdict.LOCAL ? HANDLE_LOCAL : lastHandle;
-                fragments.bind(pkt.srcIp, pkt.dstIp, pkt.protocol, pkt.ipId, handle, fragmentResult);
+                final int n = fragments.bind(pkt.srcIp, pkt.dstIp, pkt.protocol, pkt.ipId, handle, fragmentResult);
+                if (n > 0)
+                {
+                    releaseFollowing(n, handle);
+                }
                 return v;
             }
             case FragmentTracker.FOLLOW:
                 return follow(buf, fragmentResult.handle);
+            case FragmentTracker.PARKED:
+                if (held.heldCount == 1)
+                {
+                    nextHeldCheckNanos = nowNanos + fragmentTimeoutNanos;
+                }
+                return finish(Verdict.HOLD, Reason.NONE);
             case FragmentTracker.DROP:
+                if (holdable && slot < 0 && fragmentResult.reason == TrackReason.FRAG_ORPHAN)
+                {
+                    return finish(Verdict.DROP, Reason.FRAG_HELD_FULL);
+                }
                 return finish(Verdict.DROP, fragmentReason(fragmentResult.reason));
             default:
                 return finish(Verdict.DROP, Reason.FRAG_ORPHAN);
         }
+    }
+
+    /**
+     * Translates the held fragments {@link FragmentTracker#bind} listed, exactly as a fragment arriving after its
+     * first one ({@link #follow}); the current packet's verdict state is kept.
+     */
+    private void releaseFollowing(final int n, final long handle)
+    {
+        final int savedEgress = egress;
+        final Reason savedReason = reason;
+        final long savedHandle = lastHandle;
+        for (int i = 0; i < n; i++)
+        {
+            final int slot = (int)fragmentResult.tokens[i];
+            final MutableDirectBuffer b = held.buffer(slot);
+            egress = -1;
+            reason = Reason.NONE;
+            final ParseStatus st = PacketParser.parse(b, held.offsets[slot], held.lengths[slot], pkt, verifyChecksums,
+                verifyL4);
+            final Verdict v = st.isL3Drop() ? finish(Verdict.DROP, Reason.of(st)) : follow(b, handle);
+            held.release(slot, v, egress, reason, v == Verdict.FORWARD || v == Verdict.INVALID ?
+                pkt.totalLength : held.lengths[slot]);
+            counters.unhold();
+        }
+        egress = savedEgress;
+        reason = savedReason;
+        lastHandle = savedHandle;
+    }
+
+    /** Held fragments listed by {@link FragmentTracker#onFragment}: their datagram died or timed out. */
+    private void dropListedHeld(final int action)
+    {
+        final int n = fragmentResult.tokenCount;
+        if (n == 0)
+        {
+            return;
+        }
+        final int why = fragmentResult.reason;
+        final Reason r = action == FragmentTracker.DROP &&
+            (why == TrackReason.FRAG_OVERLAP || why == TrackReason.FRAG_CORRUPT || why == TrackReason.FRAG_TOO_MANY) ?
+            Reason.FRAG_DATAGRAM_DROPPED : Reason.FRAG_ORPHAN;
+        for (int i = 0; i < n; i++)
+        {
+            dropHeld((int)fragmentResult.tokens[i], r);
+        }
+    }
+
+    private void expireHeldDatagrams(final long nowNanos)
+    {
+        fragments.expire(nowNanos, onHeldExpired);
+        // Every held fragment's datagram started no later than the fragment was held, so it is gone by then.
+        nextHeldCheckNanos = held.heldCount > 0 ? held.oldestHeldNanos() + fragmentTimeoutNanos : nowNanos;
+    }
+
+    private void dropExpiredHeld(final long token)
+    {
+        dropHeld((int)token, Reason.FRAG_ORPHAN);
+    }
+
+    private void dropHeld(final int slot, final Reason why)
+    {
+        held.release(slot, Verdict.DROP, -1, why, held.lengths[slot]);
+        counters.verdict(Verdict.DROP);
+        counters.reason(why);
+        counters.unhold();
     }
 
     /** A later fragment: the addresses its first fragment's connection rewrites, nothing above L3. */

@@ -89,7 +89,9 @@ public enum Reason
     /** Fragment of a datagram already dropped. */
     FRAG_DATAGRAM_DROPPED(45, "fragment: datagram dropped"),
     /** Too many fragments for bounded tracking. */
-    FRAG_TOO_MANY(46, "fragment: too many");
+    FRAG_TOO_MANY(46, "fragment: too many"),
+    /** Non-first fragment before its first fragment, and the processor's held-fragment store is full. */
+    FRAG_HELD_FULL(47, "fragment: held store full");
 
     private static final Reason[] BY_ID;
 

@@ -21,5 +21,12 @@ public enum Verdict
      */
     INVALID,
     /** TTL would expire in forwarding: the router answers with ICMP time exceeded; the engine emits nothing. */
-    TIME_EXCEEDED
+    TIME_EXCEEDED,
+    /**
+     * A non-first fragment that arrived before its first fragment: the engine keeps a reference to this buffer
+     * region; do not reuse it until it is handed back through {@link PacketProcessor#releasedCount()} (translated
+     * once the first fragment is, or dropped when its datagram times out or dies). Its verdict counter counts the
+     * packets held now: a released one moves to its final verdict's counter, so each packet counts once.
+     */
+    HOLD
 }

@@ -201,9 +201,9 @@ class PacketProcessorTest
     }
 
     @Test
-    void anOrphanFragmentIsDropped() throws Exception
+    void anOrphanFragmentIsDroppedWhenNothingMayBeHeld() throws Exception
     {
-        start(EngineFixture.config());
+        start(EngineFixture.config().fragmentsHeld(0));
         final byte[] frag = Packets.udp("192.168.1.5", "172.16.2.65", 1, 2, 64, 56);
         TestPackets.put16(frag, 6, 100);
         TestPackets.fixIpChecksum(frag, 0);

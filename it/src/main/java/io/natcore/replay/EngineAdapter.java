@@ -15,12 +15,14 @@ import io.natcore.rules.IptablesSaveParser;
 import io.natcore.rules.NatRuleSet;
 import io.natcore.rules.RuleParseException;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The one class of the replay tool that knows the engine's API ({@code io.natcore.engine}):
  * builds a {@link NatEngine} from iptables-save and box text with the engine's defaults (the
  * kernel's: INVALID packets forwarded untranslated, TTL decremented) and runs packets through
- * one {@link PacketProcessor}. No conntrack events are buffered: nobody reads them here.
+ * one {@link PacketProcessor}. No conntrack events are buffered: nobody reads them here. Later fragments are
+ * processed in a copy the adapter owns, so a held one ({@link Verdict#HOLD}) survives the caller's buffer reuse.
  */
 public final class EngineAdapter implements ReplayEngine
 {
@@ -63,10 +65,68 @@ public final class EngineAdapter implements ReplayEngine
     public boolean process(
         final MutableDirectBuffer buffer, final int offset, final int length, final int ingressIf, final long nowNanos)
     {
-        final Verdict v = processor.process(buffer, offset, length, ingressIf, nowNanos);
+        final Verdict v;
+        if (isLaterFragment(buffer, offset, length))
+        {
+            // The engine may hold it (HOLD) by reference until its first fragment comes, while the caller reuses
+            // its buffer for the next record: give the engine a copy of its own, copied back unless held.
+            final UnsafeBuffer own = new UnsafeBuffer(new byte[length]);
+            own.putBytes(0, buffer, offset, length);
+            v = processor.process(own, 0, length, ingressIf, nowNanos);
+            if (v != Verdict.HOLD)
+            {
+                buffer.putBytes(offset, own, 0, length);
+            }
+        }
+        else
+        {
+            v = processor.process(buffer, offset, length, ingressIf, nowNanos);
+        }
         verdict = v;
         // INVALID: untracked and untranslated; the kernel forwards it when it has a route.
         return v == Verdict.FORWARD || (v == Verdict.INVALID && processor.egressIfIndex() >= 0);
+    }
+
+    private static boolean isLaterFragment(final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        return length >= 20 && ((buffer.getByte(offset + 6) & 0x1F) != 0 || buffer.getByte(offset + 7) != 0);
+    }
+
+    @Override
+    public int releasedCount()
+    {
+        return processor.releasedCount();
+    }
+
+    @Override
+    public MutableDirectBuffer releasedBuffer(final int i)
+    {
+        return processor.releasedBuffer(i);
+    }
+
+    @Override
+    public int releasedOffset(final int i)
+    {
+        return processor.releasedOffset(i);
+    }
+
+    @Override
+    public int releasedLength(final int i)
+    {
+        return processor.releasedLength(i);
+    }
+
+    @Override
+    public boolean releasedSent(final int i)
+    {
+        final Verdict v = processor.releasedVerdict(i);
+        return v == Verdict.FORWARD || (v == Verdict.INVALID && processor.releasedEgress(i) >= 0);
+    }
+
+    @Override
+    public int releasedEgress(final int i)
+    {
+        return processor.releasedEgress(i);
     }
 
     @Override

@@ -27,6 +27,63 @@ public interface ReplayEngine
     boolean process(MutableDirectBuffer buffer, int offset, int length, int ingressIf, long nowNanos);
 
     /**
+     * Packets held by earlier {@link #process} calls (later fragments that came before their first fragment) and
+     * handed back by the last call: the caller sends those {@link #releasedSent sent} after the current packet.
+     * Valid until the next {@link #process} call.
+     *
+     * @return number of released packets.
+     */
+    default int releasedCount()
+    {
+        return 0;
+    }
+
+    /**
+     * @param i index below {@link #releasedCount()}.
+     * @return buffer holding released packet {@code i}, rewritten.
+     */
+    default MutableDirectBuffer releasedBuffer(int i)
+    {
+        throw new IndexOutOfBoundsException(i);
+    }
+
+    /**
+     * @param i index below {@link #releasedCount()}.
+     * @return start of its IPv4 header.
+     */
+    default int releasedOffset(int i)
+    {
+        throw new IndexOutOfBoundsException(i);
+    }
+
+    /**
+     * @param i index below {@link #releasedCount()}.
+     * @return its length to send (IPv4 total length).
+     */
+    default int releasedLength(int i)
+    {
+        throw new IndexOutOfBoundsException(i);
+    }
+
+    /**
+     * @param i index below {@link #releasedCount()}.
+     * @return true if the engine sends it out (as {@link #process} would have said).
+     */
+    default boolean releasedSent(int i)
+    {
+        throw new IndexOutOfBoundsException(i);
+    }
+
+    /**
+     * @param i index below {@link #releasedCount()}.
+     * @return its egress interface index when sent.
+     */
+    default int releasedEgress(int i)
+    {
+        throw new IndexOutOfBoundsException(i);
+    }
+
+    /**
      * @return egress interface index of the last packet sent out.
      */
     int egressIfIndex();

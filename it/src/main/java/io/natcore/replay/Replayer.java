@@ -109,6 +109,16 @@ public final class Replayer
                 sink.send(rec.number, rec.timestampNanos, engine.egressIfIndex(), buffer, rec.ipOffset,
                     ipPacketLength(buffer, rec.ipOffset, rec.ipLength));
             }
+            // Fragments held until their first fragment (this one) came: out after it.
+            for (int i = 0; i < engine.releasedCount(); i++)
+            {
+                if (engine.releasedSent(i))
+                {
+                    summary.sent++;
+                    sink.send(rec.number, rec.timestampNanos, engine.releasedEgress(i), engine.releasedBuffer(i),
+                        engine.releasedOffset(i), engine.releasedLength(i));
+                }
+            }
         }
     }
 

@@ -150,6 +150,17 @@ public final class TraceCheck
                         summary.sent++;
                         comparator.onEngineSent(rec.number, Arrays.copyOf(ip, Replayer.ipPacketLength(work, 0, ip.length)));
                     }
+                    // Fragments held until their first fragment (this one) came: out after it.
+                    for (int i = 0; i < engine.releasedCount(); i++)
+                    {
+                        if (engine.releasedSent(i))
+                        {
+                            summary.sent++;
+                            final byte[] out = new byte[engine.releasedLength(i)];
+                            engine.releasedBuffer(i).getBytes(engine.releasedOffset(i), out);
+                            comparator.onEngineSent(rec.number, out);
+                        }
+                    }
                 }
             }
             comparator.finish();

@@ -1,0 +1,92 @@
+/*
+ * Copyright 2026 the natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Later fragments that reach the engine before their first one are held and handed back translated after it,
+ * although the caller reuses one buffer for every record (as the replay loops do).
+ */
+class EngineAdapterHoldTest
+{
+    private static final String BOX = "ifindex 1 lo\nifindex 2 eth0\naddr lo 127.0.0.1/8\naddr eth0 172.16.2.5/24\n" +
+        "route default via 172.16.2.1 dev eth0\nroute 172.16.2.0/24 dev eth0 proto kernel scope link src 172.16.2.5\n";
+    private static final String RULES = "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n" +
+        ":POSTROUTING ACCEPT [0:0]\n" +
+        "-A PREROUTING -d 172.16.2.65/32 -i eth0 -p udp -m udp --dport 53 -j DNAT --to-destination 172.16.3.5:5353\n" +
+        "COMMIT\n";
+
+    @Test
+    void heldFragmentsComeBackTranslatedAfterTheFirstDespiteTheReusedBuffer() throws Exception
+    {
+        final ReplayEngine engine = EngineAdapter.create(RULES, BOX);
+        final byte[][] frags = {fragment(0, true, 24), fragment(24, true, 24), fragment(48, false, 20)};
+        final byte[] reused = new byte[128];
+        final UnsafeBuffer work = new UnsafeBuffer(reused);
+        final int[] order = {2, 1, 0};
+        for (int k = 0; k < 2; k++)
+        {
+            final byte[] f = frags[order[k]];
+            System.arraycopy(f, 0, reused, 0, f.length);
+            assertFalse(engine.process(work, 0, f.length, 2, 1_000L + k));
+            assertEquals("HOLD", engine.verdictName(engine.verdict()));
+            assertEquals(0, engine.releasedCount());
+        }
+        System.arraycopy(frags[0], 0, reused, 0, frags[0].length);
+        assertTrue(engine.process(work, 0, frags[0].length, 2, 2_000L));
+        assertEquals("172.16.3.5", dst(reused));
+        assertEquals(2, engine.releasedCount());
+        for (int i = 0; i < 2; i++)
+        {
+            assertTrue(engine.releasedSent(i));
+            assertEquals(2, engine.releasedEgress(i));
+            final byte[] out = new byte[engine.releasedLength(i)];
+            engine.releasedBuffer(i).getBytes(engine.releasedOffset(i), out);
+            final byte[] expectedPayload = frags[order[i]];
+            assertEquals(expectedPayload.length, out.length);
+            assertEquals(TestChecksums.u16(expectedPayload, 6), TestChecksums.u16(out, 6), "its own fragment offset");
+            assertEquals("172.16.3.5", dst(out));
+            assertEquals(63, out[8] & 0xFF);
+            assertTrue(TestChecksums.ipHeaderValid(out));
+        }
+    }
+
+    /** A fragment of UDP 192.168.1.5 -> 172.16.2.65:53 (IP id 0x2222): payload bytes [offset, offset + length). */
+    private static byte[] fragment(final int offset, final boolean more, final int length)
+    {
+        final byte[] b = new byte[20 + length];
+        b[0] = 0x45;
+        TestChecksums.put16(b, 2, b.length);
+        TestChecksums.put16(b, 4, 0x2222);
+        TestChecksums.put16(b, 6, (more ? 0x2000 : 0) | offset / 8);
+        b[8] = 64;
+        b[9] = 17;
+        final int[] src = {192, 168, 1, 5};
+        final int[] dst = {172, 16, 2, 65};
+        for (int i = 0; i < 4; i++)
+        {
+            b[12 + i] = (byte)src[i];
+            b[16 + i] = (byte)dst[i];
+        }
+        if (offset == 0)
+        {
+            TestChecksums.put16(b, 20, 40000);
+            TestChecksums.put16(b, 22, 53);
+            TestChecksums.put16(b, 24, 68);
+        }
+        TestChecksums.fixIpHeader(b);
+        return b;
+    }
+
+    private static String dst(final byte[] ip)
+    {
+        return (ip[16] & 0xFF) + "." + (ip[17] & 0xFF) + "." + (ip[18] & 0xFF) + "." + (ip[19] & 0xFF);
+    }
+}
