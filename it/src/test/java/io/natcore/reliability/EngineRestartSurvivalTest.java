@@ -6,6 +6,8 @@ package io.natcore.reliability;
 import io.natcore.engine.NatEngine;
 import io.natcore.engine.PacketProcessor;
 import io.natcore.engine.Verdict;
+import io.natcore.table.FlowKey;
+import io.natcore.table.FlowTable;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,13 +125,24 @@ class EngineRestartSurvivalTest
         long now = lastNow + TimeUnit.SECONDS.toNanos(1);
         final int survived;
         final int fresh;
+        int lost = 0;
         try (NatEngine engine = new NatEngine(EngineSetup.fromTrace(trace).capacity(16).mappedFile(file).build()))
         {
-            assertTrue(engine.size() >= est.size(), "table size after reopen " + engine.size());
+            // The child is single-threaded: the SIGKILL can catch at most one entry inside its seqlock (a data
+            // packet being tracked), and reopening discards that entry as torn. Every other one must survive.
+            assertTrue(engine.size() >= est.size() - 1, "table size after reopen " + engine.size());
+            final FlowTable table = engine.table();
             final PacketProcessor p = engine.newProcessor();
             int ok = 0;
             for (final Binding b : est)
             {
+                if (table.lookup(FlowKey.k0(b.client(), b.dialled()), FlowKey.k1(b.clientPort(), SERVER_PORT, 6, 0)) ==
+                    FlowTable.MISS)
+                {
+                    lost++;
+                    survivorPorts.remove(b.natSrcPort()); // gone with its entry: free for a newcomer again
+                    continue;
+                }
                 final byte[] up = TestPackets.tcp(b.client(), b.dialled(), b.clientPort(), SERVER_PORT,
                     TestPackets.ACK | TestPackets.PSH, EngineChildMain.clientIsn(b.i()) + 1,
                     EngineChildMain.serverIsn(b.i()) + 1, 64);
@@ -171,13 +184,15 @@ class EngineRestartSurvivalTest
             }
             fresh = n;
         }
-        assertEquals(est.size(), survived);
+        assertTrue(lost <= 1, "only the entry caught mid-write may be discarded; lost " + lost);
+        assertEquals(est.size() - lost, survived);
         final long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertTrue(millis < 20_000, "bounded: " + millis + " ms");
         System.out.printf("EngineRestartSurvivalTest: child killed after %d connections established (%d NAT ports " +
                 "moved off the client port), %d packets, still establishing: %b; %d survived with their bindings " +
-                "(both directions, checksums recomputed); %d new connections bound without a clash; %d ms%n",
-            est.size(), moved, traffic, !done, survived, fresh, millis);
+                "(both directions, checksums recomputed), %d discarded as caught mid-write; %d new connections bound " +
+                "without a clash; %d ms%n",
+            est.size(), moved, traffic, !done, survived, lost, fresh, millis);
     }
 
     private static void assertRewrite(
