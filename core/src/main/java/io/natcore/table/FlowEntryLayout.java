@@ -111,8 +111,11 @@ public final class FlowEntryLayout
     /** Bytes of the protocol scratch area. */
     public static final int SCRATCH_LENGTH = 48;
 
-    /** Slot bytes in the index (tag:32 | ref+1:32, 0 = empty). */
-    public static final int SLOT_LENGTH = 8;
+    /**
+     * Slot bytes in the index: {@code tag | ref+1} in one int, 0 = empty; ref+1 takes the low
+     * {@code 32 - numberOfLeadingZeros(2 * capacity)} bits, the tag (top bits of the hash's high half) the rest.
+     */
+    public static final int SLOT_LENGTH = 4;
 
     private FlowEntryLayout()
     {

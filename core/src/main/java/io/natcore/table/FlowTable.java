@@ -17,11 +17,14 @@ import static io.natcore.table.FlowTableFile.*;
  * <h2>Structure</h2>
  * Entries live in two regions ({@link FlowEntryLayout}): a 64-byte hot line (both tuples, checksum deltas, egress,
  * ops, state, deadline, status, seqlock) and a 96-byte cold record. The index is an open-addressing array of
- * 8-byte slots with linear probing: {@code tag:32 | (entry << 1 | dir) + 1 : 32}, 0 = empty; the tag is the high
- * half of the key's 64-bit keyed hash, the home slot comes from the low half ({@code (low * slots) >>> 32}).
- * A lookup costs the slot line (eight slots per line, so the probe run rarely leaves it) plus the entry's hot line,
- * which is also everything the packet needs. Deletion shifts the probe run back (no tombstones), so probe lengths
- * do not decay under churn.
+ * 4-byte slots with linear probing: {@code tag | (entry << 1 | dir) + 1}, 0 = empty. The reference takes the low
+ * {@link #refBits(int)} bits (22 at a million connections), the tag the rest (10 there, never fewer than
+ * {@link #MIN_TAG_BITS}): the top bits of the high half of the key's 64-bit keyed hash. The home slot comes from
+ * the low half ({@code (low * slots) >>> 32}). A lookup costs the slot line (sixteen slots per line, so the probe
+ * run rarely leaves it) plus the entry's hot line, which is also everything the packet needs. 4-byte slots halve
+ * the index (16 MiB at a million connections and load factor 0.5), so much more of it stays in the last-level
+ * cache next to the hot lines; a tag of 10 bits sends about one probe in a thousand to a foreign hot line.
+ * Deletion shifts the probe run back (no tombstones), so probe lengths do not decay under churn.
  *
  * <h2>Concurrency protocol</h2>
  * <ul>
@@ -38,7 +41,11 @@ import static io.natcore.table.FlowTableFile.*;
  * loads), compare the keys of tag-matching entries (plain loads, ordered by the slot acquire), then a load-load
  * fence and SHIFT_SEQ again. Equal: no removal overlapped, so no slot moved under the probe (a miss is real) and no
  * compared entry was freed and rewritten (the keys read were not torn). Different: retry. Lookups never look at
- * entry seqlocks, so a lookup never waits for a packet writer and cannot deadlock with one.</li>
+ * entry seqlocks, so a lookup never waits for a packet writer and cannot deadlock with one. {@link #lookupBurst}
+ * brackets all of its probes with one SHIFT_SEQ pair (the argument is the same for any number of probes between
+ * the two reads); when they differ (or the first is odd) it falls back to one bracketed {@link #lookup} per key.
+ * Its touching passes read slots and hot lines with plain loads whose values only feed a sink: they decide
+ * nothing.</li>
  * <li><b>Entry fields</b> are guarded by the per-entry seqlock: writers {@link #beginWrite(int)} (CAS even to
  * odd) / {@link #endWrite(int)} (release store of odd + 1); readers {@link #readBeginAcquire(int)} /
  * {@link #readValidate(int, int)}. A lookup result can be stale by the time it is used (the entry removed and
@@ -66,6 +73,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     public static final int DIR_REPLY = 1;
     /** {@link #forEachLive} result when the end of the entries was reached. */
     public static final int END = -1;
+    /** Fewest hash tag bits a slot keeps: a tag matches a foreign key with probability at most 1/64. */
+    public static final int MIN_TAG_BITS = 6;
     /** Slots scanned from the new key's home slot for an early-drop victim. */
     public static final int EARLY_DROP_SCAN = 16;
 
@@ -96,6 +105,10 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     private final FlowHasher customHasher;
     private final SeededFlowHasher seededHasher;
     private final int slotCount;
+    /** Low bits of a slot: entry reference + 1 ({@link #refBits(int)} wide). */
+    private final int refMask;
+    /** High bits of a slot: the top bits of the key hash's high half (at least {@link #MIN_TAG_BITS}). */
+    private final int tagMask;
     private final long seed;
 
     @SuppressWarnings("unused") // accessed through WRITER_LOCK
@@ -128,6 +141,15 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         header = s.header;
         slots = s.slots;
         slotCount = s.slotCount;
+        final int refBits = refBits(s.capacity);
+        if (32 - refBits < MIN_TAG_BITS)
+        {
+            s.close();
+            throw new IllegalArgumentException("capacity " + s.capacity + " leaves fewer than " + MIN_TAG_BITS +
+                " tag bits in a 4-byte slot (at most " + FlowTableConfig.MAX_CAPACITY + " connections)");
+        }
+        refMask = (int)((1L << refBits) - 1);
+        tagMask = ~refMask;
         seed = header.getLong(SEED_OFFSET);
         customHasher = cfg.hasher();
         seededHasher = new SeededFlowHasher(seed);
@@ -163,35 +185,53 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     }
 
     /**
-     * Looks up {@code n} keys in three passes so the cache misses of the batch overlap instead of queueing one
-     * after another: hash every key and touch its home slot; read each (now cached) home slot and touch the entry
-     * hot line it points to; then probe each key for real. The touches are plain loads whose values only feed a
-     * sink field; each pass has no dependency between iterations, so the core keeps many misses in flight.
-     * {@code handles[i]} receives what {@link #lookup} would return; {@code n} is clamped to the arrays' lengths.
+     * Looks up {@code n} keys in four passes so the cache misses of the batch overlap instead of queueing one
+     * after another: hash every key (no memory access); touch every home slot; read each (now cached) home slot
+     * and touch the entry hot line it points to; then probe every key for real. The touches are plain loads whose
+     * values only feed a sink field; the touching passes are a few instructions per key with no dependency
+     * between iterations, so the core keeps as many misses in flight as it has miss buffers. The probing pass
+     * reads SHIFT_SEQ once for the whole burst (see the class protocol); if a removal overlapped it, every key is
+     * looked up again with {@link #lookup}. {@code handles[i]} receives what {@link #lookup} would return;
+     * {@code n} is clamped to the arrays' lengths.
      */
     public void lookupBurst(final long[] k0, final long[] k1, final int n, final long[] handles)
     {
         final int count = Math.max(0, Math.min(n, Math.min(handles.length, Math.min(k0.length, k1.length))));
+        for (int i = 0; i < count; i++)
+        {
+            handles[i] = hash(k0[i], k1[i]);
+        }
         final UnsafeBuffer slots = this.slots;
         final UnsafeBuffer hot = this.hot;
         final long slotCount = this.slotCount;
         long sink = 0;
         for (int i = 0; i < count; i++)
         {
-            final long h = hash(k0[i], k1[i]);
-            handles[i] = h;
-            sink += slots.getLong((int)(((h & 0xFFFF_FFFFL) * slotCount) >>> 32) << 3);
+            sink += slots.getInt((int)(((handles[i] & 0xFFFF_FFFFL) * slotCount) >>> 32) << 2);
         }
+        final int refMask = this.refMask;
         for (int i = 0; i < count; i++)
         {
-            final long s = slots.getLong((int)(((handles[i] & 0xFFFF_FFFFL) * slotCount) >>> 32) << 3);
-            final int low = (int)s;
-            sink += hot.getInt(((Math.max(low, 1) - 1) >>> 1) << HOT_SHIFT); // empty slot (0): touches entry 0
+            final int ref1 = slots.getInt((int)(((handles[i] & 0xFFFF_FFFFL) * slotCount) >>> 32) << 2) & refMask;
+            sink += hot.getInt(((Math.max(ref1, 1) - 1) >>> 1) << HOT_SHIFT); // empty slot (0): touches entry 0
         }
         burstSink = sink;
-        for (int i = 0; i < count; i++)
+        final long v1 = header.getLongAcquire(SHIFT_SEQ_OFFSET); // acquire: later slot loads see finished shifts
+        if ((v1 & 1) == 0)
         {
-            handles[i] = probe(k0[i], k1[i], handles[i], false);
+            for (int i = 0; i < count; i++)
+            {
+                handles[i] = probeOnce(k0[i], k1[i], handles[i], false);
+            }
+            VarHandle.loadLoadFence(); // every probe's loads complete before the validating read below
+            if (header.getLong(SHIFT_SEQ_OFFSET) == v1)
+            {
+                return;
+            }
+        }
+        for (int i = 0; i < count; i++) // a removal overlapped the burst (rare): each key on its own
+        {
+            handles[i] = lookup(k0[i], k1[i]);
         }
     }
 
@@ -226,11 +266,6 @@ public class FlowTable extends FlowEntries implements AutoCloseable
 
     private long probe(final long k0, final long k1, final long h, final boolean touchCold)
     {
-        final UnsafeBuffer slots = this.slots;
-        final UnsafeBuffer hot = this.hot;
-        final int n = slotCount;
-        final int tag = (int)(h >>> 32);
-        final int home = (int)(((h & 0xFFFF_FFFFL) * n) >>> 32);
         int spins = 0;
         while (true)
         {
@@ -240,41 +275,56 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 backOff(++spins); // slots are moving; the remover holds this for a probe run's length
                 continue;
             }
-            long result = MISS;
-            int i = home;
-            for (int probes = 0; probes < n; probes++)
-            {
-                final long s = slots.getLongAcquire(i << 3); // acquire: pairs with insert's release publish
-                final int low = (int)s;
-                if (low == 0)
-                {
-                    break;
-                }
-                if ((int)(s >>> 32) == tag)
-                {
-                    final int ref = low - 1;
-                    if (touchCold && validEntry(ref >>> 1) && touchColdRecord(coldOffset(ref >>> 1)) == TOUCH_NEVER)
-                    {
-                        touchSink++; // almost never: a counter word equal to the constant
-                    }
-                    final int keyAt = ((ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
-                    if (hot.getLong(keyAt) == k0 && hot.getLong(keyAt + 8) == k1) // plain, after the acquire
-                    {
-                        result = ref;
-                        break;
-                    }
-                }
-                if (++i == n)
-                {
-                    i = 0;
-                }
-            }
+            final long result = probeOnce(k0, k1, h, touchCold);
             VarHandle.loadLoadFence(); // the loads above complete before the validating read below
             if (header.getLong(SHIFT_SEQ_OFFSET) == v1)
             {
                 return result;
             }
         }
+    }
+
+    /** One probe of the run from the key's home slot; the caller brackets it with SHIFT_SEQ reads. */
+    private long probeOnce(final long k0, final long k1, final long h, final boolean touchCold)
+    {
+        final UnsafeBuffer slots = this.slots;
+        final UnsafeBuffer hot = this.hot;
+        final int n = slotCount;
+        final int tagMask = this.tagMask;
+        final int tag = (int)(h >>> 32) & tagMask;
+        int i = (int)(((h & 0xFFFF_FFFFL) * n) >>> 32);
+        for (int probes = 0; probes < n; probes++)
+        {
+            final int s = slots.getIntAcquire(i << 2); // acquire: pairs with insert's release publish
+            if (s == 0)
+            {
+                return MISS;
+            }
+            if ((s & tagMask) == tag)
+            {
+                final int ref = (s & refMask) - 1;
+                if (touchCold && validEntry(ref >>> 1) && touchColdRecord(coldOffset(ref >>> 1)) == TOUCH_NEVER)
+                {
+                    touchSink++; // almost never: a counter word equal to the constant
+                }
+                final int keyAt = ((ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
+                if (hot.getLong(keyAt) == k0 && hot.getLong(keyAt + 8) == k1) // plain, after the acquire
+                {
+                    return ref;
+                }
+            }
+            if (++i == n)
+            {
+                i = 0;
+            }
+        }
+        return MISS;
+    }
+
+    /** Bits of a slot that hold {@code (entry << 1 | dir) + 1} for this capacity (values 1 .. 2 * capacity). */
+    static int refBits(final int capacity)
+    {
+        return 32 - Integer.numberOfLeadingZeros(2 * capacity);
     }
 
     /** Entry index of a handle. */
@@ -437,20 +487,20 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             {
                 j = 0;
             }
-            final long s = slots.getLong(j << 3);
-            if ((int)s == 0)
+            final int s = slots.getInt(j << 2);
+            if (s == 0)
             {
                 break;
             }
-            final int k = homeOfRef((int)s - 1);
+            final int k = homeOfRef((s & refMask) - 1);
             final boolean stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
             if (!stays)
             {
-                slots.putLongRelease(i << 3, s); // copy first: a concurrent probe may see it twice, never zero times
+                slots.putIntRelease(i << 2, s); // copy first: a concurrent probe may see it twice, never zero times
                 i = j;
             }
         }
-        slots.putLongRelease(i << 3, 0L);
+        slots.putIntRelease(i << 2, 0);
     }
 
     private int allocateLocked()
@@ -520,10 +570,10 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         int i = home;
         for (int scanned = 0; scanned < EARLY_DROP_SCAN; scanned++)
         {
-            final long s = slots.getLong(i << 3);
-            if ((int)s != 0)
+            final int s = slots.getInt(i << 2);
+            if (s != 0)
             {
-                final int e = ((int)s - 1) >>> 1;
+                final int e = ((s & refMask) - 1) >>> 1;
                 final int h = hotOffset(e);
                 final int status = hot.getIntVolatile(h + STATUS_OFFSET);
                 final long deadline = hot.getLongOpaque(h + DEADLINE_OFFSET);
@@ -553,7 +603,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     {
         final int n = slotCount;
         int i = homeOf(h);
-        while ((int)slots.getLong(i << 3) != 0)
+        while (slots.getInt(i << 2) != 0)
         {
             if (++i == n)
             {
@@ -561,25 +611,24 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             }
         }
         // release: the entry's hot line (keys) is visible before the slot that leads to it
-        slots.putLongRelease(i << 3, ((h >>> 32) << 32) | ((ref + 1) & 0xFFFF_FFFFL));
+        slots.putIntRelease(i << 2, ((int)(h >>> 32) & tagMask) | (ref + 1));
     }
 
     private int findKeyLocked(final long k0, final long k1, final long h)
     {
         final int n = slotCount;
-        final int tag = (int)(h >>> 32);
+        final int tag = (int)(h >>> 32) & tagMask;
         int i = homeOf(h);
         for (int probes = 0; probes < n; probes++)
         {
-            final long s = slots.getLong(i << 3);
-            final int low = (int)s;
-            if (low == 0)
+            final int s = slots.getInt(i << 2);
+            if (s == 0)
             {
                 return -1;
             }
-            if ((int)(s >>> 32) == tag)
+            if ((s & tagMask) == tag)
             {
-                final int ref = low - 1;
+                final int ref = (s & refMask) - 1;
                 final int keyAt = ((ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
                 if (hot.getLong(keyAt) == k0 && hot.getLong(keyAt + 8) == k1)
                 {
@@ -601,13 +650,12 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         int i = homeOfRef(ref);
         for (int probes = 0; probes < n; probes++)
         {
-            final long s = slots.getLong(i << 3);
-            final int low = (int)s;
-            if (low == 0)
+            final int s = slots.getInt(i << 2);
+            if (s == 0)
             {
                 return -1;
             }
-            if (low - 1 == ref)
+            if ((s & refMask) - 1 == ref)
             {
                 return i;
             }
@@ -943,7 +991,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             final int found = findKeyLocked(k0, k1, h);
             int i = homeOf(h);
             int len = 1;
-            while (found >= 0 ? i != found : (int)slots.getLong(i << 3) != 0)
+            while (found >= 0 ? i != found : slots.getInt(i << 2) != 0)
             {
                 len++;
                 if (++i == slotCount)

@@ -4,9 +4,9 @@
 package io.natcore.table;
 
 /**
- * Layout of the table's memory, identical for direct memory and a mapped file (version 1). Regions in order:
+ * Layout of the table's memory, identical for direct memory and a mapped file (version 2). Regions in order:
  * header (4096 bytes), hot lines ({@code capacity * 64}), cold records ({@code capacity * 96}), index slots
- * ({@code slotCount * 8}); each region starts on a 64-byte boundary.
+ * ({@code slotCount * 4}); each region starts on a 64-byte boundary.
  * <p>
  * Header (native byte order, recorded in BYTE_ORDER):
  * <pre>
@@ -15,13 +15,13 @@ package io.natcore.table;
  *  +---------------------------------------------------------------+
  *  |                  MAGIC "NATCFTB1" (long)                      |   0
  *  +---------------------------------------------------------------+
- *  |  VERSION (int, 1)             |  BYTE_ORDER (1 = little end.) |   8
+ *  |  VERSION (int, 2)             |  BYTE_ORDER (1 = little end.) |   8
  *  +-------------------------------+-------------------------------+
  *  |  HEADER_LENGTH (4096)         |  CAPACITY                     |  16
  *  +-------------------------------+-------------------------------+
  *  |  SLOT_COUNT                   |  HOT_LENGTH (64)              |  24
  *  +-------------------------------+-------------------------------+
- *  |  COLD_LENGTH (96)             |  SLOT_LENGTH (8)              |  32
+ *  |  COLD_LENGTH (96)             |  SLOT_LENGTH (4)              |  32
  *  +-------------------------------+-------------------------------+
  *  |  SEED (long)                                                  |  40
  *  |  HOT_REGION_OFFSET (long)                                     |  48
@@ -55,8 +55,8 @@ public final class FlowTableFile
 {
     /** "NATCFTB1". */
     public static final long MAGIC = 0x4E41_5443_4654_4231L;
-    /** Layout version. */
-    public static final int VERSION = 1;
+    /** Layout version (2: 4-byte index slots; 1 had 8-byte slots with a 32-bit tag). */
+    public static final int VERSION = 2;
     /** Header bytes. */
     public static final int HEADER_LENGTH = 4096;
 

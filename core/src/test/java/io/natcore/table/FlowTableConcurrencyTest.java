@@ -24,6 +24,7 @@ class FlowTableConcurrencyTest
     private static final int WRITERS = 3;
     private static final int PER_WRITER = 1500;
     private static final long RUN_NANOS = 2_500_000_000L;
+    private static final int BURST = 16;
 
     private static long origK0(final int w, final int i)
     {
@@ -110,8 +111,34 @@ class FlowTableConcurrencyTest
         final SplittableRandom rnd = new SplittableRandom(w);
         int version = 0;
         long n = 0;
+        final long[] bk0 = new long[BURST];
+        final long[] bk1 = new long[BURST];
+        final long[] bh = new long[BURST];
+        final int[] bi = new int[BURST];
         while (!stop.get() && failures.size() < 10)
         {
+            if ((n & 7) == 0)
+            {
+                // Burst lookups of this writer's own keys while the other writers' removals shift slots: each
+                // result must equal what this writer (the only one changing these keys) knows.
+                for (int j = 0; j < BURST; j++)
+                {
+                    bi[j] = rnd.nextInt(PER_WRITER) << 1 | rnd.nextInt(2);
+                    final int i = bi[j] >>> 1;
+                    bk0[j] = (bi[j] & 1) == 0 ? origK0(w, i) : replyK0(w, i);
+                    bk1[j] = (bi[j] & 1) == 0 ? origK1(w, i) : replyK1(w, i);
+                }
+                t.lookupBurst(bk0, bk1, BURST, bh);
+                for (int j = 0; j < BURST; j++)
+                {
+                    final int e = entryOf[bi[j] >>> 1];
+                    final long want = e < 0 ? MISS : ((long)e << 1) | (bi[j] & 1);
+                    if (bh[j] != want)
+                    {
+                        failures.add("burst lookup: w" + w + " key " + bi[j] + " got " + bh[j] + " want " + want);
+                    }
+                }
+            }
             final int i = rnd.nextInt(PER_WRITER);
             final int e = entryOf[i];
             n++;
