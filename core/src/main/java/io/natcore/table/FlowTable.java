@@ -18,12 +18,12 @@ import static io.natcore.table.FlowTableFile.*;
  * Entries live in two regions ({@link FlowEntryLayout}): a 64-byte hot line (both tuples, checksum deltas, egress,
  * ops, state, deadline, status, seqlock) and a 96-byte cold record. The index is an open-addressing array of
  * 4-byte slots with linear probing: {@code tag | (entry << 1 | dir) + 1}, 0 = empty. The reference takes the low
- * {@link #refBits(int)} bits (22 at a million connections), the tag the rest (10 there, never fewer than
+ * {@link #refBits(int)} bits (21 at a million connections), the tag the rest (11 there, never fewer than
  * {@link #MIN_TAG_BITS}): the top bits of the high half of the key's 64-bit keyed hash. The home slot comes from
  * the low half ({@code (low * slots) >>> 32}). A lookup costs the slot line (sixteen slots per line, so the probe
  * run rarely leaves it) plus the entry's hot line, which is also everything the packet needs. 4-byte slots halve
  * the index (16 MiB at a million connections and load factor 0.5), so much more of it stays in the last-level
- * cache next to the hot lines; a tag of 10 bits sends about one probe in a thousand to a foreign hot line.
+ * cache next to the hot lines; a tag of 11 bits sends about one probe in two thousand to a foreign hot line.
  * Deletion shifts the probe run back (no tombstones), so probe lengths do not decay under churn.
  *
  * <h2>Concurrency protocol</h2>

@@ -106,4 +106,28 @@ class FlowTableMappedFileTest
             assertEquals(1, t.openCount());
         }
     }
+
+    @Test
+    void fileOfTheEightByteSlotLayoutVersionOneIsRecreatedEmptyNotMisread() throws Exception
+    {
+        final Path file = dir.resolve("v1.nat");
+        try (FlowTable t = new FlowTable(new FlowTableConfig().capacity(64).mappedFile(file)))
+        {
+            FlowTableTest.insert(t, 1);
+        }
+        // Rewrite the header as version 1 wrote it: VERSION 1, SLOT_LENGTH 8 (offsets 8 and 36, native order).
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+            file, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE))
+        {
+            final java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder());
+            ch.write(b.putInt(0, 1), 8);
+            ch.write(b.putInt(0, 8), 36);
+        }
+        try (FlowTable t = new FlowTable(new FlowTableConfig().capacity(64).mappedFile(file)))
+        {
+            assertEquals(0, t.size(), "an old layout is not reinterpreted");
+            assertEquals(0, t.openCount());
+            assertEquals(MISS, t.lookup(FlowTableTest.origK0(1), FlowTableTest.origK1(1)));
+        }
+    }
 }

@@ -641,6 +641,32 @@ class FlowTableTest
     }
 
     @Test
+    void slotKeepsAtLeastSixTagBitsUpToTheLargestCapacityAndElevenAtAMillion()
+    {
+        // ref + 1 ranges over 1 .. 2 * capacity; a slot has 32 bits.
+        assertEquals(32 - 6, FlowTable.refBits(FlowTableConfig.MAX_CAPACITY), "2 * 22.4M < 2^26");
+        assertTrue(32 - FlowTable.refBits(FlowTableConfig.MAX_CAPACITY) >= FlowTable.MIN_TAG_BITS);
+        assertEquals(21, FlowTable.refBits(1_008_192), "2 * 1,008,192 = 2,016,384 < 2^21 = 2,097,152");
+        assertEquals(2, FlowTable.refBits(1), "refs 1 and 2");
+        assertEquals(3, FlowTable.refBits(2), "refs 1 .. 4");
+    }
+
+    @Test
+    void keysWhoseHashesDifferOnlyBelowTheTagStillResolveByFullKeyCompare()
+    {
+        // Every key hashes to the same home slot and the same tag bits: the table must compare the full key.
+        final FlowTable t = table(new FlowTableConfig().capacity(8).hasher((k0, k1) -> 0x7FFF_FFFF_0000_0000L | k1 & 0xFFL));
+        final int a = insert(t, 1);
+        final int b = insert(t, 2);
+        assertEquals((long)a << 1, t.lookup(origK0(1), origK1(1)));
+        assertEquals((long)b << 1, t.lookup(origK0(2), origK1(2)));
+        assertEquals(((long)b << 1) | 1, t.lookup(replyK0(2), replyK1(2)));
+        assertTrue(t.remove(a));
+        assertEquals(MISS, t.lookup(origK0(1), origK1(1)));
+        assertEquals((long)b << 1, t.lookup(origK0(2), origK1(2)));
+    }
+
+    @Test
     void defaultConfigurationCostsAtMost192BytesPerConnection()
     {
         final double expected = 64 + 96 + 2 * 4 / 0.5; // hot line + cold record + two 4-byte slots at load 0.5
