@@ -36,6 +36,7 @@ public class FlowTableStorageBenchmark
     UnsafeBuffer agrona;
     BytesStore<?, Void> chronicle;
     int lines;
+    long counter;
     final int[] slotOffsets = new int[STREAM];
     int cursor;
 
@@ -79,6 +80,31 @@ public class FlowTableStorageBenchmark
             c = (c + 1) & (STREAM - 1);
         }
         cursor = c;
+        return acc;
+    }
+
+    /**
+     * Floor for a burst: {@code BATCH} loads of random cache lines with no dependency between them, so the core
+     * overlaps as many misses as its miss buffers and page walkers allow. A lookup that costs two misses cannot,
+     * per key, beat twice this; one that costs one miss, once this.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long agronaIndependentRead()
+    {
+        // Line numbers from a counter through a multiply-xorshift mix (not the small offset stream, which would
+        // revisit only 64 Ki lines): every load is to a random line of the whole region.
+        final UnsafeBuffer b = agrona;
+        final long n = lines;
+        long c = counter;
+        long acc = 0;
+        for (int j = 0; j < BATCH; j++)
+        {
+            long z = (c++) * 0x9E37_79B9_7F4A_7C15L;
+            z ^= z >>> 29;
+            acc += b.getLong((int)(((z & 0xFFFF_FFFFL) * n) >>> 32) << 6);
+        }
+        counter = c;
         return acc;
     }
 
