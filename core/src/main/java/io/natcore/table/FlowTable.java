@@ -124,6 +124,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     private static final long TOUCH_NEVER = 0x5DEE_CE66_D1CE_B00FL;
     /** Slots past the home slot the burst's touching pass looks at for a tag match (the probe itself has no cap). */
     private static final int TOUCH_SCAN = 8;
+    /** Burst-internal mark: the run was longer than {@link #TOUCH_SCAN} without a tag match. */
+    private static final long UNRESOLVED = -2L;
     private boolean closed;
 
     /**
@@ -205,38 +207,67 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             handles[i] = hash(k0[i], k1[i]);
         }
         final UnsafeBuffer slots = this.slots;
-        final UnsafeBuffer hot = this.hot;
         final long slotCount = this.slotCount;
         long sink = 0;
         for (int i = 0; i < count; i++)
         {
             sink += slots.getInt((int)(((handles[i] & 0xFFFF_FFFFL) * slotCount) >>> 32) << 2);
         }
-        final int refMask = this.refMask;
-        final int tagMask = this.tagMask;
-        final int lastSlot = this.slotCount - 1;
-        for (int i = 0; i < count; i++)
-        {
-            // Touch the hot line of the first tag-matching slot of the run, not just the home slot's: about a
-            // third of hits at load 0.5 sit past their home slot, and each would cost a full miss in the probe.
-            final long h = handles[i];
-            final int tag = (int)(h >>> 32) & tagMask;
-            int at = (int)(((h & 0xFFFF_FFFFL) * slotCount) >>> 32);
-            int s = slots.getInt(at << 2);
-            for (int p = 0; p < TOUCH_SCAN && s != 0 && (s & tagMask) != tag; p++) // bounded: plain loads may race
-            {
-                at = at == lastSlot ? 0 : at + 1;
-                s = slots.getInt(at << 2);
-            }
-            sink += hot.getInt(((Math.max(s & refMask, 1) - 1) >>> 1) << HOT_SHIFT); // empty (0): entry 0
-        }
         burstSink = sink;
         final long v1 = header.getLongAcquire(SHIFT_SEQ_OFFSET); // acquire: later slot loads see finished shifts
         if ((v1 & 1) == 0)
         {
+            final UnsafeBuffer hot = this.hot;
+            final int refMask = this.refMask;
+            final int tagMask = this.tagMask;
+            final int lastSlot = this.slotCount - 1;
+            long touched = 0;
             for (int i = 0; i < count; i++)
             {
-                handles[i] = probeOnce(k0[i], k1[i], handles[i], false);
+                // The probe minus its key compare: scan the (now cached) run from the home slot to the first
+                // tag-matching slot (candidate) or an empty one (miss), and touch the candidate's hot line. About a
+                // third of hits at load 0.5 sit past their home slot, so touching the home slot's line would not do.
+                final long h = handles[i];
+                final int tag = (int)(h >>> 32) & tagMask;
+                int at = (int)(((h & 0xFFFF_FFFFL) * slotCount) >>> 32);
+                int s = slots.getIntAcquire(at << 2); // acquire: pairs with insert's release publish
+                int p = 0;
+                while (s != 0 && (s & tagMask) != tag && p++ < TOUCH_SCAN)
+                {
+                    at = at == lastSlot ? 0 : at + 1;
+                    s = slots.getIntAcquire(at << 2);
+                }
+                if (s == 0)
+                {
+                    handles[i] = MISS;
+                }
+                else if ((s & tagMask) != tag)
+                {
+                    handles[i] = UNRESOLVED;
+                }
+                else
+                {
+                    handles[i] = s & 0xFFFF_FFFFL;
+                    touched += hot.getInt((((s & refMask) - 1) >>> 1) << HOT_SHIFT);
+                }
+            }
+            burstSink = touched;
+            for (int i = 0; i < count; i++)
+            {
+                // Compare each candidate's key (its hot line was touched above); a foreign key under the same
+                // tag or a run longer than the scan gets a full probe.
+                final long c = handles[i];
+                if (c > 0)
+                {
+                    final int ref = ((int)c & refMask) - 1;
+                    final int keyAt = ((ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
+                    handles[i] = hot.getLong(keyAt) == k0[i] && hot.getLong(keyAt + 8) == k1[i] ? // plain, after acquire
+                        ref : probeOnce(k0[i], k1[i], hash(k0[i], k1[i]), false);
+                }
+                else if (c == UNRESOLVED)
+                {
+                    handles[i] = probeOnce(k0[i], k1[i], hash(k0[i], k1[i]), false);
+                }
             }
             VarHandle.loadLoadFence(); // every probe's loads complete before the validating read below
             if (header.getLong(SHIFT_SEQ_OFFSET) == v1)
