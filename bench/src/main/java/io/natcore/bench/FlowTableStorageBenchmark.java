@@ -37,6 +37,7 @@ public class FlowTableStorageBenchmark
     BytesStore<?, Void> chronicle;
     int lines;
     long counter;
+    final long[] pass = new long[BATCH];
     final int[] slotOffsets = new int[STREAM];
     int cursor;
 
@@ -105,6 +106,34 @@ public class FlowTableStorageBenchmark
             acc += b.getLong((int)(((z & 0xFFFF_FFFFL) * n) >>> 32) << 6);
         }
         counter = c;
+        return acc;
+    }
+
+    /**
+     * Floor for a burst whose lookups cost two dependent misses (slot, then the line it names): one pass loads
+     * {@code BATCH} random lines, a second pass loads the line each names. Misses within a pass overlap; the
+     * second pass waits for the first. Compare with {@link #agronaIndependentRead} (one miss per key).
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long agronaTwoPassRead()
+    {
+        final UnsafeBuffer b = agrona;
+        final long[] v = pass;
+        final long n = lines;
+        long c = counter;
+        for (int j = 0; j < BATCH; j++)
+        {
+            long z = (c++) * 0x9E37_79B9_7F4A_7C15L;
+            z ^= z >>> 29;
+            v[j] = b.getLong((int)(((z & 0xFFFF_FFFFL) * n) >>> 32) << 6); // a random line number (setUp)
+        }
+        counter = c;
+        long acc = 0;
+        for (int j = 0; j < BATCH; j++)
+        {
+            acc += b.getLong(((int)v[j] << 6) + 8);
+        }
         return acc;
     }
 
