@@ -66,7 +66,10 @@ abstract class FlowTableBenchSubject
 
         Table(final int connections)
         {
-            table = new FlowTable(new FlowTableConfig().capacity(connections + POOL_SLACK));
+            // -Dnatcore.bench.loadFactor overrides the table's default index load factor (design measurements only).
+            final String lf = System.getProperty("natcore.bench.loadFactor");
+            final FlowTableConfig cfg = new FlowTableConfig().capacity(connections + POOL_SLACK);
+            table = new FlowTable(lf == null ? cfg : cfg.loadFactor(Float.parseFloat(lf)));
         }
 
         Object newContext()

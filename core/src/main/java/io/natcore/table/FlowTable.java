@@ -21,9 +21,10 @@ import static io.natcore.table.FlowTableFile.*;
  * {@link #refBits(int)} bits (21 at a million connections), the tag the rest (11 there, never fewer than
  * {@link #MIN_TAG_BITS}): the top bits of the high half of the key's 64-bit keyed hash. The home slot comes from
  * the low half ({@code (low * slots) >>> 32}). A lookup costs the slot line (sixteen slots per line, so the probe
- * run rarely leaves it) plus the entry's hot line, which is also everything the packet needs. 4-byte slots halve
- * the index (16 MiB at a million connections and load factor 0.5), so much more of it stays in the last-level
- * cache next to the hot lines; a tag of 11 bits sends about one probe in two thousand to a foreign hot line.
+ * run rarely leaves it) plus the entry's hot line, which is also everything the packet needs. 4-byte slots shrink
+ * the index (21 MiB at a million connections and the default load factor 0.375, against 32 MiB of 8-byte slots at
+ * 0.5), so more of it stays in the last-level cache next to the hot lines; a tag of 11 bits sends about one probe
+ * in two thousand to a foreign hot line.
  * Deletion shifts the probe run back (no tombstones), so probe lengths do not decay under churn.
  *
  * <h2>Concurrency protocol</h2>
@@ -190,13 +191,15 @@ public class FlowTable extends FlowEntries implements AutoCloseable
 
     /**
      * Looks up {@code n} keys in four passes so the cache misses of the batch overlap instead of queueing one
-     * after another: hash every key (no memory access); touch every home slot; scan each (now cached) run from its
-     * home slot to the first tag-matching slot and touch the entry hot line it points to; then probe every key for
-     * real. The touches are plain loads whose
-     * values only feed a sink field; the touching passes are a few instructions per key with no dependency
-     * between iterations, so the core keeps as many misses in flight as it has miss buffers. The probing pass
-     * reads SHIFT_SEQ once for the whole burst (see the class protocol); if a removal overlapped it, every key is
-     * looked up again with {@link #lookup}. {@code handles[i]} receives what {@link #lookup} would return;
+     * after another: (1) hash every key (no memory access); (2) touch every home slot (plain loads feeding a sink);
+     * (3) read SHIFT_SEQ, then scan each (now cached) run from its home slot to the first tag-matching slot, the
+     * candidate, or an empty slot, a miss (acquire loads), and touch the candidate's hot line; (4) compare each
+     * candidate's key, falling back to a full probe for a foreign key under the same tag or a run longer than
+     * {@link #TOUCH_SCAN}; then validate SHIFT_SEQ once for the whole burst (see the class protocol). If a removal
+     * overlapped the burst, every key is looked up again with {@link #lookup}. Passes 2 and 3 are a few instructions
+     * per key with no dependency between iterations, so the core keeps many misses in flight; pass 4 has one
+     * well-predicted branch per hit instead of the probe loop's. {@code handles[i]} receives what {@link #lookup}
+     * would return;
      * {@code n} is clamped to the arrays' lengths.
      */
     public void lookupBurst(final long[] k0, final long[] k1, final int n, final long[] handles)
@@ -225,8 +228,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             for (int i = 0; i < count; i++)
             {
                 // The probe minus its key compare: scan the (now cached) run from the home slot to the first
-                // tag-matching slot (candidate) or an empty one (miss), and touch the candidate's hot line. About a
-                // third of hits at load 0.5 sit past their home slot, so touching the home slot's line would not do.
+                // tag-matching slot (candidate) or an empty one (miss), and touch the candidate's hot line. Linear
+                // probing leaves many hits past their home slot, so touching the home slot's line would not do.
                 final long h = handles[i];
                 final int tag = (int)(h >>> 32) & tagMask;
                 int at = (int)(((h & 0xFFFF_FFFFL) * slotCount) >>> 32);
@@ -254,14 +257,15 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             burstSink = touched;
             for (int i = 0; i < count; i++)
             {
-                // Compare each candidate's key (its hot line was touched above); a foreign key under the same
-                // tag or a run longer than the scan gets a full probe.
+                // Compare each candidate's key (its hot line was touched above; plain loads, ordered after the
+                // slot's acquire load in the scan); a foreign key under the same tag or a run longer than the scan
+                // gets a full probe.
                 final long c = handles[i];
                 if (c > 0)
                 {
                     final int ref = ((int)c & refMask) - 1;
                     final int keyAt = ((ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
-                    handles[i] = hot.getLong(keyAt) == k0[i] && hot.getLong(keyAt + 8) == k1[i] ? // plain, after acquire
+                    handles[i] = hot.getLong(keyAt) == k0[i] && hot.getLong(keyAt + 8) == k1[i] ?
                         ref : probeOnce(k0[i], k1[i], hash(k0[i], k1[i]), false);
                 }
                 else if (c == UNRESOLVED)

@@ -655,7 +655,8 @@ class FlowTableTest
     void keysWhoseHashesDifferOnlyBelowTheTagStillResolveByFullKeyCompare()
     {
         // Every key hashes to the same home slot and the same tag bits: the table must compare the full key.
-        final FlowTable t = table(new FlowTableConfig().capacity(8).hasher((k0, k1) -> 0x7FFF_FFFF_0000_0000L | k1 & 0xFFL));
+        final FlowTable t =
+            table(new FlowTableConfig().capacity(8).hasher((k0, k1) -> 0x7FFF_FFFF_0000_0000L | k1 & 0xFFL));
         final int a = insert(t, 1);
         final int b = insert(t, 2);
         assertEquals((long)a << 1, t.lookup(origK0(1), origK1(1)));
@@ -669,13 +670,13 @@ class FlowTableTest
     @Test
     void defaultConfigurationCostsAtMost192BytesPerConnection()
     {
-        final double expected = 64 + 96 + 2 * 4 / 0.5; // hot line + cold record + two 4-byte slots at load 0.5
+        final double expected = 64 + 96 + 2 * 4 / 0.375; // hot line + cold record + two 4-byte slots at load 3/8
         assertEquals(expected, FlowTableConfig.bytesPerConnection(FlowTableConfig.DEFAULT_LOAD_FACTOR), 1e-9);
         assertTrue(expected <= 192);
         final FlowTable t = table(new FlowTableConfig().capacity(100_000));
-        assertEquals(400_000, t.slotCount());
+        assertEquals(533_334, t.slotCount(), "ceil(200,000 / 0.375)");
         assertTrue(t.bytesPerConnection() <= expected + 0.05, "measured " + t.bytesPerConnection());
-        final FlowTableConfig budget = new FlowTableConfig().memoryBudget(176L * 1000 + FlowTableFile.HEADER_LENGTH);
+        final FlowTableConfig budget = new FlowTableConfig().memoryBudget(181_334L + FlowTableFile.HEADER_LENGTH);
         assertEquals(1000, budget.capacity());
     }
 
