@@ -131,7 +131,12 @@ public final class TcpStateLayout
 
     private static void field(final MutableDirectBuffer b, final int base, final int shift, final int mask, final int v)
     {
-        bits(b, base, (bits(b, base) & ~(mask << shift)) | ((v & mask) << shift));
+        final int old = bits(b, base);
+        final int updated = (old & ~(mask << shift)) | ((v & mask) << shift);
+        if (updated != old)
+        {
+            bits(b, base, updated); // most packets re-store what is there: skip the store and its forwarding
+        }
     }
 
     /** @return the kernel-style flags of one direction (WINDOW_SCALE ... MAXACK_SET). */
@@ -147,15 +152,72 @@ public final class TcpStateLayout
     public static void flags(final MutableDirectBuffer b, final int base, final int dir, final int flags)
     {
         final int shift = dir * DIR_BITS_SHIFT;
-        field(b, base, shift + 4, 0x1F, (flags >>> 1) & 0x1F);
-        final int code = field(b, base, shift, 0xF);
+        final int old = bits(b, base);
+        int updated = (old & ~(0x1F << (shift + 4))) | (((flags >>> 1) & 0x1F) << (shift + 4));
         if ((flags & FLAG_WINDOW_SCALE) == 0)
         {
-            field(b, base, shift, 0xF, 0);
+            updated &= ~(0xF << shift);
         }
-        else if (code == 0)
+        else if (((old >>> shift) & 0xF) == 0)
         {
-            field(b, base, shift, 0xF, 1);
+            updated |= 1 << shift;
+        }
+        if (updated != old)
+        {
+            bits(b, base, updated); // one read-modify-write of the word, none when nothing changes
+        }
+    }
+
+    /**
+     * @param flag one of FLAG_SACK_PERM ... FLAG_MAXACK_SET (not WINDOW_SCALE).
+     * @return true when either direction's flags hold {@code flag} (one load: {@code (flags(0) | flags(1)) & flag}).
+     */
+    public static boolean eitherDirectionHas(final DirectBuffer b, final int base, final int flag)
+    {
+        final int packed = (flag >>> 1) & 0x1F;
+        return (bits(b, base) & ((packed << 4) | (packed << (DIR_BITS_SHIFT + 4)))) != 0;
+    }
+
+    /**
+     * @param flag one of FLAG_SACK_PERM ... FLAG_MAXACK_SET (not WINDOW_SCALE).
+     * @return true when direction {@code dir}'s flags hold {@code flag} (one load: {@code flags(dir) & flag}).
+     */
+    public static boolean has(final DirectBuffer b, final int base, final int dir, final int flag)
+    {
+        return (bits(b, base) & flagBit(dir, flag)) != 0;
+    }
+
+    /**
+     * Sets or clears one flag of a direction ({@code flags(dir, flags(dir) | flag)} or {@code & ~flag}) with one
+     * read-modify-write, none when it already is so.
+     *
+     * @param flag one of FLAG_SACK_PERM ... FLAG_MAXACK_SET (not WINDOW_SCALE).
+     */
+    public static void flag(final MutableDirectBuffer b, final int base, final int dir, final int flag, final boolean on)
+    {
+        final int bit = flagBit(dir, flag);
+        final int old = bits(b, base);
+        final int updated = on ? old | bit : old & ~bit;
+        if (updated != old)
+        {
+            bits(b, base, updated);
+        }
+    }
+
+    private static int flagBit(final int dir, final int flag)
+    {
+        return ((flag >>> 1) & 0x1F) << (dir * DIR_BITS_SHIFT + 4);
+    }
+
+    /** Sets last_index and last_dir with one read-modify-write. */
+    public static void lastIndexAndDir(final MutableDirectBuffer b, final int base, final int index, final int dir)
+    {
+        final int mask = (0x7 << LAST_INDEX_SHIFT) | (0x1 << LAST_DIR_SHIFT);
+        final int old = bits(b, base);
+        final int updated = (old & ~mask) | ((index & 0x7) << LAST_INDEX_SHIFT) | ((dir & 0x1) << LAST_DIR_SHIFT);
+        if (updated != old)
+        {
+            bits(b, base, updated);
         }
     }
 

@@ -392,8 +392,7 @@ public final class TcpTracker
         }
 
         // From here the packet is in window.
-        TcpStateLayout.lastIndex(state, base, index);
-        TcpStateLayout.lastDir(state, base, dir);
+        TcpStateLayout.lastIndexAndDir(state, base, index, dir);
         if (oldState != newState && newState == FIN_WAIT)
         {
             setFlags(state, base, dir, flags(state, base, dir) | FLAG_CLOSE_INIT);
@@ -411,7 +410,7 @@ public final class TcpTracker
         {
             timeout = timeouts.tcpUnacknowledged();
         }
-        else if (((flags(state, base, 0) | flags(state, base, 1)) & FLAG_DATA_UNACKNOWLEDGED) != 0 &&
+        else if (TcpStateLayout.eitherDirectionHas(state, base, FLAG_DATA_UNACKNOWLEDGED) &&
             stateTimeout > timeouts.tcpUnacknowledged())
         {
             timeout = timeouts.tcpUnacknowledged();
@@ -662,7 +661,7 @@ public final class TcpTracker
         final boolean hasAck = seg.has(TcpSegment.ACK);
         int seq = seg.seq;
         int ack = seg.ack;
-        int sack = (flags(state, base, 1 - dir) & FLAG_SACK_PERM) != 0 ? seg.sack : seg.ack;
+        int sack = TcpStateLayout.has(state, base, 1 - dir, FLAG_SACK_PERM) ? seg.sack : seg.ack;
         int end = seg.end();
         int win = seg.window;
 
@@ -726,7 +725,7 @@ public final class TcpTracker
         final int receiverEnd = getInt(state, receiver + TD_END_OFFSET);
         final int receiverMaxwin = getInt(state, receiver + TD_MAXWIN_OFFSET);
         final int maxAckWindow = Integer.compareUnsigned(senderMaxwin, MAXACKWINCONST) > 0 ? senderMaxwin : MAXACKWINCONST;
-        final boolean liberal = (flags(state, base, dir) & FLAG_BE_LIBERAL) != 0 || beLiberal;
+        final boolean liberal = beLiberal || TcpStateLayout.has(state, base, dir, FLAG_BE_LIBERAL);
 
         if (!before(seq, senderMaxend + 1))
         {
@@ -798,15 +797,14 @@ public final class TcpTracker
         if (after(end, getInt(state, sender + TD_END_OFFSET)))
         {
             putInt(state, sender + TD_END_OFFSET, end);
-            setFlags(state, base, dir, flags(state, base, dir) | FLAG_DATA_UNACKNOWLEDGED);
+            TcpStateLayout.flag(state, base, dir, FLAG_DATA_UNACKNOWLEDGED, true);
         }
         if (seg.has(TcpSegment.ACK))
         {
-            final int senderFlags = flags(state, base, dir);
-            if ((senderFlags & FLAG_MAXACK_SET) == 0)
+            if (!TcpStateLayout.has(state, base, dir, FLAG_MAXACK_SET))
             {
                 putInt(state, sender + TD_MAXACK_OFFSET, ack);
-                setFlags(state, base, dir, senderFlags | FLAG_MAXACK_SET);
+                TcpStateLayout.flag(state, base, dir, FLAG_MAXACK_SET, true);
             }
             else if (after(ack, getInt(state, sender + TD_MAXACK_OFFSET)))
             {
@@ -826,7 +824,7 @@ public final class TcpTracker
         }
         if (ack == getInt(state, receiver + TD_END_OFFSET))
         {
-            setFlags(state, base, 1 - dir, flags(state, base, 1 - dir) & ~FLAG_DATA_UNACKNOWLEDGED);
+            TcpStateLayout.flag(state, base, 1 - dir, FLAG_DATA_UNACKNOWLEDGED, false);
         }
 
         if (index == INDEX_ACK)
