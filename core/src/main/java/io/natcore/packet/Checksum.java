@@ -57,23 +57,11 @@ public final class Checksum
     public static long sumWide(final DirectBuffer buffer, final int offset, final int length)
     {
         long acc = 0;
-        long acc2 = 0;
         int i = offset;
         final int end = offset + length;
         // Two 32-bit halves of each long: 2^32 == 1 (mod 0xFFFF), so 32-bit words sum like 16-bit ones.
-        // 16 bytes a step into two accumulators: two independent add chains (no overflow: each step adds below
-        // 2^33 to each, and an int length has below 2^28 steps).
-        final int blockEnd = end - 15;
-        while (i < blockEnd)
-        {
-            final long v = buffer.getLong(i, NET);
-            final long w = buffer.getLong(i + 8, NET);
-            acc += (v >>> 32) + (v & 0xFFFF_FFFFL);
-            acc2 += (w >>> 32) + (w & 0xFFFF_FFFFL);
-            i += 16;
-        }
-        acc += acc2;
-        if (end - i >= 8)
+        final int longEnd = end - 7;
+        while (i < longEnd)
         {
             final long v = buffer.getLong(i, NET);
             acc += (v >>> 32) + (v & 0xFFFF_FFFFL);
