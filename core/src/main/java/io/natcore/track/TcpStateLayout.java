@@ -119,9 +119,43 @@ public final class TcpStateLayout
         return b.getInt(base + BITS_OFFSET, ORDER);
     }
 
-    private static void bits(final MutableDirectBuffer b, final int base, final int value)
+    static void bits(final MutableDirectBuffer b, final int base, final int value)
     {
         b.putInt(base + BITS_OFFSET, value, ORDER);
+    }
+
+    // Word-level views of BITS, for a caller that loads the word once and stores it once.
+
+    /** @return direction {@code dir}'s window scale held in a BITS word (0 when none). */
+    static int scaleOf(final int bits, final int dir)
+    {
+        final int code = (bits >>> (dir * DIR_BITS_SHIFT)) & 0xF;
+        return code == 0 ? 0 : code - 1;
+    }
+
+    /** @return last_dir of a BITS word. */
+    static int lastDirOf(final int bits)
+    {
+        return (bits >>> LAST_DIR_SHIFT) & 0x1;
+    }
+
+    /** @return retrans of a BITS word. */
+    static int retransOf(final int bits)
+    {
+        return (bits >>> RETRANS_SHIFT) & 0x7;
+    }
+
+    /** @return the BITS word with retrans set (saturating at {@link #RETRANS_MAX}). */
+    static int withRetrans(final int bits, final int retrans)
+    {
+        return (bits & ~(0x7 << RETRANS_SHIFT)) | (Math.min(retrans, RETRANS_MAX) << RETRANS_SHIFT);
+    }
+
+    /** @return the BITS word with last_index and last_dir set. */
+    static int withLastIndexAndDir(final int bits, final int index, final int dir)
+    {
+        return (bits & ~((0x7 << LAST_INDEX_SHIFT) | (0x1 << LAST_DIR_SHIFT))) |
+            ((index & 0x7) << LAST_INDEX_SHIFT) | ((dir & 0x1) << LAST_DIR_SHIFT);
     }
 
     private static int field(final DirectBuffer b, final int base, final int shift, final int mask)
@@ -204,7 +238,8 @@ public final class TcpStateLayout
         }
     }
 
-    private static int flagBit(final int dir, final int flag)
+    /** @return the BITS word bit of one direction's flag (FLAG_SACK_PERM ... FLAG_MAXACK_SET). */
+    static int flagBit(final int dir, final int flag)
     {
         return ((flag >>> 1) & 0x1F) << (dir * DIR_BITS_SHIFT + 4);
     }
