@@ -195,7 +195,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      * (3) read SHIFT_SEQ, then scan each (now cached) run from its home slot to the first tag-matching slot, the
      * candidate, or an empty slot, a miss (acquire loads), and touch the candidate's hot line; (4) compare each
      * candidate's key, falling back to a full probe for a foreign key under the same tag or a run longer than
-     * {@link #TOUCH_SCAN}; then validate SHIFT_SEQ once for the whole burst (see the class protocol). If a removal
+     * nine slots; then validate SHIFT_SEQ once for the whole burst (see the class protocol). If a removal
      * overlapped the burst, every key is looked up again with {@link #lookup}. Passes 2 and 3 are a few instructions
      * per key with no dependency between iterations, so the core keeps many misses in flight; pass 4 has one
      * well-predicted branch per hit instead of the probe loop's. {@code handles[i]} receives what {@link #lookup}
