@@ -29,6 +29,8 @@ import org.agrona.concurrent.AtomicBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -75,6 +77,19 @@ public final class NatEngine implements AutoCloseable
      */
     final Long2LongHashMap bySource;
     static final long NO_MAPPING = -1;
+    private static final VarHandle INSERTIONS;
+
+    static
+    {
+        try
+        {
+            INSERTIONS = MethodHandles.lookup().findVarHandle(NatEngine.class, "insertions", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private final int bySourceLimit;
     /** Every processor, for counter sums; replaced (copy on write) under its own monitor, read volatile. */
@@ -363,6 +378,15 @@ public final class NatEngine implements AutoCloseable
     static long bySourceKey(final int proto, final int srcIp, final int srcPort)
     {
         return ((long)(proto & 0xFF) << 48) | ((long)(srcPort & 0xFFFF) << 32) | (srcIp & 0xFFFF_FFFFL);
+    }
+
+    /**
+     * {@code insertions++} as a release store (no full fence): called under {@link #bindLock} only, so the plain
+     * read sees the last value; readers load it volatile.
+     */
+    void incrementInsertionsRelease()
+    {
+        INSERTIONS.setRelease(this, insertions + 1);
     }
 
     /** Record a source-NATed connection's mapping (under {@link #bindLock}). */

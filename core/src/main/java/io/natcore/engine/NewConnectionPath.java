@@ -51,7 +51,11 @@ final class NewConnectionPath
     private final NatTuple replyTarget = new NatTuple();
     private final UnsafeBuffer tcpScratch = new UnsafeBuffer(new byte[TcpStateLayout.LENGTH]);
 
+    /** {@link #bindSourceAndInsert} result: the source port search found nothing free. */
+    private static final int NAT_EXHAUSTED = Integer.MIN_VALUE;
+
     private int egressIf;
+    private boolean tcpSyn;
 
     NewConnectionPath(final PacketProcessor p)
     {
@@ -92,16 +96,24 @@ final class NewConnectionPath
             {
                 return refused;
             }
-            replyPkt.invertOf(tuple);
-            entry = table.insertAndLock(k0, k1, FlowKey.k0(replyPkt.srcIp, replyPkt.dstIp),
-                FlowKey.k1(replyPkt.srcPort, replyPkt.dstPort, proto, p.zone));
+            entry = bindSourceAndInsert(k0, k1);
+            if (entry == NAT_EXHAUSTED)
+            {
+                return p.finish(Verdict.DROP, Reason.NAT_EXHAUSTED);
+            }
+            if (tuple.srcPort != orig.srcPort)
+            {
+                p.counters.extra(Counters.PORT_REMAPPED);
+            }
             if (entry >= 0)
             {
-                engine.insertions++; // under bindLock: a plain increment of a volatile, one writer at a time
-            }
-            if (entry >= 0 && (tuple.srcIp != orig.srcIp || tuple.srcPort != orig.srcPort))
-            {
-                engine.recordSourceMapping(proto, orig.srcIp, orig.srcPort, entry);
+                // Under bindLock, one writer at a time: a release store is enough for the burst revalidation
+                // (it reads the count volatile; a lookup racing this insert is caught by the insert's clash check).
+                engine.incrementInsertionsRelease();
+                if (tuple.srcIp != orig.srcIp || tuple.srcPort != orig.srcPort)
+                {
+                    engine.recordSourceMapping(proto, orig.srcIp, orig.srcPort, entry);
+                }
             }
         }
         if (entry == FlowTable.CLASH_ORIG)
@@ -120,7 +132,43 @@ final class NewConnectionPath
     }
 
     /**
-     * Rules, routing and port choice into {@link #tuple} (the original tuple as it will leave the box).
+     * Source port choice and insertion (under the bind lock). The tuple the port choice would try first is
+     * inserted straight away: the insert's own clash check stands in for the choice's lookup of its reply. Only
+     * when that reply is taken (held, or expired and not reaped yet) does the full choice run (it reaps expired
+     * holders and searches), then the insert; so the tuple chosen is the one {@link PortAllocator#choose} gives.
+     *
+     * @return the entry (locked), {@link FlowTable#CLASH_ORIG}, {@link FlowTable#CLASH_REPLY}, {@link FlowTable#FULL}
+     *     or {@link #NAT_EXHAUSTED}; {@link #tuple} holds the bound tuple.
+     */
+    private int bindSourceAndInsert(final long k0, final long k1)
+    {
+        final PortAllocator allocator = engine.allocator;
+        if (allocator.sourceCandidate(tuple, range, engine.oracle, chosen))
+        {
+            final int entry = insert(k0, k1, chosen);
+            if (entry != FlowTable.CLASH_REPLY)
+            {
+                tuple.copyFrom(chosen);
+                return entry;
+            }
+        }
+        if (!allocator.choose(tuple, range, PortAllocator.MANIP_SRC, tcpSyn, engine.oracle, chosen))
+        {
+            return NAT_EXHAUSTED;
+        }
+        tuple.copyFrom(chosen);
+        return insert(k0, k1, tuple);
+    }
+
+    private int insert(final long k0, final long k1, final NatTuple t)
+    {
+        // Reply tuple key: the inverse of t, built directly.
+        return table.insertAndLock(k0, k1, FlowKey.k0(t.dstIp, t.srcIp), FlowKey.k1(t.dstPort, t.srcPort, t.proto, p.zone));
+    }
+
+    /**
+     * Rules, routing and the destination port choice; leaves {@link #tuple} (after DNAT) and {@link #range} (the
+     * source manip's range) for {@link #bindSourceAndInsert}.
      *
      * @return null when bound, else the refusal verdict.
      */
@@ -130,7 +178,7 @@ final class NewConnectionPath
         oracle.now = now;
         oracle.counters = p.counters;
         oracle.newTcpEnd = segment.end();
-        final boolean tcpSyn = orig.proto == NatEngine.PROTO_TCP && (segment.flags & TcpSegment.SYN) != 0;
+        tcpSyn = orig.proto == NatEngine.PROTO_TCP && (segment.flags & TcpSegment.SYN) != 0;
         tuple.copyFrom(orig);
 
         if (engine.rules.prerouting(orig.proto, orig.srcIp, orig.dstIp, orig.srcPort, orig.dstPort,
@@ -144,7 +192,7 @@ final class NewConnectionPath
                     range.address(engine.box.redirectAddress(inIf));
                 }
                 // A taken tuple here is not fatal: the source step moves the source port.
-                engine.allocator.choose(tuple, range, PortAllocator.MANIP_DST, tcpSyn, oracle, chosen);
+                engine.allocator.chooseDestination(tuple, range, tcpSyn, oracle, chosen);
                 tuple.copyFrom(chosen);
             }
         }
@@ -154,7 +202,8 @@ final class NewConnectionPath
             // For the box itself (also after REDIRECT): the local stack's business; no forwarding state is kept.
             return p.finish(Verdict.LOCAL, Reason.NONE);
         }
-        egressIf = engine.routes.lookupEgress(tuple.dstIp);
+        final int route = engine.routes.lookup(tuple.dstIp);
+        egressIf = engine.routes.egressOf(route);
         if (egressIf < 0)
         {
             return p.finish(Verdict.DROP, Reason.NO_ROUTE);
@@ -166,7 +215,7 @@ final class NewConnectionPath
 
         range.reset();
         if (engine.rules.postrouting(tuple.proto, tuple.srcIp, tuple.dstIp, tuple.srcPort, tuple.dstPort,
-            pkt.icmpType, pkt.icmpCode, egressIf, decision) &&
+            pkt.icmpType, pkt.icmpCode, egressIf, engine.routes.nextHopOf(route, tuple.dstIp), decision) &&
             (decision.kind == NatDecision.Kind.SNAT || decision.kind == NatDecision.Kind.MASQUERADE))
         {
             if (decision.kind == NatDecision.Kind.MASQUERADE && (!decision.mapIps || decision.minIp == 0))
@@ -179,15 +228,6 @@ final class NewConnectionPath
         {
             // Null binding (kernel nf_nat_alloc_null_binding): same address, port kept unless its reply is taken.
             range.address(tuple.srcIp);
-        }
-        if (!engine.allocator.choose(tuple, range, PortAllocator.MANIP_SRC, tcpSyn, oracle, chosen))
-        {
-            return p.finish(Verdict.DROP, Reason.NAT_EXHAUSTED);
-        }
-        tuple.copyFrom(chosen);
-        if (tuple.srcPort != orig.srcPort)
-        {
-            p.counters.extra(Counters.PORT_REMAPPED);
         }
         return null;
     }
