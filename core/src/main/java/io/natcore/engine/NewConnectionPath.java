@@ -110,7 +110,8 @@ final class NewConnectionPath
                 // Under bindLock, one writer at a time: a release store is enough for the burst revalidation
                 // (it reads the count volatile; a lookup racing this insert is caught by the insert's clash check).
                 engine.incrementInsertionsRelease();
-                if (tuple.srcIp != orig.srcIp || tuple.srcPort != orig.srcPort)
+                if ((tuple.srcIp != orig.srcIp || tuple.srcPort != orig.srcPort) &&
+                    engine.mustRecordMapping(range.mapIps && range.minIp == range.maxIp, tuple.srcPort == orig.srcPort))
                 {
                     engine.recordSourceMapping(proto, orig.srcIp, orig.srcPort, entry);
                 }
@@ -176,6 +177,7 @@ final class NewConnectionPath
     {
         final NatEngine.TableOracle oracle = engine.oracle;
         oracle.now = now;
+        oracle.mappingFound = false;
         oracle.counters = p.counters;
         oracle.newTcpEnd = segment.end();
         tcpSyn = orig.proto == NatEngine.PROTO_TCP && (segment.flags & TcpSegment.SYN) != 0;
