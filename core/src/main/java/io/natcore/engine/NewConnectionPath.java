@@ -50,6 +50,8 @@ final class NewConnectionPath
     private final NatTuple replyPkt = new NatTuple();
     private final NatTuple replyTarget = new NatTuple();
     private final UnsafeBuffer tcpScratch = new UnsafeBuffer(new byte[TcpStateLayout.LENGTH]);
+    /** The new entry's scratch area while the first packet is tracked (see {@link #trackFirst}). */
+    private final UnsafeBuffer firstScratch = new UnsafeBuffer(new byte[FlowEntryLayout.SCRATCH_LENGTH]);
 
     /** {@link #bindSourceAndInsert} result: the source port search found nothing free. */
     private static final int NAT_EXHAUSTED = Integer.MIN_VALUE;
@@ -307,32 +309,51 @@ final class NewConnectionPath
             egressIf, !pkt.isFragment || pkt.isFirstFragment);
     }
 
+    /**
+     * The tracker's first packet, run on a private copy of the scratch area (TCP: the state {@code tcp_new} just
+     * built), then copied into the entry only when accepted: the entry's cold record was just zeroed by the insert
+     * and its lines are probably still on their way from memory, so reading it back here would wait for them;
+     * stores alone do not.
+     */
     private void trackFirst(final int base, final long now)
     {
-        final MutableDirectBuffer area = table.scratchBuffer();
-        area.setMemory(base, FlowEntryLayout.SCRATCH_LENGTH, (byte)0);
+        final UnsafeBuffer area;
         switch (orig.proto)
         {
             case NatEngine.PROTO_TCP:
-                area.putBytes(base, tcpScratch, 0, TcpStateLayout.LENGTH);
-                engine.tcp.packet(area, base, TcpState.NONE, segment, FlowTable.DIR_ORIGINAL, false, false, Long.MAX_VALUE,
+                area = tcpScratch;
+                engine.tcp.packet(area, 0, TcpState.NONE, segment, FlowTable.DIR_ORIGINAL, false, false, Long.MAX_VALUE,
                     result);
                 break;
             case NatEngine.PROTO_UDP:
             case 136:
-                engine.udp.packet(area, base, true, false, false, now, result);
+                area = zeroedFirstScratch();
+                engine.udp.packet(area, 0, true, false, false, now, result);
                 break;
             case NatEngine.PROTO_ICMP:
-                area.putByte(base + EntryScratch.ICMP_TYPE_OFFSET, (byte)pkt.icmpType);
-                area.putByte(base + EntryScratch.ICMP_CODE_OFFSET, (byte)pkt.icmpCode);
+                area = zeroedFirstScratch();
+                area.putByte(EntryScratch.ICMP_TYPE_OFFSET, (byte)pkt.icmpType);
+                area.putByte(EntryScratch.ICMP_CODE_OFFSET, (byte)pkt.icmpCode);
                 engine.icmp.packet(pkt.icmpType, result);
                 break;
             case NatEngine.PROTO_GRE:
+                area = zeroedFirstScratch();
                 engine.gre.packet(false, false, result);
                 break;
             default:
+                area = zeroedFirstScratch();
                 engine.generic.packet(result);
                 break;
         }
+        if (result.verdict == TrackResult.ACCEPT)
+        {
+            table.scratchBuffer().putBytes(base, area, 0, area.capacity());
+        }
+    }
+
+    private UnsafeBuffer zeroedFirstScratch()
+    {
+        firstScratch.setMemory(0, FlowEntryLayout.SCRATCH_LENGTH, (byte)0);
+        return firstScratch;
     }
 }
