@@ -78,6 +78,7 @@ public class NewConnectionPartsBenchmark
     final NatTuple chosen = new NatTuple();
     final PortAllocator allocator = new PortAllocator(new NatRandom(7));
     final CountingOracle oracle = new CountingOracle();
+    final CountingOracle candidateOracle = new CountingOracle();
     final Object lock = new Object();
     Long2LongHashMap bySource;
     int bySourceLimit;
@@ -94,6 +95,7 @@ public class NewConnectionPartsBenchmark
     int cursor;
     long now;
     long choices;
+    long candidateChoices;
     long remapped;
     long insertClashes;
 
@@ -122,6 +124,8 @@ public class NewConnectionPartsBenchmark
         }
         oracle.table = table;
         oracle.now = now;
+        candidateOracle.table = table;
+        candidateOracle.now = now;
         final int capacity = table.capacity();
         bySource = new Long2LongHashMap(Math.max(16, capacity * 2), 0.65f, -1);
         bySourceLimit = capacity;
@@ -207,8 +211,9 @@ public class NewConnectionPartsBenchmark
     }
 
     /**
-     * Port choice for both manips (DNAT then source NAT) against the steady table; the oracle counts table
-     * probes (printed at teardown). No bySource mapping (timed separately), nothing inserted.
+     * Port choice as the engine did it before (session 2 baseline): {@code choose} for both manips (DNAT then
+     * source NAT) against the steady table; the oracle counts table probes (printed at teardown). No bySource
+     * mapping (timed separately), nothing inserted.
      *
      * @return the chosen source port.
      */
@@ -230,6 +235,34 @@ public class NewConnectionPartsBenchmark
         {
             remapped++;
         }
+        return chosen.srcPort;
+    }
+
+    /**
+     * Port choice as the engine now does it: DNAT to a fixed port asks nothing, the source manip's first
+     * candidate is built without the table, and its reply is checked once (in the engine the insert's own clash
+     * check does this); only a taken reply runs the full choice (search). Probes counted separately.
+     *
+     * @return the chosen source port.
+     */
+    @Benchmark
+    public int portChoiceCandidateFirst()
+    {
+        final int c = next();
+        tuple.set(proto[c], src[c], dst[c], sport[c], dport[c]);
+        if (dnat[c])
+        {
+            range.reset().address(natDst[c]).ports(natDport[c], natDport[c]);
+            allocator.chooseDestination(tuple, range, true, candidateOracle, chosen);
+            tuple.copyFrom(chosen);
+        }
+        range.reset().address(MASQ_ADDRESS);
+        if (!allocator.sourceCandidate(tuple, range, candidateOracle, chosen) ||
+            candidateOracle.isTaken(chosen.proto, chosen.dstIp, chosen.srcIp, chosen.dstPort, chosen.srcPort))
+        {
+            allocator.choose(tuple, range, PortAllocator.MANIP_SRC, true, candidateOracle, chosen);
+        }
+        candidateChoices++;
         return chosen.srcPort;
     }
 
@@ -323,6 +356,11 @@ public class NewConnectionPartsBenchmark
         {
             System.out.printf("%nport choice: %d choices, %.3f table probes per choice, %.2f%% ports remapped%n",
                 choices, oracle.probes / (double)choices, 100.0 * remapped / choices);
+        }
+        if (candidateChoices > 0)
+        {
+            System.out.printf("%nport choice, candidate first: %d choices, %.3f table probes per choice%n",
+                candidateChoices, candidateOracle.probes / (double)candidateChoices);
         }
         if (insertClashes > 0)
         {

@@ -274,8 +274,9 @@ public final class NatRuleSet
         {
             final int i = ruleIndexes[k];
             final NatRule r = rules[i];
-            if (!ifaceHolds(inMatch[i], inOther[i], inIf) || !ifaceHolds(outMatch[i], outOther[i], outIf)
-                || !r.matchesPacket(proto, src, dst, sport, dport, icmpType, icmpCode))
+            // Header fields first: they reject most rules from the rule's own fields, before the interface tables.
+            if (!r.matchesPacket(proto, src, dst, sport, dport, icmpType, icmpCode)
+                || !ifaceHolds(inMatch[i], inOther[i], inIf) || !ifaceHolds(outMatch[i], outOther[i], outIf))
             {
                 continue;
             }
