@@ -28,6 +28,9 @@ public final class ChmTranslator
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
 
     private final ConcurrentHashMap<TupleKey, Rewrite> map;
+    /** Checksums verified as the engine of {@code flows} does. */
+    private final boolean verifyIp;
+    private final boolean verifyL4;
 
     /**
      * Build the map from the translations the engine chose for every connection of {@code flows}.
@@ -37,6 +40,8 @@ public final class ChmTranslator
     public ChmTranslator(final EstablishedFlows flows)
     {
         final int n = flows.flows;
+        verifyIp = flows.verifyChecksums;
+        verifyL4 = flows.verifyChecksums && Trace05.VERIFY_L4;
         map = new ConcurrentHashMap<>((int)Math.min(Integer.MAX_VALUE, 2L * n * 4 / 3 + 16));
         for (int i = 0; i < n; i++)
         {
@@ -76,7 +81,7 @@ public final class ChmTranslator
     public int translate(
         final MutableDirectBuffer buf, final int offset, final int length, final ParsedPacket pkt, final TupleKey probe)
     {
-        if (PacketParser.parse(buf, offset, length, pkt, true, Trace05.VERIFY_L4) != ParseStatus.OK || pkt.isFragment)
+        if (PacketParser.parse(buf, offset, length, pkt, verifyIp, verifyL4) != ParseStatus.OK || pkt.isFragment)
         {
             return -1;
         }

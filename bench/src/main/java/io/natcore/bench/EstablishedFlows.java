@@ -57,6 +57,9 @@ public final class EstablishedFlows implements AutoCloseable
     /** Direction of each pool packet: 0 original, 1 reply. */
     public final byte[] poolDirection;
 
+    /** Whether the engine verifies checksums (the peers follow it). */
+    public final boolean verifyChecksums;
+
     // The original direction after translation, per connection (what the reply is addressed to).
     final int[] natSrcIp;
     final int[] natDstIp;
@@ -72,8 +75,23 @@ public final class EstablishedFlows implements AutoCloseable
      */
     public EstablishedFlows(final int flows, final int poolSize, final long seed)
     {
+        this(flows, poolSize, seed, true);
+    }
+
+    /**
+     * Build the engine, establish the connections and fill the pool.
+     *
+     * @param flows           connections to establish (below 2^24).
+     * @param poolSize        packets in the pool; rounded down to a multiple of {@link Worker#BURST}.
+     * @param seed            of the pool's random choice of connection and direction.
+     * @param verifyChecksums false for an engine that trusts the IP and L4 checksums (NIC-validated traffic,
+     *                        {@code NatEngineConfig.Builder.verifyChecksums(false)}).
+     */
+    public EstablishedFlows(final int flows, final int poolSize, final long seed, final boolean verifyChecksums)
+    {
         this.flows = flows;
-        this.engine = new NatEngine(Trace05.config(flows + flows / 4 + 64).build());
+        this.verifyChecksums = verifyChecksums;
+        this.engine = new NatEngine(Trace05.config(flows + flows / 4 + 64).verifyChecksums(verifyChecksums).build());
         this.natSrcIp = new int[flows];
         this.natDstIp = new int[flows];
         this.natSrcPort = new int[flows];

@@ -50,13 +50,21 @@ public class TranslateBenchmark
         @Param({ "10000", "1000000" })
         public int flows;
 
+        /**
+         * Checksum verification in the parse: true = the kernel's default ({@code nf_conntrack_checksum=1}, IP header
+         * and L4 sums checked), false = NIC-validated traffic ({@code NatEngineConfig.Builder.verifyChecksums(false)}).
+         * The peers follow the same setting.
+         */
+        @Param({ "true", "false" })
+        public boolean verify;
+
         EstablishedFlows established;
 
         /** Establish the connections (several seconds at 1M). */
         @Setup(Level.Trial)
         public void setup()
         {
-            established = new EstablishedFlows(flows, EstablishedFlows.defaultPoolSize(flows), 42);
+            established = new EstablishedFlows(flows, EstablishedFlows.defaultPoolSize(flows), 42, verify);
         }
 
         /** Free the table. */
@@ -88,6 +96,8 @@ public class TranslateBenchmark
     public static class Rx
     {
         Worker worker;
+        boolean verifyIp;
+        boolean verifyL4;
         final ParsedPacket pkt = new ParsedPacket();
         final ChmTranslator.TupleKey probe = ChmTranslator.newProbe();
 
@@ -99,6 +109,8 @@ public class TranslateBenchmark
         public void setup(final Flows flows, final ThreadParams thread)
         {
             worker = new Worker(flows.established, thread.getThreadIndex(), thread.getThreadCount());
+            verifyIp = flows.verify;
+            verifyL4 = flows.verify && Trace05.VERIFY_L4;
         }
     }
 
@@ -159,7 +171,7 @@ public class TranslateBenchmark
         int acc = 0;
         for (int k = 0; k < Worker.BURST; k++)
         {
-            acc += PacketParser.parse(w.rx, w.offsets[k], w.lengths[k], rx.pkt, true, Trace05.VERIFY_L4).ordinal();
+            acc += PacketParser.parse(w.rx, w.offsets[k], w.lengths[k], rx.pkt, rx.verifyIp, rx.verifyL4).ordinal();
         }
         return acc;
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Smoke test of the latency gate on a tiny run: exit status against thresholds, output shape, baseline file. */
@@ -44,6 +45,26 @@ class LatencyGateTest
         final String[] out = new String[1];
         assertEquals(1, runCapturing(out, baseline));
         assertTrue(out[0].contains("GATE FAIL: p99.9"), out[0]);
+        // Any spin takes longer than 1 ns, so the control run also exceeds it, and the gate says so.
+        assertTrue(out[0].contains("platform floor (control"), out[0]);
+        assertTrue(out[0].contains("note: the platform floor alone exceeds p99.9 ("), out[0]);
+    }
+
+    @Test
+    void noFloorSkipsTheControlRun() throws Exception
+    {
+        final Path baseline = write("p99.9.max.nanos=1\np99.99.max.nanos=1\n");
+        final String[] out = new String[1];
+        assertEquals(1, runCapturing(out, baseline, "--no-floor"));
+        assertFalse(out[0].contains("platform floor"), out[0]);
+    }
+
+    @Test
+    void floorCalibrationSpinsLongerForALongerTarget()
+    {
+        final int shortSpin = PlatformFloor.calibrate(200);
+        final int longSpin = PlatformFloor.calibrate(50_000);
+        assertTrue(longSpin > 4 * shortSpin, shortSpin + " spins for 200 ns, " + longSpin + " for 50 us");
     }
 
     @Test

@@ -4,6 +4,7 @@
 package io.natcore.engine;
 
 import io.natcore.packet.ParsedPacket;
+import io.natcore.table.FlowKey;
 import io.natcore.table.FlowStatus;
 import io.natcore.table.FlowTable;
 import io.natcore.track.TcpSegment;
@@ -116,10 +117,14 @@ final class EstablishedPath
             engine.publish(ConntrackEventType.UPDATE, entry, now, p.counters);
         }
         final int ops = table.ops(entry, dir);
-        final int newSrcIp = table.newSrcIp(entry, dir);
-        final int newDstIp = table.newDstIp(entry, dir);
-        final int newSrcPort = table.newSrcPort(entry, dir);
-        final int newDstPort = table.newDstPort(entry, dir);
+        // The rewrite target is the inverse of the other direction's tuple (FlowTable.newSrcIp & co.): read that
+        // tuple once instead of once per field.
+        final long otherK0 = table.keyK0(entry, dir ^ 1);
+        final long otherK1 = table.keyK1(entry, dir ^ 1);
+        final int newSrcIp = FlowKey.dstIp(otherK0);
+        final int newDstIp = FlowKey.srcIp(otherK0);
+        final int newSrcPort = FlowKey.dstPort(otherK1);
+        final int newDstPort = FlowKey.srcPort(otherK1);
         final int ipDelta = table.ipChecksumDelta(entry, dir);
         final int l4Delta = table.l4ChecksumDelta(entry, dir);
         final int egress = table.egressIfIndex(entry, dir);
@@ -152,7 +157,10 @@ final class EstablishedPath
         switch (pkt.protocol)
         {
             case NatEngine.PROTO_TCP:
-                if (pkt.isFragment && !pkt.isFirstFragment || !segment.readFrom(buf, pkt.l4Offset, pkt.l4Length))
+                // A whole packet was parsed with an OK status: its TCP fields are in pkt (a first fragment's may
+                // be cut short, so it is read again with the bounds checks).
+                if (pkt.isFragment ? !pkt.isFirstFragment || !segment.readFrom(buf, pkt.l4Offset, pkt.l4Length) :
+                    !segment.readParsed(buf, pkt))
                 {
                     result.clear();
                     result.verdict = TrackResult.INVALID;

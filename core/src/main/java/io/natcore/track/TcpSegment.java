@@ -3,6 +3,7 @@
  */
 package io.natcore.track;
 
+import io.natcore.packet.ParsedPacket;
 import io.natcore.packet.TcpHeader;
 import org.agrona.DirectBuffer;
 
@@ -32,6 +33,8 @@ public final class TcpSegment
     private static final int OPT_SACK = 5;
     private static final int OPT_TIMESTAMP = 8;
     private static final int MAX_WSCALE = 14;
+    /** Option bytes NOP, NOP, TIMESTAMP kind, TIMESTAMP length: the usual option area of a data segment. */
+    private static final int NOP_NOP_TIMESTAMP = 0x0101080A;
 
     /** TCP flag byte (FIN 0x01 ... CWR 0x80). */
     public int flags;
@@ -80,6 +83,43 @@ public final class TcpSegment
         sackPermitted = false;
         sack = ack;
         parseOptions(buffer, tcpOffset + 20, optionsLength);
+        return true;
+    }
+
+    /**
+     * Takes the header facts from a parse that already read them ({@link io.natcore.packet.PacketParser} on an
+     * unfragmented TCP packet with an OK status: complete header, data offset in range), so the fixed header is not
+     * read twice; only the option area is walked here, and not at all for the common timestamp-only layout.
+     *
+     * @param buffer packet bytes (for the options).
+     * @param pkt    the parse of the packet in {@code buffer}.
+     * @return true when a complete header was read (false in the same cases as {@link #readFrom}).
+     */
+    public boolean readParsed(final DirectBuffer buffer, final ParsedPacket pkt)
+    {
+        final int headerLength = pkt.tcpDataOffset;
+        final int tcpLength = pkt.l4Length;
+        if (tcpLength < 20 || headerLength < 20 || tcpLength < headerLength)
+        {
+            return false;
+        }
+        seq = pkt.tcpSeq;
+        final int a = pkt.tcpAck;
+        ack = a;
+        flags = pkt.tcpFlags;
+        window = pkt.tcpWindow;
+        payloadLength = tcpLength - headerLength;
+        final int optLength = headerLength - 20;
+        optionsLength = optLength;
+        windowScale = -1;
+        sackPermitted = false;
+        sack = a;
+        // NOP NOP TS(10) alone carries no window scale, SACK-permitted or SACK block: nothing to read.
+        if (optLength != 0 &&
+            (optLength != 12 || buffer.getInt(pkt.l4Offset + 20, ByteOrder.BIG_ENDIAN) != NOP_NOP_TIMESTAMP))
+        {
+            parseOptions(buffer, pkt.l4Offset + 20, optLength);
+        }
         return true;
     }
 
@@ -133,7 +173,7 @@ public final class TcpSegment
             return;
         }
         // Timestamp-only fast path of tcp_sack(): NOP NOP TS(10); it still carries no WS/SACK_PERM.
-        boolean sackDone = length == 12 && buffer.getInt(offset, ByteOrder.BIG_ENDIAN) == 0x0101080A;
+        boolean sackDone = length == 12 && buffer.getInt(offset, ByteOrder.BIG_ENDIAN) == NOP_NOP_TIMESTAMP;
         int p = offset;
         int remaining = length;
         while (remaining > 0)

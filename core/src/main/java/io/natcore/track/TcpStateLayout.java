@@ -119,9 +119,43 @@ public final class TcpStateLayout
         return b.getInt(base + BITS_OFFSET, ORDER);
     }
 
-    private static void bits(final MutableDirectBuffer b, final int base, final int value)
+    static void bits(final MutableDirectBuffer b, final int base, final int value)
     {
         b.putInt(base + BITS_OFFSET, value, ORDER);
+    }
+
+    // Word-level views of BITS, for a caller that loads the word once and stores it once.
+
+    /** @return direction {@code dir}'s window scale held in a BITS word (0 when none). */
+    static int scaleOf(final int bits, final int dir)
+    {
+        final int code = (bits >>> (dir * DIR_BITS_SHIFT)) & 0xF;
+        return code == 0 ? 0 : code - 1;
+    }
+
+    /** @return last_dir of a BITS word. */
+    static int lastDirOf(final int bits)
+    {
+        return (bits >>> LAST_DIR_SHIFT) & 0x1;
+    }
+
+    /** @return retrans of a BITS word. */
+    static int retransOf(final int bits)
+    {
+        return (bits >>> RETRANS_SHIFT) & 0x7;
+    }
+
+    /** @return the BITS word with retrans set (saturating at {@link #RETRANS_MAX}). */
+    static int withRetrans(final int bits, final int retrans)
+    {
+        return (bits & ~(0x7 << RETRANS_SHIFT)) | (Math.min(retrans, RETRANS_MAX) << RETRANS_SHIFT);
+    }
+
+    /** @return the BITS word with last_index and last_dir set. */
+    static int withLastIndexAndDir(final int bits, final int index, final int dir)
+    {
+        return (bits & ~((0x7 << LAST_INDEX_SHIFT) | (0x1 << LAST_DIR_SHIFT))) |
+            ((index & 0x7) << LAST_INDEX_SHIFT) | ((dir & 0x1) << LAST_DIR_SHIFT);
     }
 
     private static int field(final DirectBuffer b, final int base, final int shift, final int mask)
@@ -131,7 +165,12 @@ public final class TcpStateLayout
 
     private static void field(final MutableDirectBuffer b, final int base, final int shift, final int mask, final int v)
     {
-        bits(b, base, (bits(b, base) & ~(mask << shift)) | ((v & mask) << shift));
+        final int old = bits(b, base);
+        final int updated = (old & ~(mask << shift)) | ((v & mask) << shift);
+        if (updated != old)
+        {
+            bits(b, base, updated); // most packets re-store what is there: skip the store and its forwarding
+        }
     }
 
     /** @return the kernel-style flags of one direction (WINDOW_SCALE ... MAXACK_SET). */
@@ -147,15 +186,73 @@ public final class TcpStateLayout
     public static void flags(final MutableDirectBuffer b, final int base, final int dir, final int flags)
     {
         final int shift = dir * DIR_BITS_SHIFT;
-        field(b, base, shift + 4, 0x1F, (flags >>> 1) & 0x1F);
-        final int code = field(b, base, shift, 0xF);
+        final int old = bits(b, base);
+        int updated = (old & ~(0x1F << (shift + 4))) | (((flags >>> 1) & 0x1F) << (shift + 4));
         if ((flags & FLAG_WINDOW_SCALE) == 0)
         {
-            field(b, base, shift, 0xF, 0);
+            updated &= ~(0xF << shift);
         }
-        else if (code == 0)
+        else if (((old >>> shift) & 0xF) == 0)
         {
-            field(b, base, shift, 0xF, 1);
+            updated |= 1 << shift;
+        }
+        if (updated != old)
+        {
+            bits(b, base, updated); // one read-modify-write of the word, none when nothing changes
+        }
+    }
+
+    /**
+     * @param flag one of FLAG_SACK_PERM ... FLAG_MAXACK_SET (not WINDOW_SCALE).
+     * @return true when either direction's flags hold {@code flag} (one load: {@code (flags(0) | flags(1)) & flag}).
+     */
+    public static boolean eitherDirectionHas(final DirectBuffer b, final int base, final int flag)
+    {
+        final int packed = (flag >>> 1) & 0x1F;
+        return (bits(b, base) & ((packed << 4) | (packed << (DIR_BITS_SHIFT + 4)))) != 0;
+    }
+
+    /**
+     * @param flag one of FLAG_SACK_PERM ... FLAG_MAXACK_SET (not WINDOW_SCALE).
+     * @return true when direction {@code dir}'s flags hold {@code flag} (one load: {@code flags(dir) & flag}).
+     */
+    public static boolean has(final DirectBuffer b, final int base, final int dir, final int flag)
+    {
+        return (bits(b, base) & flagBit(dir, flag)) != 0;
+    }
+
+    /**
+     * Sets or clears one flag of a direction ({@code flags(dir, flags(dir) | flag)} or {@code & ~flag}) with one
+     * read-modify-write, none when it already is so.
+     *
+     * @param flag one of FLAG_SACK_PERM ... FLAG_MAXACK_SET (not WINDOW_SCALE).
+     */
+    public static void flag(final MutableDirectBuffer b, final int base, final int dir, final int flag, final boolean on)
+    {
+        final int bit = flagBit(dir, flag);
+        final int old = bits(b, base);
+        final int updated = on ? old | bit : old & ~bit;
+        if (updated != old)
+        {
+            bits(b, base, updated);
+        }
+    }
+
+    /** @return the BITS word bit of one direction's flag (FLAG_SACK_PERM ... FLAG_MAXACK_SET). */
+    static int flagBit(final int dir, final int flag)
+    {
+        return ((flag >>> 1) & 0x1F) << (dir * DIR_BITS_SHIFT + 4);
+    }
+
+    /** Sets last_index and last_dir with one read-modify-write. */
+    public static void lastIndexAndDir(final MutableDirectBuffer b, final int base, final int index, final int dir)
+    {
+        final int mask = (0x7 << LAST_INDEX_SHIFT) | (0x1 << LAST_DIR_SHIFT);
+        final int old = bits(b, base);
+        final int updated = (old & ~mask) | ((index & 0x7) << LAST_INDEX_SHIFT) | ((dir & 0x1) << LAST_DIR_SHIFT);
+        if (updated != old)
+        {
+            bits(b, base, updated);
         }
     }
 

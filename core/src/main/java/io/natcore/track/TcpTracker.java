@@ -115,6 +115,8 @@ public final class TcpTracker
     private final boolean loose;
     private final int maxRetrans;
     private final boolean ignoreInvalidRst;
+    /** {@link #establishedAck} first (false only in tests that compare it with the general path). */
+    private final boolean fastPath;
 
     /**
      * Linux defaults: window tracking on, pickup on ({@code tcp_loose=1}), 3 retransmissions,
@@ -141,6 +143,19 @@ public final class TcpTracker
         final int maxRetrans,
         final boolean ignoreInvalidRst)
     {
+        this(timeouts, beLiberal, loose, maxRetrans, ignoreInvalidRst, true);
+    }
+
+    /** As the public constructor; {@code fastPath} false sends every segment down the general path (tests). */
+    TcpTracker(
+        final Timeouts timeouts,
+        final boolean beLiberal,
+        final boolean loose,
+        final int maxRetrans,
+        final boolean ignoreInvalidRst,
+        final boolean fastPath)
+    {
+        this.fastPath = fastPath;
         this.timeouts = timeouts;
         this.beLiberal = beLiberal;
         this.loose = loose;
@@ -293,6 +308,12 @@ public final class TcpTracker
             out.reason = TrackReason.TCP_INVALID_TRANSITION;
             return out.verdict;
         }
+        if (fastPath && oldState == ESTABLISHED &&
+            (seg.flags & (TcpSegment.SYN | TcpSegment.FIN | TcpSegment.RST | TcpSegment.ACK)) == TcpSegment.ACK &&
+            establishedAck(state, base, seg, dir, seenReply, assured, out))
+        {
+            return out.verdict;
+        }
         final int index = index(seg.flags);
         int newState = TABLE[dir][index][oldState];
         out.oldState = oldState;
@@ -392,8 +413,7 @@ public final class TcpTracker
         }
 
         // From here the packet is in window.
-        TcpStateLayout.lastIndex(state, base, index);
-        TcpStateLayout.lastDir(state, base, dir);
+        TcpStateLayout.lastIndexAndDir(state, base, index, dir);
         if (oldState != newState && newState == FIN_WAIT)
         {
             setFlags(state, base, dir, flags(state, base, dir) | FLAG_CLOSE_INIT);
@@ -411,7 +431,7 @@ public final class TcpTracker
         {
             timeout = timeouts.tcpUnacknowledged();
         }
-        else if (((flags(state, base, 0) | flags(state, base, 1)) & FLAG_DATA_UNACKNOWLEDGED) != 0 &&
+        else if (TcpStateLayout.eitherDirectionHas(state, base, FLAG_DATA_UNACKNOWLEDGED) &&
             stateTimeout > timeouts.tcpUnacknowledged())
         {
             timeout = timeouts.tcpUnacknowledged();
@@ -456,6 +476,147 @@ public final class TcpTracker
         out.refresh = true;
         out.timeoutNanos = timeout;
         return out.verdict;
+    }
+
+    /**
+     * The common case of {@link #packet}, with the BITS word loaded and stored once: a plain ACK (no SYN, FIN or
+     * RST) of an ESTABLISHED connection whose sender's window is known and that passes all four window checks.
+     * It does what the general path does for that case (the ACK row keeps ESTABLISHED in both directions,
+     * {@code inWindow} accepts, {@code updateWindows}, the retransmission check, then the timeout choice), and
+     * nothing at all when the segment is anything else, so the general path then starts from the same state.
+     *
+     * @return false when the general path must handle the segment (nothing was written).
+     */
+    boolean establishedAck(
+        final MutableDirectBuffer state,
+        final int base,
+        final TcpSegment seg,
+        final int dir,
+        final boolean seenReply,
+        final boolean assured,
+        final TrackResult out)
+    {
+        final int sender = base + dir * DIRECTION_LENGTH;
+        final int receiver = base + (1 - dir) * DIRECTION_LENGTH;
+        final int senderMaxwin = getInt(state, sender + TD_MAXWIN_OFFSET);
+        if (senderMaxwin == 0)
+        {
+            return false; // mid-stream pickup of this side: the general path initialises it
+        }
+        final int bits = TcpStateLayout.bits(state, base);
+        final int seq = seg.seq;
+        final int ack = seg.ack;
+        final int sack = (bits & TcpStateLayout.flagBit(1 - dir, FLAG_SACK_PERM)) != 0 ? seg.sack : ack;
+        final int end = seq + seg.payloadLength;
+        final int senderEnd = getInt(state, sender + TD_END_OFFSET);
+        final int senderMaxend = getInt(state, sender + TD_MAXEND_OFFSET);
+        final int receiverEnd = getInt(state, receiver + TD_END_OFFSET);
+        final int receiverMaxwin = getInt(state, receiver + TD_MAXWIN_OFFSET);
+        final int maxAckWindow = Integer.compareUnsigned(senderMaxwin, MAXACKWINCONST) > 0 ? senderMaxwin : MAXACKWINCONST;
+        if (!before(seq, senderMaxend + 1) ||
+            !before(sack, receiverEnd + 1) ||
+            !(receiverMaxwin == 0 || after(end, senderEnd - receiverMaxwin - 1)) ||
+            !after(sack, receiverEnd - maxAckWindow - 1))
+        {
+            return false; // out of window: overshoot, liberal and invalid cases are the general path's
+        }
+
+        // updateWindows()
+        int newBits = bits;
+        final int win = seg.window << TcpStateLayout.scaleOf(bits, dir);
+        final int swin = win + (sack - ack);
+        if (Integer.compareUnsigned(senderMaxwin, swin) < 0)
+        {
+            putInt(state, sender + TD_MAXWIN_OFFSET, swin);
+        }
+        if (after(end, senderEnd))
+        {
+            putInt(state, sender + TD_END_OFFSET, end);
+            newBits |= TcpStateLayout.flagBit(dir, FLAG_DATA_UNACKNOWLEDGED);
+        }
+        final int maxAckBit = TcpStateLayout.flagBit(dir, FLAG_MAXACK_SET);
+        if ((newBits & maxAckBit) == 0)
+        {
+            putInt(state, sender + TD_MAXACK_OFFSET, ack);
+            newBits |= maxAckBit;
+        }
+        else if (after(ack, getInt(state, sender + TD_MAXACK_OFFSET)))
+        {
+            putInt(state, sender + TD_MAXACK_OFFSET, ack);
+        }
+        if (receiverMaxwin != 0 && after(end, senderMaxend))
+        {
+            putInt(state, receiver + TD_MAXWIN_OFFSET, receiverMaxwin + (end - senderMaxend));
+        }
+        if (after(sack + win, getInt(state, receiver + TD_MAXEND_OFFSET) - 1))
+        {
+            putInt(state, receiver + TD_MAXEND_OFFSET, sack + win + (win == 0 ? 1 : 0));
+        }
+        if (ack == receiverEnd)
+        {
+            newBits &= ~TcpStateLayout.flagBit(1 - dir, FLAG_DATA_UNACKNOWLEDGED);
+        }
+        final int len = end - seq;
+        if (TcpStateLayout.lastDirOf(bits) == dir &&
+            getInt(state, base + LAST_END_OFFSET) == end &&
+            (len & ~0xFFFF) == 0 && getShort(state, base + LAST_LEN_OFFSET) == len &&
+            getInt(state, base + LAST_ACK_OFFSET) == ack &&
+            getShort(state, base + LAST_WIN_OFFSET) == seg.window)
+        {
+            newBits = TcpStateLayout.withRetrans(newBits, TcpStateLayout.retransOf(newBits) + 1);
+        }
+        else
+        {
+            putShort(state, base + LAST_LEN_OFFSET, len);
+            putInt(state, base + LAST_ACK_OFFSET, ack);
+            putInt(state, base + LAST_END_OFFSET, end);
+            putShort(state, base + LAST_WIN_OFFSET, seg.window);
+            newBits = TcpStateLayout.withRetrans(newBits, 0);
+        }
+        newBits = TcpStateLayout.withLastIndexAndDir(newBits, INDEX_ACK, dir);
+        if (newBits != bits)
+        {
+            TcpStateLayout.bits(state, base, newBits);
+        }
+
+        // packet(), in window, state unchanged: the timeout.
+        out.oldState = ESTABLISHED;
+        out.newState = ESTABLISHED;
+        final long stateTimeout = timeouts.tcp(ESTABLISHED);
+        long timeout;
+        final int unacknowledged = TcpStateLayout.flagBit(0, FLAG_DATA_UNACKNOWLEDGED) |
+            TcpStateLayout.flagBit(1, FLAG_DATA_UNACKNOWLEDGED);
+        if (TcpStateLayout.retransOf(newBits) >= maxRetrans && stateTimeout > timeouts.tcpMaxRetrans())
+        {
+            timeout = timeouts.tcpMaxRetrans();
+        }
+        else if ((newBits & unacknowledged) != 0 && stateTimeout > timeouts.tcpUnacknowledged())
+        {
+            timeout = timeouts.tcpUnacknowledged();
+        }
+        else if (seg.window == 0 && stateTimeout > timeouts.tcpMaxRetrans()) // last_win is this segment's now
+        {
+            timeout = timeouts.tcpMaxRetrans();
+        }
+        else
+        {
+            timeout = stateTimeout;
+        }
+        if (!seenReply)
+        {
+            if (timeout > timeouts.tcpUnacknowledged())
+            {
+                timeout = timeouts.tcpUnacknowledged(); // picked up mid-stream, nothing seen back yet
+            }
+        }
+        else if (!assured)
+        {
+            out.setAssured = true;
+            out.events |= TrackResult.EVENT_ASSURED;
+        }
+        out.refresh = true;
+        out.timeoutNanos = timeout;
+        return true;
     }
 
     /**
@@ -662,7 +823,7 @@ public final class TcpTracker
         final boolean hasAck = seg.has(TcpSegment.ACK);
         int seq = seg.seq;
         int ack = seg.ack;
-        int sack = (flags(state, base, 1 - dir) & FLAG_SACK_PERM) != 0 ? seg.sack : seg.ack;
+        int sack = TcpStateLayout.has(state, base, 1 - dir, FLAG_SACK_PERM) ? seg.sack : seg.ack;
         int end = seg.end();
         int win = seg.window;
 
@@ -726,7 +887,7 @@ public final class TcpTracker
         final int receiverEnd = getInt(state, receiver + TD_END_OFFSET);
         final int receiverMaxwin = getInt(state, receiver + TD_MAXWIN_OFFSET);
         final int maxAckWindow = Integer.compareUnsigned(senderMaxwin, MAXACKWINCONST) > 0 ? senderMaxwin : MAXACKWINCONST;
-        final boolean liberal = (flags(state, base, dir) & FLAG_BE_LIBERAL) != 0 || beLiberal;
+        final boolean liberal = beLiberal || TcpStateLayout.has(state, base, dir, FLAG_BE_LIBERAL);
 
         if (!before(seq, senderMaxend + 1))
         {
@@ -798,15 +959,14 @@ public final class TcpTracker
         if (after(end, getInt(state, sender + TD_END_OFFSET)))
         {
             putInt(state, sender + TD_END_OFFSET, end);
-            setFlags(state, base, dir, flags(state, base, dir) | FLAG_DATA_UNACKNOWLEDGED);
+            TcpStateLayout.flag(state, base, dir, FLAG_DATA_UNACKNOWLEDGED, true);
         }
         if (seg.has(TcpSegment.ACK))
         {
-            final int senderFlags = flags(state, base, dir);
-            if ((senderFlags & FLAG_MAXACK_SET) == 0)
+            if (!TcpStateLayout.has(state, base, dir, FLAG_MAXACK_SET))
             {
                 putInt(state, sender + TD_MAXACK_OFFSET, ack);
-                setFlags(state, base, dir, senderFlags | FLAG_MAXACK_SET);
+                TcpStateLayout.flag(state, base, dir, FLAG_MAXACK_SET, true);
             }
             else if (after(ack, getInt(state, sender + TD_MAXACK_OFFSET)))
             {
@@ -826,7 +986,7 @@ public final class TcpTracker
         }
         if (ack == getInt(state, receiver + TD_END_OFFSET))
         {
-            setFlags(state, base, 1 - dir, flags(state, base, 1 - dir) & ~FLAG_DATA_UNACKNOWLEDGED);
+            TcpStateLayout.flag(state, base, 1 - dir, FLAG_DATA_UNACKNOWLEDGED, false);
         }
 
         if (index == INDEX_ACK)

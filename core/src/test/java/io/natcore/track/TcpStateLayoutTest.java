@@ -71,4 +71,35 @@ class TcpStateLayoutTest
         assertEquals(9, TcpStateLayout.lastWscale(b, base));
         assertEquals(0, b.getInt(0) | b.getInt(8), "nothing written outside the area");
     }
+    @Test
+    void singleFlagAccessorsAgreeWithTheWholeFlagsAccessors()
+    {
+        final int[] singles = {FLAG_SACK_PERM, FLAG_CLOSE_INIT, FLAG_BE_LIBERAL, FLAG_DATA_UNACKNOWLEDGED, FLAG_MAXACK_SET};
+        final java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        for (int n = 0; n < 20_000; n++)
+        {
+            final int word = rnd.nextInt();
+            b.putInt(base + TcpStateLayout.BITS_OFFSET, word, TcpStateLayout.ORDER);
+            final int dir = rnd.nextInt(2);
+            final int flag = singles[rnd.nextInt(singles.length)];
+            final int f0 = TcpStateLayout.flags(b, base, 0);
+            final int f1 = TcpStateLayout.flags(b, base, 1);
+            assertEquals(((dir == 0 ? f0 : f1) & flag) != 0, TcpStateLayout.has(b, base, dir, flag), "has " + n);
+            assertEquals(((f0 | f1) & flag) != 0, TcpStateLayout.eitherDirectionHas(b, base, flag), "either " + n);
+
+            final boolean on = rnd.nextBoolean();
+            final UnsafeBuffer viaFlags = new UnsafeBuffer(new byte[64]);
+            viaFlags.putInt(base + TcpStateLayout.BITS_OFFSET, word, TcpStateLayout.ORDER);
+            final int before = TcpStateLayout.flags(viaFlags, base, dir);
+            TcpStateLayout.flags(viaFlags, base, dir, on ? before | flag : before & ~flag);
+            TcpStateLayout.flag(b, base, dir, flag, on);
+            assertEquals(TcpStateLayout.bits(viaFlags, base), TcpStateLayout.bits(b, base), "flag " + n);
+
+            final int index = rnd.nextInt(6);
+            TcpStateLayout.lastIndex(viaFlags, base, index);
+            TcpStateLayout.lastDir(viaFlags, base, dir);
+            TcpStateLayout.lastIndexAndDir(b, base, index, dir);
+            assertEquals(TcpStateLayout.bits(viaFlags, base), TcpStateLayout.bits(b, base), "last " + n);
+        }
+    }
 }

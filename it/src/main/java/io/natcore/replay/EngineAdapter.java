@@ -47,6 +47,28 @@ public final class EngineAdapter implements ReplayEngine
      */
     public static ReplayEngine create(final String rulesText, final String boxText) throws ReplayException
     {
+        return new EngineAdapter(new NatEngine(configure(rulesText, boxText).build()));
+    }
+
+    /**
+     * As {@link #create(String, String)} with a fixed seed for NAT port/id choice, so two runs over the same
+     * capture choose the same ports (the table's hash seed stays secret; it does not affect which port is chosen).
+     *
+     * @param rulesText iptables-save text.
+     * @param boxText   box description.
+     * @param seed      the engine seed.
+     * @return an engine ready for packets.
+     * @throws ReplayException if the rules or box are rejected.
+     */
+    public static ReplayEngine create(final String rulesText, final String boxText, final long seed)
+        throws ReplayException
+    {
+        return new EngineAdapter(new NatEngine(configure(rulesText, boxText).seed(seed).build()));
+    }
+
+    private static NatEngineConfig.Builder configure(final String rulesText, final String boxText)
+        throws ReplayException
+    {
         final NatRuleSet rules;
         final BoxConfig box;
         try
@@ -58,7 +80,7 @@ public final class EngineAdapter implements ReplayEngine
             throw new ReplayException("rules file: " + ex.getMessage(), ex);
         }
         box = TraceCheck.parseBox(boxText);
-        return new EngineAdapter(new NatEngine(NatEngineConfig.builder().rules(rules).box(box).events(false).build()));
+        return NatEngineConfig.builder().rules(rules).box(box).events(false);
     }
 
     @Override

@@ -9,8 +9,19 @@ package io.natcore.replay;
 @FunctionalInterface
 public interface EngineFactory
 {
-    /** The real engine. */
+    /** The real engine, with a random NAT seed. */
     EngineFactory NATCORE = EngineAdapter::create;
+
+    /**
+     * The real engine with a fixed NAT seed: port and ICMP-id choices repeat from run to run.
+     *
+     * @param seed the engine's port/id choice seed.
+     * @return a factory of seeded engines.
+     */
+    static EngineFactory natcoreSeeded(final long seed)
+    {
+        return (rulesText, boxText) -> EngineAdapter.create(rulesText, boxText, seed);
+    }
 
     /**
      * @param rulesText iptables-save text.

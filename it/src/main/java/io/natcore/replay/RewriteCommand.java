@@ -15,7 +15,8 @@ import io.natcore.pcap.Sll2Header;
 import io.natcore.rules.BoxConfig;
 
 /**
- * {@code replay rewrite --rules RULES --box BOX --in IN.pcap --out OUT.pcap [--iface NAME] [--conntrack]}:
+ * {@code replay rewrite --rules RULES --box BOX --in IN.pcap --out OUT.pcap [--iface NAME] [--conntrack]
+ * [--seed N]}:
  * replays a capture through the engine and writes what it sends as LINUX_SLL2 "outgoing".
  */
 final class RewriteCommand
@@ -32,6 +33,7 @@ final class RewriteCommand
         String outFile = null;
         String iface = null;
         boolean conntrack = false;
+        String seed = null;
         for (int i = 1; i < args.length; i++)
         {
             switch (args[i])
@@ -42,6 +44,7 @@ final class RewriteCommand
                 case "--out": outFile = value(args, ++i, "--out"); break;
                 case "--iface": iface = value(args, ++i, "--iface"); break;
                 case "--conntrack": conntrack = true; break;
+                case "--seed": seed = value(args, ++i, "--seed"); break;
                 default: throw new ReplayException("rewrite: unknown option '" + args[i] + "' (try --help)");
             }
         }
@@ -61,7 +64,7 @@ final class RewriteCommand
                 throw new ReplayException("--iface " + iface + ": the box file has no such interface");
             }
         }
-        final ReplayEngine engine = factory.create(rulesText, boxText);
+        final ReplayEngine engine = (seed == null ? factory : seeded(factory, parseSeed(seed))).create(rulesText, boxText);
         final Replayer replayer = new Replayer(engine, boxConfig, fixedIngress);
         try (PcapReader reader = PcapReader.open(Path.of(in));
             PcapWriter writer = PcapWriter.create(Path.of(outFile)))
@@ -78,6 +81,34 @@ final class RewriteCommand
             out.flush();
         }
         return 0;
+    }
+
+    /** The seeded real engine; a test's own factory has no seed to set, so --seed is refused for it. */
+    private static EngineFactory seeded(final EngineFactory factory, final long seed) throws ReplayException
+    {
+        if (factory != EngineFactory.NATCORE)
+        {
+            throw new ReplayException("--seed applies to the natcore engine only");
+        }
+        return EngineFactory.natcoreSeeded(seed);
+    }
+
+    /** Decimal or 0x-prefixed hexadecimal, as a signed or unsigned 64-bit value. */
+    static long parseSeed(final String text) throws ReplayException
+    {
+        try
+        {
+            final String t = text.trim();
+            if (t.startsWith("0x") || t.startsWith("0X"))
+            {
+                return Long.parseUnsignedLong(t.substring(2), 16);
+            }
+            return t.startsWith("-") ? Long.parseLong(t) : Long.parseUnsignedLong(t);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new ReplayException("--seed " + text + ": not a 64-bit number (decimal or 0x hex)");
+        }
     }
 
     static String value(final String[] args, final int i, final String option) throws ReplayException

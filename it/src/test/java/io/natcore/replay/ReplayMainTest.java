@@ -5,6 +5,7 @@ package io.natcore.replay;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -240,6 +241,44 @@ class ReplayMainTest
         java.util.Collections.sort(kernel);
         java.util.Collections.sort(engine);
         assertEquals(kernel, engine);
+    }
+
+    @Test
+    void rewriteWithTheSameSeedRepeatsThePortsTheKernelDrewAtRandom(@TempDir final Path dir) throws Exception
+    {
+        // Trace 10 forces port clashes, so the engine draws ports from its seed.
+        final String t10 = "10-masquerade-port-clash";
+        final List<String> first = rewriteWithSeed(dir.resolve("a.pcap"), t10, "0x5EED");
+        final List<String> again = rewriteWithSeed(dir.resolve("b.pcap"), t10, "24301");
+        final List<String> other = rewriteWithSeed(dir.resolve("c.pcap"), t10, "7");
+        assertEquals(first, again, "0x5EED and 24301 are the same seed");
+        assertNotEquals(first, other, "a different seed draws different ports");
+    }
+
+    @Test
+    void rewriteRefusesASeedThatIsNotANumber()
+    {
+        assertOneLineError(run(EngineFactory.NATCORE, "rewrite", "--rules", trace(T05, "rules.txt"), "--box",
+            trace(T05, "box.txt"), "--in", trace(T05, "trace.pcap"), "--out", "unused.pcap", "--seed", "0xZZ"),
+            "--seed 0xZZ: not a 64-bit number");
+    }
+
+    private List<String> rewriteWithSeed(final Path outFile, final String traceName, final String seed)
+        throws Exception
+    {
+        assertEquals(0, run(EngineFactory.NATCORE, "rewrite", "--rules", trace(traceName, "rules.txt"), "--box",
+            trace(traceName, "box.txt"), "--in", trace(traceName, "trace.pcap"), "--out", outFile.toString(),
+            "--seed", seed), err());
+        final List<String> sent = new ArrayList<>();
+        try (PcapReader r = PcapReader.open(outFile))
+        {
+            final PcapRecord rec = new PcapRecord();
+            while (r.next(rec))
+            {
+                sent.add(rec.ifIndex + " " + hex(rec));
+            }
+        }
+        return sent;
     }
 
     private static String hex(final PcapRecord rec)
