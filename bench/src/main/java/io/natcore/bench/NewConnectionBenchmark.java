@@ -78,6 +78,7 @@ public class NewConnectionBenchmark
     long sent;
     long forwarded;
     long createdAtStart;
+    long remappedAtStart;
 
     /** Build the engine and the pool, then run one pool's worth of packets to reach the steady size. */
     @Setup(Level.Trial)
@@ -88,18 +89,7 @@ public class NewConnectionBenchmark
         pool = new UnsafeBuffer(BufferUtil.allocateDirectAligned(POOL * SLOT, 64));
         lengths = new int[POOL];
         rx = new UnsafeBuffer(BufferUtil.allocateDirectAligned(SLOT, 64));
-        if ("dnatMasq".equals(traffic))
-        {
-            fillDnatMasq();
-        }
-        else if ("mix".equals(traffic))
-        {
-            fillMix();
-        }
-        else
-        {
-            throw new IllegalArgumentException("traffic " + traffic);
-        }
+        fill(traffic, pool, lengths);
         now = EstablishedFlows.NOW;
         for (int i = 0; i < POOL; i++)
         {
@@ -108,9 +98,33 @@ public class NewConnectionBenchmark
         sent = 0;
         forwarded = 0;
         createdAtStart = engine.extraCounter(Counters.CONNECTIONS_CREATED);
+        remappedAtStart = engine.extraCounter(Counters.PORT_REMAPPED);
     }
 
-    private void fillDnatMasq()
+    /**
+     * Write the pool of first packets for a traffic kind (shared with {@link NewConnectionPartsBenchmark}).
+     *
+     * @param traffic {@code dnatMasq} or {@code mix}.
+     * @param pool    receives packet j at {@code j * SLOT}.
+     * @param lengths receives each packet's length.
+     */
+    static void fill(final String traffic, final UnsafeBuffer pool, final int[] lengths)
+    {
+        if ("dnatMasq".equals(traffic))
+        {
+            fillDnatMasq(pool, lengths);
+        }
+        else if ("mix".equals(traffic))
+        {
+            fillMix(pool, lengths);
+        }
+        else
+        {
+            throw new IllegalArgumentException("traffic " + traffic);
+        }
+    }
+
+    private static void fillDnatMasq(final UnsafeBuffer pool, final int[] lengths)
     {
         final SplittableRandom rnd = new SplittableRandom(11);
         final Set<Long> seen = new HashSet<>();
@@ -131,7 +145,7 @@ public class NewConnectionBenchmark
         }
     }
 
-    private void fillMix()
+    private static void fillMix(final UnsafeBuffer pool, final int[] lengths)
     {
         for (int j = 0; j < POOL; j++)
         {
@@ -183,7 +197,8 @@ public class NewConnectionBenchmark
         final long created = engine.extraCounter(Counters.CONNECTIONS_CREATED) - createdAtStart;
         System.out.println();
         System.out.println("new connections: sent " + sent + ", forwarded " + forwarded + ", created " + created +
-            ", live at end " + engine.size() + " of capacity " + CAPACITY);
+            ", live at end " + engine.size() + " of capacity " + CAPACITY + ", source port remapped " +
+            (engine.extraCounter(Counters.PORT_REMAPPED) - remappedAtStart));
         if (sent > 0 && (created != sent || forwarded != sent))
         {
             System.out.println("WARNING: not every packet opened a new forwarded connection; the score is not valid");

@@ -29,6 +29,8 @@ import org.agrona.concurrent.AtomicBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -72,9 +74,34 @@ public final class NatEngine implements AutoCloseable
      * Kernel {@code nf_nat_bysource}: original (protocol, source, port) of source-NATed connections -> the entry
      * holding the mapping, validated on use. Guarded by {@link #bindLock}; presized so it never grows on the packet
      * path, and cleared when full (a lost hint only means a fresh port choice).
+     * <p>
+     * Only mappings a later connection could not rediscover are recorded (see {@link #mustRecordMapping}): a
+     * connection that kept its port on a single-address range, with no earlier mapping for its source, is the
+     * choice that source's next connection makes anyway. So most connections neither write the map nor, thanks
+     * to {@link #bySourceFilter}, read it: two cache misses in a multi-megabyte map saved per connection.
      */
     final Long2LongHashMap bySource;
     static final long NO_MAPPING = -1;
+    /**
+     * One bit per hash of a recorded key (cleared with the map): a clear bit proves the key absent without
+     * touching the map. 64 KiB, so it stays in cache where the map cannot.
+     */
+    private final long[] bySourceFilter = new long[FILTER_WORDS];
+    private static final int FILTER_BITS_LOG2 = 19;
+    private static final int FILTER_WORDS = 1 << (FILTER_BITS_LOG2 - 6);
+    private static final VarHandle INSERTIONS;
+
+    static
+    {
+        try
+        {
+            INSERTIONS = MethodHandles.lookup().findVarHandle(NatEngine.class, "insertions", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private final int bySourceLimit;
     /** Every processor, for counter sums; replaced (copy on write) under its own monitor, read volatile. */
@@ -365,14 +392,50 @@ public final class NatEngine implements AutoCloseable
         return ((long)(proto & 0xFF) << 48) | ((long)(srcPort & 0xFFFF) << 32) | (srcIp & 0xFFFF_FFFFL);
     }
 
+    /**
+     * {@code insertions++} as a release store (no full fence): called under {@link #bindLock} only, so the plain
+     * read sees the last value; readers load it volatile.
+     */
+    void incrementInsertionsRelease()
+    {
+        INSERTIONS.setRelease(this, insertions + 1);
+    }
+
     /** Record a source-NATed connection's mapping (under {@link #bindLock}). */
     void recordSourceMapping(final int proto, final int srcIp, final int srcPort, final int entry)
     {
         if (bySource.size() >= bySourceLimit)
         {
             bySource.clear();
+            java.util.Arrays.fill(bySourceFilter, 0L);
         }
-        bySource.put(bySourceKey(proto, srcIp, srcPort), entry);
+        final long key = bySourceKey(proto, srcIp, srcPort);
+        final int bit = filterBit(key);
+        bySourceFilter[bit >>> 6] |= 1L << bit;
+        bySource.put(key, entry);
+    }
+
+    /**
+     * Whether a new source-NATed connection's mapping must be recorded for its source's later connections
+     * (kernel {@code find_appropriate_src} returns the newest connection of the source). Not needed when the next
+     * connection's own choice finds the same tuple first: the port was kept, the range has one address (so
+     * {@code find_best_ips_proto} gives that address whatever the destination), and no earlier mapping of this
+     * source was live (which the newest one must then replace).
+     *
+     * @param rangeOneAddress the source manip's range maps to a single address.
+     * @param portKept        the source port was not moved.
+     * @return true to record.
+     */
+    boolean mustRecordMapping(final boolean rangeOneAddress, final boolean portKept)
+    {
+        return !rangeOneAddress || !portKept || oracle.mappingFound;
+    }
+
+    private static int filterBit(final long key)
+    {
+        long z = key * 0x9E3779B97F4A7C15L;
+        z ^= z >>> 29;
+        return (int)(z >>> (64 - FILTER_BITS_LOG2));
     }
 
     @Override
@@ -388,6 +451,8 @@ public final class NatEngine implements AutoCloseable
     final class TableOracle implements TupleOracle
     {
         long now;
+        /** Set when {@link #findSourceMapping} found a live mapping during the current binding (reset per binding). */
+        boolean mappingFound;
         /** td_end of the new connection's first segment (TCP SYN), for the eviction check. */
         int newTcpEnd;
         Counters counters;
@@ -417,7 +482,13 @@ public final class NatEngine implements AutoCloseable
             {
                 return false;
             }
-            final long entryAndZero = bySource.get(bySourceKey(proto, srcIp, srcPort));
+            final long key = bySourceKey(proto, srcIp, srcPort);
+            final int bit = filterBit(key);
+            if ((bySourceFilter[bit >>> 6] & (1L << bit)) == 0)
+            {
+                return false;
+            }
+            final long entryAndZero = bySource.get(key);
             if (entryAndZero == NO_MAPPING)
             {
                 return false;
@@ -435,6 +506,7 @@ public final class NatEngine implements AutoCloseable
             final long rk1 = table.keyK1(entry, FlowTable.DIR_REPLY);
             out.srcIp = FlowKey.dstIp(rk0);
             out.srcPort = FlowKey.dstPort(rk1);
+            mappingFound = true;
             return true;
         }
 

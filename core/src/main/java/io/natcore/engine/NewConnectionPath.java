@@ -50,8 +50,14 @@ final class NewConnectionPath
     private final NatTuple replyPkt = new NatTuple();
     private final NatTuple replyTarget = new NatTuple();
     private final UnsafeBuffer tcpScratch = new UnsafeBuffer(new byte[TcpStateLayout.LENGTH]);
+    /** The new entry's scratch area while the first packet is tracked (see {@link #trackFirst}). */
+    private final UnsafeBuffer firstScratch = new UnsafeBuffer(new byte[FlowEntryLayout.SCRATCH_LENGTH]);
+
+    /** {@link #bindSourceAndInsert} result: the source port search found nothing free. */
+    private static final int NAT_EXHAUSTED = Integer.MIN_VALUE;
 
     private int egressIf;
+    private boolean tcpSyn;
 
     NewConnectionPath(final PacketProcessor p)
     {
@@ -92,16 +98,25 @@ final class NewConnectionPath
             {
                 return refused;
             }
-            replyPkt.invertOf(tuple);
-            entry = table.insertAndLock(k0, k1, FlowKey.k0(replyPkt.srcIp, replyPkt.dstIp),
-                FlowKey.k1(replyPkt.srcPort, replyPkt.dstPort, proto, p.zone));
+            entry = bindSourceAndInsert(k0, k1);
+            if (entry == NAT_EXHAUSTED)
+            {
+                return p.finish(Verdict.DROP, Reason.NAT_EXHAUSTED);
+            }
+            if (tuple.srcPort != orig.srcPort)
+            {
+                p.counters.extra(Counters.PORT_REMAPPED);
+            }
             if (entry >= 0)
             {
-                engine.insertions++; // under bindLock: a plain increment of a volatile, one writer at a time
-            }
-            if (entry >= 0 && (tuple.srcIp != orig.srcIp || tuple.srcPort != orig.srcPort))
-            {
-                engine.recordSourceMapping(proto, orig.srcIp, orig.srcPort, entry);
+                // Under bindLock, one writer at a time: a release store is enough for the burst revalidation
+                // (it reads the count volatile; a lookup racing this insert is caught by the insert's clash check).
+                engine.incrementInsertionsRelease();
+                if ((tuple.srcIp != orig.srcIp || tuple.srcPort != orig.srcPort) &&
+                    engine.mustRecordMapping(range.mapIps && range.minIp == range.maxIp, tuple.srcPort == orig.srcPort))
+                {
+                    engine.recordSourceMapping(proto, orig.srcIp, orig.srcPort, entry);
+                }
             }
         }
         if (entry == FlowTable.CLASH_ORIG)
@@ -120,7 +135,43 @@ final class NewConnectionPath
     }
 
     /**
-     * Rules, routing and port choice into {@link #tuple} (the original tuple as it will leave the box).
+     * Source port choice and insertion (under the bind lock). The tuple the port choice would try first is
+     * inserted straight away: the insert's own clash check stands in for the choice's lookup of its reply. Only
+     * when that reply is taken (held, or expired and not reaped yet) does the full choice run (it reaps expired
+     * holders and searches), then the insert; so the tuple chosen is the one {@link PortAllocator#choose} gives.
+     *
+     * @return the entry (locked), {@link FlowTable#CLASH_ORIG}, {@link FlowTable#CLASH_REPLY}, {@link FlowTable#FULL}
+     *     or {@link #NAT_EXHAUSTED}; {@link #tuple} holds the bound tuple.
+     */
+    private int bindSourceAndInsert(final long k0, final long k1)
+    {
+        final PortAllocator allocator = engine.allocator;
+        if (allocator.sourceCandidate(tuple, range, engine.oracle, chosen))
+        {
+            final int entry = insert(k0, k1, chosen);
+            if (entry != FlowTable.CLASH_REPLY)
+            {
+                tuple.copyFrom(chosen);
+                return entry;
+            }
+        }
+        if (!allocator.choose(tuple, range, PortAllocator.MANIP_SRC, tcpSyn, engine.oracle, chosen))
+        {
+            return NAT_EXHAUSTED;
+        }
+        tuple.copyFrom(chosen);
+        return insert(k0, k1, tuple);
+    }
+
+    private int insert(final long k0, final long k1, final NatTuple t)
+    {
+        // Reply tuple key: the inverse of t, built directly.
+        return table.insertAndLock(k0, k1, FlowKey.k0(t.dstIp, t.srcIp), FlowKey.k1(t.dstPort, t.srcPort, t.proto, p.zone));
+    }
+
+    /**
+     * Rules, routing and the destination port choice; leaves {@link #tuple} (after DNAT) and {@link #range} (the
+     * source manip's range) for {@link #bindSourceAndInsert}.
      *
      * @return null when bound, else the refusal verdict.
      */
@@ -128,9 +179,10 @@ final class NewConnectionPath
     {
         final NatEngine.TableOracle oracle = engine.oracle;
         oracle.now = now;
+        oracle.mappingFound = false;
         oracle.counters = p.counters;
         oracle.newTcpEnd = segment.end();
-        final boolean tcpSyn = orig.proto == NatEngine.PROTO_TCP && (segment.flags & TcpSegment.SYN) != 0;
+        tcpSyn = orig.proto == NatEngine.PROTO_TCP && (segment.flags & TcpSegment.SYN) != 0;
         tuple.copyFrom(orig);
 
         if (engine.rules.prerouting(orig.proto, orig.srcIp, orig.dstIp, orig.srcPort, orig.dstPort,
@@ -144,7 +196,7 @@ final class NewConnectionPath
                     range.address(engine.box.redirectAddress(inIf));
                 }
                 // A taken tuple here is not fatal: the source step moves the source port.
-                engine.allocator.choose(tuple, range, PortAllocator.MANIP_DST, tcpSyn, oracle, chosen);
+                engine.allocator.chooseDestination(tuple, range, tcpSyn, oracle, chosen);
                 tuple.copyFrom(chosen);
             }
         }
@@ -154,7 +206,8 @@ final class NewConnectionPath
             // For the box itself (also after REDIRECT): the local stack's business; no forwarding state is kept.
             return p.finish(Verdict.LOCAL, Reason.NONE);
         }
-        egressIf = engine.routes.lookupEgress(tuple.dstIp);
+        final int route = engine.routes.lookup(tuple.dstIp);
+        egressIf = engine.routes.egressOf(route);
         if (egressIf < 0)
         {
             return p.finish(Verdict.DROP, Reason.NO_ROUTE);
@@ -166,7 +219,7 @@ final class NewConnectionPath
 
         range.reset();
         if (engine.rules.postrouting(tuple.proto, tuple.srcIp, tuple.dstIp, tuple.srcPort, tuple.dstPort,
-            pkt.icmpType, pkt.icmpCode, egressIf, decision) &&
+            pkt.icmpType, pkt.icmpCode, egressIf, engine.routes.nextHopOf(route, tuple.dstIp), decision) &&
             (decision.kind == NatDecision.Kind.SNAT || decision.kind == NatDecision.Kind.MASQUERADE))
         {
             if (decision.kind == NatDecision.Kind.MASQUERADE && (!decision.mapIps || decision.minIp == 0))
@@ -179,15 +232,6 @@ final class NewConnectionPath
         {
             // Null binding (kernel nf_nat_alloc_null_binding): same address, port kept unless its reply is taken.
             range.address(tuple.srcIp);
-        }
-        if (!engine.allocator.choose(tuple, range, PortAllocator.MANIP_SRC, tcpSyn, oracle, chosen))
-        {
-            return p.finish(Verdict.DROP, Reason.NAT_EXHAUSTED);
-        }
-        tuple.copyFrom(chosen);
-        if (tuple.srcPort != orig.srcPort)
-        {
-            p.counters.extra(Counters.PORT_REMAPPED);
         }
         return null;
     }
@@ -265,32 +309,51 @@ final class NewConnectionPath
             egressIf, !pkt.isFragment || pkt.isFirstFragment);
     }
 
+    /**
+     * The tracker's first packet, run on a private copy of the scratch area (TCP: the state {@code tcp_new} just
+     * built), then copied into the entry only when accepted: the entry's cold record was just zeroed by the insert
+     * and its lines are probably still on their way from memory, so reading it back here would wait for them;
+     * stores alone do not.
+     */
     private void trackFirst(final int base, final long now)
     {
-        final MutableDirectBuffer area = table.scratchBuffer();
-        area.setMemory(base, FlowEntryLayout.SCRATCH_LENGTH, (byte)0);
+        final UnsafeBuffer area;
         switch (orig.proto)
         {
             case NatEngine.PROTO_TCP:
-                area.putBytes(base, tcpScratch, 0, TcpStateLayout.LENGTH);
-                engine.tcp.packet(area, base, TcpState.NONE, segment, FlowTable.DIR_ORIGINAL, false, false, Long.MAX_VALUE,
+                area = tcpScratch;
+                engine.tcp.packet(area, 0, TcpState.NONE, segment, FlowTable.DIR_ORIGINAL, false, false, Long.MAX_VALUE,
                     result);
                 break;
             case NatEngine.PROTO_UDP:
             case 136:
-                engine.udp.packet(area, base, true, false, false, now, result);
+                area = zeroedFirstScratch();
+                engine.udp.packet(area, 0, true, false, false, now, result);
                 break;
             case NatEngine.PROTO_ICMP:
-                area.putByte(base + EntryScratch.ICMP_TYPE_OFFSET, (byte)pkt.icmpType);
-                area.putByte(base + EntryScratch.ICMP_CODE_OFFSET, (byte)pkt.icmpCode);
+                area = zeroedFirstScratch();
+                area.putByte(EntryScratch.ICMP_TYPE_OFFSET, (byte)pkt.icmpType);
+                area.putByte(EntryScratch.ICMP_CODE_OFFSET, (byte)pkt.icmpCode);
                 engine.icmp.packet(pkt.icmpType, result);
                 break;
             case NatEngine.PROTO_GRE:
+                area = zeroedFirstScratch();
                 engine.gre.packet(false, false, result);
                 break;
             default:
+                area = zeroedFirstScratch();
                 engine.generic.packet(result);
                 break;
         }
+        if (result.verdict == TrackResult.ACCEPT)
+        {
+            table.scratchBuffer().putBytes(base, area, 0, area.capacity());
+        }
+    }
+
+    private UnsafeBuffer zeroedFirstScratch()
+    {
+        firstScratch.setMemory(0, FlowEntryLayout.SCRATCH_LENGTH, (byte)0);
+        return firstScratch;
     }
 }

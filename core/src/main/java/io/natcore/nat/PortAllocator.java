@@ -104,11 +104,82 @@ public final class PortAllocator
             }
         }
 
-        uniqueTuple(out, range, manip, tcpSyn, oracle);
-        return !used(out, oracle);
+        // A search that stopped on a free candidate has just asked the table about it: no second probe.
+        return uniqueTuple(out, range, manip, tcpSyn, oracle) || !used(out, oracle);
     }
 
-    private void uniqueTuple(
+    /**
+     * {@link #choose} for a destination manip (DNAT, REDIRECT) whose caller uses the chosen tuple whether or not
+     * its reply is free (a taken reply is resolved by the source manip that follows, as in the kernel). Same tuple
+     * as {@code choose(orig, range, MANIP_DST, ...)} and the same random draws, but the table is asked only where
+     * the answer changes the tuple: not for a fixed port (the kernel's {@code min == max} shortcut), nor for a
+     * protocol with ports and no port range (the port is never moved then).
+     *
+     * @param orig   the connection's original tuple.
+     * @param range  what the rule allows.
+     * @param tcpSyn true for a TCP connection opened by a SYN.
+     * @param oracle the table.
+     * @param out    receives the new original tuple.
+     */
+    public void chooseDestination(
+        final NatTuple orig, final NatRange range, final boolean tcpSyn, final TupleOracle oracle, final NatTuple out)
+    {
+        out.copyFrom(orig);
+        findBestIp(out, range, MANIP_DST);
+        if (!range.randomAll())
+        {
+            if (range.protoSpecified)
+            {
+                if (portInRange(out, MANIP_DST, range) && (range.minPort == range.maxPort || !used(out, oracle)))
+                {
+                    return;
+                }
+            }
+            else if (out.proto != PROTO_ICMP || !used(out, oracle))
+            {
+                return;
+            }
+        }
+        uniqueTuple(out, range, MANIP_DST, tcpSyn, oracle);
+    }
+
+    /**
+     * The tuple {@code choose(orig, range, MANIP_SRC, ...)} tries first, found without asking the table: the
+     * original tuple when in range, else the mapping the same source already has (when in range), else the
+     * range's address with the original port. {@link #choose} returns exactly this tuple when its reply is free,
+     * so the caller may insert it straight away and call {@link #choose} only when the insertion reports the reply
+     * taken (one clash-checking insert instead of a lookup, then the insert's own check).
+     *
+     * @param orig   the connection's original tuple as it stands (after DNAT).
+     * @param range  what the rule allows.
+     * @param oracle consulted for the source mapping only.
+     * @param out    receives the candidate.
+     * @return false when there is no such candidate ({@code --random}/{@code --random-fully}, or the port is
+     *     outside the rule's range): call {@link #choose}.
+     */
+    public boolean sourceCandidate(
+        final NatTuple orig, final NatRange range, final TupleOracle oracle, final NatTuple out)
+    {
+        if (range.randomAll())
+        {
+            return false;
+        }
+        if (inRange(orig, range))
+        {
+            out.copyFrom(orig);
+            return true;
+        }
+        if (oracle.findSourceMapping(orig.proto, orig.srcIp, orig.srcPort, out.copyFrom(orig)) && inRange(out, range))
+        {
+            return true;
+        }
+        out.copyFrom(orig);
+        findBestIp(out, range, MANIP_SRC);
+        return !range.protoSpecified || portInRange(out, MANIP_SRC, range);
+    }
+
+    /** @return true when it stopped on a candidate the table reported free. */
+    private boolean uniqueTuple(
         final NatTuple t, final NatRange range, final int manip, final boolean tcpSyn, final TupleOracle oracle)
     {
         final int min;
@@ -129,13 +200,13 @@ public final class PortAllocator
         }
         else if (!NatTuple.hasPorts(t.proto))
         {
-            return;
+            return false;
         }
         else if (!range.protoSpecified)
         {
             if (manip == MANIP_DST)
             {
-                return;
+                return false;
             }
             final int port = t.srcPort;
             if (port < 1024)
@@ -177,12 +248,12 @@ public final class PortAllocator
                     usedHarder(t, oracle) : used(t, oracle);
                 if (!taken)
                 {
-                    return;
+                    return true;
                 }
             }
             if (attempts >= rangeSize || attempts < 16)
             {
-                return;
+                return false;
             }
             attempts /= 2;
             off = random.nextU16();

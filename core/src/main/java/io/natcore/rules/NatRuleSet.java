@@ -200,6 +200,36 @@ public final class NatRuleSet
     }
 
     /**
+     * {@link #postrouting(int, int, int, int, int, int, int, int, NatDecision)} with the route to dst already
+     * looked up by the caller: a MASQUERADE decision then picks its address for {@code nextHop} instead of looking
+     * the route up again.
+     *
+     * @param nextHop the route's next hop for dst, as {@link RouteTable#lookupNextHop} gives it (0: no route).
+     * @see #postrouting(int, int, int, int, int, int, int, int, NatDecision)
+     */
+    public boolean postrouting(
+        final int proto, final int src, final int dst, final int sport, final int dport,
+        final int icmpType, final int icmpCode, final int outIf, final int nextHop, final NatDecision out)
+    {
+        out.reset();
+        evalChain(hookChain[Hook.POSTROUTING.ordinal()], proto, src, dst, sport, dport, icmpType, icmpCode, NO_IF, outIf,
+            out);
+        if (box != null && out.kind == NatDecision.Kind.MASQUERADE && outIf >= 0)
+        {
+            masquerade(outIf, nextHop, out);
+        }
+        return out.isTranslation();
+    }
+
+    private void masquerade(final int outIf, final int nextHop, final NatDecision out)
+    {
+        final int address = box.masqueradeAddress(outIf, nextHop);
+        out.mapIps = address != 0;
+        out.minIp = address;
+        out.maxIp = address;
+    }
+
+    /**
      * Evaluates any nat chain. No allocation.
      *
      * @param hook  which built-in chain.
@@ -223,10 +253,7 @@ public final class NatRuleSet
         evalChain(hookChain[hook.ordinal()], proto, src, dst, sport, dport, icmpType, icmpCode, inIf, outIf, out);
         if (box != null && out.kind == NatDecision.Kind.MASQUERADE && outIf >= 0)
         {
-            final int address = box.masqueradeAddress(outIf, box.routes().lookupNextHop(dst));
-            out.mapIps = address != 0;
-            out.minIp = address;
-            out.maxIp = address;
+            masquerade(outIf, box.routes().lookupNextHop(dst), out);
         }
         else if (box != null && out.kind == NatDecision.Kind.REDIRECT && inIf >= 0)
         {
@@ -247,8 +274,9 @@ public final class NatRuleSet
         {
             final int i = ruleIndexes[k];
             final NatRule r = rules[i];
-            if (!ifaceHolds(inMatch[i], inOther[i], inIf) || !ifaceHolds(outMatch[i], outOther[i], outIf)
-                || !r.matchesPacket(proto, src, dst, sport, dport, icmpType, icmpCode))
+            // Header fields first: they reject most rules from the rule's own fields, before the interface tables.
+            if (!r.matchesPacket(proto, src, dst, sport, dport, icmpType, icmpCode)
+                || !ifaceHolds(inMatch[i], inOther[i], inIf) || !ifaceHolds(outMatch[i], outOther[i], outIf))
             {
                 continue;
             }

@@ -172,8 +172,34 @@ public final class RouteTable
      */
     public int lookupEgress(final int dstIp)
     {
-        final int route = lookup(dstIp);
+        return egressOf(lookup(dstIp));
+    }
+
+    /**
+     * The egress of a {@link #lookup} result, so one lookup serves both this and {@link #nextHopOf}.
+     *
+     * @param route a {@link #lookup} result (-1 allowed).
+     * @return egress interface index, or {@link #NO_ROUTE} when the route is missing or not unicast.
+     */
+    public int egressOf(final int route)
+    {
         return route < 0 || types[route] != Type.UNICAST ? NO_ROUTE : egressIfs[route];
+    }
+
+    /**
+     * The next hop of a {@link #lookup} result: {@code nextHopOf(lookup(d), d) == lookupNextHop(d)}.
+     *
+     * @param route a {@link #lookup} result (-1 allowed).
+     * @param dstIp the destination that was looked up.
+     * @return the gateway, or dstIp for an on-link route; 0 when the route is missing or not unicast.
+     */
+    public int nextHopOf(final int route, final int dstIp)
+    {
+        if (route < 0 || types[route] != Type.UNICAST)
+        {
+            return 0;
+        }
+        return gateways[route] != 0 ? gateways[route] : dstIp;
     }
 
     /**
@@ -182,12 +208,7 @@ public final class RouteTable
      */
     public int lookupNextHop(final int dstIp)
     {
-        final int route = lookup(dstIp);
-        if (route < 0 || types[route] != Type.UNICAST)
-        {
-            return 0;
-        }
-        return gateways[route] != 0 ? gateways[route] : dstIp;
+        return nextHopOf(lookup(dstIp), dstIp);
     }
 
     /** @return number of routes. */

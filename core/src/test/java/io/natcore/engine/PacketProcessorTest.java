@@ -277,6 +277,30 @@ class PacketProcessorTest
     }
 
     @Test
+    void aClientsNewestMappingWinsEvenWhenItKeptThePort() throws Exception
+    {
+        // Kernel nf_nat_bysource: connections are added at the head of their source's chain and
+        // find_appropriate_src returns the first in range, i.e. the newest. Here the newest mapping of
+        // 192.168.1.6:45000 keeps the port (its older, moved mapping was taken for that destination), and the
+        // next connection must follow it, not the older one.
+        start(EngineFixture.config());
+        send(Packets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 4), T0);
+        final byte[] moved = Packets.udp("192.168.1.6", "172.16.2.65", 45000, 53, 64, 4);
+        send(moved, T0 + 1);
+        final int x = TestPackets.u16(moved, 20);
+        assertTrue(x != 45000);
+        final byte[] blocker = Packets.udp("192.168.1.7", "172.16.3.8", x, 7, 64, 4);
+        assertEquals(Verdict.FORWARD, send(blocker, T0 + 2));
+        assertEquals(x, TestPackets.u16(blocker, 20));
+        final byte[] kept = Packets.udp("192.168.1.6", "172.16.3.8", 45000, 7, 64, 4);
+        assertEquals(Verdict.FORWARD, send(kept, T0 + 3));
+        assertEquals(45000, TestPackets.u16(kept, 20));
+        final byte[] next = Packets.udp("192.168.1.6", "172.16.3.9", 45000, 7, 64, 4);
+        assertEquals(Verdict.FORWARD, send(next, T0 + 4));
+        assertEquals(45000, TestPackets.u16(next, 20));
+    }
+
+    @Test
     void withoutTtlDecrementOnlyTheTranslationChanges() throws Exception
     {
         start(EngineFixture.config().decrementTtl(false));

@@ -303,4 +303,142 @@ class PortAllocatorTest
         assertEquals(33384, out.srcPort);
         assertEquals(SERVER, out.dstIp);
     }
+
+    @Test
+    void aSearchStopsOnTheFirstFreeCandidateWithoutAskingAgain()
+    {
+        // Kernel nf_nat_l4proto_unique_tuple returns on the first candidate nf_nat_used_tuple reports free.
+        table.take(TCP, SERVER, BOX, 7, 40000);
+        assertTrue(masquerade(allocator(1), TCP, 40000, true));
+        assertNotEquals(40000, out.srcPort);
+        assertEquals(2, table.plainChecks + table.harderChecks, "the original port, then the free candidate");
+    }
+
+    @Test
+    void aDestinationNatToOnePortDoesNotAskTheTable()
+    {
+        // Kernel get_unique_tuple: a range of one port is taken as is (min == max), taken or not.
+        table.take(TCP, SERVER, CLIENT, 80, 40000);
+        final NatTuple orig = new NatTuple().set(TCP, CLIENT, ip(172, 16, 2, 65), 40000, 80);
+        allocator(2).chooseDestination(orig, new NatRange().address(SERVER).ports(80, 80), true, table, out);
+        assertEquals(SERVER, out.dstIp);
+        assertEquals(80, out.dstPort);
+        assertEquals(40000, out.srcPort);
+        assertEquals(0, table.plainChecks + table.harderChecks);
+    }
+
+    @Test
+    void chooseDestinationGivesTheTupleChooseGivesForEveryRangeKind()
+    {
+        final int[] protos = { TCP, UDP, ICMP, GRE };
+        final java.util.SplittableRandom rnd = new java.util.SplittableRandom(41);
+        for (int round = 0; round < 3000; round++)
+        {
+            final FakeTable t = randomTable(rnd);
+            final NatTuple orig = new NatTuple().set(protos[rnd.nextInt(4)], CLIENT, ip(172, 16, 2, 65),
+                rnd.nextInt(4) == 0 ? 80 : 1024 + rnd.nextInt(8), rnd.nextInt(4) == 0 ? 80 : 1 + rnd.nextInt(4));
+            final NatRange range = randomRange(rnd, SERVER);
+            final long seed = rnd.nextLong();
+            final boolean syn = rnd.nextBoolean();
+            final NatTuple viaChoose = new NatTuple();
+            allocator(seed).choose(orig, range, PortAllocator.MANIP_DST, syn, t, viaChoose);
+            allocator(seed).chooseDestination(orig, range, syn, t, out);
+            assertEquals(viaChoose.toString(), out.toString(), "round " + round);
+        }
+    }
+
+    @Test
+    void theSourceCandidateIsWhatChooseReturnsWhenItsReplyIsFree()
+    {
+        final int[] protos = { TCP, UDP, ICMP, GRE };
+        final java.util.SplittableRandom rnd = new java.util.SplittableRandom(43);
+        int checked = 0;
+        for (int round = 0; round < 3000; round++)
+        {
+            final FakeTable t = randomTable(rnd);
+            final boolean mapped = rnd.nextBoolean();
+            final int mappedPort = 1024 + rnd.nextInt(8);
+            final TupleOracle oracle = new TupleOracle()
+            {
+                @Override
+                public boolean isTaken(final int proto, final int srcIp, final int dstIp, final int sp, final int dp)
+                {
+                    return t.isTaken(proto, srcIp, dstIp, sp, dp);
+                }
+
+                @Override
+                public boolean isTakenOrEvictClosing(
+                    final int proto, final int srcIp, final int dstIp, final int sp, final int dp)
+                {
+                    return t.isTakenOrEvictClosing(proto, srcIp, dstIp, sp, dp);
+                }
+
+                @Override
+                public boolean findSourceMapping(final int proto, final int srcIp, final int srcPort, final NatTuple o)
+                {
+                    o.srcIp = BOX;
+                    o.srcPort = mappedPort;
+                    return mapped;
+                }
+            };
+            final NatTuple orig = new NatTuple().set(protos[rnd.nextInt(4)], CLIENT, SERVER,
+                1024 + rnd.nextInt(8), 7);
+            final NatRange range = randomRange(rnd, rnd.nextBoolean() ? BOX : CLIENT);
+            final NatTuple candidate = new NatTuple();
+            if (!allocator(1).sourceCandidate(orig, range, oracle, candidate))
+            {
+                continue;
+            }
+            final boolean free = !t.taken.contains(FakeTable.key(candidate.proto, candidate.dstIp, candidate.srcIp,
+                candidate.dstPort, candidate.srcPort));
+            final boolean found = allocator(1).choose(orig, range, PortAllocator.MANIP_SRC, false, oracle, out);
+            if (free)
+            {
+                checked++;
+                assertTrue(found, "round " + round);
+                assertEquals(candidate.toString(), out.toString(), "round " + round);
+            }
+        }
+        assertTrue(checked > 1000, "enough rounds had a free candidate: " + checked);
+    }
+
+    /** Replies of a few ports around the ones the property tests use, taken at random (any direction). */
+    private static FakeTable randomTable(final java.util.SplittableRandom rnd)
+    {
+        final FakeTable t = new FakeTable();
+        final int[] protos = { TCP, UDP, ICMP, GRE };
+        final int[] hosts = { CLIENT, SERVER, BOX, ip(172, 16, 2, 65) };
+        for (int i = rnd.nextInt(12); i > 0; i--)
+        {
+            final int sp = rnd.nextInt(3) == 0 ? 80 : 1024 + rnd.nextInt(8);
+            final int dp = rnd.nextInt(3) == 0 ? 7 : 1024 + rnd.nextInt(8);
+            t.take(protos[rnd.nextInt(4)], hosts[rnd.nextInt(4)], hosts[rnd.nextInt(4)], sp, dp);
+        }
+        return t;
+    }
+
+    private static NatRange randomRange(final java.util.SplittableRandom rnd, final int address)
+    {
+        final NatRange range = new NatRange();
+        if (rnd.nextInt(4) != 0)
+        {
+            range.address(address);
+        }
+        switch (rnd.nextInt(3))
+        {
+            case 0:
+                break;
+            case 1:
+                final int port = rnd.nextBoolean() ? 80 : 1024 + rnd.nextInt(8);
+                range.ports(port, port);
+                break;
+            default:
+                final int low = 1024 + rnd.nextInt(4);
+                range.ports(low, low + rnd.nextInt(6));
+                break;
+        }
+        range.random = rnd.nextInt(8) == 0;
+        range.randomFully = rnd.nextInt(8) == 0;
+        return range;
+    }
 }
