@@ -17,15 +17,31 @@ import static io.natcore.table.FlowTableFile.*;
  * <h2>Structure</h2>
  * Entries live in two regions ({@link FlowEntryLayout}): a 64-byte hot line (both tuples, checksum deltas, egress,
  * ops, state, deadline, status, seqlock) and a 96-byte cold record. The index is an open-addressing array of
- * 4-byte slots with linear probing: {@code tag | (entry << 1 | dir) + 1}, 0 = empty. The reference takes the low
- * {@link #refBits(int)} bits (21 at a million connections), the tag the rest (11 there, never fewer than
- * {@link #MIN_TAG_BITS}): the top bits of the high half of the key's 64-bit keyed hash. The home slot comes from
- * the low half ({@code (low * slots) >>> 32}). A lookup costs the slot line (sixteen slots per line, so the probe
- * run rarely leaves it) plus the entry's hot line, which is also everything the packet needs. 4-byte slots shrink
- * the index (21 MiB at a million connections and the default load factor 0.375, against 32 MiB of 8-byte slots at
- * 0.5), so more of it stays in the last-level cache next to the hot lines; a tag of 11 bits sends about one probe
- * in two thousand to a foreign hot line.
- * Deletion shifts the probe run back (no tombstones), so probe lengths do not decay under churn.
+ * 4-byte slots with linear probing, 0 = empty:
+ * <pre>
+ *   31                                                            0
+ *  +-----------------+--------+-----------------------------------+
+ *  |       TAG       |  DIST  |    REF + 1 = (entry << 1 | dir) + 1 |
+ *  +-----------------+--------+-----------------------------------+
+ *   8 bits at 1M     3 bits   {@link #refBits(int)} bits (21 at a million connections)
+ * </pre>
+ * TAG (never fewer than {@link #MIN_TAG_BITS} bits) is the top bits of the high half of the key's 64-bit keyed hash;
+ * the home slot comes from the low half ({@code (low * slots) >>> 32}). DIST is the slot's distance from its home
+ * slot, saturated: the all-ones value means "that far or further, rehash the entry's key to know". It takes up to
+ * {@link #MAX_DIST_BITS} bits of what the tag would otherwise get, only while at least {@link #MIN_TAG_BITS} tag
+ * bits remain (so from 2M connections the tag is down to 6 bits; from 4M on DIST shrinks, from 16M it is gone and
+ * every shift rehashes). Lookups ignore it;
+ * deletion uses it (below). A lookup costs the slot line (sixteen slots per line, so the probe run rarely leaves
+ * it) plus the entry's hot line, which is also everything the packet needs. 4-byte slots shrink the index (21 MiB
+ * at a million connections and the default load factor 0.375, against 32 MiB of 8-byte slots at 0.5), so more of
+ * it stays in the last-level cache next to the hot lines; a tag of 8 bits sends about one probed slot in 256 to a
+ * foreign hot line (a probe run ahead of a hit averages a third of a slot at the default load factor).
+ * <p>
+ * Deletion shifts the probe run back (no tombstones), so probe lengths do not decay under churn. Shifting needs
+ * each following slot's home; DIST gives it from the slot itself ({@code at - dist}), where rehashing the key
+ * would read another connection's hot line, a cache miss per shifted slot (measured: 2.8 such reads per removed
+ * connection in a full table of a million, 0.5-0.9 at the new-connection benchmark's steady size). A moved slot
+ * gets its DIST lowered by the distance moved (its tag and reference stay).
  *
  * <h2>Concurrency protocol</h2>
  * <ul>
@@ -76,6 +92,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     public static final int END = -1;
     /** Fewest hash tag bits a slot keeps: a tag matches a foreign key with probability at most 1/64. */
     public static final int MIN_TAG_BITS = 6;
+    /** Most bits a slot spends on its distance from its home slot (values 0-6 exact, 7 = 7 or further). */
+    public static final int MAX_DIST_BITS = 3;
     /** Slots scanned from the new key's home slot for an early-drop victim. */
     public static final int EARLY_DROP_SCAN = 16;
 
@@ -110,6 +128,12 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     private final int refMask;
     /** High bits of a slot: the top bits of the key hash's high half (at least {@link #MIN_TAG_BITS}). */
     private final int tagMask;
+    /** Largest DIST value (saturated: "this far or further"); 0 when the slot has no DIST bits. */
+    private final int distMax;
+    /** Bit position of DIST in a slot ({@link #refBits(int)}). */
+    private final int distShift;
+    /** DIST bits of a slot. */
+    private final int distMask;
     private final long seed;
 
     @SuppressWarnings("unused") // accessed through WRITER_LOCK
@@ -154,7 +178,11 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 " tag bits in a 4-byte slot (at most " + FlowTableConfig.MAX_CAPACITY + " connections)");
         }
         refMask = (int)((1L << refBits) - 1);
-        tagMask = ~refMask;
+        final int distBits = distBits(s.capacity);
+        distMax = (1 << distBits) - 1;
+        distShift = refBits;
+        distMask = distMax << distShift;
+        tagMask = ~(refMask | distMask);
         seed = header.getLong(SEED_OFFSET);
         customHasher = cfg.hasher();
         seededHasher = new SeededFlowHasher(seed);
@@ -377,6 +405,12 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         return 32 - Integer.numberOfLeadingZeros(2 * capacity);
     }
 
+    /** Bits of a slot that hold its distance from its home slot for this capacity (0 to {@link #MAX_DIST_BITS}). */
+    static int distBits(final int capacity)
+    {
+        return Math.max(0, Math.min(MAX_DIST_BITS, 32 - refBits(capacity) - MIN_TAG_BITS));
+    }
+
     /** Entry index of a handle. */
     public static int entry(final long handle)
     {
@@ -542,11 +576,30 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             {
                 break;
             }
-            final int k = homeOfRef((s & refMask) - 1);
+            final int dist = (s & distMask) >>> distShift;
+            int k; // home slot of j's key
+            if (dist < distMax)
+            {
+                k = j - dist; // from the slot itself: no read of j's entry
+                if (k < 0)
+                {
+                    k += n;
+                }
+            }
+            else
+            {
+                k = homeOfRef((s & refMask) - 1); // saturated (rare): rehash the key from the entry's hot line
+            }
             final boolean stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
             if (!stays)
             {
-                slots.putIntRelease(i << 2, s); // copy first: a concurrent probe may see it twice, never zero times
+                int moved = i - k;
+                if (moved < 0)
+                {
+                    moved += n;
+                }
+                // copy first: a concurrent probe may see it twice, never zero times (tag and reference unchanged)
+                slots.putIntRelease(i << 2, (s & ~distMask) | (Math.min(moved, distMax) << distShift));
                 i = j;
             }
         }
@@ -653,15 +706,17 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     {
         final int n = slotCount;
         int i = homeOf(h);
+        int dist = 0;
         while (slots.getInt(i << 2) != 0)
         {
             if (++i == n)
             {
                 i = 0;
             }
+            dist++;
         }
         // release: the entry's hot line (keys) is visible before the slot that leads to it
-        slots.putIntRelease(i << 2, ((int)(h >>> 32) & tagMask) | (ref + 1));
+        slots.putIntRelease(i << 2, ((int)(h >>> 32) & tagMask) | (Math.min(dist, distMax) << distShift) | (ref + 1));
     }
 
     private int findKeyLocked(final long k0, final long k1, final long h)
