@@ -123,6 +123,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     /** Injected hasher, or null for the default (called through its exact type: inlined without a type guard). */
     private final FlowHasher customHasher;
     private final SeededFlowHasher seededHasher;
+    /** Told about early-drop victims before they go, or null. */
+    private final EvictionListener evictionListener;
     private final int slotCount;
     /** Low bits of a slot: entry reference + 1 ({@link #refBits(int)} wide). */
     private final int refMask;
@@ -186,6 +188,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         seed = header.getLong(SEED_OFFSET);
         customHasher = cfg.hasher();
         seededHasher = new SeededFlowHasher(seed);
+        evictionListener = cfg.evictionListener();
         if (s.reopened)
         {
             recover();
@@ -431,7 +434,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      * Inserts a connection under both tuples, atomically with respect to any other insert: of two threads
      * inserting the same reply tuple exactly one succeeds. When no entry is free, evicts a non-ASSURED entry found
      * within {@link #EARLY_DROP_SCAN} slots of the original tuple's home slot (Linux early_drop), preferring the
-     * earliest deadline. The new entry has status {@link FlowStatus#CONFIRMED}, a deadline of
+     * earliest deadline; the configured {@link EvictionListener} is told before the victim goes. The new entry has status {@link FlowStatus#CONFIRMED}, a deadline of
      * {@code Long.MAX_VALUE} (never expires until set), zeroed fields and egress {@link #NO_IFINDEX}.
      *
      * @return the entry index (>= 0), or {@link #CLASH_ORIG}, {@link #CLASH_REPLY}, {@link #FULL}.
@@ -695,6 +698,11 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         if (victim < 0 || tryBeginWrite(victim) < 0)
         {
             return -1;
+        }
+        final EvictionListener listener = evictionListener;
+        if (listener != null)
+        {
+            listener.onEvicted(this, victim); // fields intact: still indexed, CONFIRMED, write-locked by us
         }
         removeLocked(victim);
         popFreeLocked(); // take it straight back off the free list: it is on top
