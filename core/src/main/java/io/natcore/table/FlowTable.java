@@ -144,6 +144,10 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     private int freeHead = -1;
     /** Expiry cursor; one expiring thread at a time. */
     private int expiryCursor;
+    /** Entries {@link #expire} examines per pass. */
+    private static final int EXPIRY_CHUNK = 64;
+    /** Due entries of one expiry chunk with both tuples' home slots (entry, orig home, reply home); one expirer. */
+    private final int[] expiryDue = new int[3 * EXPIRY_CHUNK];
     /** Keeps burst prefetch loads alive. */
     private long burstSink;
     /** Written only when a touched cold word equals {@link #TOUCH_NEVER}: keeps the touch without a store per lookup. */
@@ -458,6 +462,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     {
         final long hOrig = hash(origK0, origK1);
         final long hReply = hash(replyK0, replyK1);
+        // Touch both home slots (plain loads feeding a sink) so the two misses overlap before the lock's CAS.
+        burstSink = slots.getInt(homeOf(hOrig) << 2) + slots.getInt(homeOf(hReply) << 2);
         lockWriters();
         try
         {
@@ -545,12 +551,28 @@ public class FlowTable extends FlowEntries implements AutoCloseable
 
     private void removeLocked(final int e)
     {
+        removeLocked(e, -1, -1);
+    }
+
+    /**
+     * @param origHome  where to start looking for the original tuple's slot (its home slot as computed earlier), or
+     *                  -1 to hash the key now. A wrong hint costs a second scan, never a wrong removal: a slot is
+     *                  matched by its exact reference, which only one slot holds.
+     * @param replyHome the same for the reply tuple.
+     */
+    private void removeLocked(final int e, final int origHome, final int replyHome)
+    {
         final int h = hotOffset(e);
         final long shift = header.getLong(SHIFT_SEQ_OFFSET);
         header.putLongRelease(SHIFT_SEQ_OFFSET, shift + 1); // odd: lookups now validate against a moving index
         for (int dir = 0; dir < 2; dir++)
         {
-            final int slot = findRefLocked(e, dir);
+            final int hint = dir == DIR_ORIGINAL ? origHome : replyHome;
+            int slot = hint >= 0 ? findRefFromLocked(e, dir, hint) : -1;
+            if (slot < 0)
+            {
+                slot = findRefLocked(e, dir);
+            }
             if (slot >= 0)
             {
                 deleteSlotLocked(slot);
@@ -758,9 +780,15 @@ public class FlowTable extends FlowEntries implements AutoCloseable
 
     private int findRefLocked(final int e, final int dir)
     {
+        return findRefFromLocked(e, dir, homeOfRef((e << 1) | dir));
+    }
+
+    /** The slot holding {@code (e << 1 | dir) + 1}, scanning from {@code start} to the end of its run; or -1. */
+    private int findRefFromLocked(final int e, final int dir, final int start)
+    {
         final int ref = (e << 1) | dir;
         final int n = slotCount;
-        int i = homeOfRef(ref);
+        int i = start;
         for (int probes = 0; probes < n; probes++)
         {
             final int s = slots.getInt(i << 2);
@@ -840,7 +868,9 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     /**
      * Removes entries whose deadline is at or before {@code nowNanos}, examining at most {@code maxEntries} entry
      * indices from an internal cursor that wraps around (bounded work per call, no stop-the-world scan). Entries
-     * whose write lock is held are skipped (a packet is refreshing them). One thread at a time.
+     * whose write lock is held are skipped (a packet is refreshing them). One thread at a time. Works in chunks of
+     * 64 entry indices: first finds the chunk's due entries and touches their index slots (so those cache misses
+     * overlap), then removes them one by one, re-checking each under its write lock.
      *
      * @param listener told before each removal, may be null.
      * @return entries removed.
@@ -852,41 +882,70 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         {
             return 0;
         }
+        final int[] due = expiryDue;
         int removed = 0;
         int e = expiryCursor;
-        final int budget = Math.min(Math.max(0, maxEntries), limit);
-        for (int n = 0; n < budget; n++)
+        int left = Math.min(Math.max(0, maxEntries), limit);
+        while (left > 0)
         {
-            if (e >= limit)
+            // Pass 1: find the chunk's due entries and touch both home slots of each (plain loads feeding a sink):
+            // a removal's first miss is its slot lines, and this way the chunk's misses overlap instead of each
+            // removal waiting for its own in turn.
+            final int chunk = Math.min(left, EXPIRY_CHUNK);
+            int found = 0;
+            long sink = 0;
+            for (int n = 0; n < chunk; n++)
             {
-                e = 0;
-            }
-            final int h = hotOffset(e);
-            if ((hot.getIntVolatile(h + STATUS_OFFSET) & FlowStatus.CONFIRMED) != 0 &&
-                hot.getLongOpaque(h + DEADLINE_OFFSET) - nowNanos <= 0 && tryBeginWrite(e) >= 0)
-            {
-                // Re-check under the entry lock: a packet may have refreshed the deadline meanwhile.
+                if (e >= limit)
+                {
+                    e = 0;
+                }
+                final int h = hotOffset(e);
                 if ((hot.getIntVolatile(h + STATUS_OFFSET) & FlowStatus.CONFIRMED) != 0 &&
                     hot.getLongOpaque(h + DEADLINE_OFFSET) - nowNanos <= 0)
                 {
-                    if (listener != null)
-                    {
-                        listener.onExpired(this, e);
-                    }
-                    if (removeExpired(e))
-                    {
-                        removed++;
-                    }
+                    final int origHome = homeOf(hash(hot.getLong(h + KEY_OFFSET), hot.getLong(h + KEY_OFFSET + 8)));
+                    final int replyHome = homeOf(hash(hot.getLong(h + KEY_OFFSET + KEY_LENGTH),
+                        hot.getLong(h + KEY_OFFSET + KEY_LENGTH + 8)));
+                    sink += slots.getInt(origHome << 2) + slots.getInt(replyHome << 2);
+                    due[3 * found] = e; // the homes are hints only: the entry may change hands before pass 2
+                    due[3 * found + 1] = origHome;
+                    due[3 * found + 2] = replyHome;
+                    found++;
                 }
-                endWrite(e);
+                e++;
             }
-            e++;
+            burstSink = sink;
+            left -= chunk;
+            // Pass 2: remove them; everything is decided again here, under the entry's write lock.
+            for (int i = 0; i < found; i++)
+            {
+                final int d = due[3 * i];
+                final int h = hotOffset(d);
+                if (tryBeginWrite(d) >= 0)
+                {
+                    // Re-check under the entry lock: a packet may have refreshed the deadline meanwhile.
+                    if ((hot.getIntVolatile(h + STATUS_OFFSET) & FlowStatus.CONFIRMED) != 0 &&
+                        hot.getLongOpaque(h + DEADLINE_OFFSET) - nowNanos <= 0)
+                    {
+                        if (listener != null)
+                        {
+                            listener.onExpired(this, d);
+                        }
+                        if (removeExpired(d, due[3 * i + 1], due[3 * i + 2]))
+                        {
+                            removed++;
+                        }
+                    }
+                    endWrite(d);
+                }
+            }
         }
         expiryCursor = e;
         return removed;
     }
 
-    private boolean removeExpired(final int e)
+    private boolean removeExpired(final int e, final int origHome, final int replyHome)
     {
         lockWriters();
         try
@@ -895,7 +954,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             {
                 return false;
             }
-            removeLocked(e);
+            removeLocked(e, origHome, replyHome);
             incrementCounter(REMOVES_OFFSET);
             incrementCounter(EXPIRED_OFFSET);
             return true;
