@@ -394,6 +394,43 @@ class FlowTableTest
     }
 
     @Test
+    void expiryRemovesAnEntryThatChangedHandsWithinTheSameCallCompletely()
+    {
+        // Connections 0 and 1 are due. While told about 0, the listener removes 1 and inserts connection 2, which
+        // takes entry 1's place (the free list is LIFO) and is due too: the same expiry call must then remove
+        // connection 2 from both of its tuples' slots, though it noted entry 1's slots when it scanned.
+        final FlowTable t = table(16);
+        final int a = insert(t, 0);
+        final int b = insert(t, 1);
+        t.putDeadlineRelease(a, 100);
+        t.putDeadlineRelease(b, 100);
+        final int[] reused = {-1};
+        final ExpiryListener listener = (table, entry) ->
+        {
+            if (entry == a)
+            {
+                assertTrue(table.remove(b));
+                reused[0] = insert(table, 2);
+                table.putDeadlineRelease(reused[0], 100);
+            }
+        };
+        assertEquals(2, t.expire(1000, 16, listener), "connections 0 and 2");
+        assertEquals(b, reused[0], "connection 2 reused entry 1");
+        assertAbsent(t, 0);
+        assertAbsent(t, 1);
+        assertAbsent(t, 2);
+        assertEquals(0, t.size());
+        for (int i = 3; i < 19; i++)
+        {
+            assertTrue(insert(t, i) >= 0); // the index has no stale slot left: all 16 fit and are findable
+        }
+        for (int i = 3; i < 19; i++)
+        {
+            assertEquals(DIR_ORIGINAL, FlowTable.direction(t.lookup(origK0(i), origK1(i))));
+        }
+    }
+
+    @Test
     void forEachLiveVisitsEachLiveEntryOnceAndToleratesRemovalDuringIteration()
     {
         final FlowTable t = table(128);
