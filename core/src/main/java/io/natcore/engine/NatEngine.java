@@ -112,6 +112,10 @@ public final class NatEngine implements AutoCloseable
     private final AtomicBoolean expiring = new AtomicBoolean();
     private final ExpiryListener expiryListener = this::onExpired;
     private long expiryNow;
+    /** Time of the packet binding now (for an early drop's DESTROY); guarded by {@link #bindLock}. */
+    private long bindNow;
+    /** Counters of the processor binding now (its thread runs the eviction listener); guarded by {@link #bindLock}. */
+    private Counters bindCounters;
 
     /**
      * @param config settings.
@@ -123,7 +127,8 @@ public final class NatEngine implements AutoCloseable
         this.rules = config.rules.box() == config.box ? config.rules : config.rules.bind(config.box);
         this.routes = box.routes();
         this.timeouts = config.timeouts;
-        final FlowTableConfig tableConfig = new FlowTableConfig().capacity(config.capacity);
+        final FlowTableConfig tableConfig =
+            new FlowTableConfig().capacity(config.capacity).evictionListener(this::onEvicted);
         if (config.mappedFile != null)
         {
             tableConfig.mappedFile(config.mappedFile);
@@ -204,6 +209,30 @@ public final class NatEngine implements AutoCloseable
     {
         publish(ConntrackEventType.DESTROY, entry, expiryNow, engineCounters);
         engineCounters.extra(Counters.CONNECTIONS_DESTROYED);
+    }
+
+    /**
+     * Record who is binding (under {@link #bindLock}, before the insert): an insert that evicts an entry to make
+     * room publishes its DESTROY at this time and counts it in these counters.
+     */
+    void beginBind(final long nowNanos, final Counters counters)
+    {
+        bindNow = nowNanos;
+        bindCounters = counters;
+    }
+
+    /**
+     * Early drop evicts an entry: publish DESTROY while its tuples and fields are still intact. Runs on the inserting
+     * thread under the table's writer lock and the victim's write lock (the table's rules: no allocation, no table
+     * writes from here). Inserts come from {@link NewConnectionPath} under {@link #bindLock}, so bindNow and
+     * bindCounters are that packet's; an insert made directly on the table outside the lock falls back to the
+     * engine's own counters and the last bind time.
+     */
+    private void onEvicted(final FlowTable t, final int entry)
+    {
+        final Counters counters = bindCounters != null ? bindCounters : engineCounters;
+        publish(ConntrackEventType.DESTROY, entry, bindNow, counters);
+        counters.extra(Counters.CONNECTIONS_DESTROYED);
     }
 
     /**

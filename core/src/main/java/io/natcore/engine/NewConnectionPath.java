@@ -93,6 +93,7 @@ final class NewConnectionPath
         final int entry;
         synchronized (engine.bindLock)
         {
+            engine.beginBind(now, p.counters);
             final Verdict refused = bind(inIf, now);
             if (refused != null)
             {

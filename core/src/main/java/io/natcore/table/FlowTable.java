@@ -17,15 +17,31 @@ import static io.natcore.table.FlowTableFile.*;
  * <h2>Structure</h2>
  * Entries live in two regions ({@link FlowEntryLayout}): a 64-byte hot line (both tuples, checksum deltas, egress,
  * ops, state, deadline, status, seqlock) and a 96-byte cold record. The index is an open-addressing array of
- * 4-byte slots with linear probing: {@code tag | (entry << 1 | dir) + 1}, 0 = empty. The reference takes the low
- * {@link #refBits(int)} bits (21 at a million connections), the tag the rest (11 there, never fewer than
- * {@link #MIN_TAG_BITS}): the top bits of the high half of the key's 64-bit keyed hash. The home slot comes from
- * the low half ({@code (low * slots) >>> 32}). A lookup costs the slot line (sixteen slots per line, so the probe
- * run rarely leaves it) plus the entry's hot line, which is also everything the packet needs. 4-byte slots shrink
- * the index (21 MiB at a million connections and the default load factor 0.375, against 32 MiB of 8-byte slots at
- * 0.5), so more of it stays in the last-level cache next to the hot lines; a tag of 11 bits sends about one probe
- * in two thousand to a foreign hot line.
- * Deletion shifts the probe run back (no tombstones), so probe lengths do not decay under churn.
+ * 4-byte slots with linear probing, 0 = empty:
+ * <pre>
+ *   31                                                            0
+ *  +-----------------+--------+-----------------------------------+
+ *  |       TAG       |  DIST  |    REF + 1 = (entry << 1 | dir) + 1 |
+ *  +-----------------+--------+-----------------------------------+
+ *   8 bits at 1M     3 bits   {@link #refBits(int)} bits (21 at a million connections)
+ * </pre>
+ * TAG (never fewer than {@link #MIN_TAG_BITS} bits) is the top bits of the high half of the key's 64-bit keyed hash;
+ * the home slot comes from the low half ({@code (low * slots) >>> 32}). DIST is the slot's distance from its home
+ * slot, saturated: the all-ones value means "that far or further, rehash the entry's key to know". It takes up to
+ * {@link #MAX_DIST_BITS} bits of what the tag would otherwise get, only while at least {@link #MIN_TAG_BITS} tag
+ * bits remain (so from 2M connections the tag is down to 6 bits; from 4M on DIST shrinks, from 16M it is gone and
+ * every shift rehashes). Lookups ignore it;
+ * deletion uses it (below). A lookup costs the slot line (sixteen slots per line, so the probe run rarely leaves
+ * it) plus the entry's hot line, which is also everything the packet needs. 4-byte slots shrink the index (21 MiB
+ * at a million connections and the default load factor 0.375, against 32 MiB of 8-byte slots at 0.5), so more of
+ * it stays in the last-level cache next to the hot lines; a tag of 8 bits sends about one probed slot in 256 to a
+ * foreign hot line (a probe run ahead of a hit averages a third of a slot at the default load factor).
+ * <p>
+ * Deletion shifts the probe run back (no tombstones), so probe lengths do not decay under churn. Shifting needs
+ * each following slot's home; DIST gives it from the slot itself ({@code at - dist}), where rehashing the key
+ * would read another connection's hot line, a cache miss per shifted slot (measured: 2.8 such reads per removed
+ * connection in a full table of a million, 0.5-0.9 at the new-connection benchmark's steady size). A moved slot
+ * gets its DIST lowered by the distance moved (its tag and reference stay).
  *
  * <h2>Concurrency protocol</h2>
  * <ul>
@@ -76,6 +92,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     public static final int END = -1;
     /** Fewest hash tag bits a slot keeps: a tag matches a foreign key with probability at most 1/64. */
     public static final int MIN_TAG_BITS = 6;
+    /** Most bits a slot spends on its distance from its home slot (values 0-6 exact, 7 = 7 or further). */
+    public static final int MAX_DIST_BITS = 3;
     /** Slots scanned from the new key's home slot for an early-drop victim. */
     public static final int EARLY_DROP_SCAN = 16;
 
@@ -105,11 +123,19 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     /** Injected hasher, or null for the default (called through its exact type: inlined without a type guard). */
     private final FlowHasher customHasher;
     private final SeededFlowHasher seededHasher;
+    /** Told about early-drop victims before they go, or null. */
+    private final EvictionListener evictionListener;
     private final int slotCount;
     /** Low bits of a slot: entry reference + 1 ({@link #refBits(int)} wide). */
     private final int refMask;
     /** High bits of a slot: the top bits of the key hash's high half (at least {@link #MIN_TAG_BITS}). */
     private final int tagMask;
+    /** Largest DIST value (saturated: "this far or further"); 0 when the slot has no DIST bits. */
+    private final int distMax;
+    /** Bit position of DIST in a slot ({@link #refBits(int)}). */
+    private final int distShift;
+    /** DIST bits of a slot. */
+    private final int distMask;
     private final long seed;
 
     @SuppressWarnings("unused") // accessed through WRITER_LOCK
@@ -118,6 +144,10 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     private int freeHead = -1;
     /** Expiry cursor; one expiring thread at a time. */
     private int expiryCursor;
+    /** Entries {@link #expire} examines per pass. */
+    private static final int EXPIRY_CHUNK = 64;
+    /** Due entries of one expiry chunk with both tuples' home slots (entry, orig home, reply home); one expirer. */
+    private final int[] expiryDue = new int[3 * EXPIRY_CHUNK];
     /** Keeps burst prefetch loads alive. */
     private long burstSink;
     /** Written only when a touched cold word equals {@link #TOUCH_NEVER}: keeps the touch without a store per lookup. */
@@ -154,10 +184,15 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 " tag bits in a 4-byte slot (at most " + FlowTableConfig.MAX_CAPACITY + " connections)");
         }
         refMask = (int)((1L << refBits) - 1);
-        tagMask = ~refMask;
+        final int distBits = distBits(s.capacity);
+        distMax = (1 << distBits) - 1;
+        distShift = refBits;
+        distMask = distMax << distShift;
+        tagMask = ~(refMask | distMask);
         seed = header.getLong(SEED_OFFSET);
         customHasher = cfg.hasher();
         seededHasher = new SeededFlowHasher(seed);
+        evictionListener = cfg.evictionListener();
         if (s.reopened)
         {
             recover();
@@ -377,6 +412,12 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         return 32 - Integer.numberOfLeadingZeros(2 * capacity);
     }
 
+    /** Bits of a slot that hold its distance from its home slot for this capacity (0 to {@link #MAX_DIST_BITS}). */
+    static int distBits(final int capacity)
+    {
+        return Math.max(0, Math.min(MAX_DIST_BITS, 32 - refBits(capacity) - MIN_TAG_BITS));
+    }
+
     /** Entry index of a handle. */
     public static int entry(final long handle)
     {
@@ -397,7 +438,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      * Inserts a connection under both tuples, atomically with respect to any other insert: of two threads
      * inserting the same reply tuple exactly one succeeds. When no entry is free, evicts a non-ASSURED entry found
      * within {@link #EARLY_DROP_SCAN} slots of the original tuple's home slot (Linux early_drop), preferring the
-     * earliest deadline. The new entry has status {@link FlowStatus#CONFIRMED}, a deadline of
+     * earliest deadline; the configured {@link EvictionListener} is told before the victim goes. The new entry has status {@link FlowStatus#CONFIRMED}, a deadline of
      * {@code Long.MAX_VALUE} (never expires until set), zeroed fields and egress {@link #NO_IFINDEX}.
      *
      * @return the entry index (>= 0), or {@link #CLASH_ORIG}, {@link #CLASH_REPLY}, {@link #FULL}.
@@ -421,6 +462,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     {
         final long hOrig = hash(origK0, origK1);
         final long hReply = hash(replyK0, replyK1);
+        // Touch both home slots (plain loads feeding a sink) so the two misses overlap before the lock's CAS.
+        burstSink = slots.getInt(homeOf(hOrig) << 2) + slots.getInt(homeOf(hReply) << 2);
         lockWriters();
         try
         {
@@ -508,12 +551,28 @@ public class FlowTable extends FlowEntries implements AutoCloseable
 
     private void removeLocked(final int e)
     {
+        removeLocked(e, -1, -1);
+    }
+
+    /**
+     * @param origHome  where to start looking for the original tuple's slot (its home slot as computed earlier), or
+     *                  -1 to hash the key now. A wrong hint costs a second scan, never a wrong removal: a slot is
+     *                  matched by its exact reference, which only one slot holds.
+     * @param replyHome the same for the reply tuple.
+     */
+    private void removeLocked(final int e, final int origHome, final int replyHome)
+    {
         final int h = hotOffset(e);
         final long shift = header.getLong(SHIFT_SEQ_OFFSET);
         header.putLongRelease(SHIFT_SEQ_OFFSET, shift + 1); // odd: lookups now validate against a moving index
         for (int dir = 0; dir < 2; dir++)
         {
-            final int slot = findRefLocked(e, dir);
+            final int hint = dir == DIR_ORIGINAL ? origHome : replyHome;
+            int slot = hint >= 0 ? findRefFromLocked(e, dir, hint) : -1;
+            if (slot < 0)
+            {
+                slot = findRefLocked(e, dir);
+            }
             if (slot >= 0)
             {
                 deleteSlotLocked(slot);
@@ -542,11 +601,30 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             {
                 break;
             }
-            final int k = homeOfRef((s & refMask) - 1);
+            final int dist = (s & distMask) >>> distShift;
+            int k; // home slot of j's key
+            if (dist < distMax)
+            {
+                k = j - dist; // from the slot itself: no read of j's entry
+                if (k < 0)
+                {
+                    k += n;
+                }
+            }
+            else
+            {
+                k = homeOfRef((s & refMask) - 1); // saturated (rare): rehash the key from the entry's hot line
+            }
             final boolean stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
             if (!stays)
             {
-                slots.putIntRelease(i << 2, s); // copy first: a concurrent probe may see it twice, never zero times
+                int moved = i - k;
+                if (moved < 0)
+                {
+                    moved += n;
+                }
+                // copy first: a concurrent probe may see it twice, never zero times (tag and reference unchanged)
+                slots.putIntRelease(i << 2, (s & ~distMask) | (Math.min(moved, distMax) << distShift));
                 i = j;
             }
         }
@@ -643,6 +721,11 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         {
             return -1;
         }
+        final EvictionListener listener = evictionListener;
+        if (listener != null)
+        {
+            listener.onEvicted(this, victim); // fields intact: still indexed, CONFIRMED, write-locked by us
+        }
         removeLocked(victim);
         popFreeLocked(); // take it straight back off the free list: it is on top
         incrementCounter(EARLY_DROPS_OFFSET);
@@ -653,15 +736,17 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     {
         final int n = slotCount;
         int i = homeOf(h);
+        int dist = 0;
         while (slots.getInt(i << 2) != 0)
         {
             if (++i == n)
             {
                 i = 0;
             }
+            dist++;
         }
         // release: the entry's hot line (keys) is visible before the slot that leads to it
-        slots.putIntRelease(i << 2, ((int)(h >>> 32) & tagMask) | (ref + 1));
+        slots.putIntRelease(i << 2, ((int)(h >>> 32) & tagMask) | (Math.min(dist, distMax) << distShift) | (ref + 1));
     }
 
     private int findKeyLocked(final long k0, final long k1, final long h)
@@ -695,9 +780,15 @@ public class FlowTable extends FlowEntries implements AutoCloseable
 
     private int findRefLocked(final int e, final int dir)
     {
+        return findRefFromLocked(e, dir, homeOfRef((e << 1) | dir));
+    }
+
+    /** The slot holding {@code (e << 1 | dir) + 1}, scanning from {@code start} to the end of its run; or -1. */
+    private int findRefFromLocked(final int e, final int dir, final int start)
+    {
         final int ref = (e << 1) | dir;
         final int n = slotCount;
-        int i = homeOfRef(ref);
+        int i = start;
         for (int probes = 0; probes < n; probes++)
         {
             final int s = slots.getInt(i << 2);
@@ -777,7 +868,9 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     /**
      * Removes entries whose deadline is at or before {@code nowNanos}, examining at most {@code maxEntries} entry
      * indices from an internal cursor that wraps around (bounded work per call, no stop-the-world scan). Entries
-     * whose write lock is held are skipped (a packet is refreshing them). One thread at a time.
+     * whose write lock is held are skipped (a packet is refreshing them). One thread at a time. Works in chunks of
+     * 64 entry indices: first finds the chunk's due entries and touches their index slots (so those cache misses
+     * overlap), then removes them one by one, re-checking each under its write lock.
      *
      * @param listener told before each removal, may be null.
      * @return entries removed.
@@ -789,41 +882,70 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         {
             return 0;
         }
+        final int[] due = expiryDue;
         int removed = 0;
         int e = expiryCursor;
-        final int budget = Math.min(Math.max(0, maxEntries), limit);
-        for (int n = 0; n < budget; n++)
+        int left = Math.min(Math.max(0, maxEntries), limit);
+        while (left > 0)
         {
-            if (e >= limit)
+            // Pass 1: find the chunk's due entries and touch both home slots of each (plain loads feeding a sink):
+            // a removal's first miss is its slot lines, and this way the chunk's misses overlap instead of each
+            // removal waiting for its own in turn.
+            final int chunk = Math.min(left, EXPIRY_CHUNK);
+            int found = 0;
+            long sink = 0;
+            for (int n = 0; n < chunk; n++)
             {
-                e = 0;
-            }
-            final int h = hotOffset(e);
-            if ((hot.getIntVolatile(h + STATUS_OFFSET) & FlowStatus.CONFIRMED) != 0 &&
-                hot.getLongOpaque(h + DEADLINE_OFFSET) - nowNanos <= 0 && tryBeginWrite(e) >= 0)
-            {
-                // Re-check under the entry lock: a packet may have refreshed the deadline meanwhile.
+                if (e >= limit)
+                {
+                    e = 0;
+                }
+                final int h = hotOffset(e);
                 if ((hot.getIntVolatile(h + STATUS_OFFSET) & FlowStatus.CONFIRMED) != 0 &&
                     hot.getLongOpaque(h + DEADLINE_OFFSET) - nowNanos <= 0)
                 {
-                    if (listener != null)
-                    {
-                        listener.onExpired(this, e);
-                    }
-                    if (removeExpired(e))
-                    {
-                        removed++;
-                    }
+                    final int origHome = homeOf(hash(hot.getLong(h + KEY_OFFSET), hot.getLong(h + KEY_OFFSET + 8)));
+                    final int replyHome = homeOf(hash(hot.getLong(h + KEY_OFFSET + KEY_LENGTH),
+                        hot.getLong(h + KEY_OFFSET + KEY_LENGTH + 8)));
+                    sink += slots.getInt(origHome << 2) + slots.getInt(replyHome << 2);
+                    due[3 * found] = e; // the homes are hints only: the entry may change hands before pass 2
+                    due[3 * found + 1] = origHome;
+                    due[3 * found + 2] = replyHome;
+                    found++;
                 }
-                endWrite(e);
+                e++;
             }
-            e++;
+            burstSink = sink;
+            left -= chunk;
+            // Pass 2: remove them; everything is decided again here, under the entry's write lock.
+            for (int i = 0; i < found; i++)
+            {
+                final int d = due[3 * i];
+                final int h = hotOffset(d);
+                if (tryBeginWrite(d) >= 0)
+                {
+                    // Re-check under the entry lock: a packet may have refreshed the deadline meanwhile.
+                    if ((hot.getIntVolatile(h + STATUS_OFFSET) & FlowStatus.CONFIRMED) != 0 &&
+                        hot.getLongOpaque(h + DEADLINE_OFFSET) - nowNanos <= 0)
+                    {
+                        if (listener != null)
+                        {
+                            listener.onExpired(this, d);
+                        }
+                        if (removeExpired(d, due[3 * i + 1], due[3 * i + 2]))
+                        {
+                            removed++;
+                        }
+                    }
+                    endWrite(d);
+                }
+            }
         }
         expiryCursor = e;
         return removed;
     }
 
-    private boolean removeExpired(final int e)
+    private boolean removeExpired(final int e, final int origHome, final int replyHome)
     {
         lockWriters();
         try
@@ -832,7 +954,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             {
                 return false;
             }
-            removeLocked(e);
+            removeLocked(e, origHome, replyHome);
             incrementCounter(REMOVES_OFFSET);
             incrementCounter(EXPIRED_OFFSET);
             return true;

@@ -30,6 +30,7 @@ public final class FlowTableConfig
     private boolean seedSet;
     private FlowHasher hasher;
     private Path mappedFile;
+    private EvictionListener evictionListener;
 
     /** Connections the table holds; clamped to [1, {@link #MAX_CAPACITY}]. */
     public FlowTableConfig capacity(final int connections)
@@ -72,6 +73,19 @@ public final class FlowTableConfig
     {
         mappedFile = path;
         return this;
+    }
+
+    /** Told about each entry early drop evicts, before it goes (see {@link EvictionListener}); null: nobody. */
+    public FlowTableConfig evictionListener(final EvictionListener listener)
+    {
+        evictionListener = listener;
+        return this;
+    }
+
+    /** Eviction listener, or null. */
+    public EvictionListener evictionListener()
+    {
+        return evictionListener;
     }
 
     /** Connections. */

@@ -47,7 +47,9 @@ package io.natcore.table;
  * Restart: a new process maps the file, validates MAGIC/VERSION/BYTE_ORDER/geometry, then recovers: every entry
  * below HIGH_WATER with CONFIRMED set and an even SEQ is kept and re-indexed; an odd SEQ means the process died
  * inside a write, so the entry is torn and discarded (counted in DISCARDED); the index, the free list, SIZE and
- * SHIFT_SEQ are rebuilt. The index is derived data, so a half-done index update can never survive. Survives
+ * SHIFT_SEQ are rebuilt. The index is derived data, so a half-done index update can never survive; for the same
+ * reason the slots' bit encoding (tag, distance from the home slot, reference; see {@link FlowTable}) is not part of
+ * the format version: a version-2 file written before the distance field existed reopens as it is. Survives
  * process death (the page cache holds every store); an OS crash would additionally need msync and checksums.
  * One process maps a file at a time: the writer lock lives in the JVM, not in the file.
  */

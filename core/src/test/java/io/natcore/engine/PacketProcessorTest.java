@@ -4,6 +4,8 @@
 package io.natcore.engine;
 
 import io.natcore.nat.TestPackets;
+import io.natcore.table.FlowKey;
+import io.natcore.table.FlowTable;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -257,6 +259,52 @@ class PacketProcessorTest
         assertEquals("[DESTROY] udp      17 src=192.168.1.5 dst=172.16.2.65 sport=45000 dport=53 [UNREPLIED] " +
             "src=172.16.3.5 dst=172.16.2.5 sport=5353 dport=45000", events.get(events.size() - 1));
         assertEquals(0, engine.size());
+    }
+
+    @Test
+    void anEntryEvictedToMakeRoomGetsADestroyEventNamingItsTuples() throws Exception
+    {
+        // Four unreplied UDP connections (never ASSURED) fill a four-entry table; the fifth evicts one of them
+        // (early drop: which one depends on the table's random seed). Expected lines written from the packets: the
+        // rules DNAT 172.16.2.65:53 to 172.16.3.5:5353 and masquerade to 172.16.2.5, keeping the source port.
+        start(EngineFixture.config().capacity(4).expiryWorkPerPacket(0));
+        final String[] expected = new String[4];
+        for (int i = 0; i < 4; i++)
+        {
+            assertEquals(Verdict.FORWARD, send(Packets.udp("192.168.1." + (5 + i), "172.16.2.65", 45000 + i, 53, 64, 4), T0 + i));
+            expected[i] = "[DESTROY] udp      17 30 src=192.168.1." + (5 + i) + " dst=172.16.2.65 sport=" + (45000 + i) +
+                " dport=53 [UNREPLIED] src=172.16.3.5 dst=172.16.2.5 sport=5353 dport=" + (45000 + i);
+        }
+        assertEquals(4, engine.size());
+        events.clear();
+        assertEquals(Verdict.FORWARD, send(Packets.udp("192.168.1.9", "172.16.2.65", 45009, 53, 64, 4), T0 + 10));
+        assertEquals(1, engine.table().earlyDrops());
+        assertEquals(4, engine.size());
+        final List<String> destroys = new ArrayList<>();
+        for (final String e : events)
+        {
+            if (e.startsWith("[DESTROY]"))
+            {
+                destroys.add(e);
+            }
+        }
+        assertEquals(1, destroys.size(), events.toString());
+        int gone = -1;
+        for (int i = 0; i < 4; i++)
+        {
+            final int src = (192 << 24) | (168 << 16) | (1 << 8) | (5 + i);
+            final int dst = (172 << 24) | (16 << 16) | (2 << 8) | 65;
+            final boolean present = engine.table().lookup(FlowKey.k0(src, dst), FlowKey.k1(45000 + i, 53, 17, 0)) !=
+                FlowTable.MISS;
+            if (!present)
+            {
+                assertEquals(-1, gone, "only one connection evicted");
+                gone = i;
+            }
+        }
+        assertTrue(gone >= 0, "one of the four was evicted");
+        assertEquals(expected[gone], destroys.get(0));
+        assertEquals(1, engine.extraCounter(Counters.CONNECTIONS_DESTROYED));
     }
 
     @Test

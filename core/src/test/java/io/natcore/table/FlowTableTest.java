@@ -299,6 +299,75 @@ class FlowTableTest
     }
 
     @Test
+    void removalTakesShiftedSlotsHomesFromTheSlotsWithoutRehashingTheirKeys()
+    {
+        // Every key has home slot 0 (low hash half 0) and its own tag; count the hasher's calls.
+        final long[] calls = new long[1];
+        final FlowTable t = table(new FlowTableConfig().capacity(64).hasher((k0, k1) ->
+        {
+            calls[0]++;
+            return (k0 * 0x9E37_79B9_7F4A_7C15L + k1) & 0xFFFF_FFFF_0000_0000L;
+        }));
+        final int[] e = new int[3];
+        for (int i = 0; i < 3; i++)
+        {
+            e[i] = insert(t, i); // six slots in one run from slot 0: distances 0 .. 5, none saturated
+        }
+        calls[0] = 0;
+        assertTrue(t.remove(e[0]));
+        // Its own two tuples are hashed to find their slots; the four keys shifted back (twice) are not.
+        // Rehashing each shifted key, as before, made 2 + 5 + 4 = 11 calls.
+        assertEquals(2, calls[0]);
+        assertAbsent(t, 0);
+        assertFindable(t, 1, e[1]);
+        assertFindable(t, 2, e[2]);
+        assertEquals(5, t.probeLength(FlowKey.k0(9, 9), 9), "four keys left in the run, then the empty slot");
+    }
+
+    @Test
+    void randomChurnAtHighLoadKeepsEveryLiveTupleFindableAndEveryRemovedOneMissing()
+    {
+        // Load factor 0.9 and only 16 distinct homes: long runs, so DIST saturates and the rehash path runs too.
+        for (final boolean fewHomes : new boolean[] {false, true})
+        {
+            final FlowTable t = table(new FlowTableConfig().capacity(200).loadFactor(0.9f).seed(7).hasher(
+                fewHomes ? (k0, k1) -> ((k0 * 0x9E37_79B9_7F4A_7C15L) ^ k1) & 0xFFFF_FFFF_0000_000FL |
+                    (((k0 ^ k1) & 0xF) << 28) : null));
+            final java.util.SplittableRandom rnd = new java.util.SplittableRandom(fewHomes ? 11 : 12);
+            final int[] entryOf = new int[1000];
+            java.util.Arrays.fill(entryOf, -1);
+            for (int step = 0; step < 20_000; step++)
+            {
+                final int i = rnd.nextInt(1000);
+                if (entryOf[i] >= 0)
+                {
+                    assertTrue(t.remove(entryOf[i]));
+                    entryOf[i] = -1;
+                }
+                else if (t.size() < 200)
+                {
+                    entryOf[i] = insert(t, i);
+                    assertTrue(entryOf[i] >= 0, "insert " + i + " at step " + step);
+                }
+                if (step % 500 == 499)
+                {
+                    for (int k = 0; k < 1000; k++)
+                    {
+                        if (entryOf[k] >= 0)
+                        {
+                            assertFindable(t, k, entryOf[k]);
+                        }
+                        else
+                        {
+                            assertAbsent(t, k);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void probingWrapsAroundTheEndOfTheSlotArray()
     {
         // Low hash half 0xFFFFFFFF maps to the last slot; tags differ per key.
@@ -322,6 +391,43 @@ class FlowTableTest
             assertFindable(t, i, e[i]);
         }
         assertEquals(11, t.probeLength(FlowKey.k0(7, 7), 0));
+    }
+
+    @Test
+    void expiryRemovesAnEntryThatChangedHandsWithinTheSameCallCompletely()
+    {
+        // Connections 0 and 1 are due. While told about 0, the listener removes 1 and inserts connection 2, which
+        // takes entry 1's place (the free list is LIFO) and is due too: the same expiry call must then remove
+        // connection 2 from both of its tuples' slots, though it noted entry 1's slots when it scanned.
+        final FlowTable t = table(16);
+        final int a = insert(t, 0);
+        final int b = insert(t, 1);
+        t.putDeadlineRelease(a, 100);
+        t.putDeadlineRelease(b, 100);
+        final int[] reused = {-1};
+        final ExpiryListener listener = (table, entry) ->
+        {
+            if (entry == a)
+            {
+                assertTrue(table.remove(b));
+                reused[0] = insert(table, 2);
+                table.putDeadlineRelease(reused[0], 100);
+            }
+        };
+        assertEquals(2, t.expire(1000, 16, listener), "connections 0 and 2");
+        assertEquals(b, reused[0], "connection 2 reused entry 1");
+        assertAbsent(t, 0);
+        assertAbsent(t, 1);
+        assertAbsent(t, 2);
+        assertEquals(0, t.size());
+        for (int i = 3; i < 19; i++)
+        {
+            assertTrue(insert(t, i) >= 0); // the index has no stale slot left: all 16 fit and are findable
+        }
+        for (int i = 3; i < 19; i++)
+        {
+            assertEquals(DIR_ORIGINAL, FlowTable.direction(t.lookup(origK0(i), origK1(i))));
+        }
     }
 
     @Test
@@ -641,12 +747,21 @@ class FlowTableTest
     }
 
     @Test
-    void slotKeepsAtLeastSixTagBitsUpToTheLargestCapacityAndElevenAtAMillion()
+    void slotKeepsAtLeastSixTagBitsUpToTheLargestCapacityAndEightAtAMillion()
     {
-        // ref + 1 ranges over 1 .. 2 * capacity; a slot has 32 bits.
+        // ref + 1 ranges over 1 .. 2 * capacity; a slot has 32 bits: tag, then DIST, then ref + 1.
         assertEquals(32 - 6, FlowTable.refBits(FlowTableConfig.MAX_CAPACITY), "2 * 22.4M < 2^26");
+        assertEquals(0, FlowTable.distBits(FlowTableConfig.MAX_CAPACITY), "no room left for DIST");
         assertTrue(32 - FlowTable.refBits(FlowTableConfig.MAX_CAPACITY) >= FlowTable.MIN_TAG_BITS);
         assertEquals(21, FlowTable.refBits(1_008_192), "2 * 1,008,192 = 2,016,384 < 2^21 = 2,097,152");
+        assertEquals(3, FlowTable.distBits(1_008_192));
+        assertEquals(32 - 21 - 3, 8, "tag bits at a million");
+        assertEquals(3, FlowTable.distBits(4_194_303), "2^23 - 2 needs 23 ref bits: 9 left, 6 for the tag");
+        assertEquals(2, FlowTable.distBits(4_194_304), "2^23 needs 24 ref bits");
+        for (int c = 1; c <= FlowTableConfig.MAX_CAPACITY && c > 0; c = c * 2 + 1)
+        {
+            assertTrue(32 - FlowTable.refBits(c) - FlowTable.distBits(c) >= FlowTable.MIN_TAG_BITS, "capacity " + c);
+        }
         assertEquals(2, FlowTable.refBits(1), "refs 1 and 2");
         assertEquals(3, FlowTable.refBits(2), "refs 1 .. 4");
     }
