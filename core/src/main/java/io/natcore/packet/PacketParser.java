@@ -115,12 +115,14 @@ public final class PacketParser
         final boolean verifyIpChecksum,
         final boolean verifyL4Checksums)
     {
-        final ParseStatus l3 = parseL3(buf, offset, length, out, verifyIpChecksum);
-        if (l3 != ParseStatus.OK || out.fragmentOffset != 0)
+        final int previous = out.beginParse();
+        ParseStatus result = l3(buf, offset, length, out, verifyIpChecksum);
+        if (result == ParseStatus.OK && out.fragmentOffset == 0)
         {
-            return l3;
+            result = parseL4(buf, out, verifyL4Checksums);
         }
-        return out.status = parseL4(buf, out, verifyL4Checksums);
+        out.endParse(previous, result);
+        return result;
     }
 
     /**
@@ -151,30 +153,36 @@ public final class PacketParser
     public static ParseStatus parseL3(
         final DirectBuffer buf, final int offset, final int length, final ParsedPacket out, final boolean verifyChecksum)
     {
-        out.resetForParse();
+        final int previous = out.beginParse();
+        final ParseStatus result = l3(buf, offset, length, out, verifyChecksum);
+        out.endParse(previous, result);
+        return result;
+    }
+
+    /** The L3 part of a parse, between {@code beginParse} and {@code endParse}: does not store the status. */
+    private static ParseStatus l3(
+        final DirectBuffer buf, final int offset, final int length, final ParsedPacket out, final boolean verifyChecksum)
+    {
         out.ipOffset = offset;
         if (offset < 0 || length < Ipv4Header.MIN_LENGTH || offset + length > buf.capacity() || offset + length < 0)
         {
-            out.clearHeaderFields();
-            return out.status = ParseStatus.TOO_SHORT;
+            return earlyFailure(out, ParseStatus.TOO_SHORT);
         }
         final int versionIhl = buf.getByte(offset) & 0xFF;
         if ((versionIhl >> 4) != 4)
         {
-            out.clearHeaderFields();
-            return out.status = ParseStatus.BAD_VERSION;
+            return earlyFailure(out, ParseStatus.BAD_VERSION);
         }
         final int hl = (versionIhl & 0xF) << 2;
         if (hl < Ipv4Header.MIN_LENGTH)
         {
-            out.clearHeaderFields();
-            return out.status = ParseStatus.IHL_TOO_SMALL;
+            return earlyFailure(out, ParseStatus.IHL_TOO_SMALL);
         }
         out.ipHeaderLength = hl;
         if (length < hl)
         {
             out.clearHeaderFields();
-            return out.status = ParseStatus.TOO_SHORT;
+            return ParseStatus.TOO_SHORT;
         }
         out.tos = buf.getByte(offset + Ipv4Header.TOS_OFFSET) & 0xFF;
         final int totalLength = buf.getShort(offset + Ipv4Header.TOTAL_LENGTH_OFFSET, NET) & 0xFFFF;
@@ -189,17 +197,17 @@ public final class PacketParser
         if (verifyChecksum && !Checksum.ipv4HeaderValid(buf, offset, hl))
         {
             out.clearFragmentFields();
-            return out.status = ParseStatus.BAD_IP_CHECKSUM;
+            return ParseStatus.BAD_IP_CHECKSUM;
         }
         if (totalLength > length)
         {
             out.clearFragmentFields();
-            return out.status = ParseStatus.TOTAL_LENGTH_BEYOND_BUFFER;
+            return ParseStatus.TOTAL_LENGTH_BEYOND_BUFFER;
         }
         if (totalLength < hl)
         {
             out.clearFragmentFields();
-            return out.status = ParseStatus.TOTAL_LENGTH_BELOW_HEADER;
+            return ParseStatus.TOTAL_LENGTH_BELOW_HEADER;
         }
         out.dontFragment = (ff & Ipv4Header.FLAG_DF) != 0;
         out.moreFragments = (ff & Ipv4Header.FLAG_MF) != 0;
@@ -210,13 +218,23 @@ public final class PacketParser
         out.l4Length = totalLength - hl;
         if (hl > Ipv4Header.MIN_LENGTH)
         {
+            out.parserWrote |= ParsedPacket.WROTE_IP_OPTIONS;
             out.hasIpOptions = true;
+            out.hasSourceRoute = false;
             if (!ipOptionsValid(buf, offset + Ipv4Header.OPTIONS_OFFSET, offset + hl, out))
             {
-                return out.status = ParseStatus.BAD_IP_OPTIONS;
+                return ParseStatus.BAD_IP_OPTIONS;
             }
         }
-        return out.status = ParseStatus.OK;
+        return ParseStatus.OK;
+    }
+
+    /** A failure before any header field was read: those fields get their "absent" values. */
+    private static ParseStatus earlyFailure(final ParsedPacket out, final ParseStatus status)
+    {
+        out.ipHeaderLength = 0;
+        out.clearHeaderFields();
+        return status;
     }
 
     /** The structural checks of ip_options_compile() for a received packet. */
@@ -327,11 +345,12 @@ public final class PacketParser
         out.srcPort = buf.getShort(out.l4Offset, NET) & 0xFFFF;
         out.dstPort = buf.getShort(out.l4Offset + 2, NET) & 0xFFFF;
         out.hasPorts = true;
+        out.parserWrote |= ParsedPacket.WROTE_PORTS;
     }
 
     private static void readTcpFixed(final DirectBuffer buf, final ParsedPacket out)
     {
-        out.parserWrote |= ParsedPacket.WROTE_TCP;
+        out.parserWrote |= ParsedPacket.WROTE_TCP | ParsedPacket.WROTE_L4_CHECKSUM;
         final int o = out.l4Offset;
         out.tcpSeq = buf.getInt(o + TcpHeader.SEQ_OFFSET, NET);
         out.tcpAck = buf.getInt(o + TcpHeader.ACK_OFFSET, NET);
@@ -345,6 +364,7 @@ public final class PacketParser
     {
         if ((out.tcpFlags & TcpHeader.SYN) != 0 && out.tcpDataOffset > TcpHeader.MIN_LENGTH)
         {
+            out.parserWrote |= ParsedPacket.WROTE_TCP_OPTIONS;
             out.tcpWindowScale = TcpHeader.windowScale(buf, out.l4Offset, out.tcpDataOffset);
             out.tcpMss = TcpHeader.mss(buf, out.l4Offset, out.tcpDataOffset);
             out.tcpSackPermitted = TcpHeader.sackPermitted(buf, out.l4Offset, out.tcpDataOffset);
@@ -366,6 +386,7 @@ public final class PacketParser
         final int doff = out.tcpDataOffset;
         if (doff < TcpHeader.MIN_LENGTH || doff > len)
         {
+            out.tcpPayloadLength = 0;
             return ParseStatus.TCP_BAD_DATA_OFFSET;
         }
         out.tcpPayloadLength = len - doff;
@@ -374,9 +395,11 @@ public final class PacketParser
         {
             if (!Checksum.l4Valid(buf, out.l4Offset, len, out.srcIp, out.dstIp, ParsedPacket.PROTO_TCP))
             {
+                out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
                 out.l4ChecksumState = L4ChecksumState.BAD;
                 return ParseStatus.BAD_L4_CHECKSUM;
             }
+            out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
             out.l4ChecksumState = L4ChecksumState.VALID;
         }
         if (!TCP_VALID_FLAGS[out.tcpFlags & ~TCP_FLAGS_IGNORED & 0x3F])
@@ -401,6 +424,10 @@ public final class PacketParser
                 out.tcpPayloadLength = len - out.tcpDataOffset;
                 readTcpOptions(buf, out);
             }
+            else
+            {
+                out.tcpPayloadLength = 0;
+            }
         }
         return ParseStatus.OK;
     }
@@ -416,6 +443,7 @@ public final class PacketParser
         {
             return ParseStatus.L4_TRUNCATED;
         }
+        out.parserWrote |= ParsedPacket.WROTE_UDP | ParsedPacket.WROTE_L4_CHECKSUM;
         out.udpLength = buf.getShort(out.l4Offset + UdpHeader.LENGTH_OFFSET, NET) & 0xFFFF;
         out.l4Checksum = buf.getShort(out.l4Offset + UdpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF;
         if (out.udpLength > len || out.udpLength < UdpHeader.LENGTH)
@@ -424,6 +452,7 @@ public final class PacketParser
         }
         if (out.l4Checksum == 0)
         {
+            out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
             out.l4ChecksumState = L4ChecksumState.NONE;
             return ParseStatus.OK;
         }
@@ -432,9 +461,11 @@ public final class PacketParser
             // Like nf_checksum(): over the whole IP payload, not just the UDP length.
             if (!Checksum.l4Valid(buf, out.l4Offset, len, out.srcIp, out.dstIp, ParsedPacket.PROTO_UDP))
             {
+                out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
                 out.l4ChecksumState = L4ChecksumState.BAD;
                 return ParseStatus.BAD_L4_CHECKSUM;
             }
+            out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
             out.l4ChecksumState = L4ChecksumState.VALID;
         }
         return ParseStatus.OK;
@@ -449,10 +480,12 @@ public final class PacketParser
         }
         if (len >= UdpHeader.LENGTH)
         {
+            out.parserWrote |= ParsedPacket.WROTE_UDP | ParsedPacket.WROTE_L4_CHECKSUM;
             out.udpLength = buf.getShort(out.l4Offset + UdpHeader.LENGTH_OFFSET, NET) & 0xFFFF;
             out.l4Checksum = buf.getShort(out.l4Offset + UdpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF;
             if (out.l4Checksum == 0)
             {
+                out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
                 out.l4ChecksumState = L4ChecksumState.NONE;
             }
         }
@@ -462,6 +495,7 @@ public final class PacketParser
     private static ParseStatus icmp(
         final DirectBuffer buf, final ParsedPacket out, final boolean verify, final boolean strict)
     {
+        // Every ICMP field is written on every path below (the group's fields are stored once, never reset first).
         out.parserWrote |= ParsedPacket.WROTE_ICMP;
         final int o = out.l4Offset;
         final int len = out.l4Length;
@@ -472,34 +506,47 @@ public final class PacketParser
                 out.icmpType = buf.getByte(o) & 0xFF;
                 out.icmpCode = buf.getByte(o + 1) & 0xFF;
             }
+            else
+            {
+                out.icmpType = -1;
+                out.icmpCode = 0;
+            }
+            noIcmpQueryOrError(out);
             return strict ? ParseStatus.L4_TRUNCATED : ParseStatus.OK;
         }
         final int type = buf.getByte(o) & 0xFF;
         out.icmpType = type;
         out.icmpCode = buf.getByte(o + IcmpHeader.CODE_OFFSET) & 0xFF;
+        out.parserWrote |= ParsedPacket.WROTE_L4_CHECKSUM;
         out.l4Checksum = buf.getShort(o + IcmpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF;
         if (verify)
         {
-            if (Checksum.sum(buf, o, len) != 0xFFFF)
+            out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
+            if (!Checksum.icmpValid(buf, o, len))
             {
                 out.l4ChecksumState = L4ChecksumState.BAD;
+                noIcmpQueryOrError(out);
                 return ParseStatus.BAD_L4_CHECKSUM;
             }
             out.l4ChecksumState = L4ChecksumState.VALID;
         }
         if (type > IcmpHeader.MAX_KNOWN_TYPE)
         {
+            noIcmpQueryOrError(out);
             return strict ? ParseStatus.ICMP_BAD_TYPE : ParseStatus.OK;
         }
         if (IcmpHeader.isQuery(type))
         {
             out.icmpId = buf.getShort(o + IcmpHeader.ID_OFFSET, NET) & 0xFFFF;
             out.icmpSeq = buf.getShort(o + IcmpHeader.SEQ_OFFSET, NET) & 0xFFFF;
+            out.isIcmpError = false;
+            out.parserWrote |= ParsedPacket.WROTE_PORTS;
             out.srcPort = out.icmpId;
             out.dstPort = out.icmpId;
             out.hasPorts = true;
             return ParseStatus.OK;
         }
+        noIcmpQueryOrError(out);
         if (!IcmpHeader.isError(type))
         {
             return ParseStatus.OK;
@@ -510,10 +557,20 @@ public final class PacketParser
         return strict ? inner : ParseStatus.OK;
     }
 
+    /** The ICMP fields of a message that is neither a query nor an error get their "absent" values. */
+    private static void noIcmpQueryOrError(final ParsedPacket out)
+    {
+        out.icmpId = 0;
+        out.icmpSeq = 0;
+        out.isIcmpError = false;
+    }
+
     /** What nf_ct_get_tuplepr() needs from the quoted datagram of an ICMP error. */
     private static ParseStatus icmpInner(final DirectBuffer buf, final ParsedPacket out, final int io, final int available)
     {
+        // Rare (ICMP errors only): reset the whole group, then write what the quote has.
         out.parserWrote |= ParsedPacket.WROTE_INNER;
+        out.resetInner();
         out.innerIpOffset = io;
         if (available < Ipv4Header.MIN_LENGTH)
         {
@@ -596,9 +653,11 @@ public final class PacketParser
             // The CRC goes on the wire least significant byte first.
             if (~crc != buf.getInt(o + SCTP_CHECKSUM_OFFSET, ByteOrder.LITTLE_ENDIAN))
             {
+                out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
                 out.l4ChecksumState = L4ChecksumState.BAD;
                 return ParseStatus.BAD_L4_CHECKSUM;
             }
+            out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
             out.l4ChecksumState = L4ChecksumState.VALID;
         }
         // do_basic_checks(): at least one chunk, none of length 0, INIT/INIT-ACK/SHUTDOWN-COMPLETE alone,
