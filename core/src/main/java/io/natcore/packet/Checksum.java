@@ -72,10 +72,36 @@ public final class Checksum
      */
     static long sumNative(final DirectBuffer buffer, final int offset, final int length)
     {
+        final int end = offset + length;
+        if (length < 8 || NATIVE_IS_NET)
+        {
+            return sumNativeByParts(buffer, offset, end);
+        }
         long acc = 0;
         int i = offset;
-        final int end = offset + length;
         // Two 32-bit halves of each long: 2^32 == 1 (mod 0xFFFF), so 32-bit words sum like 16-bit ones.
+        final int longEnd = end - 7;
+        while (i < longEnd)
+        {
+            final long v = buffer.getLong(i);
+            acc += (v >>> 32) + (v & 0xFFFF_FFFFL);
+            i += 8;
+        }
+        // The last 0..7 bytes without a branch on their count (packet lengths vary at random, so those branches
+        // mispredict): load the 8 bytes ending at the end and shift out the ones already summed. On a
+        // little-endian machine the later bytes are the high-order ones; shifting them down puts the tail's first
+        // byte at bit 0, the same 16-bit lanes as a load at i would give, an odd last byte zero-padded. The two
+        // shifts give 0 for an empty tail (a single shift by 64 would be a shift by 0).
+        final int tail = end - i;
+        final long last = (buffer.getLong(end - 8) >>> (56 - (tail << 3))) >>> 8;
+        return acc + (last >>> 32) + (last & 0xFFFF_FFFFL);
+    }
+
+    /** {@link #sumNative} a word at a time, for short ranges and big-endian machines. */
+    private static long sumNativeByParts(final DirectBuffer buffer, final int offset, final int end)
+    {
+        long acc = 0;
+        int i = offset;
         final int longEnd = end - 7;
         while (i < longEnd)
         {
