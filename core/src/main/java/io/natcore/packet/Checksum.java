@@ -194,12 +194,25 @@ public final class Checksum
         {
             // The usual header without options: three straight native-order loads, no loop, no byte swaps
             // (0xFFFF is the same in either byte order).
-            final long a = buffer.getLong(ipOffset);
-            final long b = buffer.getLong(ipOffset + 8);
-            final long c = buffer.getInt(ipOffset + 16) & 0xFFFF_FFFFL;
-            return fold((a >>> 32) + (a & 0xFFFF_FFFFL) + (b >>> 32) + (b & 0xFFFF_FFFFL) + c) == 0xFFFF;
+            return ipv4HeaderWordsValid(
+                buffer.getLong(ipOffset), buffer.getLong(ipOffset + 8), buffer.getInt(ipOffset + 16));
         }
         return fold(sumNative(buffer, ipOffset, headerLength)) == 0xFFFF;
+    }
+
+    /**
+     * Whether a 20-byte IPv4 header (no options) given as its three words verifies: the sum is 0xFFFF. The words
+     * may be read in either byte order, all three the same (0xFFFF reads the same both ways).
+     *
+     * @param w0 header bytes 0..7 as a long.
+     * @param w1 header bytes 8..15 as a long.
+     * @param w2 header bytes 16..19 as an int.
+     * @return true when the checksum is right.
+     */
+    static boolean ipv4HeaderWordsValid(final long w0, final long w1, final int w2)
+    {
+        return fold((w0 >>> 32) + (w0 & 0xFFFF_FFFFL) + (w1 >>> 32) + (w1 & 0xFFFF_FFFFL) + (w2 & 0xFFFF_FFFFL)) ==
+            0xFFFF;
     }
 
     /**

@@ -168,7 +168,12 @@ public final class PacketParser
         {
             return earlyFailure(out, ParseStatus.TOO_SHORT);
         }
-        final int versionIhl = buf.getByte(offset) & 0xFF;
+        // The fixed header as three network-order words (length >= 20 is checked): every field is a shift of one
+        // of them and the header checksum is their sum, instead of a load per field and the sum's own loads.
+        //   w0: version/IHL (63..56), TOS (55..48), total length (47..32), id (31..16), flags/fragment (15..0)
+        //   w1: TTL (63..56), protocol (55..48), checksum (47..32), source (31..0);  w2: destination
+        final long w0 = buf.getLong(offset, NET);
+        final int versionIhl = (int)(w0 >>> 56);
         if ((versionIhl >> 4) != 4)
         {
             return earlyFailure(out, ParseStatus.BAD_VERSION);
@@ -184,17 +189,20 @@ public final class PacketParser
             out.clearHeaderFields();
             return ParseStatus.TOO_SHORT;
         }
-        out.tos = buf.getByte(offset + Ipv4Header.TOS_OFFSET) & 0xFF;
-        final int totalLength = buf.getShort(offset + Ipv4Header.TOTAL_LENGTH_OFFSET, NET) & 0xFFFF;
+        final long w1 = buf.getLong(offset + 8, NET);
+        final int w2 = buf.getInt(offset + Ipv4Header.DST_ADDRESS_OFFSET, NET);
+        out.tos = (int)(w0 >>> 48) & 0xFF;
+        final int totalLength = (int)(w0 >>> 32) & 0xFFFF;
         out.totalLength = totalLength;
-        out.ipId = buf.getShort(offset + Ipv4Header.ID_OFFSET, NET) & 0xFFFF;
-        final int ff = buf.getShort(offset + Ipv4Header.FLAGS_FRAGMENT_OFFSET, NET) & 0xFFFF;
-        out.ttl = buf.getByte(offset + Ipv4Header.TTL_OFFSET) & 0xFF;
-        out.protocol = buf.getByte(offset + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
-        out.ipChecksum = buf.getShort(offset + Ipv4Header.CHECKSUM_OFFSET, NET) & 0xFFFF;
-        out.srcIp = buf.getInt(offset + Ipv4Header.SRC_ADDRESS_OFFSET, NET);
-        out.dstIp = buf.getInt(offset + Ipv4Header.DST_ADDRESS_OFFSET, NET);
-        if (verifyChecksum && !Checksum.ipv4HeaderValid(buf, offset, hl))
+        out.ipId = (int)(w0 >>> 16) & 0xFFFF;
+        final int ff = (int)w0 & 0xFFFF;
+        out.ttl = (int)(w1 >>> 56);
+        out.protocol = (int)(w1 >>> 48) & 0xFF;
+        out.ipChecksum = (int)(w1 >>> 32) & 0xFFFF;
+        out.srcIp = (int)w1;
+        out.dstIp = w2;
+        if (verifyChecksum && !(hl == Ipv4Header.MIN_LENGTH ?
+            Checksum.ipv4HeaderWordsValid(w0, w1, w2) : Checksum.ipv4HeaderValid(buf, offset, hl)))
         {
             out.clearFragmentFields();
             return ParseStatus.BAD_IP_CHECKSUM;
@@ -209,11 +217,13 @@ public final class PacketParser
             out.clearFragmentFields();
             return ParseStatus.TOTAL_LENGTH_BELOW_HEADER;
         }
+        final boolean mf = (ff & Ipv4Header.FLAG_MF) != 0;
+        final int fragmentOffset = (ff & Ipv4Header.FRAGMENT_OFFSET_MASK) << 3;
         out.dontFragment = (ff & Ipv4Header.FLAG_DF) != 0;
-        out.moreFragments = (ff & Ipv4Header.FLAG_MF) != 0;
-        out.fragmentOffset = (ff & Ipv4Header.FRAGMENT_OFFSET_MASK) << 3;
-        out.isFragment = out.moreFragments || out.fragmentOffset != 0;
-        out.isFirstFragment = out.moreFragments && out.fragmentOffset == 0;
+        out.moreFragments = mf;
+        out.fragmentOffset = fragmentOffset;
+        out.isFragment = mf || fragmentOffset != 0;
+        out.isFirstFragment = mf && fragmentOffset == 0;
         out.l4Offset = offset + hl;
         out.l4Length = totalLength - hl;
         if (hl > Ipv4Header.MIN_LENGTH)
