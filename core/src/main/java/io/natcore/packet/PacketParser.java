@@ -358,15 +358,25 @@ public final class PacketParser
         out.parserWrote |= ParsedPacket.WROTE_PORTS;
     }
 
+    /**
+     * The ports and the fixed TCP header fields ({@code l4Length >= 20} checked by the caller) from two
+     * network-order longs and a short: w0 = ports (63..32), sequence (31..0); w1 = acknowledgment (63..32), data
+     * offset (31..28), flags (23..16), window (15..0).
+     */
     private static void readTcpFixed(final DirectBuffer buf, final ParsedPacket out)
     {
-        out.parserWrote |= ParsedPacket.WROTE_TCP | ParsedPacket.WROTE_L4_CHECKSUM;
+        out.parserWrote |= ParsedPacket.WROTE_PORTS | ParsedPacket.WROTE_TCP | ParsedPacket.WROTE_L4_CHECKSUM;
         final int o = out.l4Offset;
-        out.tcpSeq = buf.getInt(o + TcpHeader.SEQ_OFFSET, NET);
-        out.tcpAck = buf.getInt(o + TcpHeader.ACK_OFFSET, NET);
-        out.tcpDataOffset = ((buf.getByte(o + TcpHeader.DATA_OFFSET_OFFSET) >> 4) & 0xF) << 2;
-        out.tcpFlags = buf.getByte(o + TcpHeader.FLAGS_OFFSET) & 0xFF;
-        out.tcpWindow = buf.getShort(o + TcpHeader.WINDOW_OFFSET, NET) & 0xFFFF;
+        final long w0 = buf.getLong(o, NET);
+        final long w1 = buf.getLong(o + TcpHeader.ACK_OFFSET, NET);
+        out.srcPort = (int)(w0 >>> 48);
+        out.dstPort = (int)(w0 >>> 32) & 0xFFFF;
+        out.hasPorts = true;
+        out.tcpSeq = (int)w0;
+        out.tcpAck = (int)(w1 >>> 32);
+        out.tcpDataOffset = ((int)(w1 >>> 28) & 0xF) << 2;
+        out.tcpFlags = (int)(w1 >>> 16) & 0xFF;
+        out.tcpWindow = (int)w1 & 0xFFFF;
         out.l4Checksum = buf.getShort(o + TcpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF;
     }
 
@@ -384,12 +394,12 @@ public final class PacketParser
     private static ParseStatus tcp(final DirectBuffer buf, final ParsedPacket out, final boolean verify)
     {
         final int len = out.l4Length;
-        if (len >= 4)
-        {
-            readPorts(buf, out);
-        }
         if (len < TcpHeader.MIN_LENGTH)
         {
+            if (len >= 4)
+            {
+                readPorts(buf, out);
+            }
             return ParseStatus.L4_TRUNCATED;
         }
         readTcpFixed(buf, out);
@@ -422,11 +432,14 @@ public final class PacketParser
     private static ParseStatus tcpFirstFragment(final DirectBuffer buf, final ParsedPacket out)
     {
         final int len = out.l4Length;
-        if (len >= 4)
+        if (len < TcpHeader.MIN_LENGTH)
         {
-            readPorts(buf, out);
+            if (len >= 4)
+            {
+                readPorts(buf, out);
+            }
         }
-        if (len >= TcpHeader.MIN_LENGTH)
+        else
         {
             readTcpFixed(buf, out);
             if (out.tcpDataOffset >= TcpHeader.MIN_LENGTH && out.tcpDataOffset <= len)
@@ -445,22 +458,29 @@ public final class PacketParser
     private static ParseStatus udp(final DirectBuffer buf, final ParsedPacket out, final boolean verify)
     {
         final int len = out.l4Length;
-        if (len >= 4)
-        {
-            readPorts(buf, out);
-        }
         if (len < UdpHeader.LENGTH)
         {
+            if (len >= 4)
+            {
+                readPorts(buf, out);
+            }
             return ParseStatus.L4_TRUNCATED;
         }
-        out.parserWrote |= ParsedPacket.WROTE_UDP | ParsedPacket.WROTE_L4_CHECKSUM;
-        out.udpLength = buf.getShort(out.l4Offset + UdpHeader.LENGTH_OFFSET, NET) & 0xFFFF;
-        out.l4Checksum = buf.getShort(out.l4Offset + UdpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF;
-        if (out.udpLength > len || out.udpLength < UdpHeader.LENGTH)
+        // The whole 8-byte header in one network-order long: ports (63..32), length (31..16), checksum (15..0).
+        final long w = buf.getLong(out.l4Offset, NET);
+        final int udpLength = (int)(w >>> 16) & 0xFFFF;
+        final int checksum = (int)w & 0xFFFF;
+        out.parserWrote |= ParsedPacket.WROTE_PORTS | ParsedPacket.WROTE_UDP | ParsedPacket.WROTE_L4_CHECKSUM;
+        out.srcPort = (int)(w >>> 48);
+        out.dstPort = (int)(w >>> 32) & 0xFFFF;
+        out.hasPorts = true;
+        out.udpLength = udpLength;
+        out.l4Checksum = checksum;
+        if (udpLength > len || udpLength < UdpHeader.LENGTH)
         {
             return ParseStatus.UDP_BAD_LENGTH;
         }
-        if (out.l4Checksum == 0)
+        if (checksum == 0)
         {
             out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
             out.l4ChecksumState = L4ChecksumState.NONE;
