@@ -127,6 +127,12 @@ public final class Checksum
         return acc;
     }
 
+    /** A folded native-order sum or checksum as its network-order value. */
+    private static int toNetwork(final int nativeValue)
+    {
+        return NATIVE_IS_NET ? nativeValue : swap16(nativeValue);
+    }
+
     /**
      * Swap the two bytes of a 16-bit value.
      *
@@ -148,8 +154,7 @@ public final class Checksum
      */
     public static int sum(final DirectBuffer buffer, final int offset, final int length)
     {
-        final int nativeSum = fold(sumNative(buffer, offset, length));
-        return NATIVE_IS_NET ? nativeSum : swap16(nativeSum);
+        return toNetwork(fold(sumNative(buffer, offset, length)));
     }
 
     /**
@@ -175,9 +180,10 @@ public final class Checksum
      */
     public static int ipv4HeaderChecksum(final DirectBuffer buffer, final int ipOffset, final int headerLength)
     {
-        final long acc = sumWide(buffer, ipOffset, headerLength) -
-            (buffer.getShort(ipOffset + Ipv4Header.CHECKSUM_OFFSET, NET) & 0xFFFF) + 0xFFFF;
-        return ~fold(acc) & 0xFFFF;
+        // Summed in native order, byte-swapped once at the end (RFC 1071 2(B)).
+        final long acc = headerSumNative(buffer, ipOffset, headerLength) -
+            (buffer.getShort(ipOffset + Ipv4Header.CHECKSUM_OFFSET) & 0xFFFF) + 0xFFFF;
+        return toNetwork(~fold(acc) & 0xFFFF);
     }
 
     /**
@@ -198,6 +204,19 @@ public final class Checksum
                 buffer.getLong(ipOffset), buffer.getLong(ipOffset + 8), buffer.getInt(ipOffset + 16));
         }
         return fold(sumNative(buffer, ipOffset, headerLength)) == 0xFFFF;
+    }
+
+    /** {@link #sumNative} of an IPv4 header: the usual 20 bytes in three loads, no loop. */
+    private static long headerSumNative(final DirectBuffer buffer, final int ipOffset, final int headerLength)
+    {
+        if (headerLength == Ipv4Header.MIN_LENGTH)
+        {
+            final long a = buffer.getLong(ipOffset);
+            final long b = buffer.getLong(ipOffset + 8);
+            return (a >>> 32) + (a & 0xFFFF_FFFFL) + (b >>> 32) + (b & 0xFFFF_FFFFL) +
+                (buffer.getInt(ipOffset + 16) & 0xFFFF_FFFFL);
+        }
+        return sumNative(buffer, ipOffset, headerLength);
     }
 
     /**
@@ -265,9 +284,11 @@ public final class Checksum
         final int protocol,
         final int checksumOffset)
     {
-        final long acc = sumWide(buffer, l4Offset, l4Length) + pseudoHeaderSum(srcIp, dstIp, protocol, l4Length) -
-            (buffer.getShort(l4Offset + checksumOffset, NET) & 0xFFFF) + 0xFFFF;
-        return ~fold(acc) & 0xFFFF;
+        // Summed in native order, byte-swapped once at the end (RFC 1071 2(B)).
+        final long acc = sumNative(buffer, l4Offset, l4Length) +
+            pseudoHeaderSumNative(srcIp, dstIp, protocol, l4Length) -
+            (buffer.getShort(l4Offset + checksumOffset) & 0xFFFF) + 0xFFFF;
+        return toNetwork(~fold(acc) & 0xFFFF);
     }
 
     /**
@@ -313,9 +334,9 @@ public final class Checksum
      */
     public static int icmpChecksum(final DirectBuffer buffer, final int l4Offset, final int l4Length)
     {
-        final long acc = sumWide(buffer, l4Offset, l4Length) -
-            (buffer.getShort(l4Offset + IcmpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF) + 0xFFFF;
-        return ~fold(acc) & 0xFFFF;
+        final long acc = sumNative(buffer, l4Offset, l4Length) -
+            (buffer.getShort(l4Offset + IcmpHeader.CHECKSUM_OFFSET) & 0xFFFF) + 0xFFFF;
+        return toNetwork(~fold(acc) & 0xFFFF);
     }
 
     /**
