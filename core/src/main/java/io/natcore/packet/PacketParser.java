@@ -191,16 +191,8 @@ public final class PacketParser
         }
         final long w1 = buf.getLong(offset + 8, NET);
         final int w2 = buf.getInt(offset + Ipv4Header.DST_ADDRESS_OFFSET, NET);
-        out.tos = (int)(w0 >>> 48) & 0xFF;
+        storeHeaderFields(out, w0, w1, w2);
         final int totalLength = (int)(w0 >>> 32) & 0xFFFF;
-        out.totalLength = totalLength;
-        out.ipId = (int)(w0 >>> 16) & 0xFFFF;
-        final int ff = (int)w0 & 0xFFFF;
-        out.ttl = (int)(w1 >>> 56);
-        out.protocol = (int)(w1 >>> 48) & 0xFF;
-        out.ipChecksum = (int)(w1 >>> 32) & 0xFFFF;
-        out.srcIp = (int)w1;
-        out.dstIp = w2;
         if (verifyChecksum && !(hl == Ipv4Header.MIN_LENGTH ?
             Checksum.ipv4HeaderWordsValid(w0, w1, w2) : Checksum.ipv4HeaderValid(buf, offset, hl)))
         {
@@ -217,6 +209,31 @@ public final class PacketParser
             out.clearFragmentFields();
             return ParseStatus.TOTAL_LENGTH_BELOW_HEADER;
         }
+        storeFragmentFields(out, (int)w0 & 0xFFFF);
+        out.l4Offset = offset + hl;
+        out.l4Length = totalLength - hl;
+        return hl > Ipv4Header.MIN_LENGTH ? ipOptions(buf, offset, hl, out) : ParseStatus.OK;
+    }
+
+    // l3 is split into small methods so that C2 inlines all of it (a method over 325 bytecodes is compiled as
+    // a separate call, with every live value spilled around it).
+
+    /** The IPv4 header fields from the header's words (see {@link #l3}). */
+    private static void storeHeaderFields(final ParsedPacket out, final long w0, final long w1, final int w2)
+    {
+        out.tos = (int)(w0 >>> 48) & 0xFF;
+        out.totalLength = (int)(w0 >>> 32) & 0xFFFF;
+        out.ipId = (int)(w0 >>> 16) & 0xFFFF;
+        out.ttl = (int)(w1 >>> 56);
+        out.protocol = (int)(w1 >>> 48) & 0xFF;
+        out.ipChecksum = (int)(w1 >>> 32) & 0xFFFF;
+        out.srcIp = (int)w1;
+        out.dstIp = w2;
+    }
+
+    /** The fragment fields from the flags / fragment offset word. */
+    private static void storeFragmentFields(final ParsedPacket out, final int ff)
+    {
         final boolean mf = (ff & Ipv4Header.FLAG_MF) != 0;
         final int fragmentOffset = (ff & Ipv4Header.FRAGMENT_OFFSET_MASK) << 3;
         out.dontFragment = (ff & Ipv4Header.FLAG_DF) != 0;
@@ -224,19 +241,16 @@ public final class PacketParser
         out.fragmentOffset = fragmentOffset;
         out.isFragment = mf || fragmentOffset != 0;
         out.isFirstFragment = mf && fragmentOffset == 0;
-        out.l4Offset = offset + hl;
-        out.l4Length = totalLength - hl;
-        if (hl > Ipv4Header.MIN_LENGTH)
-        {
-            out.parserWrote |= ParsedPacket.WROTE_IP_OPTIONS;
-            out.hasIpOptions = true;
-            out.hasSourceRoute = false;
-            if (!ipOptionsValid(buf, offset + Ipv4Header.OPTIONS_OFFSET, offset + hl, out))
-            {
-                return ParseStatus.BAD_IP_OPTIONS;
-            }
-        }
-        return ParseStatus.OK;
+    }
+
+    /** A header with options (IHL > 5): mark them and check them. */
+    private static ParseStatus ipOptions(final DirectBuffer buf, final int offset, final int hl, final ParsedPacket out)
+    {
+        out.parserWrote |= ParsedPacket.WROTE_IP_OPTIONS;
+        out.hasIpOptions = true;
+        out.hasSourceRoute = false;
+        return ipOptionsValid(buf, offset + Ipv4Header.OPTIONS_OFFSET, offset + hl, out) ?
+            ParseStatus.OK : ParseStatus.BAD_IP_OPTIONS;
     }
 
     /** A failure before any header field was read: those fields get their "absent" values. */
@@ -531,18 +545,7 @@ public final class PacketParser
         final int len = out.l4Length;
         if (len < IcmpHeader.LENGTH)
         {
-            if (len >= 2)
-            {
-                out.icmpType = buf.getByte(o) & 0xFF;
-                out.icmpCode = buf.getByte(o + 1) & 0xFF;
-            }
-            else
-            {
-                out.icmpType = -1;
-                out.icmpCode = 0;
-            }
-            noIcmpQueryOrError(out);
-            return strict ? ParseStatus.L4_TRUNCATED : ParseStatus.OK;
+            return icmpTruncated(buf, out, strict);
         }
         final int type = buf.getByte(o) & 0xFF;
         out.icmpType = type;
@@ -576,6 +579,31 @@ public final class PacketParser
             out.hasPorts = true;
             return ParseStatus.OK;
         }
+        return icmpNotQuery(buf, out, type, strict);
+    }
+
+    /** An ICMP message shorter than its 8-byte header. */
+    private static ParseStatus icmpTruncated(final DirectBuffer buf, final ParsedPacket out, final boolean strict)
+    {
+        final int o = out.l4Offset;
+        if (out.l4Length >= 2)
+        {
+            out.icmpType = buf.getByte(o) & 0xFF;
+            out.icmpCode = buf.getByte(o + 1) & 0xFF;
+        }
+        else
+        {
+            out.icmpType = -1;
+            out.icmpCode = 0;
+        }
+        noIcmpQueryOrError(out);
+        return strict ? ParseStatus.L4_TRUNCATED : ParseStatus.OK;
+    }
+
+    /** A known ICMP type that is not a query: an error (with its quoted datagram) or an informational message. */
+    private static ParseStatus icmpNotQuery(
+        final DirectBuffer buf, final ParsedPacket out, final int type, final boolean strict)
+    {
         noIcmpQueryOrError(out);
         if (!IcmpHeader.isError(type))
         {
@@ -583,7 +611,8 @@ public final class PacketParser
         }
         out.isIcmpError = true;
         // A first fragment may carry a cut quote: record what is there, judge only whole messages.
-        final ParseStatus inner = icmpInner(buf, out, o + IcmpHeader.EMBEDDED_OFFSET, len - IcmpHeader.LENGTH);
+        final ParseStatus inner =
+            icmpInner(buf, out, out.l4Offset + IcmpHeader.EMBEDDED_OFFSET, out.l4Length - IcmpHeader.LENGTH);
         return strict ? inner : ParseStatus.OK;
     }
 
