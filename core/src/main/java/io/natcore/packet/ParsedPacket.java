@@ -242,7 +242,10 @@ public final class ParsedPacket
         {
             clearGroups(stale);
         }
-        status = result;
+        if (status != result) // usually unchanged (OK): skip the store and its GC write barrier
+        {
+            status = result;
+        }
     }
 
     /** Reset the given field groups to their "absent" values. */
