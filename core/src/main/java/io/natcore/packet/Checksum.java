@@ -48,12 +48,13 @@ public final class Checksum
 
     /**
      * RFC 1071 sum over {@code [offset, offset + length)} of a buffer, as 16-bit big-endian words from
-     * {@code offset}; an odd final byte is padded with a zero byte. Reads 8 bytes at a time.
+     * {@code offset}; an odd final byte is padded with a zero byte. Reads 8 bytes at a time in native order (see
+     * {@link #sumNative}); on a little-endian machine the result is already folded and byte-swapped to network order.
      *
      * @param buffer holding the data.
      * @param offset of the first byte.
      * @param length in bytes (>= 0).
-     * @return the wide (unfolded) accumulator; fold it with {@link #fold(long)}.
+     * @return an accumulator congruent to the sum (0 only for all-zero data); fold it with {@link #fold(long)}.
      */
     public static long sumWide(final DirectBuffer buffer, final int offset, final int length)
     {
