@@ -103,6 +103,13 @@ public class ChecksumBenchmark
         return Checksum.tcpChecksum(buf, L4, l4Length, buf.getInt(IP_SRC, NET), buf.getInt(IP_DST, NET));
     }
 
+    /** @return whether the TCP checksum verifies (the parser's check: whole segment and pseudo-header). */
+    @Benchmark
+    public boolean l4Verify()
+    {
+        return Checksum.l4Valid(buf, L4, l4Length, buf.getInt(IP_SRC, NET), buf.getInt(IP_DST, NET), 6);
+    }
+
     /** @return TCP checksum after a port change, RFC 1624 eqn. 3. */
     @Benchmark
     public int update16()

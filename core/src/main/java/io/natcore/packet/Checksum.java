@@ -23,6 +23,9 @@ import java.nio.ByteOrder;
 public final class Checksum
 {
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
+    private static final boolean NATIVE_IS_NET = ByteOrder.nativeOrder() == NET;
+    /** Where a trailing odd byte goes in a native-order word: high byte in network order, low on little-endian. */
+    private static final int ODD_BYTE_SHIFT = NATIVE_IS_NET ? 8 : 0;
 
     private Checksum()
     {
@@ -31,57 +34,115 @@ public final class Checksum
     /**
      * Fold a wide one's-complement accumulator to 16 bits with end-around carry. Returns 0 only for 0.
      *
-     * @param sum accumulator (non-negative).
+     * @param sum accumulator (any 64-bit value, taken as unsigned).
      * @return folded sum 0..0xFFFF.
      */
     public static int fold(final long sum)
     {
-        long s = sum;
-        s = (s & 0xFFFF_FFFFL) + (s >>> 32);
-        s = (s & 0xFFFF_FFFFL) + (s >>> 32);
-        s = (s & 0xFFFF) + (s >>> 16);
-        s = (s & 0xFFFF) + (s >>> 16);
-        s = (s & 0xFFFF) + (s >>> 16);
-        return (int)s;
+        // Adding a word to itself rotated by half its width puts "high + low + carry of low + high" in the top
+        // half: the end-around carry in one add (csum_fold's trick), so any 64-bit value folds in six operations.
+        final long t = sum + Long.rotateRight(sum, 32);
+        final int x = (int)(t >>> 32);
+        return (x + Integer.rotateRight(x, 16)) >>> 16;
     }
 
     /**
      * RFC 1071 sum over {@code [offset, offset + length)} of a buffer, as 16-bit big-endian words from
-     * {@code offset}; an odd final byte is padded with a zero byte. Reads 8 bytes at a time.
+     * {@code offset}; an odd final byte is padded with a zero byte. Reads 8 bytes at a time in native order (see
+     * {@link #sumNative}); on a little-endian machine the result is already folded and byte-swapped to network order.
      *
      * @param buffer holding the data.
      * @param offset of the first byte.
      * @param length in bytes (>= 0).
-     * @return the wide (unfolded) accumulator; fold it with {@link #fold(long)}.
+     * @return an accumulator congruent to the sum (0 only for all-zero data); fold it with {@link #fold(long)}.
      */
     public static long sumWide(final DirectBuffer buffer, final int offset, final int length)
     {
+        return NATIVE_IS_NET ? sumNative(buffer, offset, length) : swap16(fold(sumNative(buffer, offset, length)));
+    }
+
+    /**
+     * RFC 1071 sum in the machine's byte order: the words are read in native order, so on a little-endian machine
+     * the folded result is the byte swap of the network-order sum (RFC 1071 section 2(B): the one's-complement
+     * sum is byte-order independent). A folded 0xFFFF (a valid checksum) reads the same either way.
+     *
+     * @param buffer holding the data.
+     * @param offset of the first byte.
+     * @param length in bytes (>= 0).
+     * @return the wide accumulator of native-order words.
+     */
+    static long sumNative(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int end = offset + length;
+        if (length < 8 || NATIVE_IS_NET)
+        {
+            return sumNativeByParts(buffer, offset, end);
+        }
         long acc = 0;
         int i = offset;
-        final int end = offset + length;
         // Two 32-bit halves of each long: 2^32 == 1 (mod 0xFFFF), so 32-bit words sum like 16-bit ones.
         final int longEnd = end - 7;
         while (i < longEnd)
         {
-            final long v = buffer.getLong(i, NET);
+            final long v = buffer.getLong(i);
+            acc += (v >>> 32) + (v & 0xFFFF_FFFFL);
+            i += 8;
+        }
+        // The last 0..7 bytes without a branch on their count (packet lengths vary at random, so those branches
+        // mispredict): load the 8 bytes ending at the end and shift out the ones already summed. On a
+        // little-endian machine the later bytes are the high-order ones; shifting them down puts the tail's first
+        // byte at bit 0, the same 16-bit lanes as a load at i would give, an odd last byte zero-padded. The two
+        // shifts give 0 for an empty tail (a single shift by 64 would be a shift by 0).
+        final int tail = end - i;
+        final long last = (buffer.getLong(end - 8) >>> (56 - (tail << 3))) >>> 8;
+        return acc + (last >>> 32) + (last & 0xFFFF_FFFFL);
+    }
+
+    /** {@link #sumNative} a word at a time, for short ranges and big-endian machines. */
+    private static long sumNativeByParts(final DirectBuffer buffer, final int offset, final int end)
+    {
+        long acc = 0;
+        int i = offset;
+        final int longEnd = end - 7;
+        while (i < longEnd)
+        {
+            final long v = buffer.getLong(i);
             acc += (v >>> 32) + (v & 0xFFFF_FFFFL);
             i += 8;
         }
         if (end - i >= 4)
         {
-            acc += buffer.getInt(i, NET) & 0xFFFF_FFFFL;
+            acc += buffer.getInt(i) & 0xFFFF_FFFFL;
             i += 4;
         }
         if (end - i >= 2)
         {
-            acc += buffer.getShort(i, NET) & 0xFFFF;
+            acc += buffer.getShort(i) & 0xFFFF;
             i += 2;
         }
         if (i < end)
         {
-            acc += (buffer.getByte(i) & 0xFF) << 8;
+            // The odd byte is the high byte of a zero-padded network-order word.
+            acc += (buffer.getByte(i) & 0xFF) << ODD_BYTE_SHIFT;
         }
         return acc;
+    }
+
+    /** A folded native-order sum or checksum as its network-order value. */
+    private static int toNetwork(final int nativeValue)
+    {
+        return NATIVE_IS_NET ? nativeValue : swap16(nativeValue);
+    }
+
+    /**
+     * Swap the two bytes of a 16-bit value.
+     *
+     * @param v 0..0xFFFF.
+     * @return v with its bytes swapped.
+     */
+    static int swap16(final int v)
+    {
+        return ((v & 0xFF) << 8) | (v >>> 8);
     }
 
     /**
@@ -94,7 +155,7 @@ public final class Checksum
      */
     public static int sum(final DirectBuffer buffer, final int offset, final int length)
     {
-        return fold(sumWide(buffer, offset, length));
+        return toNetwork(fold(sumNative(buffer, offset, length)));
     }
 
     /**
@@ -120,9 +181,10 @@ public final class Checksum
      */
     public static int ipv4HeaderChecksum(final DirectBuffer buffer, final int ipOffset, final int headerLength)
     {
-        final long acc = sumWide(buffer, ipOffset, headerLength) -
-            (buffer.getShort(ipOffset + Ipv4Header.CHECKSUM_OFFSET, NET) & 0xFFFF) + 0xFFFF;
-        return ~fold(acc) & 0xFFFF;
+        // Summed in native order, byte-swapped once at the end (RFC 1071 2(B)).
+        final long acc = headerSumNative(buffer, ipOffset, headerLength) -
+            (buffer.getShort(ipOffset + Ipv4Header.CHECKSUM_OFFSET) & 0xFFFF) + 0xFFFF;
+        return toNetwork(~fold(acc) & 0xFFFF);
     }
 
     /**
@@ -137,13 +199,40 @@ public final class Checksum
     {
         if (headerLength == Ipv4Header.MIN_LENGTH)
         {
-            // The usual header without options: three straight loads, no loop.
-            final long a = buffer.getLong(ipOffset, NET);
-            final long b = buffer.getLong(ipOffset + 8, NET);
-            final long c = buffer.getInt(ipOffset + 16, NET) & 0xFFFF_FFFFL;
-            return fold((a >>> 32) + (a & 0xFFFF_FFFFL) + (b >>> 32) + (b & 0xFFFF_FFFFL) + c) == 0xFFFF;
+            // The usual header without options: three straight native-order loads, no loop, no byte swaps
+            // (0xFFFF is the same in either byte order).
+            return ipv4HeaderWordsValid(
+                buffer.getLong(ipOffset), buffer.getLong(ipOffset + 8), buffer.getInt(ipOffset + 16));
         }
-        return sum(buffer, ipOffset, headerLength) == 0xFFFF;
+        return fold(sumNative(buffer, ipOffset, headerLength)) == 0xFFFF;
+    }
+
+    /** {@link #sumNative} of an IPv4 header: the usual 20 bytes in three loads, no loop. */
+    private static long headerSumNative(final DirectBuffer buffer, final int ipOffset, final int headerLength)
+    {
+        if (headerLength == Ipv4Header.MIN_LENGTH)
+        {
+            final long a = buffer.getLong(ipOffset);
+            final long b = buffer.getLong(ipOffset + 8);
+            return (a >>> 32) + (a & 0xFFFF_FFFFL) + (b >>> 32) + (b & 0xFFFF_FFFFL) +
+                (buffer.getInt(ipOffset + 16) & 0xFFFF_FFFFL);
+        }
+        return sumNative(buffer, ipOffset, headerLength);
+    }
+
+    /**
+     * Whether a 20-byte IPv4 header (no options) given as its three words verifies: the sum is 0xFFFF. The words
+     * may be read in either byte order, all three the same (0xFFFF reads the same both ways).
+     *
+     * @param w0 header bytes 0..7 as a long.
+     * @param w1 header bytes 8..15 as a long.
+     * @param w2 header bytes 16..19 as an int.
+     * @return true when the checksum is right.
+     */
+    static boolean ipv4HeaderWordsValid(final long w0, final long w1, final int w2)
+    {
+        return fold((w0 >>> 32) + (w0 & 0xFFFF_FFFFL) + (w1 >>> 32) + (w1 & 0xFFFF_FFFFL) + (w2 & 0xFFFF_FFFFL)) ==
+            0xFFFF;
     }
 
     /**
@@ -158,6 +247,20 @@ public final class Checksum
     public static long pseudoHeaderSum(final int srcIp, final int dstIp, final int protocol, final int l4Length)
     {
         return (srcIp & 0xFFFF_FFFFL) + (dstIp & 0xFFFF_FFFFL) + protocol + l4Length;
+    }
+
+    /**
+     * {@link #pseudoHeaderSum} in the byte order of {@link #sumNative}: each word as a native-order load of its
+     * network-order bytes would read it.
+     */
+    static long pseudoHeaderSumNative(final int srcIp, final int dstIp, final int protocol, final int l4Length)
+    {
+        if (NATIVE_IS_NET)
+        {
+            return pseudoHeaderSum(srcIp, dstIp, protocol, l4Length);
+        }
+        return (Integer.reverseBytes(srcIp) & 0xFFFF_FFFFL) + (Integer.reverseBytes(dstIp) & 0xFFFF_FFFFL) +
+            ((protocol & 0xFF) << 8) + swap16(l4Length & 0xFFFF);
     }
 
     /**
@@ -182,9 +285,11 @@ public final class Checksum
         final int protocol,
         final int checksumOffset)
     {
-        final long acc = sumWide(buffer, l4Offset, l4Length) + pseudoHeaderSum(srcIp, dstIp, protocol, l4Length) -
-            (buffer.getShort(l4Offset + checksumOffset, NET) & 0xFFFF) + 0xFFFF;
-        return ~fold(acc) & 0xFFFF;
+        // Summed in native order, byte-swapped once at the end (RFC 1071 2(B)).
+        final long acc = sumNative(buffer, l4Offset, l4Length) +
+            pseudoHeaderSumNative(srcIp, dstIp, protocol, l4Length) -
+            (buffer.getShort(l4Offset + checksumOffset) & 0xFFFF) + 0xFFFF;
+        return toNetwork(~fold(acc) & 0xFFFF);
     }
 
     /**
@@ -230,9 +335,9 @@ public final class Checksum
      */
     public static int icmpChecksum(final DirectBuffer buffer, final int l4Offset, final int l4Length)
     {
-        final long acc = sumWide(buffer, l4Offset, l4Length) -
-            (buffer.getShort(l4Offset + IcmpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF) + 0xFFFF;
-        return ~fold(acc) & 0xFFFF;
+        final long acc = sumNative(buffer, l4Offset, l4Length) -
+            (buffer.getShort(l4Offset + IcmpHeader.CHECKSUM_OFFSET) & 0xFFFF) + 0xFFFF;
+        return toNetwork(~fold(acc) & 0xFFFF);
     }
 
     /**
@@ -255,7 +360,21 @@ public final class Checksum
         final int dstIp,
         final int protocol)
     {
-        return fold(sumWide(buffer, l4Offset, l4Length) + pseudoHeaderSum(srcIp, dstIp, protocol, l4Length)) == 0xFFFF;
+        return fold(sumNative(buffer, l4Offset, l4Length) + pseudoHeaderSumNative(srcIp, dstIp, protocol, l4Length)) ==
+            0xFFFF;
+    }
+
+    /**
+     * Whether an ICMP message's checksum verifies (sum over the message is 0xFFFF; no pseudo-header).
+     *
+     * @param buffer   holding the packet.
+     * @param l4Offset of the ICMP header.
+     * @param l4Length ICMP header plus payload.
+     * @return true when valid.
+     */
+    public static boolean icmpValid(final DirectBuffer buffer, final int l4Offset, final int l4Length)
+    {
+        return fold(sumNative(buffer, l4Offset, l4Length)) == 0xFFFF;
     }
 
     /**
@@ -285,7 +404,7 @@ public final class Checksum
                 }
                 return l4Valid(buffer, p.l4Offset, p.l4Length, p.srcIp, p.dstIp, ParsedPacket.PROTO_UDP);
             case ParsedPacket.PROTO_ICMP:
-                return sum(buffer, p.l4Offset, p.l4Length) == 0xFFFF;
+                return icmpValid(buffer, p.l4Offset, p.l4Length);
             default:
                 return true;
         }

@@ -115,12 +115,14 @@ public final class PacketParser
         final boolean verifyIpChecksum,
         final boolean verifyL4Checksums)
     {
-        final ParseStatus l3 = parseL3(buf, offset, length, out, verifyIpChecksum);
-        if (l3 != ParseStatus.OK || out.fragmentOffset != 0)
+        final int previous = out.beginParse();
+        ParseStatus result = l3(buf, offset, length, out, verifyIpChecksum);
+        if (result == ParseStatus.OK && out.fragmentOffset == 0)
         {
-            return l3;
+            result = parseL4(buf, out, verifyL4Checksums);
         }
-        return out.status = parseL4(buf, out, verifyL4Checksums);
+        out.endParse(previous, result);
+        return result;
     }
 
     /**
@@ -151,72 +153,136 @@ public final class PacketParser
     public static ParseStatus parseL3(
         final DirectBuffer buf, final int offset, final int length, final ParsedPacket out, final boolean verifyChecksum)
     {
-        out.resetForParse();
+        final int previous = out.beginParse();
+        final ParseStatus result = l3(buf, offset, length, out, verifyChecksum);
+        out.endParse(previous, result);
+        return result;
+    }
+
+    /** The L3 part of a parse, between {@code beginParse} and {@code endParse}: does not store the status. */
+    private static ParseStatus l3(
+        final DirectBuffer buf, final int offset, final int length, final ParsedPacket out, final boolean verifyChecksum)
+    {
         out.ipOffset = offset;
         if (offset < 0 || length < Ipv4Header.MIN_LENGTH || offset + length > buf.capacity() || offset + length < 0)
         {
-            out.clearHeaderFields();
-            return out.status = ParseStatus.TOO_SHORT;
+            return earlyFailure(out, ParseStatus.TOO_SHORT);
         }
-        final int versionIhl = buf.getByte(offset) & 0xFF;
+        // The fixed header as three network-order words (length >= 20 is checked): every field is a shift of one
+        // of them and the header checksum is their sum, instead of a load per field and the sum's own loads.
+        //   w0: version/IHL (63..56), TOS (55..48), total length (47..32), id (31..16), flags/fragment (15..0)
+        //   w1: TTL (63..56), protocol (55..48), checksum (47..32), source (31..0);  w2: destination
+        final long w0 = buf.getLong(offset, NET);
+        final int versionIhl = (int)(w0 >>> 56);
         if ((versionIhl >> 4) != 4)
         {
-            out.clearHeaderFields();
-            return out.status = ParseStatus.BAD_VERSION;
+            return earlyFailure(out, ParseStatus.BAD_VERSION);
         }
         final int hl = (versionIhl & 0xF) << 2;
         if (hl < Ipv4Header.MIN_LENGTH)
         {
-            out.clearHeaderFields();
-            return out.status = ParseStatus.IHL_TOO_SMALL;
+            return earlyFailure(out, ParseStatus.IHL_TOO_SMALL);
         }
         out.ipHeaderLength = hl;
         if (length < hl)
         {
             out.clearHeaderFields();
-            return out.status = ParseStatus.TOO_SHORT;
+            return ParseStatus.TOO_SHORT;
         }
-        out.tos = buf.getByte(offset + Ipv4Header.TOS_OFFSET) & 0xFF;
-        final int totalLength = buf.getShort(offset + Ipv4Header.TOTAL_LENGTH_OFFSET, NET) & 0xFFFF;
-        out.totalLength = totalLength;
-        out.ipId = buf.getShort(offset + Ipv4Header.ID_OFFSET, NET) & 0xFFFF;
-        final int ff = buf.getShort(offset + Ipv4Header.FLAGS_FRAGMENT_OFFSET, NET) & 0xFFFF;
-        out.ttl = buf.getByte(offset + Ipv4Header.TTL_OFFSET) & 0xFF;
-        out.protocol = buf.getByte(offset + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
-        out.ipChecksum = buf.getShort(offset + Ipv4Header.CHECKSUM_OFFSET, NET) & 0xFFFF;
-        out.srcIp = buf.getInt(offset + Ipv4Header.SRC_ADDRESS_OFFSET, NET);
-        out.dstIp = buf.getInt(offset + Ipv4Header.DST_ADDRESS_OFFSET, NET);
-        if (verifyChecksum && !Checksum.ipv4HeaderValid(buf, offset, hl))
+        final long w1 = buf.getLong(offset + 8, NET);
+        final int w2 = buf.getInt(offset + Ipv4Header.DST_ADDRESS_OFFSET, NET);
+        storeHeaderFields(out, w0, w1, w2);
+        final int totalLength = (int)(w0 >>> 32) & 0xFFFF;
+        if (verifyChecksum && !(hl == Ipv4Header.MIN_LENGTH ?
+            Checksum.ipv4HeaderWordsValid(w0, w1, w2) : Checksum.ipv4HeaderValid(buf, offset, hl)))
         {
             out.clearFragmentFields();
-            return out.status = ParseStatus.BAD_IP_CHECKSUM;
+            return ParseStatus.BAD_IP_CHECKSUM;
         }
         if (totalLength > length)
         {
             out.clearFragmentFields();
-            return out.status = ParseStatus.TOTAL_LENGTH_BEYOND_BUFFER;
+            return ParseStatus.TOTAL_LENGTH_BEYOND_BUFFER;
         }
         if (totalLength < hl)
         {
             out.clearFragmentFields();
-            return out.status = ParseStatus.TOTAL_LENGTH_BELOW_HEADER;
+            return ParseStatus.TOTAL_LENGTH_BELOW_HEADER;
         }
-        out.dontFragment = (ff & Ipv4Header.FLAG_DF) != 0;
-        out.moreFragments = (ff & Ipv4Header.FLAG_MF) != 0;
-        out.fragmentOffset = (ff & Ipv4Header.FRAGMENT_OFFSET_MASK) << 3;
-        out.isFragment = out.moreFragments || out.fragmentOffset != 0;
-        out.isFirstFragment = out.moreFragments && out.fragmentOffset == 0;
+        storeFragmentFields(out, (int)w0 & 0xFFFF);
         out.l4Offset = offset + hl;
         out.l4Length = totalLength - hl;
-        if (hl > Ipv4Header.MIN_LENGTH)
+        return hl > Ipv4Header.MIN_LENGTH ? ipOptions(buf, offset, hl, out) : ParseStatus.OK;
+    }
+
+    // l3 is split into small methods so that C2 inlines all of it (a method over 325 bytecodes is compiled as
+    // a separate call, with every live value spilled around it).
+
+    /** The IPv4 header fields from the header's words (see {@link #l3}). */
+    private static void storeHeaderFields(final ParsedPacket out, final long w0, final long w1, final int w2)
+    {
+        out.tos = (int)(w0 >>> 48) & 0xFF;
+        out.totalLength = (int)(w0 >>> 32) & 0xFFFF;
+        out.ipId = (int)(w0 >>> 16) & 0xFFFF;
+        out.ttl = (int)(w1 >>> 56);
+        out.protocol = (int)(w1 >>> 48) & 0xFF;
+        out.ipChecksum = (int)(w1 >>> 32) & 0xFFFF;
+        out.srcIp = (int)w1;
+        out.dstIp = w2;
+    }
+
+    /**
+     * The fragment fields from the flags / fragment offset word. Most packets are not fragments: their four
+     * fragment fields are then left alone when already at their "absent" values (one load instead of four stores;
+     * the parse is bound by its stores).
+     */
+    private static void storeFragmentFields(final ParsedPacket out, final int ff)
+    {
+        out.dontFragment = (ff & Ipv4Header.FLAG_DF) != 0;
+        if ((ff & (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK)) == 0)
         {
-            out.hasIpOptions = true;
-            if (!ipOptionsValid(buf, offset + Ipv4Header.OPTIONS_OFFSET, offset + hl, out))
+            if (out.isFragment) // the other three are at their absent values whenever isFragment is false
             {
-                return out.status = ParseStatus.BAD_IP_OPTIONS;
+                out.moreFragments = false;
+                out.fragmentOffset = 0;
+                out.isFragment = false;
+                out.isFirstFragment = false;
             }
+            return;
         }
-        return out.status = ParseStatus.OK;
+        final boolean mf = (ff & Ipv4Header.FLAG_MF) != 0;
+        final int fragmentOffset = (ff & Ipv4Header.FRAGMENT_OFFSET_MASK) << 3;
+        out.moreFragments = mf;
+        out.fragmentOffset = fragmentOffset;
+        out.isFragment = mf || fragmentOffset != 0;
+        out.isFirstFragment = mf && fragmentOffset == 0;
+    }
+
+    /** A header with options (IHL > 5): mark them and check them. */
+    private static ParseStatus ipOptions(final DirectBuffer buf, final int offset, final int hl, final ParsedPacket out)
+    {
+        out.parserWrote |= ParsedPacket.WROTE_IP_OPTIONS;
+        out.hasIpOptions = true;
+        out.hasSourceRoute = false;
+        return ipOptionsValid(buf, offset + Ipv4Header.OPTIONS_OFFSET, offset + hl, out) ?
+            ParseStatus.OK : ParseStatus.BAD_IP_OPTIONS;
+    }
+
+    /** Store a checksum state unless already there (a reference store also costs a GC write barrier). */
+    private static void setChecksumState(final ParsedPacket out, final L4ChecksumState state)
+    {
+        if (out.l4ChecksumState != state)
+        {
+            out.l4ChecksumState = state;
+        }
+    }
+
+    /** A failure before any header field was read: those fields get their "absent" values. */
+    private static ParseStatus earlyFailure(final ParsedPacket out, final ParseStatus status)
+    {
+        out.ipHeaderLength = 0;
+        out.clearHeaderFields();
+        return status;
     }
 
     /** The structural checks of ip_options_compile() for a received packet. */
@@ -326,18 +392,35 @@ public final class PacketParser
     {
         out.srcPort = buf.getShort(out.l4Offset, NET) & 0xFFFF;
         out.dstPort = buf.getShort(out.l4Offset + 2, NET) & 0xFFFF;
-        out.hasPorts = true;
+        if (!out.hasPorts) // usually already true: a load instead of a store
+        {
+            out.hasPorts = true;
+        }
+        out.parserWrote |= ParsedPacket.WROTE_PORTS;
     }
 
+    /**
+     * The ports and the fixed TCP header fields ({@code l4Length >= 20} checked by the caller) from two
+     * network-order longs and a short: w0 = ports (63..32), sequence (31..0); w1 = acknowledgment (63..32), data
+     * offset (31..28), flags (23..16), window (15..0).
+     */
     private static void readTcpFixed(final DirectBuffer buf, final ParsedPacket out)
     {
-        out.parserWrote |= ParsedPacket.WROTE_TCP;
+        out.parserWrote |= ParsedPacket.WROTE_PORTS | ParsedPacket.WROTE_TCP | ParsedPacket.WROTE_L4_CHECKSUM;
         final int o = out.l4Offset;
-        out.tcpSeq = buf.getInt(o + TcpHeader.SEQ_OFFSET, NET);
-        out.tcpAck = buf.getInt(o + TcpHeader.ACK_OFFSET, NET);
-        out.tcpDataOffset = ((buf.getByte(o + TcpHeader.DATA_OFFSET_OFFSET) >> 4) & 0xF) << 2;
-        out.tcpFlags = buf.getByte(o + TcpHeader.FLAGS_OFFSET) & 0xFF;
-        out.tcpWindow = buf.getShort(o + TcpHeader.WINDOW_OFFSET, NET) & 0xFFFF;
+        final long w0 = buf.getLong(o, NET);
+        final long w1 = buf.getLong(o + TcpHeader.ACK_OFFSET, NET);
+        out.srcPort = (int)(w0 >>> 48);
+        out.dstPort = (int)(w0 >>> 32) & 0xFFFF;
+        if (!out.hasPorts) // usually already true: a load instead of a store
+        {
+            out.hasPorts = true;
+        }
+        out.tcpSeq = (int)w0;
+        out.tcpAck = (int)(w1 >>> 32);
+        out.tcpDataOffset = ((int)(w1 >>> 28) & 0xF) << 2;
+        out.tcpFlags = (int)(w1 >>> 16) & 0xFF;
+        out.tcpWindow = (int)w1 & 0xFFFF;
         out.l4Checksum = buf.getShort(o + TcpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF;
     }
 
@@ -345,6 +428,7 @@ public final class PacketParser
     {
         if ((out.tcpFlags & TcpHeader.SYN) != 0 && out.tcpDataOffset > TcpHeader.MIN_LENGTH)
         {
+            out.parserWrote |= ParsedPacket.WROTE_TCP_OPTIONS;
             out.tcpWindowScale = TcpHeader.windowScale(buf, out.l4Offset, out.tcpDataOffset);
             out.tcpMss = TcpHeader.mss(buf, out.l4Offset, out.tcpDataOffset);
             out.tcpSackPermitted = TcpHeader.sackPermitted(buf, out.l4Offset, out.tcpDataOffset);
@@ -354,18 +438,19 @@ public final class PacketParser
     private static ParseStatus tcp(final DirectBuffer buf, final ParsedPacket out, final boolean verify)
     {
         final int len = out.l4Length;
-        if (len >= 4)
-        {
-            readPorts(buf, out);
-        }
         if (len < TcpHeader.MIN_LENGTH)
         {
+            if (len >= 4)
+            {
+                readPorts(buf, out);
+            }
             return ParseStatus.L4_TRUNCATED;
         }
         readTcpFixed(buf, out);
         final int doff = out.tcpDataOffset;
         if (doff < TcpHeader.MIN_LENGTH || doff > len)
         {
+            out.tcpPayloadLength = 0;
             return ParseStatus.TCP_BAD_DATA_OFFSET;
         }
         out.tcpPayloadLength = len - doff;
@@ -374,10 +459,12 @@ public final class PacketParser
         {
             if (!Checksum.l4Valid(buf, out.l4Offset, len, out.srcIp, out.dstIp, ParsedPacket.PROTO_TCP))
             {
+                out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
                 out.l4ChecksumState = L4ChecksumState.BAD;
                 return ParseStatus.BAD_L4_CHECKSUM;
             }
-            out.l4ChecksumState = L4ChecksumState.VALID;
+            out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
+            setChecksumState(out, L4ChecksumState.VALID);
         }
         if (!TCP_VALID_FLAGS[out.tcpFlags & ~TCP_FLAGS_IGNORED & 0x3F])
         {
@@ -389,17 +476,24 @@ public final class PacketParser
     private static ParseStatus tcpFirstFragment(final DirectBuffer buf, final ParsedPacket out)
     {
         final int len = out.l4Length;
-        if (len >= 4)
+        if (len < TcpHeader.MIN_LENGTH)
         {
-            readPorts(buf, out);
+            if (len >= 4)
+            {
+                readPorts(buf, out);
+            }
         }
-        if (len >= TcpHeader.MIN_LENGTH)
+        else
         {
             readTcpFixed(buf, out);
             if (out.tcpDataOffset >= TcpHeader.MIN_LENGTH && out.tcpDataOffset <= len)
             {
                 out.tcpPayloadLength = len - out.tcpDataOffset;
                 readTcpOptions(buf, out);
+            }
+            else
+            {
+                out.tcpPayloadLength = 0;
             }
         }
         return ParseStatus.OK;
@@ -408,22 +502,34 @@ public final class PacketParser
     private static ParseStatus udp(final DirectBuffer buf, final ParsedPacket out, final boolean verify)
     {
         final int len = out.l4Length;
-        if (len >= 4)
-        {
-            readPorts(buf, out);
-        }
         if (len < UdpHeader.LENGTH)
         {
+            if (len >= 4)
+            {
+                readPorts(buf, out);
+            }
             return ParseStatus.L4_TRUNCATED;
         }
-        out.udpLength = buf.getShort(out.l4Offset + UdpHeader.LENGTH_OFFSET, NET) & 0xFFFF;
-        out.l4Checksum = buf.getShort(out.l4Offset + UdpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF;
-        if (out.udpLength > len || out.udpLength < UdpHeader.LENGTH)
+        // The whole 8-byte header in one network-order long: ports (63..32), length (31..16), checksum (15..0).
+        final long w = buf.getLong(out.l4Offset, NET);
+        final int udpLength = (int)(w >>> 16) & 0xFFFF;
+        final int checksum = (int)w & 0xFFFF;
+        out.parserWrote |= ParsedPacket.WROTE_PORTS | ParsedPacket.WROTE_UDP | ParsedPacket.WROTE_L4_CHECKSUM;
+        out.srcPort = (int)(w >>> 48);
+        out.dstPort = (int)(w >>> 32) & 0xFFFF;
+        if (!out.hasPorts) // usually already true: a load instead of a store
+        {
+            out.hasPorts = true;
+        }
+        out.udpLength = udpLength;
+        out.l4Checksum = checksum;
+        if (udpLength > len || udpLength < UdpHeader.LENGTH)
         {
             return ParseStatus.UDP_BAD_LENGTH;
         }
-        if (out.l4Checksum == 0)
+        if (checksum == 0)
         {
+            out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
             out.l4ChecksumState = L4ChecksumState.NONE;
             return ParseStatus.OK;
         }
@@ -432,10 +538,12 @@ public final class PacketParser
             // Like nf_checksum(): over the whole IP payload, not just the UDP length.
             if (!Checksum.l4Valid(buf, out.l4Offset, len, out.srcIp, out.dstIp, ParsedPacket.PROTO_UDP))
             {
+                out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
                 out.l4ChecksumState = L4ChecksumState.BAD;
                 return ParseStatus.BAD_L4_CHECKSUM;
             }
-            out.l4ChecksumState = L4ChecksumState.VALID;
+            out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
+            setChecksumState(out, L4ChecksumState.VALID);
         }
         return ParseStatus.OK;
     }
@@ -449,10 +557,12 @@ public final class PacketParser
         }
         if (len >= UdpHeader.LENGTH)
         {
+            out.parserWrote |= ParsedPacket.WROTE_UDP | ParsedPacket.WROTE_L4_CHECKSUM;
             out.udpLength = buf.getShort(out.l4Offset + UdpHeader.LENGTH_OFFSET, NET) & 0xFFFF;
             out.l4Checksum = buf.getShort(out.l4Offset + UdpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF;
             if (out.l4Checksum == 0)
             {
+                out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
                 out.l4ChecksumState = L4ChecksumState.NONE;
             }
         }
@@ -462,58 +572,97 @@ public final class PacketParser
     private static ParseStatus icmp(
         final DirectBuffer buf, final ParsedPacket out, final boolean verify, final boolean strict)
     {
+        // Every ICMP field is written on every path below (the group's fields are stored once, never reset first).
         out.parserWrote |= ParsedPacket.WROTE_ICMP;
         final int o = out.l4Offset;
         final int len = out.l4Length;
         if (len < IcmpHeader.LENGTH)
         {
-            if (len >= 2)
-            {
-                out.icmpType = buf.getByte(o) & 0xFF;
-                out.icmpCode = buf.getByte(o + 1) & 0xFF;
-            }
-            return strict ? ParseStatus.L4_TRUNCATED : ParseStatus.OK;
+            return icmpTruncated(buf, out, strict);
         }
         final int type = buf.getByte(o) & 0xFF;
         out.icmpType = type;
         out.icmpCode = buf.getByte(o + IcmpHeader.CODE_OFFSET) & 0xFF;
+        out.parserWrote |= ParsedPacket.WROTE_L4_CHECKSUM;
         out.l4Checksum = buf.getShort(o + IcmpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF;
         if (verify)
         {
-            if (Checksum.sum(buf, o, len) != 0xFFFF)
+            out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
+            if (!Checksum.icmpValid(buf, o, len))
             {
                 out.l4ChecksumState = L4ChecksumState.BAD;
+                noIcmpQueryOrError(out);
                 return ParseStatus.BAD_L4_CHECKSUM;
             }
-            out.l4ChecksumState = L4ChecksumState.VALID;
+            setChecksumState(out, L4ChecksumState.VALID);
         }
         if (type > IcmpHeader.MAX_KNOWN_TYPE)
         {
+            noIcmpQueryOrError(out);
             return strict ? ParseStatus.ICMP_BAD_TYPE : ParseStatus.OK;
         }
         if (IcmpHeader.isQuery(type))
         {
             out.icmpId = buf.getShort(o + IcmpHeader.ID_OFFSET, NET) & 0xFFFF;
             out.icmpSeq = buf.getShort(o + IcmpHeader.SEQ_OFFSET, NET) & 0xFFFF;
+            out.isIcmpError = false;
+            out.parserWrote |= ParsedPacket.WROTE_PORTS;
             out.srcPort = out.icmpId;
             out.dstPort = out.icmpId;
             out.hasPorts = true;
             return ParseStatus.OK;
         }
+        return icmpNotQuery(buf, out, type, strict);
+    }
+
+    /** An ICMP message shorter than its 8-byte header. */
+    private static ParseStatus icmpTruncated(final DirectBuffer buf, final ParsedPacket out, final boolean strict)
+    {
+        final int o = out.l4Offset;
+        if (out.l4Length >= 2)
+        {
+            out.icmpType = buf.getByte(o) & 0xFF;
+            out.icmpCode = buf.getByte(o + 1) & 0xFF;
+        }
+        else
+        {
+            out.icmpType = -1;
+            out.icmpCode = 0;
+        }
+        noIcmpQueryOrError(out);
+        return strict ? ParseStatus.L4_TRUNCATED : ParseStatus.OK;
+    }
+
+    /** A known ICMP type that is not a query: an error (with its quoted datagram) or an informational message. */
+    private static ParseStatus icmpNotQuery(
+        final DirectBuffer buf, final ParsedPacket out, final int type, final boolean strict)
+    {
+        noIcmpQueryOrError(out);
         if (!IcmpHeader.isError(type))
         {
             return ParseStatus.OK;
         }
         out.isIcmpError = true;
         // A first fragment may carry a cut quote: record what is there, judge only whole messages.
-        final ParseStatus inner = icmpInner(buf, out, o + IcmpHeader.EMBEDDED_OFFSET, len - IcmpHeader.LENGTH);
+        final ParseStatus inner =
+            icmpInner(buf, out, out.l4Offset + IcmpHeader.EMBEDDED_OFFSET, out.l4Length - IcmpHeader.LENGTH);
         return strict ? inner : ParseStatus.OK;
+    }
+
+    /** The ICMP fields of a message that is neither a query nor an error get their "absent" values. */
+    private static void noIcmpQueryOrError(final ParsedPacket out)
+    {
+        out.icmpId = 0;
+        out.icmpSeq = 0;
+        out.isIcmpError = false;
     }
 
     /** What nf_ct_get_tuplepr() needs from the quoted datagram of an ICMP error. */
     private static ParseStatus icmpInner(final DirectBuffer buf, final ParsedPacket out, final int io, final int available)
     {
+        // Rare (ICMP errors only): reset the whole group, then write what the quote has.
         out.parserWrote |= ParsedPacket.WROTE_INNER;
+        out.resetInner();
         out.innerIpOffset = io;
         if (available < Ipv4Header.MIN_LENGTH)
         {
@@ -596,10 +745,12 @@ public final class PacketParser
             // The CRC goes on the wire least significant byte first.
             if (~crc != buf.getInt(o + SCTP_CHECKSUM_OFFSET, ByteOrder.LITTLE_ENDIAN))
             {
+                out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
                 out.l4ChecksumState = L4ChecksumState.BAD;
                 return ParseStatus.BAD_L4_CHECKSUM;
             }
-            out.l4ChecksumState = L4ChecksumState.VALID;
+            out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
+            setChecksumState(out, L4ChecksumState.VALID);
         }
         // do_basic_checks(): at least one chunk, none of length 0, INIT/INIT-ACK/SHUTDOWN-COMPLETE alone,
         // COOKIE-ECHO/ACK first.

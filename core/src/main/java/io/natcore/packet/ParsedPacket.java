@@ -142,18 +142,33 @@ public final class ParsedPacket
     /** Embedded ICMP code. */
     public int innerIcmpCode;
 
-    /** {@link #parserWrote} bit: the parser wrote TCP fields since the last reset. */
+    /** {@link #parserWrote} group: tcpFlags, tcpSeq, tcpAck, tcpWindow, tcpDataOffset, tcpPayloadLength. */
     static final int WROTE_TCP = 1;
-    /** {@link #parserWrote} bit: the parser wrote ICMP fields since the last reset. */
+    /** {@link #parserWrote} group: icmpType, icmpCode, icmpId, icmpSeq, isIcmpError. */
     static final int WROTE_ICMP = 2;
-    /** {@link #parserWrote} bit: the parser wrote embedded-datagram fields since the last reset. */
+    /** {@link #parserWrote} group: the embedded-datagram fields. */
     static final int WROTE_INNER = 4;
+    /** {@link #parserWrote} group: tcpWindowScale, tcpMss, tcpSackPermitted. */
+    static final int WROTE_TCP_OPTIONS = 8;
+    /** {@link #parserWrote} group: hasPorts, srcPort, dstPort. */
+    static final int WROTE_PORTS = 16;
+    /** {@link #parserWrote} group: udpLength. */
+    static final int WROTE_UDP = 32;
+    /** {@link #parserWrote} group: l4Checksum. */
+    static final int WROTE_L4_CHECKSUM = 64;
+    /** {@link #parserWrote} group: l4ChecksumState. */
+    static final int WROTE_CHECKSUM_STATE = 128;
+    /** {@link #parserWrote} group: hasIpOptions, hasSourceRoute. */
+    static final int WROTE_IP_OPTIONS = 256;
+    private static final int WROTE_ALL = 511;
 
     /**
-     * Which per-protocol field groups the parser wrote since the last reset, so that {@link #resetForParse()} can
-     * skip the groups still at their reset values (a UDP packet after a UDP packet stores no TCP or ICMP fields).
+     * Which field groups hold values written by the parser (not their reset values). The parser writes every field
+     * of a group it touches and sets the group's bit; at the end of a parse it resets only the groups the previous
+     * parse wrote and this one did not, so each field is stored once per packet (a TCP packet after a TCP packet
+     * stores its TCP fields once, not reset-then-written).
      */
-    int parserWrote = WROTE_TCP | WROTE_ICMP | WROTE_INNER;
+    int parserWrote;
 
     /**
      * Reset every field to its "absent" value.
@@ -162,9 +177,13 @@ public final class ParsedPacket
      */
     public ParsedPacket reset()
     {
-        parserWrote = WROTE_TCP | WROTE_ICMP | WROTE_INNER;
+        parserWrote = 0;
+        clearGroups(WROTE_ALL);
         clearHeaderFields();
-        return resetForParse();
+        status = ParseStatus.OK;
+        ipOffset = 0;
+        ipHeaderLength = 0;
+        return this;
     }
 
     /**
@@ -198,28 +217,41 @@ public final class ParsedPacket
     }
 
     /**
-     * The parser's reset: as {@link #reset()}, but the TCP, ICMP and embedded-datagram groups are reset only when
-     * the parser wrote them since (fields written by other code meanwhile are not noticed: call {@link #reset()}),
-     * and the header fields not at all (the parser writes or clears them, {@link #clearHeaderFields()}).
+     * Start of a parse: forget which groups are written (the parse marks what it writes).
      *
-     * @return this.
+     * @return the groups the previous parse left written, for {@link #endParse(int, ParseStatus)}.
      */
-    ParsedPacket resetForParse()
+    int beginParse()
     {
-        final int wrote = parserWrote;
+        final int previous = parserWrote;
         parserWrote = 0;
-        status = ParseStatus.OK;
-        ipOffset = 0;
-        ipHeaderLength = 0;
-        hasIpOptions = false;
-        hasSourceRoute = false;
-        hasPorts = false;
-        srcPort = 0;
-        dstPort = 0;
-        l4ChecksumState = L4ChecksumState.UNVERIFIED;
-        l4Checksum = 0;
-        udpLength = 0;
-        if ((wrote & WROTE_TCP) != 0)
+        return previous;
+    }
+
+    /**
+     * End of a parse: reset the groups the previous parse wrote and this one did not (fields written by other
+     * code meanwhile are not noticed: call {@link #reset()}), and store the status.
+     *
+     * @param previous from {@link #beginParse()}.
+     * @param result   the parse's status.
+     */
+    void endParse(final int previous, final ParseStatus result)
+    {
+        final int stale = previous & ~parserWrote;
+        if (stale != 0)
+        {
+            clearGroups(stale);
+        }
+        if (status != result) // usually unchanged (OK): skip the store and its GC write barrier
+        {
+            status = result;
+        }
+    }
+
+    /** Reset the given field groups to their "absent" values. */
+    private void clearGroups(final int groups)
+    {
+        if ((groups & WROTE_TCP) != 0)
         {
             tcpFlags = 0;
             tcpSeq = 0;
@@ -227,11 +259,37 @@ public final class ParsedPacket
             tcpWindow = 0;
             tcpDataOffset = 0;
             tcpPayloadLength = 0;
+        }
+        if ((groups & WROTE_TCP_OPTIONS) != 0)
+        {
             tcpWindowScale = -1;
             tcpMss = -1;
             tcpSackPermitted = false;
         }
-        if ((wrote & WROTE_ICMP) != 0)
+        if ((groups & WROTE_PORTS) != 0)
+        {
+            hasPorts = false;
+            srcPort = 0;
+            dstPort = 0;
+        }
+        if ((groups & WROTE_UDP) != 0)
+        {
+            udpLength = 0;
+        }
+        if ((groups & WROTE_L4_CHECKSUM) != 0)
+        {
+            l4Checksum = 0;
+        }
+        if ((groups & WROTE_CHECKSUM_STATE) != 0)
+        {
+            l4ChecksumState = L4ChecksumState.UNVERIFIED;
+        }
+        if ((groups & WROTE_IP_OPTIONS) != 0)
+        {
+            hasIpOptions = false;
+            hasSourceRoute = false;
+        }
+        if ((groups & WROTE_ICMP) != 0)
         {
             icmpType = -1;
             icmpCode = 0;
@@ -239,14 +297,13 @@ public final class ParsedPacket
             icmpSeq = 0;
             isIcmpError = false;
         }
-        if ((wrote & WROTE_INNER) != 0)
+        if ((groups & WROTE_INNER) != 0)
         {
             resetInner();
         }
-        return this;
     }
 
-    private void resetInner()
+    void resetInner()
     {
         innerIpOffset = 0;
         innerIpHeaderLength = 0;
