@@ -1,5 +1,6 @@
 package io.natcore.bench;
 
+import io.natcore.engine.ChecksumVerification;
 import io.natcore.engine.NatEngine;
 import io.natcore.engine.PacketProcessor;
 import io.natcore.engine.Verdict;
@@ -85,13 +86,15 @@ public final class EstablishedFlows implements AutoCloseable
      * @param poolSize        packets in the pool; rounded down to a multiple of {@link Worker#BURST}.
      * @param seed            of the pool's random choice of connection and direction.
      * @param verifyChecksums false for an engine that trusts the IP and L4 checksums (NIC-validated traffic,
-     *                        {@code NatEngineConfig.Builder.verifyChecksums(false)}).
+     *                        {@code checksumVerification(ChecksumVerification.NONE)}).
      */
     public EstablishedFlows(final int flows, final int poolSize, final long seed, final boolean verifyChecksums)
     {
         this.flows = flows;
         this.verifyChecksums = verifyChecksums;
-        this.engine = new NatEngine(Trace05.config(flows + flows / 4 + 64).verifyChecksums(verifyChecksums).build());
+        this.engine = new NatEngine(verifyChecksums ?
+            Trace05.config(flows + flows / 4 + 64).build() :
+            Trace05.config(flows + flows / 4 + 64).checksumVerification(ChecksumVerification.NONE).build());
         this.natSrcIp = new int[flows];
         this.natDstIp = new int[flows];
         this.natSrcPort = new int[flows];

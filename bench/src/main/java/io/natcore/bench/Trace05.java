@@ -1,5 +1,6 @@
 package io.natcore.bench;
 
+import io.natcore.engine.ChecksumVerification;
 import io.natcore.engine.NatEngineConfig;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.IptablesSaveParser;
@@ -41,7 +42,7 @@ public final class Trace05
                 .rules(IptablesSaveParser.parse(resource("rules.txt")))
                 .box(BoxConfig.parse(resource("box.txt")))
                 .capacity(capacity)
-                .verifyL4Checksums(VERIFY_L4)
+                .checksumVerification(VERIFY_L4 ? ChecksumVerification.ALL : ChecksumVerification.IP_HEADER_ONLY)
                 .events(false);
         }
         catch (final RuleParseException ex)

@@ -52,7 +52,7 @@ public class TranslateBenchmark
 
         /**
          * Checksum verification in the parse: true = the kernel's default ({@code nf_conntrack_checksum=1}, IP header
-         * and L4 sums checked), false = NIC-validated traffic ({@code NatEngineConfig.Builder.verifyChecksums(false)}).
+         * and L4 sums checked), false = NIC-validated traffic ({@code NatEngineConfig.Builder.checksumVerification(NONE)}).
          * The peers follow the same setting.
          */
         @Param({ "true", "false" })

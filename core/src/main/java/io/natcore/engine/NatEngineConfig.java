@@ -26,7 +26,6 @@ public final class NatEngineConfig
     final boolean tcpLoose;
     final boolean dropInvalid;
     final boolean decrementTtl;
-    final boolean verifyL4Checksums;
     final int zone;
     final int eventBufferBytes;
     final boolean events;
@@ -35,7 +34,7 @@ public final class NatEngineConfig
     final int fragmentsHeld;
     final int expiryWorkPerPacket;
     final Path mappedFile;
-    final boolean verifyChecksums;
+    final ChecksumVerification checksumVerification;
 
     private NatEngineConfig(final Builder b)
     {
@@ -48,7 +47,6 @@ public final class NatEngineConfig
         this.tcpLoose = b.tcpLoose;
         this.dropInvalid = b.dropInvalid;
         this.decrementTtl = b.decrementTtl;
-        this.verifyL4Checksums = b.verifyL4Checksums;
         this.zone = b.zone;
         this.eventBufferBytes = b.eventBufferBytes;
         this.events = b.events;
@@ -57,7 +55,7 @@ public final class NatEngineConfig
         this.fragmentsHeld = b.fragmentsHeld;
         this.expiryWorkPerPacket = b.expiryWorkPerPacket;
         this.mappedFile = b.mappedFile;
-        this.verifyChecksums = b.verifyChecksums;
+        this.checksumVerification = b.checksumVerification;
     }
 
     /** @return a builder with Linux defaults. */
@@ -108,10 +106,10 @@ public final class NatEngineConfig
         return decrementTtl;
     }
 
-    /** @return verify TCP/UDP/ICMP/SCTP checksums on receive ({@code nf_conntrack_checksum}). */
-    public boolean verifyL4Checksums()
+    /** @return which received checksums are verified ({@code nf_conntrack_checksum}; default ALL). */
+    public ChecksumVerification checksumVerification()
     {
-        return verifyL4Checksums;
+        return checksumVerification;
     }
 
     /** @return conntrack zone of every connection. */
@@ -134,7 +132,6 @@ public final class NatEngineConfig
         private boolean tcpLoose = true;
         private boolean dropInvalid;
         private boolean decrementTtl = true;
-        private boolean verifyL4Checksums = true;
         private int zone;
         private int eventBufferBytes = 1 << 20;
         private boolean events = true;
@@ -143,7 +140,7 @@ public final class NatEngineConfig
         private int fragmentsHeld = 64;
         private int expiryWorkPerPacket = 2;
         private Path mappedFile;
-        private boolean verifyChecksums = true;
+        private ChecksumVerification checksumVerification = ChecksumVerification.ALL;
 
         private Builder()
         {
@@ -209,14 +206,13 @@ public final class NatEngineConfig
         }
 
         /**
-         * @return this; verify L4 checksums before tracking (default true: Linux's {@code nf_conntrack_checksum=1},
-         *     a bad sum makes the packet INVALID). Set false when the NIC has validated them (the kernel's
-         *     {@code CHECKSUM_UNNECESSARY}: it skips the check then too). The IP header checksum stays verified
-         *     (20 bytes, cheap) unless {@link #verifyChecksums(boolean)} turns both checks off.
+         * @return this; which received checksums to verify before tracking (default {@link ChecksumVerification#ALL}:
+         *     Linux's {@code nf_conntrack_checksum=1}, a bad IP header sum drops the packet, a bad L4 sum makes it
+         *     INVALID). Lower it only for traffic a NIC has validated (the kernel's {@code CHECKSUM_UNNECESSARY}).
          */
-        public Builder verifyL4Checksums(final boolean verifyL4Checksums)
+        public Builder checksumVerification(final ChecksumVerification verification)
         {
-            this.verifyL4Checksums = verifyL4Checksums;
+            this.checksumVerification = Objects.requireNonNull(verification, "verification");
             return this;
         }
 
@@ -288,18 +284,6 @@ public final class NatEngineConfig
         public Builder mappedFile(final Path file)
         {
             this.mappedFile = file;
-            return this;
-        }
-
-        /**
-         * @param verify false when the NIC has verified the checksums (the kernel's {@code CHECKSUM_UNNECESSARY}):
-         *               the parser then checks neither the IPv4 header checksum nor the TCP/UDP/ICMP checksum, and a
-         *               corrupted packet is translated instead of INVALID. Default true, as conntrack.
-         * @return this.
-         */
-        public Builder verifyChecksums(final boolean verify)
-        {
-            this.verifyChecksums = verify;
             return this;
         }
 

@@ -56,7 +56,7 @@ public final class PacketProcessor
     private long nextHeldCheckNanos;
     private int outLength;
     final boolean decrementTtl;
-    final boolean verifyChecksums;
+    final boolean verifyIpHeader;
     final boolean verifyL4;
     final boolean dropInvalid;
     final int expiryWork;
@@ -79,8 +79,8 @@ public final class PacketProcessor
         this.engine = engine;
         this.table = engine.table;
         this.decrementTtl = engine.config.decrementTtl;
-        this.verifyChecksums = engine.config.verifyChecksums;
-        this.verifyL4 = engine.config.verifyChecksums && engine.config.verifyL4Checksums;
+        this.verifyIpHeader = engine.config.checksumVerification.ipHeader();
+        this.verifyL4 = engine.config.checksumVerification.l4();
         this.dropInvalid = engine.config.dropInvalid;
         this.expiryWork = engine.config.expiryWorkPerPacket;
         this.zone = engine.zone;
@@ -135,7 +135,7 @@ public final class PacketProcessor
             expireHeldDatagrams(nowNanos);
         }
 
-        final ParseStatus status = PacketParser.parse(buf, offset, length, pkt, verifyChecksums, verifyL4);
+        final ParseStatus status = PacketParser.parse(buf, offset, length, pkt, verifyIpHeader, verifyL4);
         outLength = pkt.totalLength;
         if (status.isL3Drop())
         {
@@ -408,7 +408,7 @@ public final class PacketProcessor
             final MutableDirectBuffer b = held.buffer(slot);
             egress = -1;
             reason = Reason.NONE;
-            final ParseStatus st = PacketParser.parse(b, held.offsets[slot], held.lengths[slot], pkt, verifyChecksums,
+            final ParseStatus st = PacketParser.parse(b, held.offsets[slot], held.lengths[slot], pkt, verifyIpHeader,
                 verifyL4);
             final Verdict v = st.isL3Drop() ? finish(Verdict.DROP, Reason.of(st)) : follow(b, handle);
             held.release(slot, v, egress, reason, v == Verdict.FORWARD || v == Verdict.INVALID ?

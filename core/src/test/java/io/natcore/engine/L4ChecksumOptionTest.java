@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link NatEngineConfig.Builder#verifyL4Checksums(boolean)}: trusting the NIC's L4 check, never the IP header's. */
+/** {@link ChecksumVerification#IP_HEADER_ONLY}: trusting the NIC's L4 check, never the IP header's. */
 class L4ChecksumOptionTest
 {
     private static final long T0 = 1_000_000_000_000L;
@@ -44,7 +44,7 @@ class L4ChecksumOptionTest
     @Test
     void verifyingL4ChecksumsIsTheDefaultAsLinuxNfConntrackChecksum() throws Exception
     {
-        assertTrue(EngineFixture.config().build().verifyL4Checksums());
+        assertEquals(ChecksumVerification.ALL, EngineFixture.config().build().checksumVerification());
         final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
         TestPackets.put16(syn, 36, TestPackets.u16(syn, 36) ^ 0x0101);
         assertEquals(Verdict.INVALID, send(EngineFixture.config(), syn));
@@ -59,7 +59,7 @@ class L4ChecksumOptionTest
         final int sumBefore = tcpSum(syn);
         assertNotEquals(0xFFFF, sumBefore);
 
-        assertEquals(Verdict.FORWARD, send(EngineFixture.config().verifyL4Checksums(false), syn));
+        assertEquals(Verdict.FORWARD, send(EngineFixture.config().checksumVerification(ChecksumVerification.IP_HEADER_ONLY), syn));
         assertEquals(1, engine.size());
         assertEquals("172.16.2.5", Packets.src(syn));   // MASQUERADE
         assertEquals("172.16.3.5", Packets.dst(syn));   // DNAT
@@ -73,7 +73,18 @@ class L4ChecksumOptionTest
     {
         final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
         syn[10] ^= 0x5A;
-        assertEquals(Verdict.DROP, send(EngineFixture.config().verifyL4Checksums(false), syn));
+        assertEquals(Verdict.DROP,
+            send(EngineFixture.config().checksumVerification(ChecksumVerification.IP_HEADER_ONLY), syn));
         assertEquals(0, engine.size());
+    }
+
+    @Test
+    void withNoVerificationABadIpHeaderChecksumIsTranslatedNotDropped() throws Exception
+    {
+        final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
+        syn[10] ^= 0x5A;
+        assertEquals(Verdict.FORWARD,
+            send(EngineFixture.config().checksumVerification(ChecksumVerification.NONE), syn));
+        assertEquals(1, engine.size());
     }
 }

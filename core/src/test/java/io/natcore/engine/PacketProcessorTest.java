@@ -367,7 +367,7 @@ class PacketProcessorTest
     @Test
     void withNicVerifiedChecksumsABadTcpChecksumIsNotJudged() throws Exception
     {
-        start(EngineFixture.config().verifyChecksums(false));
+        start(EngineFixture.config().checksumVerification(ChecksumVerification.NONE));
         final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
         TestPackets.put16(syn, 36, 0x1234);
         assertEquals(Verdict.FORWARD, send(syn, T0));
