@@ -61,8 +61,8 @@ import static io.natcore.table.FlowTableFile.*;
  * entry seqlocks, so a lookup never waits for a packet writer and cannot deadlock with one. {@link #lookupBurst}
  * brackets all of its probes with one SHIFT_SEQ pair (the argument is the same for any number of probes between
  * the two reads); when they differ (or the first is odd) it falls back to one bracketed {@link #lookup} per key.
- * Its touching passes read slots and hot lines with plain loads whose values only feed a sink: they decide
- * nothing.</li>
+ * Its touching passes read slots and hot lines (and, for {@link #lookupBurstTouchingCold}, cold records) with
+ * plain loads whose values only feed a sink: they decide nothing.</li>
  * <li><b>Entry fields</b> are guarded by the per-entry seqlock: writers {@link #beginWrite(int)} (CAS even to
  * odd) / {@link #endWrite(int)} (release store of odd + 1); readers {@link #readBeginAcquire(int)} /
  * {@link #readValidate(int, int)}. A lookup result can be stale by the time it is used (the entry removed and
