@@ -18,8 +18,9 @@ import java.nio.ByteOrder;
  * <ol>
  * <li>peek at each packet's lookup key straight from its header bytes (no validation, no checksums: a guess that
  * the full parse later confirms), which also pulls each packet's first line into the cache;</li>
- * <li>one {@link FlowTable#lookupBurst} for all keys (the table overlaps the index and hot-line misses), then
- * {@link FlowTable#touchColdBurst} for the hits' cold records (counters, tracker state);</li>
+ * <li>one {@link FlowTable#lookupBurstTouchingCold} for all keys (the table overlaps the index misses, then the
+ * hot-line and cold-record misses of the candidates together: counters and tracker state are in the cold
+ * record);</li>
  * <li>each packet in order through the normal path, parsed once: its handle is used only when the parsed key equals
  * the peeked one, else it is looked up again.</li>
  * </ol>
@@ -62,8 +63,7 @@ final class BurstScratch
                 final int at = start + i;
                 slotOfPacket[i] = peekKey(bufs[at], offsets[at], lengths[at], p.zone, keys) ? keys++ : -1;
             }
-            table.lookupBurst(k0, k1, keys, handles);
-            table.touchColdBurst(handles, keys);
+            table.lookupBurstTouchingCold(k0, k1, keys, handles);
             final long insertionsAtLookup = p.engine.insertions; // volatile read
             for (int i = 0; i < count; i++)
             {

@@ -61,8 +61,8 @@ import static io.natcore.table.FlowTableFile.*;
  * entry seqlocks, so a lookup never waits for a packet writer and cannot deadlock with one. {@link #lookupBurst}
  * brackets all of its probes with one SHIFT_SEQ pair (the argument is the same for any number of probes between
  * the two reads); when they differ (or the first is odd) it falls back to one bracketed {@link #lookup} per key.
- * Its touching passes read slots and hot lines with plain loads whose values only feed a sink: they decide
- * nothing.</li>
+ * Its touching passes read slots and hot lines (and, for {@link #lookupBurstTouchingCold}, cold records) with
+ * plain loads whose values only feed a sink: they decide nothing.</li>
  * <li><b>Entry fields</b> are guarded by the per-entry seqlock: writers {@link #beginWrite(int)} (CAS even to
  * odd) / {@link #endWrite(int)} (release store of odd + 1); readers {@link #readBeginAcquire(int)} /
  * {@link #readValidate(int, int)}. A lookup result can be stale by the time it is used (the entry removed and
@@ -239,6 +239,22 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      */
     public void lookupBurst(final long[] k0, final long[] k1, final int n, final long[] handles)
     {
+        burst(k0, k1, n, handles, false);
+    }
+
+    /**
+     * {@link #lookupBurst}, also touching both cache lines of each candidate's cold record in the pass that touches
+     * its hot line, so the hot and cold misses of the whole burst are in flight together (the packet path needs
+     * both; a foreign candidate under the same tag, about 1 in 2^tag bits, wastes its lines). Lock-free; the cold
+     * loads are plain loads feeding a sink and decide nothing.
+     */
+    public void lookupBurstTouchingCold(final long[] k0, final long[] k1, final int n, final long[] handles)
+    {
+        burst(k0, k1, n, handles, true);
+    }
+
+    private void burst(final long[] k0, final long[] k1, final int n, final long[] handles, final boolean touchCold)
+    {
         final int count = Math.max(0, Math.min(n, Math.min(handles.length, Math.min(k0.length, k1.length))));
         for (int i = 0; i < count; i++)
         {
@@ -256,6 +272,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         if ((v1 & 1) == 0)
         {
             final UnsafeBuffer hot = this.hot;
+            final UnsafeBuffer cold = this.cold;
+            final int capacity = this.capacity;
             final int refMask = this.refMask;
             final int tagMask = this.tagMask;
             final int lastSlot = this.slotCount - 1;
@@ -285,8 +303,16 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 }
                 else
                 {
+                    // Touch the candidate's hot line (and, if asked, both lines of its cold record in the same
+                    // iteration, so all three misses are in flight together).
                     handles[i] = s & 0xFFFF_FFFFL;
-                    touched += hot.getInt((((s & refMask) - 1) >>> 1) << HOT_SHIFT);
+                    final int e = ((s & refMask) - 1) >>> 1;
+                    touched += hot.getInt(e << HOT_SHIFT);
+                    if (touchCold && e < capacity)
+                    {
+                        final int co = e * COLD_LENGTH;
+                        touched += cold.getLong(co) + cold.getLong(co + COLD_LENGTH - 8);
+                    }
                 }
             }
             burstSink = touched;
@@ -322,7 +348,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
 
     /**
      * Touches the cold record (both of its cache lines) of every hit among {@code handles[0, n)}, so that the
-     * misses of a burst overlap before its packets are processed in order. Plain loads feeding a sink; no
+     * misses of a burst overlap before its packets are processed in order. {@link #lookupBurstTouchingCold} does this
+     * during the lookup, overlapping these misses with the hot-line ones. Plain loads feeding a sink; no
      * dependency between iterations. Misses and bad handles are skipped.
      */
     public void touchColdBurst(final long[] handles, final int n)

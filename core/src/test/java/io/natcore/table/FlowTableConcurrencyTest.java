@@ -128,7 +128,14 @@ class FlowTableConcurrencyTest
                     bk0[j] = (bi[j] & 1) == 0 ? origK0(w, i) : replyK0(w, i);
                     bk1[j] = (bi[j] & 1) == 0 ? origK1(w, i) : replyK1(w, i);
                 }
-                t.lookupBurst(bk0, bk1, BURST, bh);
+                if ((n & 8) == 0) // both variants: the cold touch must not change any result
+                {
+                    t.lookupBurst(bk0, bk1, BURST, bh);
+                }
+                else
+                {
+                    t.lookupBurstTouchingCold(bk0, bk1, BURST, bh);
+                }
                 for (int j = 0; j < BURST; j++)
                 {
                     final int e = entryOf[bi[j] >>> 1];

@@ -729,6 +729,37 @@ class FlowTableTest
     }
 
     @Test
+    void lookupBurstTouchingColdAgreesWithSingleLookupsInAFullTable()
+    {
+        // Full table: every entry is used, so the touch of the last entry's cold record reaches the end of the
+        // cold region (Agrona bounds checks are on in tests: a touch past a record's end would throw).
+        final int capacity = 64;
+        final FlowTable t = table(capacity);
+        for (int i = 0; i < capacity; i++)
+        {
+            insert(t, i);
+        }
+        final int n = 2 * capacity + 8;
+        final long[] k0 = new long[n];
+        final long[] k1 = new long[n];
+        for (int i = 0; i < n; i++)
+        {
+            final int c = i >>> 1; // both tuples of connections 0 .. capacity + 3 (the last four are absent)
+            k0[i] = (i & 1) == 0 ? origK0(c) : replyK0(c);
+            k1[i] = (i & 1) == 0 ? origK1(c) : replyK1(c);
+        }
+        final long[] out = new long[n];
+        t.lookupBurstTouchingCold(k0, k1, n, out);
+        int hits = 0;
+        for (int i = 0; i < n; i++)
+        {
+            assertEquals(t.lookup(k0[i], k1[i]), out[i], "key " + i);
+            hits += out[i] != MISS ? 1 : 0;
+        }
+        assertEquals(2 * capacity, hits, "both tuples of every inserted connection");
+    }
+
+    @Test
     void countersCountEachOutcome()
     {
         final FlowTable t = table(2);
