@@ -204,33 +204,16 @@ public final class LatencyGate
                 baseline, thresholds[0], thresholds[1]));
             if (p999 > thresholds[0] || p9999 > thresholds[1])
             {
-                out.append("GATE FAIL:");
-                if (p999 > thresholds[0])
-                {
-                    out.append(String.format(Locale.ROOT, " p99.9 %d ns > %d ns", p999, thresholds[0]));
-                }
-                if (p9999 > thresholds[1])
-                {
-                    out.append(String.format(Locale.ROOT, " p99.99 %d ns > %d ns", p9999, thresholds[1]));
-                }
-                out.append('\n');
+                out.append("GATE FAIL:").append(exceeded(p999, p9999, thresholds)).append('\n');
                 if (platform != null)
                 {
                     final long f999 = platform.getValueAtPercentile(99.9);
                     final long f9999 = platform.getValueAtPercentile(99.99);
                     if (f999 > thresholds[0] || f9999 > thresholds[1])
                     {
-                        out.append("note: the platform floor alone exceeds");
-                        if (f999 > thresholds[0])
-                        {
-                            out.append(String.format(Locale.ROOT, " p99.9 (%d ns > %d ns)", f999, thresholds[0]));
-                        }
-                        if (f9999 > thresholds[1])
-                        {
-                            out.append(String.format(Locale.ROOT, " p99.99 (%d ns > %d ns)", f9999, thresholds[1]));
-                        }
-                        out.append(": that tail is the machine's (timer ticks, hypervisor, scheduler), not the " +
-                            "packet path's\n");
+                        out.append("note: the platform floor alone exceeds").append(exceeded(f999, f9999, thresholds))
+                            .append(": that tail is the machine's (timer ticks, hypervisor, scheduler), not the ")
+                            .append("packet path's\n");
                     }
                 }
                 status = 1;
@@ -248,6 +231,21 @@ public final class LatencyGate
         System.out.print(out);
         System.out.flush();
         return status;
+    }
+
+    /** " p99.9 X ns > T ns" and/or " p99.99 ..." for each percentile above its threshold. */
+    static String exceeded(final long p999, final long p9999, final long[] thresholds)
+    {
+        final StringBuilder sb = new StringBuilder();
+        if (p999 > thresholds[0])
+        {
+            sb.append(String.format(Locale.ROOT, " p99.9 %d ns > %d ns", p999, thresholds[0]));
+        }
+        if (p9999 > thresholds[1])
+        {
+            sb.append(String.format(Locale.ROOT, " p99.99 %d ns > %d ns", p9999, thresholds[1]));
+        }
+        return sb.toString();
     }
 
     private static void runThread(
