@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -25,22 +24,7 @@ class ParsedPacketReuseTest
     @Test
     void aReusedHolderEqualsAFreshOneAfterAnyPreviousPacket() throws Exception
     {
-        final List<byte[]> seeds = new ArrayList<>();
-        for (final Path dir : new Path[] {CapturedPacketsTest.TRACES, CapturedPacketsTest.CORPUS})
-        {
-            for (final Path file : TestPcap.files(dir, ".pcap"))
-            {
-                for (final TestPcap.Frame f : TestPcap.read(file))
-                {
-                    if (f.isIpv4() && f.ipLength() > 0)
-                    {
-                        final byte[] ip = new byte[f.ipLength()];
-                        System.arraycopy(f.data(), f.ipOffset(), ip, 0, ip.length);
-                        seeds.add(ip);
-                    }
-                }
-            }
-        }
+        final List<byte[]> seeds = TestPcap.capturedIpv4Packets();
         final byte[] tcp = Bytes.copy(Bytes.tcp(1000, 80, 0x02, new byte[] {2, 4, 5, (byte)0xB4, 3, 3, 7, 0}, 0), 48);
         seeds.add(tcp);
         seeds.add(Bytes.copy(Bytes.icmpError(3, 3, java.util.Arrays.copyOf(tcp, 28)), 56));

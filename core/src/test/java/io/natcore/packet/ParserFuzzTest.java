@@ -3,8 +3,6 @@ package io.natcore.packet;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -23,22 +21,7 @@ class ParserFuzzTest
     @Test
     void mutatedAndCutPacketsNeverThrowAndOffsetsStayInBounds() throws Exception
     {
-        final List<byte[]> seeds = new ArrayList<>();
-        for (final Path dir : new Path[] {CapturedPacketsTest.TRACES, CapturedPacketsTest.CORPUS})
-        {
-            for (final Path file : TestPcap.files(dir, ".pcap"))
-            {
-                for (final TestPcap.Frame f : TestPcap.read(file))
-                {
-                    if (f.isIpv4() && f.ipLength() > 0)
-                    {
-                        final byte[] ip = new byte[f.ipLength()];
-                        System.arraycopy(f.data(), f.ipOffset(), ip, 0, ip.length);
-                        seeds.add(ip);
-                    }
-                }
-            }
-        }
+        final List<byte[]> seeds = TestPcap.capturedIpv4Packets();
         final SplittableRandom rnd = new SplittableRandom(7);
         final ParsedPacket p = new ParsedPacket();
         final Map<ParseStatus, Integer> seen = new EnumMap<>(ParseStatus.class);

@@ -64,4 +64,26 @@ final class TestPcap
             return s.filter(p -> p.getFileName().toString().endsWith(name)).sorted().toList();
         }
     }
+
+    /** The IPv4 packet (IP header onwards) of every IPv4 frame of every pcap file under the traces and the corpus. */
+    static List<byte[]> capturedIpv4Packets() throws IOException
+    {
+        final List<byte[]> packets = new ArrayList<>();
+        for (final Path dir : new Path[] {CapturedPacketsTest.TRACES, CapturedPacketsTest.CORPUS})
+        {
+            for (final Path file : files(dir, ".pcap"))
+            {
+                for (final Frame f : read(file))
+                {
+                    if (f.isIpv4() && f.ipLength() > 0)
+                    {
+                        final byte[] ip = new byte[f.ipLength()];
+                        System.arraycopy(f.data(), f.ipOffset(), ip, 0, ip.length);
+                        packets.add(ip);
+                    }
+                }
+            }
+        }
+        return packets;
+    }
 }
