@@ -3,6 +3,7 @@
  */
 package io.natcore.engine;
 
+import io.natcore.nat.TestPackets;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -190,13 +191,14 @@ class FragmentHoldTest
             assertEquals("172.16.2.5", Packets.src(b));
             assertEquals("172.16.3.5", Packets.dst(b));
             assertEquals(63, b[8] & 0xFF);
-            assertEquals(0xFFFF, sum(b, 0, 20, 0), "IP header checksum of fragment " + (f + 1));
+            assertEquals(0xFFFF, TestPackets.sum(b, 0, 20, 0), "IP header checksum of fragment " + (f + 1));
             System.arraycopy(b, 20, udp, PIECES[f][0], b.length - 20);
         }
         assertEquals(sport, u16(udp, 0), "no clash: MASQUERADE keeps the source port");
         assertEquals(5353, u16(udp, 2));
         final long pseudo = (Packets.ip("172.16.2.5") & 0xFFFF_FFFFL) + (Packets.ip("172.16.3.5") & 0xFFFF_FFFFL) + 17 + UDP_LENGTH;
-        assertEquals(0xFFFF, sum(udp, 0, UDP_LENGTH, pseudo), "UDP checksum over the reassembled datagram");
+        assertEquals(0xFFFF, TestPackets.sum(udp, 0, UDP_LENGTH, pseudo),
+            "UDP checksum over the reassembled datagram");
     }
 
     /**
@@ -214,7 +216,7 @@ class FragmentHoldTest
             udp[i] = (byte)(i * 7 + 3);
         }
         final long pseudo = (Packets.ip("192.168.1.5") & 0xFFFF_FFFFL) + (Packets.ip("172.16.2.65") & 0xFFFF_FFFFL) + 17 + UDP_LENGTH;
-        put16(udp, 6, ~sum(udp, 0, UDP_LENGTH, pseudo) & 0xFFFF);
+        put16(udp, 6, ~TestPackets.sum(udp, 0, UDP_LENGTH, pseudo) & 0xFFFF);
         final byte[][] frags = new byte[3][];
         for (int f = 0; f < 3; f++)
         {
@@ -229,7 +231,7 @@ class FragmentHoldTest
             b[9] = 17;
             put32(b, 12, Packets.ip("192.168.1.5"));
             put32(b, 16, Packets.ip("172.16.2.65"));
-            put16(b, 10, ~sum(b, 0, 20, 0) & 0xFFFF);
+            put16(b, 10, ~TestPackets.sum(b, 0, 20, 0) & 0xFFFF);
             System.arraycopy(udp, start, b, 20, len);
             frags[f] = b;
         }
@@ -253,23 +255,6 @@ class FragmentHoldTest
         final byte[] b = new byte[length];
         buf.getBytes(AT, b);
         return b;
-    }
-
-    /** RFC 1071 one's complement sum (folded, not inverted), written here independently of the engine. */
-    private static int sum(final byte[] b, final int from, final int length, final long initial)
-    {
-        long s = initial;
-        for (int i = 0; i < length; i += 2)
-        {
-            final int hi = b[from + i] & 0xFF;
-            final int lo = i + 1 < length ? b[from + i + 1] & 0xFF : 0;
-            s += hi << 8 | lo;
-        }
-        while (s >>> 16 != 0)
-        {
-            s = (s & 0xFFFF) + (s >>> 16);
-        }
-        return (int)s;
     }
 
     private static int u16(final byte[] b, final int at)

@@ -115,15 +115,7 @@ class EngineConcurrencyTest
                     Thread.onSpinWait();
                 }
             }, "expiry"));
-            all.forEach(Thread::start);
-            start.countDown();
-            Thread.sleep(seconds * 1000);
-            stop.set(true);
-            for (final Thread th : all)
-            {
-                th.join(30_000);
-                assertTrue(!th.isAlive(), th.getName() + " finished");
-            }
+            FlowTableStressTest.runFor(all, start, stop, seconds);
             assertEquals(List.of(), new ArrayList<>(failures));
 
             // Quiescent. Touch every active connection at T, then reap at T + 29 s: only the idle ones go.

@@ -103,15 +103,7 @@ class EngineConcurrentFuzzTest
                     Thread.onSpinWait();
                 }
             }, "expiry"));
-            all.forEach(Thread::start);
-            start.countDown();
-            Thread.sleep(seconds * 1000);
-            stop.set(true);
-            for (final Thread th : all)
-            {
-                th.join(30_000);
-                assertTrue(!th.isAlive(), th.getName() + " finished");
-            }
+            FlowTableStressTest.runFor(all, start, stop, seconds);
             assertEquals(List.of(), new ArrayList<>(failures));
             assertEquals(List.of(), TableInvariants.check(engine.table()));
             long verdicts = 0;

@@ -89,15 +89,7 @@ class FlowTableStressTest
                 Thread.onSpinWait();
             }
         }, "expiry"));
-        all.forEach(Thread::start);
-        start.countDown();
-        Thread.sleep(seconds * 1000);
-        stop.set(true);
-        for (final Thread th : all)
-        {
-            th.join(30_000);
-            assertTrue(!th.isAlive(), th.getName() + " finished");
-        }
+        FlowTableStressTest.runFor(all, start, stop, seconds);
 
         long inserted = 0;
         long removed = 0;
@@ -350,6 +342,25 @@ class FlowTableStressTest
         finally
         {
             table.endWrite(e);
+        }
+    }
+
+    /**
+     * Starts the threads, opens the start latch, lets them run {@code seconds}, raises {@code stop}, and asserts each
+     * thread finishes within 30 s of it.
+     */
+    static void runFor(
+        final List<Thread> all, final CountDownLatch start, final AtomicBoolean stop, final long seconds)
+        throws InterruptedException
+    {
+        all.forEach(Thread::start);
+        start.countDown();
+        Thread.sleep(seconds * 1000);
+        stop.set(true);
+        for (final Thread th : all)
+        {
+            th.join(30_000);
+            assertTrue(!th.isAlive(), th.getName() + " finished");
         }
     }
 
