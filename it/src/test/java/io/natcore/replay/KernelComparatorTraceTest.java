@@ -60,9 +60,9 @@ class KernelComparatorTraceTest
     }
 
     @Test
-    void allFourteenTracesAreThere()
+    void allSeventeenTracesAreThere()
     {
-        assertEquals(14, Traces.names().size(), Traces.names().toString());
+        assertEquals(17, Traces.names().size(), Traces.names().toString());
     }
 
     @Test
