@@ -102,6 +102,88 @@ class KernelComparatorTest
     }
 
     @Test
+    void aNewTcpConnectionMayPairADrawnKernelPortAnew()
+    {
+        // Trace 15: the kernel evicts one closing connection to free port 20002 for a new SYN, the engine another
+        // (its 20002 stood for the kernel's 20001); both are right, the pairing follows the new connection.
+        final byte[] kernelA = Packets.tcp(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
+        final byte[] kernelB = Packets.tcp(MASQ, 20001, SERVER, 7, 2, 63, 2000, 0x02);
+        c.onEngineSent(1, withSport(kernelA, 20001));
+        c.onKernelSent(2, kernelA);
+        c.onEngineSent(3, withSport(kernelB, 20002));
+        c.onKernelSent(4, kernelB);
+        final byte[] toA = Packets.tcp(SERVER, 7, MASQ, 20002, 4, 64, 77, 0x10);
+        assertTrue(c.rewriteInbound(toA));
+        assertArrayEquals(Packets.tcp(SERVER, 7, MASQ, 20001, 4, 64, 77, 0x10), toA, "kernel 20002 is engine 20001");
+        final byte[] resetB = Packets.tcp(MASQ, 20001, SERVER, 7, 5, 63, 2001, 0x14);
+        c.onEngineSent(7, withSport(resetB, 20002));
+        c.onKernelSent(8, resetB);
+        final byte[] kernelC = Packets.tcp(MASQ, 20002, SERVER, 7, 3, 63, 9000, 0x02);
+        c.onEngineSent(5, withSport(kernelC, 20002));
+        c.onKernelSent(6, kernelC);
+        final byte[] synAck = Packets.tcp(SERVER, 7, MASQ, 20002, 4, 64, 78, 0x12);
+        assertFalse(c.rewriteInbound(synAck), "kernel 20002 is now engine 20002");
+        final byte[] toB = Packets.tcp(SERVER, 7, MASQ, 20001, 5, 64, 79, 0x10);
+        assertFalse(c.rewriteInbound(toB), "the kernel's 20001 has no engine port any more");
+        c.finish();
+        assertTrue(c.passed(), mismatches());
+    }
+
+    @Test
+    void aNewTcpConnectionMayNotTakeTheEnginePortOfALiveConnection()
+    {
+        final byte[] kernelA = Packets.tcp(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
+        final byte[] kernelB = Packets.tcp(MASQ, 20001, SERVER, 7, 2, 63, 2000, 0x02);
+        c.onEngineSent(1, withSport(kernelA, 20001));
+        c.onKernelSent(2, kernelA);
+        c.onEngineSent(3, withSport(kernelB, 20002));
+        c.onKernelSent(4, kernelB);
+        // B (kernel 20001, engine 20002) neither sent nor got a FIN or RST: engine 20002 is still B's.
+        final byte[] kernelC = Packets.tcp(MASQ, 20002, SERVER, 7, 3, 63, 9000, 0x02);
+        c.onEngineSent(5, withSport(kernelC, 20002));
+        c.onKernelSent(6, kernelC);
+        c.finish();
+        assertFalse(c.passed());
+        assertTrue(mismatches().contains("engine port 20002 already stands for kernel port 20001 of a connection that " +
+            "is not closing"), mismatches());
+    }
+
+    @Test
+    void aRetransmittedSynKeepsItsPort()
+    {
+        final byte[] syn = Packets.tcp(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
+        c.onEngineSent(1, withSport(syn, 20001));
+        c.onKernelSent(2, syn);
+        final byte[] again = Packets.tcp(MASQ, 20002, SERVER, 7, 2, 63, 1000, 0x02);
+        c.onEngineSent(3, withSport(again, 20000));
+        c.onKernelSent(4, again);
+        c.finish();
+        assertFalse(c.passed());
+        assertTrue(mismatches().contains("kernel port 20002 was engine port 20001 before, now 20000"), mismatches());
+    }
+
+    @Test
+    void aSegmentAfterTheSynKeepsItsPort()
+    {
+        final byte[] syn = Packets.tcp(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
+        c.onEngineSent(1, withSport(syn, 20001));
+        c.onKernelSent(2, syn);
+        final byte[] ack = Packets.tcp(MASQ, 20002, SERVER, 7, 2, 63, 1001, 0x10);
+        c.onEngineSent(3, withSport(ack, 20000));
+        c.onKernelSent(4, ack);
+        c.finish();
+        assertFalse(c.passed());
+        assertTrue(mismatches().contains("kernel port 20002 was engine port 20001 before, now 20000"), mismatches());
+    }
+
+    private static byte[] withSport(final byte[] ip, final int port)
+    {
+        final byte[] copy = ip.clone();
+        Packets.setSport(copy, port);
+        return copy;
+    }
+
+    @Test
     void aUdpDatagramWithoutChecksumKeepsNoneWhenItsPortIsDrawn()
     {
         final byte[] kernelOut = Packets.udp(MASQ, 33384, SERVER, 7, 10, 63, false);
