@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The back end of a DNAT address range is the one the kernel picked: expected values are the kernel's choices in
- * trace {@code 16-dnat-address-range} (its {@code conntrack-events.txt}), DNAT 172.16.3.5-172.16.3.7.
+ * The address of a NAT range is the one the kernel picked: expected values are the kernel's choices in trace
+ * {@code 16-nat-address-range} (its {@code conntrack-events.txt}): DNAT to 172.16.3.5-172.16.3.7, SNAT to
+ * 172.16.2.10-172.16.2.12.
  */
 class KernelAddressHashTest
 {
@@ -50,6 +51,20 @@ class KernelAddressHashTest
             final int expected = ip(172, 16, 3, kernel[n - 5]);
             assertEquals(expected, KernelAddressHash.pick(client(n), PERSISTENT, true, LO, HI), "client " + n);
             assertEquals(expected, KernelAddressHash.pick(client(n), PLAIN, true, LO, HI), "any destination " + n);
+        }
+    }
+
+    @Test
+    void snatToARangePicksTheKernelsSourceAddressFromTheSourceAndTheDestinationAfterDnat()
+    {
+        // client 192.168.1.N -> 172.16.2.73:9, DNAT to 172.16.3.5:7003, SNAT to 172.16.2.10-12: the kernel's
+        // source address 172.16.2.X, for N = 5..12
+        final int[] kernel = {12, 11, 10, 11, 11, 10, 10, 12};
+        final int server = ip(172, 16, 3, 5);
+        for (int n = 5; n <= 12; n++)
+        {
+            assertEquals(ip(172, 16, 2, kernel[n - 5]),
+                KernelAddressHash.pick(client(n), server, false, ip(172, 16, 2, 10), ip(172, 16, 2, 12)), "client " + n);
         }
     }
 
