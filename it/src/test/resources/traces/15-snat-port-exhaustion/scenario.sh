@@ -6,6 +6,9 @@
 # may evict a source-NATed entry in TIME_WAIT or CLOSE, but only one whose original-direction
 # sequence the new SYN has moved past (nf_nat_used_tuple_harder); the client ISNs are random,
 # so which ports were free at each SYN is in the trace (events: DESTROY of an evicted entry).
+# In this run the ISNs of 41005 and 41006 were behind (mod 2^32) the closing entries': dropped; 41007
+# got 20002 by evicting 41002's TIME_WAIT entry (41001's CLOSE entry had expired, 41003's was
+# evictable too: the kernel tried 20002 first).
 # UDP likewise: three datagrams take the three ports, a fourth finds none and is dropped.
 # The kernel draws the port in the range at random: any free one is right.
 RULES='*nat
