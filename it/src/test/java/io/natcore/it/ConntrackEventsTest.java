@@ -102,7 +102,7 @@ class ConntrackEventsTest
     @ParameterizedTest
     @ValueSource(strings = {
         "01-dnat-within-azure", "04-snat-masquerade", "09-icmp-errors-related", "11-many-flows", "13-lossy-links",
-        "15-snat-port-exhaustion", "16-nat-address-range", "17-tcp-close-and-reuse"
+        "15-snat-port-exhaustion", "16-nat-address-range", "17-tcp-close-and-reuse", "18-hairpin"
     })
     void perConnectionEventsEqualTheKernels(final String name) throws Exception
     {

@@ -60,9 +60,9 @@ class KernelComparatorTraceTest
     }
 
     @Test
-    void allSeventeenTracesAreThere()
+    void allNineteenTracesAreThere()
     {
-        assertEquals(17, Traces.names().size(), Traces.names().toString());
+        assertEquals(19, Traces.names().size(), Traces.names().toString());
     }
 
     @Test
