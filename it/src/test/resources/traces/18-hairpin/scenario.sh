@@ -7,6 +7,9 @@
 #  - ICMP echo from 192.168.1.5 to 172.16.2.68 (translated by identifier)
 #  - the back end itself (192.168.1.6) reaching its own published address, TCP and ICMP
 #    (a VM talking to itself through the box)
+# In this run the kernel kept every source port and ICMP identifier: one conntrack entry per
+# connection with both translations (reply tuple 192.168.1.6 -> 172.16.2.5); the server saw
+# 172.16.2.5 as its peer, the client saw answers from 172.16.2.68.
 RULES='*nat
 :PREROUTING ACCEPT [0:0]
 :INPUT ACCEPT [0:0]

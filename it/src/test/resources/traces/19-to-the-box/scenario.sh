@@ -9,6 +9,12 @@
 #  - no rule: TCP to 172.16.2.5:7007 directly; ping 172.16.2.5; TCP to the closed port
 #    172.16.2.5:9 (the box answers with a reset)
 #  - for contrast, one forwarded connection through the same box: 172.16.2.65:7 -> 172.16.3.5:7
+# In this run: every connection to the box got a conntrack entry (NEW ... TIME_WAIT, ASSURED), the
+# DNAT and REDIRECT ones with the box's address/port in the reply tuple; the box's answers left
+# with the source the client had addressed (172.16.2.70:7007, 172.16.2.5:8). The client's FIN to
+# 172.16.2.70:7007, which could not open a connection by itself, was delivered through that
+# entry, not forwarded. The reset from the closed port 9 destroyed its entry at once (CLOSE).
+# MASQUERADE touched none of them; only the forwarded connection was masqueraded.
 RULES='*nat
 :PREROUTING ACCEPT [0:0]
 :INPUT ACCEPT [0:0]

@@ -56,6 +56,48 @@ class KernelComparatorTest
     }
 
     @Test
+    void theBoxsOwnAnswerToAPacketTheEngineDeliveredLocallyIsSetAside()
+    {
+        // A client connects to the box's port 7007 (trace 19): the box's stack answers with a SYN-ACK, then resets
+        // a connection to a closed port.
+        final byte[] syn = Packets.tcp(CLIENT, 47003, MASQ, 7007, 1, 64, 1000, 0x02);
+        c.onReceived(1, syn);
+        c.onEngineLocal(syn);
+        c.onKernelSent(2, Packets.tcp(MASQ, 7007, CLIENT, 47003, 2, 64, 5000, 0x12));
+        final byte[] closed = Packets.tcp(CLIENT, 47004, MASQ, 9, 3, 64, 2000, 0x02);
+        c.onReceived(3, closed);
+        c.onEngineLocal(closed);
+        c.onKernelSent(4, Packets.tcp(MASQ, 9, CLIENT, 47004, 4, 64, 0, 0x14));
+        c.finish();
+        assertTrue(c.passed(), mismatches());
+        assertEquals(2, c.excluded().size(), c.excluded().toString());
+        assertEquals(0, c.kernelCount());
+    }
+
+    @Test
+    void theBoxsAnswerIsMissingWhenTheEngineDidNotDeliverItsPacketLocally()
+    {
+        // The engine dropped (or forwarded nowhere) the SYN the kernel delivered to itself: its SYN-ACK is unmatched.
+        final byte[] syn = Packets.tcp(CLIENT, 47003, MASQ, 7007, 1, 64, 1000, 0x02);
+        c.onReceived(1, syn);
+        c.onKernelSent(2, Packets.tcp(MASQ, 7007, CLIENT, 47003, 2, 64, 5000, 0x12));
+        c.finish();
+        assertEquals(1, c.mismatches().size(), mismatches());
+        assertTrue(c.excluded().isEmpty());
+    }
+
+    @Test
+    void anAnswerToAnotherFlowOfTheSameHostsIsStillCompared()
+    {
+        final byte[] syn = Packets.tcp(CLIENT, 47003, MASQ, 7007, 1, 64, 1000, 0x02);
+        c.onReceived(1, syn);
+        c.onEngineLocal(syn);
+        c.onKernelSent(2, Packets.tcp(MASQ, 7007, CLIENT, 47009, 2, 64, 5000, 0x12));
+        c.finish();
+        assertEquals(1, c.mismatches().size(), mismatches());
+    }
+
+    @Test
     void aParameterProblemTheBoxWritesIsSetAside()
     {
         final byte[] bad = Packets.udp(CLIENT, 40000, SERVER, 7, 556, 64, true);
