@@ -28,6 +28,10 @@ final class EstablishedPath
     private final ParsedPacket pkt;
     private final TcpSegment segment = new TcpSegment();
     private final TrackResult result = new TrackResult();
+    /** What {@link #trackGeneral} refused the packet with (null: look again). */
+    private Verdict refusal;
+    /** The trackers' value forms first (false only in the test that compares them with the general path). */
+    boolean valueForms = true;
 
     EstablishedPath(final PacketProcessor p)
     {
@@ -74,7 +78,7 @@ final class EstablishedPath
         // The common cases straight from the parse, as values (the trackers' value forms, tested against their
         // general paths): an in-window plain TCP ACK in ESTABLISHED, a UDP datagram, an ICMP query or reply.
         final long timeout;
-        switch (pkt.protocol)
+        switch (valueForms ? pkt.protocol : -1)
         {
             case NatEngine.PROTO_TCP:
                 if (plainAck(buf) && table.stateOpaque(entry) == TcpState.ESTABLISHED)
@@ -110,45 +114,13 @@ final class EstablishedPath
         }
         else
         {
-            if (!track(buf, entry, base, dir, seenReply, assured, deadline, now))
+            if (!trackGeneral(buf, entry, base, dir, seenReply, assured, deadline, now))
             {
-                table.endWrite(entry);
-                return p.untracked(buf, PacketProcessor.trackReason(result.reason));
-            }
-            switch (result.verdict)
-            {
-                case TrackResult.INVALID:
-                    if (result.refresh)
-                    {
-                        final long lowered = now + result.timeoutNanos;
-                        if (lowered < deadline)
-                        {
-                            table.putDeadlineOpaque(entry, lowered);
-                        }
-                    }
-                    table.endWrite(entry);
-                    return p.untracked(buf, PacketProcessor.trackReason(result.reason));
-                case TrackResult.DROP:
-                    table.endWrite(entry);
-                    return p.finish(Verdict.DROP, Reason.TRACK_DROP);
-                case TrackResult.REPEAT:
-                    table.endWrite(entry);
-                    engine.destroy(entry, now, p.counters);
-                    return null;
-                default:
-                    break;
+                return refusal;
             }
             events = result.events;
             destroy = result.destroy;
             setAssured = result.setAssured;
-            if (result.refresh)
-            {
-                table.putDeadlineOpaque(entry, now + result.timeoutNanos);
-            }
-            if (result.newState != result.oldState)
-            {
-                table.putStatePlain(entry, result.newState);
-            }
         }
         // A killed connection reports DESTROY as it stood: the kernel sets SEEN_REPLY after the tracker ran.
         if (dir == FlowTable.DIR_REPLY && !seenReply && !destroy)
@@ -185,6 +157,67 @@ final class EstablishedPath
         p.lastHandle = handle;
         return p.forward(buf, ops, newSrcIp, newDstIp, newSrcPort, newDstPort, ipDelta, l4Delta, egress,
             !pkt.isFragment || pkt.isFirstFragment);
+    }
+
+    /**
+     * The general path (every case the value forms above do not cover), kept out of {@link #process} so that the
+     * common path compiles small: runs the tracker into {@link #result} and applies a refusal (untracked, drop,
+     * destroy and look again) or the deadline and state of an accepted packet.
+     *
+     * @return true when the packet was accepted ({@link #result} holds the rest); false after the entry's lock was
+     *     released, with {@link #refusal} the verdict to return (null: look again).
+     */
+    private boolean trackGeneral(
+        final MutableDirectBuffer buf,
+        final int entry,
+        final int base,
+        final int dir,
+        final boolean seenReply,
+        final boolean assured,
+        final long deadline,
+        final long now)
+    {
+        if (!track(buf, entry, base, dir, seenReply, assured, deadline, now))
+        {
+            table.endWrite(entry);
+            refusal = p.untracked(buf, PacketProcessor.trackReason(result.reason));
+            return false;
+        }
+        switch (result.verdict)
+        {
+            case TrackResult.INVALID:
+                if (result.refresh)
+                {
+                    final long lowered = now + result.timeoutNanos;
+                    if (lowered < deadline)
+                    {
+                        table.putDeadlineOpaque(entry, lowered);
+                    }
+                }
+                table.endWrite(entry);
+                refusal = p.untracked(buf, PacketProcessor.trackReason(result.reason));
+                return false;
+            case TrackResult.DROP:
+                table.endWrite(entry);
+                refusal = p.finish(Verdict.DROP, Reason.TRACK_DROP);
+                return false;
+            case TrackResult.REPEAT:
+                table.endWrite(entry);
+                engine.destroy(entry, now, p.counters);
+                refusal = null;
+                return false;
+            default:
+                break;
+        }
+        if (result.refresh)
+        {
+            table.putDeadlineOpaque(entry, now + result.timeoutNanos);
+        }
+        if (result.newState != result.oldState)
+        {
+            table.putStatePlain(entry, result.newState);
+        }
+        return true;
     }
 
     /**
