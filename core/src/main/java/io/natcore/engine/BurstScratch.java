@@ -95,52 +95,69 @@ final class BurstScratch
     /**
      * Reads the key the full parse would produce for an unfragmented TCP, UDP or ICMP query packet into
      * {@code k0[slot]}/{@code k1[slot]}. Only bounds are checked (every read stays inside {@code [offset,
-     * offset + length)} and the buffer); anything else is the parser's job.
+     * offset + length)} and the buffer); anything else is the parser's job. The header is read as words, as the
+     * parser reads it: w0 = version/IHL, TOS, total length, id, flags/fragment; w1 = TTL, protocol, checksum, source.
      *
      * @return false when the packet is not such a packet (it then takes the normal path).
      */
-    private boolean peekKey(final DirectBuffer buf, final int offset, final int length, final int zone, final int slot)
+    boolean peekKey(final DirectBuffer buf, final int offset, final int length, final int zone, final int slot)
     {
         if (offset < 0 || length < Ipv4Header.MIN_LENGTH || offset + length > buf.capacity() || offset + length < 0)
         {
             return false;
         }
-        final int versionIhl = buf.getByte(offset) & 0xFF;
+        final long w0 = buf.getLong(offset, NET);
+        final int versionIhl = (int)(w0 >>> 56);
         final int hl = (versionIhl & 0xF) << 2;
-        if ((versionIhl >> 4) != 4 || hl < Ipv4Header.MIN_LENGTH ||
-            (buf.getShort(offset + Ipv4Header.FLAGS_FRAGMENT_OFFSET, NET) & MF_AND_OFFSET) != 0)
+        if ((versionIhl >> 4) != 4 || hl < Ipv4Header.MIN_LENGTH || (w0 & MF_AND_OFFSET) != 0)
         {
             return false;
         }
-        final int protocol = buf.getByte(offset + Ipv4Header.PROTOCOL_OFFSET) & 0xFF;
+        final long w1 = buf.getLong(offset + 8, NET);
+        final int protocol = (int)(w1 >>> 48) & 0xFF;
         final int l4 = offset + hl;
-        final int sport;
-        final int dport;
+        final int ports;
         if (protocol == ParsedPacket.PROTO_TCP || protocol == ParsedPacket.PROTO_UDP)
         {
             if (hl + 4 > length)
             {
                 return false;
             }
-            sport = buf.getShort(l4, NET) & 0xFFFF;
-            dport = buf.getShort(l4 + 2, NET) & 0xFFFF;
+            ports = buf.getInt(l4, NET);
         }
         else if (protocol == ParsedPacket.PROTO_ICMP)
         {
-            if (hl + IcmpHeader.LENGTH > length || !IcmpHeader.isQuery(buf.getByte(l4) & 0xFF))
+            if (hl + IcmpHeader.LENGTH > length)
             {
                 return false;
             }
-            sport = buf.getShort(l4 + IcmpHeader.ID_OFFSET, NET) & 0xFFFF;
-            dport = sport;
+            // type (63..56), code, checksum, identifier (31..16), sequence
+            final long icmp = buf.getLong(l4, NET);
+            if (!IcmpHeader.isQuery((int)(icmp >>> 56)))
+            {
+                return false;
+            }
+            final int id = (int)(icmp >>> 16) & 0xFFFF;
+            ports = id << 16 | id;
         }
         else
         {
             return false;
         }
-        k0[slot] = FlowKey.k0(buf.getInt(offset + Ipv4Header.SRC_ADDRESS_OFFSET, NET),
-            buf.getInt(offset + Ipv4Header.DST_ADDRESS_OFFSET, NET));
-        k1[slot] = FlowKey.k1(sport, dport, protocol, zone);
+        k0[slot] = FlowKey.k0((int)w1, buf.getInt(offset + Ipv4Header.DST_ADDRESS_OFFSET, NET));
+        k1[slot] = FlowKey.k1(ports >>> 16, ports & 0xFFFF, protocol, zone);
         return true;
+    }
+
+    /** The key {@link #peekKey} wrote for {@code slot}: k0 (tests). */
+    long peekedK0(final int slot)
+    {
+        return k0[slot];
+    }
+
+    /** The key {@link #peekKey} wrote for {@code slot}: k1 (tests). */
+    long peekedK1(final int slot)
+    {
+        return k1[slot];
     }
 }

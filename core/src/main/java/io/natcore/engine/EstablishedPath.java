@@ -4,12 +4,16 @@
 package io.natcore.engine;
 
 import io.natcore.packet.ParsedPacket;
+import io.natcore.packet.TcpHeader;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowStatus;
 import io.natcore.table.FlowTable;
 import io.natcore.track.TcpSegment;
+import io.natcore.track.TcpState;
 import io.natcore.track.TrackResult;
 import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
 
 /**
  * Fast path: a packet of a known connection. Under the entry's write lock: check the entry still holds the tuple
@@ -24,6 +28,10 @@ final class EstablishedPath
     private final ParsedPacket pkt;
     private final TcpSegment segment = new TcpSegment();
     private final TrackResult result = new TrackResult();
+    /** What {@link #trackGeneral} refused the packet with (null: look again). */
+    private Verdict refusal;
+    /** The trackers' value forms first (false only in the test that compares them with the general path). */
+    boolean valueForms = true;
 
     EstablishedPath(final PacketProcessor p)
     {
@@ -64,55 +72,67 @@ final class EstablishedPath
         final boolean seenReply = (status & FlowStatus.SEEN_REPLY) != 0;
         final boolean assured = (status & FlowStatus.ASSURED) != 0;
         final int base = table.scratchOffset(entry);
-        if (!track(buf, entry, base, dir, seenReply, assured, deadline, now))
+        int events;
+        boolean destroy = false;
+        boolean setAssured = false;
+        // The common cases straight from the parse, as values (the trackers' value forms, tested against their
+        // general paths): an in-window plain TCP ACK in ESTABLISHED, a UDP datagram, an ICMP query or reply.
+        final long timeout;
+        switch (valueForms ? pkt.protocol : -1)
         {
-            table.endWrite(entry);
-            return p.untracked(buf, PacketProcessor.trackReason(result.reason));
-        }
-        switch (result.verdict)
-        {
-            case TrackResult.INVALID:
-                if (result.refresh)
+            case NatEngine.PROTO_TCP:
+                if (plainAck(buf) && table.stateOpaque(entry) == TcpState.ESTABLISHED)
                 {
-                    final long lowered = now + result.timeoutNanos;
-                    if (lowered < deadline)
-                    {
-                        table.putDeadlineOpaque(entry, lowered);
-                    }
+                    timeout = engine.tcp.establishedAck(table.scratchBuffer(), base, dir, pkt.tcpSeq, pkt.tcpAck,
+                        pkt.tcpAck, pkt.tcpWindow, pkt.tcpPayloadLength, seenReply);
+                    setAssured = seenReply && !assured;
                 }
-                table.endWrite(entry);
-                return p.untracked(buf, PacketProcessor.trackReason(result.reason));
-            case TrackResult.DROP:
-                table.endWrite(entry);
-                return p.finish(Verdict.DROP, Reason.TRACK_DROP);
-            case TrackResult.REPEAT:
-                table.endWrite(entry);
-                engine.destroy(entry, now, p.counters);
-                return null;
+                else
+                {
+                    timeout = -1;
+                }
+                break;
+            case NatEngine.PROTO_UDP:
+            {
+                final boolean stream = engine.udp.stream(table.scratchBuffer(), base, seenReply, now);
+                timeout = engine.udp.timeout(stream);
+                setAssured = stream && !assured;
+                break;
+            }
+            case NatEngine.PROTO_ICMP:
+                timeout = engine.icmp.timeout(table.scratchBuffer().getByte(base + EntryScratch.ICMP_TYPE_OFFSET) & 0xFF);
+                break;
             default:
+                timeout = -1;
                 break;
         }
-
-        int events = result.events;
-        if (result.refresh)
+        if (timeout >= 0)
         {
-            table.putDeadlineOpaque(entry, now + result.timeoutNanos);
+            // Accepted, protocol state unchanged: refresh, and ASSURED (its one event) when the tracker says so.
+            table.putDeadlineOpaque(entry, now + timeout);
+            events = setAssured ? TrackResult.EVENT_ASSURED : 0;
+        }
+        else
+        {
+            if (!trackGeneral(buf, entry, base, dir, seenReply, assured, deadline, now))
+            {
+                return refusal;
+            }
+            events = result.events;
+            destroy = result.destroy;
+            setAssured = result.setAssured;
         }
         // A killed connection reports DESTROY as it stood: the kernel sets SEEN_REPLY after the tracker ran.
-        if (dir == FlowTable.DIR_REPLY && !seenReply && !result.destroy)
+        if (dir == FlowTable.DIR_REPLY && !seenReply && !destroy)
         {
             table.orStatusVolatile(entry, FlowStatus.SEEN_REPLY);
             events |= TrackResult.EVENT_REPLY;
         }
-        if (result.setAssured)
+        if (setAssured)
         {
             table.orStatusVolatile(entry, FlowStatus.ASSURED);
         }
-        if (result.newState != result.oldState)
-        {
-            table.putStatePlain(entry, result.newState);
-        }
-        if (events != 0 && !result.destroy)
+        if (events != 0 && !destroy)
         {
             engine.publish(ConntrackEventType.UPDATE, entry, now, p.counters);
         }
@@ -130,13 +150,91 @@ final class EstablishedPath
         final int egress = table.egressIfIndex(entry, dir);
         table.addCountersPlain(entry, dir, pkt.totalLength);
         table.endWrite(entry);
-        if (result.destroy)
+        if (destroy)
         {
             engine.destroy(entry, now, p.counters);
         }
         p.lastHandle = handle;
         return p.forward(buf, ops, newSrcIp, newDstIp, newSrcPort, newDstPort, ipDelta, l4Delta, egress,
             !pkt.isFragment || pkt.isFirstFragment);
+    }
+
+    /**
+     * The general path (every case the value forms above do not cover), kept out of {@link #process} so that the
+     * common path compiles small: runs the tracker into {@link #result} and applies a refusal (untracked, drop,
+     * destroy and look again) or the deadline and state of an accepted packet.
+     *
+     * @return true when the packet was accepted ({@link #result} holds the rest); false after the entry's lock was
+     *     released, with {@link #refusal} the verdict to return (null: look again).
+     */
+    private boolean trackGeneral(
+        final MutableDirectBuffer buf,
+        final int entry,
+        final int base,
+        final int dir,
+        final boolean seenReply,
+        final boolean assured,
+        final long deadline,
+        final long now)
+    {
+        if (!track(buf, entry, base, dir, seenReply, assured, deadline, now))
+        {
+            table.endWrite(entry);
+            refusal = p.untracked(buf, PacketProcessor.trackReason(result.reason));
+            return false;
+        }
+        switch (result.verdict)
+        {
+            case TrackResult.INVALID:
+                if (result.refresh)
+                {
+                    final long lowered = now + result.timeoutNanos;
+                    if (lowered < deadline)
+                    {
+                        table.putDeadlineOpaque(entry, lowered);
+                    }
+                }
+                table.endWrite(entry);
+                refusal = p.untracked(buf, PacketProcessor.trackReason(result.reason));
+                return false;
+            case TrackResult.DROP:
+                table.endWrite(entry);
+                refusal = p.finish(Verdict.DROP, Reason.TRACK_DROP);
+                return false;
+            case TrackResult.REPEAT:
+                table.endWrite(entry);
+                engine.destroy(entry, now, p.counters);
+                refusal = null;
+                return false;
+            default:
+                break;
+        }
+        if (result.refresh)
+        {
+            table.putDeadlineOpaque(entry, now + result.timeoutNanos);
+        }
+        if (result.newState != result.oldState)
+        {
+            table.putStatePlain(entry, result.newState);
+        }
+        return true;
+    }
+
+    /**
+     * True for an unfragmented TCP segment with only ACK of SYN/FIN/RST/ACK and no options that matter to the
+     * tracker (none, or the usual NOP NOP timestamp): it carries no SACK block, so its SACK edge is its ACK, as
+     * {@link TcpSegment#readParsed} would find.
+     */
+    private boolean plainAck(final MutableDirectBuffer buf)
+    {
+        if (pkt.protocol != NatEngine.PROTO_TCP || pkt.isFragment ||
+            (pkt.tcpFlags & (TcpSegment.SYN | TcpSegment.FIN | TcpSegment.RST | TcpSegment.ACK)) != TcpSegment.ACK)
+        {
+            return false;
+        }
+        final int optionsLength = pkt.tcpDataOffset - TcpHeader.MIN_LENGTH;
+        return optionsLength == 0 || optionsLength == TcpHeader.NOP_NOP_TIMESTAMP_LENGTH &&
+            buf.getInt(pkt.l4Offset + TcpHeader.OPTIONS_OFFSET, ByteOrder.BIG_ENDIAN) == TcpHeader.NOP_NOP_TIMESTAMP;
     }
 
     /**

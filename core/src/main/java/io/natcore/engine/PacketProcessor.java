@@ -306,12 +306,31 @@ public final class PacketProcessor
         final long knownK0,
         final long knownK1)
     {
-        if (pkt.protocol == NatEngine.PROTO_ICMP && pkt.isIcmpError)
+        // One branch on the protocol for the error check and both ports (as srcPort() / dstPort()).
+        final int protocol = pkt.protocol;
+        final int srcPort;
+        final int dstPort;
+        if (protocol == NatEngine.PROTO_ICMP)
         {
-            return icmpErrors.process(buf, nowNanos);
+            if (pkt.isIcmpError)
+            {
+                return icmpErrors.process(buf, nowNanos);
+            }
+            srcPort = pkt.icmpId;
+            dstPort = srcPort;
+        }
+        else if (pkt.hasPorts)
+        {
+            srcPort = pkt.srcPort;
+            dstPort = pkt.dstPort;
+        }
+        else
+        {
+            srcPort = 0;
+            dstPort = 0;
         }
         final long k0 = FlowKey.k0(pkt.srcIp, pkt.dstIp);
-        final long k1 = FlowKey.k1(srcPort(), dstPort(), pkt.protocol, zone);
+        final long k1 = FlowKey.k1(srcPort, dstPort, protocol, zone);
         long handle = knownHandle != LOOK_UP && k0 == knownK0 && k1 == knownK1 ? knownHandle :
             table.lookupTouchingCold(k0, k1);
         for (int attempt = 0; attempt < 4; attempt++)

@@ -80,6 +80,10 @@ public final class TcpHeader
     /** Largest window scale honoured (RFC 7323; the kernel clamps to it too). */
     public static final int MAX_WINDOW_SCALE = 14;
 
+    /** First option word of the usual timestamp-only options: NOP, NOP, kind 8 (timestamp), length 10. */
+    public static final int NOP_NOP_TIMESTAMP = 0x0101080A;
+    /** Option bytes of NOP, NOP, timestamp. */
+    public static final int NOP_NOP_TIMESTAMP_LENGTH = 12;
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
 
     private DirectBuffer buffer;

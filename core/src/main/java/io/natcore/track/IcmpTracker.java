@@ -107,4 +107,15 @@ public final class IcmpTracker
         out.timeoutNanos = timeouts.icmp();
         return out.verdict;
     }
+
+    /**
+     * {@link #packet} as a value (the engine's established path, without a {@link TrackResult}).
+     *
+     * @param originalType type of the packet that created the connection.
+     * @return the refresh timeout of an accepted query or reply, or -1 when {@link #packet} would return INVALID.
+     */
+    public long timeout(final int originalType)
+    {
+        return isQuery(originalType) ? timeouts.icmp() : -1;
+    }
 }

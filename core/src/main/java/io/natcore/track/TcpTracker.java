@@ -496,18 +496,81 @@ public final class TcpTracker
         final boolean assured,
         final TrackResult out)
     {
+        final long timeout = inWindowAck(state, base, dir, seg.seq, seg.ack, seg.sack, seg.window, seg.payloadLength,
+            seenReply);
+        if (timeout < 0)
+        {
+            return false;
+        }
+        out.oldState = ESTABLISHED;
+        out.newState = ESTABLISHED;
+        if (seenReply && !assured)
+        {
+            out.setAssured = true;
+            out.events |= TrackResult.EVENT_ASSURED;
+        }
+        out.refresh = true;
+        out.timeoutNanos = timeout;
+        return true;
+    }
+
+    /**
+     * {@link #packet} for a segment the caller knows is a plain ACK (ACK set; SYN, FIN and RST clear) of a connection
+     * in ESTABLISHED, with the segment's facts as values: the engine's established path calls it straight from the
+     * parse, with no {@link TcpSegment} and no {@link TrackResult}. When it returns a timeout, the general path would
+     * have returned ACCEPT, ESTABLISHED -> ESTABLISHED, refresh with that timeout, no destroy, and
+     * {@code setAssured} (with {@link TrackResult#EVENT_ASSURED} as its only event) exactly when
+     * {@code seenReply && !assured}; the area is left as the general path leaves it.
+     *
+     * @param state         buffer holding the entry's TCP area.
+     * @param base          offset of the area.
+     * @param dir           0 original, 1 reply.
+     * @param seq           sequence number.
+     * @param ack           acknowledgment number.
+     * @param sack          highest SACK right edge of the segment, {@code ack} when it carries no SACK block.
+     * @param window        window as carried (unscaled).
+     * @param payloadLength TCP payload bytes.
+     * @param seenReply     entry's SEEN_REPLY status bit before this packet.
+     * @return the new timeout in nanos, or -1 when the general path must handle the segment (nothing was written;
+     *     always -1 on a tracker built without the fast path).
+     */
+    public long establishedAck(
+        final MutableDirectBuffer state,
+        final int base,
+        final int dir,
+        final int seq,
+        final int ack,
+        final int sack,
+        final int window,
+        final int payloadLength,
+        final boolean seenReply)
+    {
+        return fastPath && (dir & ~1) == 0 ?
+            inWindowAck(state, base, dir, seq, ack, sack, window, payloadLength, seenReply) : -1;
+    }
+
+    /** The body of {@link #establishedAck}: the timeout, or -1 (nothing written). */
+    private long inWindowAck(
+        final MutableDirectBuffer state,
+        final int base,
+        final int dir,
+        final int seq,
+        final int ack,
+        final int segSack,
+        final int window,
+        final int payloadLength,
+        final boolean seenReply)
+    {
         final int sender = base + dir * DIRECTION_LENGTH;
         final int receiver = base + (1 - dir) * DIRECTION_LENGTH;
         final int senderMaxwin = getInt(state, sender + TD_MAXWIN_OFFSET);
         if (senderMaxwin == 0)
         {
-            return false; // mid-stream pickup of this side: the general path initialises it
+            return -1; // mid-stream pickup of this side: the general path initialises it
         }
         final int bits = TcpStateLayout.bits(state, base);
-        final int seq = seg.seq;
-        final int ack = seg.ack;
-        final int sack = (bits & TcpStateLayout.flagBit(1 - dir, FLAG_SACK_PERM)) != 0 ? seg.sack : ack;
-        final int end = seq + seg.payloadLength;
+        final int sack = (bits & TcpStateLayout.flagBit(1 - dir, FLAG_SACK_PERM)) != 0 ? segSack : ack;
+        final int end = seq + payloadLength;
         final int senderEnd = getInt(state, sender + TD_END_OFFSET);
         final int senderMaxend = getInt(state, sender + TD_MAXEND_OFFSET);
         final int receiverEnd = getInt(state, receiver + TD_END_OFFSET);
@@ -518,12 +581,12 @@ public final class TcpTracker
             !(receiverMaxwin == 0 || after(end, senderEnd - receiverMaxwin - 1)) ||
             !after(sack, receiverEnd - maxAckWindow - 1))
         {
-            return false; // out of window: overshoot, liberal and invalid cases are the general path's
+            return -1; // out of window: overshoot, liberal and invalid cases are the general path's
         }
 
         // updateWindows()
         int newBits = bits;
-        final int win = seg.window << TcpStateLayout.scaleOf(bits, dir);
+        final int win = window << TcpStateLayout.scaleOf(bits, dir);
         final int swin = win + (sack - ack);
         if (Integer.compareUnsigned(senderMaxwin, swin) < 0)
         {
@@ -561,7 +624,7 @@ public final class TcpTracker
             getInt(state, base + LAST_END_OFFSET) == end &&
             (len & ~0xFFFF) == 0 && getShort(state, base + LAST_LEN_OFFSET) == len &&
             getInt(state, base + LAST_ACK_OFFSET) == ack &&
-            getShort(state, base + LAST_WIN_OFFSET) == seg.window)
+            getShort(state, base + LAST_WIN_OFFSET) == window)
         {
             newBits = TcpStateLayout.withRetrans(newBits, TcpStateLayout.retransOf(newBits) + 1);
         }
@@ -570,7 +633,7 @@ public final class TcpTracker
             putShort(state, base + LAST_LEN_OFFSET, len);
             putInt(state, base + LAST_ACK_OFFSET, ack);
             putInt(state, base + LAST_END_OFFSET, end);
-            putShort(state, base + LAST_WIN_OFFSET, seg.window);
+            putShort(state, base + LAST_WIN_OFFSET, window);
             newBits = TcpStateLayout.withRetrans(newBits, 0);
         }
         newBits = TcpStateLayout.withLastIndexAndDir(newBits, INDEX_ACK, dir);
@@ -580,8 +643,6 @@ public final class TcpTracker
         }
 
         // packet(), in window, state unchanged: the timeout.
-        out.oldState = ESTABLISHED;
-        out.newState = ESTABLISHED;
         final long stateTimeout = timeouts.tcp(ESTABLISHED);
         long timeout;
         final int unacknowledged = TcpStateLayout.flagBit(0, FLAG_DATA_UNACKNOWLEDGED) |
@@ -594,7 +655,7 @@ public final class TcpTracker
         {
             timeout = timeouts.tcpUnacknowledged();
         }
-        else if (seg.window == 0 && stateTimeout > timeouts.tcpMaxRetrans()) // last_win is this segment's now
+        else if (window == 0 && stateTimeout > timeouts.tcpMaxRetrans()) // last_win is this segment's now
         {
             timeout = timeouts.tcpMaxRetrans();
         }
@@ -602,21 +663,11 @@ public final class TcpTracker
         {
             timeout = stateTimeout;
         }
-        if (!seenReply)
+        if (!seenReply && timeout > timeouts.tcpUnacknowledged())
         {
-            if (timeout > timeouts.tcpUnacknowledged())
-            {
-                timeout = timeouts.tcpUnacknowledged(); // picked up mid-stream, nothing seen back yet
-            }
+            timeout = timeouts.tcpUnacknowledged(); // picked up mid-stream, nothing seen back yet
         }
-        else if (!assured)
-        {
-            out.setAssured = true;
-            out.events |= TrackResult.EVENT_ASSURED;
-        }
-        out.refresh = true;
-        out.timeoutNanos = timeout;
-        return true;
+        return timeout;
     }
 
     /**

@@ -63,17 +63,32 @@ public final class UdpTracker
         {
             state.putLong(base + STREAM_TS_OFFSET, nowNanos + timeouts.udpStreamAfter(), TcpStateLayout.ORDER);
         }
+        final boolean stream = stream(state, base, seenReply, nowNanos);
         out.refresh = true;
-        out.timeoutNanos = timeouts.udpUnreplied();
-        if (seenReply && nowNanos - state.getLong(base + STREAM_TS_OFFSET, TcpStateLayout.ORDER) > 0)
+        out.timeoutNanos = timeout(stream);
+        if (stream && !assured)
         {
-            out.timeoutNanos = timeouts.udpStream();
-            if (!assured)
-            {
-                out.setAssured = true;
-                out.events = TrackResult.EVENT_ASSURED;
-            }
+            out.setAssured = true;
+            out.events = TrackResult.EVENT_ASSURED;
         }
         return out.verdict;
+    }
+
+    /**
+     * {@link #packet} for a datagram of a confirmed connection, as values (the engine's established path, without
+     * a {@link TrackResult}): the datagram is accepted and refreshed with {@link #timeout}{@code (stream)}, and
+     * ASSURED is set (its one event) when {@code stream} and not yet ASSURED.
+     *
+     * @return true when the flow counts as a stream: a reply was seen and the stream instant has passed.
+     */
+    public boolean stream(final MutableDirectBuffer state, final int base, final boolean seenReply, final long nowNanos)
+    {
+        return seenReply && nowNanos - state.getLong(base + STREAM_TS_OFFSET, TcpStateLayout.ORDER) > 0;
+    }
+
+    /** @return the refresh timeout of a datagram, see {@link #stream}. */
+    public long timeout(final boolean stream)
+    {
+        return stream ? timeouts.udpStream() : timeouts.udpUnreplied();
     }
 }

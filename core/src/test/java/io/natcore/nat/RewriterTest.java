@@ -171,4 +171,47 @@ class RewriterTest
             assertEquals(hex(expected), hex(out), "case " + i);
         }
     }
+
+    @Test
+    void fieldsWhoseOpIsClearKeepTheirBytesWhateverTargetIsPassed()
+    {
+        final Random random = new Random(2026);
+        for (int i = 0; i < 20_000; i++)
+        {
+            final int proto = random.nextBoolean() ? TCP : UDP;
+            final byte[] p = new byte[20 + 20 + random.nextInt(40)];
+            random.nextBytes(p);
+            p[0] = 0x45;
+            p[9] = (byte)proto;
+            final int ops = random.nextInt(16);
+            final int[] target = {random.nextInt(), random.nextInt(), random.nextInt(65536), random.nextInt(65536)};
+            final byte[] out = p.clone();
+            Rewriter.apply(new UnsafeBuffer(out), 0, 20, proto, true, ops, target[0], target[1], target[2], target[3],
+                0, 0);
+            // Independent expectation: each field is the target when its op bit is set, else the original bytes.
+            final byte[] expected = p.clone();
+            if ((ops & Rewriter.OP_SRC_IP) != 0)
+            {
+                put32(expected, 12, target[0]);
+            }
+            if ((ops & Rewriter.OP_DST_IP) != 0)
+            {
+                put32(expected, 16, target[1]);
+            }
+            if ((ops & Rewriter.OP_SRC_PORT) != 0)
+            {
+                put16(expected, 20, target[2]);
+            }
+            if ((ops & Rewriter.OP_DST_PORT) != 0)
+            {
+                put16(expected, 22, target[3]);
+            }
+            // The checksum fields are the deltas' business: compare everything else.
+            for (final int at : new int[] {10, 11, 20 + (proto == TCP ? 16 : 6), 20 + (proto == TCP ? 17 : 7)})
+            {
+                expected[at] = out[at];
+            }
+            assertEquals(hex(expected), hex(out), "case " + i + " ops " + ops);
+        }
+    }
 }

@@ -16,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * leave exactly the area and result the general path leaves, and must not touch anything when it declines. The
  * general path is the one pinned to the kernel by the trace tests; here both run from the same states over seeded
  * random conversations (handshakes and pickups, data both ways, retransmissions, SACK, zero windows, stray FIN,
- * RST and SYN, out-of-window jumps, liberal and strict trackers).
+ * RST and SYN, out-of-window jumps, liberal and strict trackers). The value form the engine calls straight from
+ * the parse (a timeout, or -1) must take exactly the same segments, and its timeout with the fixed rest of the
+ * result (accept, ESTABLISHED kept, refresh, ASSURED once a reply was seen) must equal the general path's result.
  */
 class TcpTrackerFastPathTest
 {
@@ -32,6 +34,7 @@ class TcpTrackerFastPathTest
         final UnsafeBuffer a = new UnsafeBuffer(new byte[area.capacity()]);
         final UnsafeBuffer b = new UnsafeBuffer(new byte[area.capacity()]);
         final UnsafeBuffer c = new UnsafeBuffer(new byte[area.capacity()]);
+        final UnsafeBuffer d = new UnsafeBuffer(new byte[area.capacity()]);
         final TcpSegment seg = new TcpSegment();
         final TrackResult ra = new TrackResult();
         final TrackResult rb = new TrackResult();
@@ -39,6 +42,7 @@ class TcpTrackerFastPathTest
         int taken = 0;
         int declined = 0;
         int retransmissions = 0;
+        int valueTaken = 0;
         for (int conversation = 0; conversation < 3_000; conversation++)
         {
             final boolean liberal = rnd.nextInt(4) == 0;
@@ -91,6 +95,7 @@ class TcpTrackerFastPathTest
                 area.getBytes(0, a, 0, area.capacity());
                 area.getBytes(0, b, 0, area.capacity());
                 area.getBytes(0, c, 0, area.capacity());
+                area.getBytes(0, d, 0, area.capacity());
                 final boolean sr = seenReply || rnd.nextInt(20) == 0;
                 final boolean as = assured || rnd.nextInt(20) == 0 && sr;
 
@@ -107,8 +112,30 @@ class TcpTrackerFastPathTest
                 if (tcpState == TcpState.ESTABLISHED &&
                     TcpTracker.index(seg.flags) == TcpTracker.INDEX_ACK)
                 {
+                    final long t = fast.establishedAck(d, BASE, dir, seg.seq, seg.ack, seg.sack, seg.window,
+                        seg.payloadLength, sr);
+                    assertEquals(-1, general.establishedAck(d, BASE, dir, seg.seq, seg.ack, seg.sack, seg.window,
+                        seg.payloadLength, sr), what + " tracker without the fast path");
+                    if (t >= 0)
+                    {
+                        // What the engine applies from the timeout alone must be the general path's whole result.
+                        final TrackResult expected = new TrackResult();
+                        expected.oldState = TcpState.ESTABLISHED;
+                        expected.newState = TcpState.ESTABLISHED;
+                        expected.refresh = true;
+                        expected.timeoutNanos = t;
+                        expected.setAssured = sr && !as;
+                        expected.events = sr && !as ? TrackResult.EVENT_ASSURED : 0;
+                        assertEquals(rb.toString(), expected.toString(), what + " value fast path");
+                        valueTaken++;
+                    }
+                    for (int i = 0; i < area.capacity(); i++)
+                    {
+                        assertEquals(t >= 0 ? b.getByte(i) : area.getByte(i), d.getByte(i), what + " value fast path, area byte " + i);
+                    }
                     if (fast.establishedAck(c, BASE, seg, dir, sr, as, rc))
                     {
+                        assertTrue(t >= 0, what + " the value fast path declined what the segment one took");
                         taken++;
                         retransmissions += repeat ? 1 : 0;
                     }
@@ -138,6 +165,7 @@ class TcpTrackerFastPathTest
         assertTrue(taken > 20_000, "fast path taken " + taken);
         assertTrue(declined > 5_000, "fast path declined " + declined);
         assertTrue(retransmissions > 1_000, "retransmissions through the fast path " + retransmissions);
+        assertEquals(taken, valueTaken, "value fast path taken as often as the segment one");
     }
 
     /** A segment of direction {@code dir}: mostly plausible data/ACKs around the tracked windows, sometimes not. */
