@@ -194,6 +194,7 @@ public final class NatEngine implements AutoCloseable
 
     private void onExpired(final FlowTable t, final int entry)
     {
+        bySource.expiredOpaque(entry);
         publish(ConntrackEventType.DESTROY, entry, expiryNow, engineCounters);
         engineCounters.extra(Counters.CONNECTIONS_DESTROYED);
     }

@@ -4,6 +4,7 @@
 package io.natcore.engine;
 
 import io.natcore.table.EvictionListener;
+import io.natcore.table.ExpiryListener;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowTable;
 import io.natcore.table.FlowTableConfig;
@@ -132,6 +133,16 @@ class SourceMappingsTest
                     {
                         now += rnd.nextInt(20);
                     }
+                    else if (op == 7)
+                    {
+                        // As the engine's expiry listener: mark, then the table removes.
+                        final ExpiryListener onExpired = (t, e) ->
+                        {
+                            mappings.expiredOpaque(e);
+                            markDied(records, e);
+                        };
+                        table.expire(now, rnd.nextInt(1, 64), onExpired);
+                    }
                     else
                     {
                         check(records, table, proto, ip, port, now, mappings.find(proto, ip, port, now),
@@ -147,6 +158,51 @@ class SourceMappingsTest
         for (final Record r : records)
         {
             r.died |= r.entry == entry;
+        }
+    }
+
+    @Test
+    void anExpiredEntryIsUnlinkedWithoutBeingReadAndARecordClearsTheMark()
+    {
+        try (FlowTable table = new FlowTable(new FlowTableConfig().capacity(16)))
+        {
+            final SourceMappings mappings = new SourceMappings(table, ZONE);
+            final int e = table.insert(FlowKey.k0(1, 2), FlowKey.k1(10, 20, 6, ZONE), FlowKey.k0(2, 3),
+                FlowKey.k1(20, 30, 6, ZONE));
+            table.putDeadlineOpaque(e, 100);
+            mappings.record(6, 1, 10, e);
+            mappings.expiredOpaque(e); // the entry is still live: only expiry says it goes
+            assertEquals(SourceMappings.NONE, mappings.find(6, 1, 10, 50));
+            assertFalse(mappings.isLinked(e));
+            mappings.record(6, 1, 10, e);
+            assertEquals(e, mappings.find(6, 1, 10, 50));
+        }
+    }
+
+    @Test
+    void expiryHandsOverMoreEntriesThanTheRingHoldsAndEveryOneStillLeavesItsChain()
+    {
+        final int n = 6000;
+        try (FlowTable table = new FlowTable(new FlowTableConfig().capacity(8192)))
+        {
+            final SourceMappings mappings = new SourceMappings(table, ZONE);
+            final int[] entries = new int[n];
+            for (int i = 0; i < n; i++)
+            {
+                entries[i] = table.insert(FlowKey.k0(7, i), FlowKey.k1(i, 80, 6, ZONE), FlowKey.k0(i, 8),
+                    FlowKey.k1(80, i, 6, ZONE));
+                table.putDeadlineOpaque(entries[i], 100);
+                mappings.record(6, 7, i, entries[i]);
+            }
+            for (int i = 0; i < n; i++)
+            {
+                mappings.expiredOpaque(entries[i]); // the ring holds 4096: the rest stay linked, marked
+            }
+            for (int i = 0; i < n; i++)
+            {
+                assertEquals(SourceMappings.NONE, mappings.find(6, 7, i, 50), "source port " + i);
+                assertFalse(mappings.isLinked(entries[i]), "source port " + i);
+            }
         }
     }
 
