@@ -50,6 +50,15 @@ public final class NatRuleSet
     private final Map<String, SavedTable> tables;
 
     private final BoxConfig box;
+    /**
+     * Per chain, an index on the packet's destination address (null when the chain names fewer than two exact
+     * {@code -d a.b.c.d/32} addresses): open-addressing keys, and per key the chain's rules in order less the
+     * {@code /32} rules naming another address (which cannot match). {@link #dstOtherRules}: the rules for an
+     * address no {@code /32} rule names. A rule left out cannot match, so the walk's result is the full walk's.
+     */
+    private final int[][] dstKeys;
+    private final int[][][] dstRules;
+    private final int[][] dstOtherRules;
     private final boolean[][] inMatch;
     private final boolean[] inOther;
     private final boolean[][] outMatch;
@@ -64,6 +73,19 @@ public final class NatRuleSet
         final Map<String, SavedTable> tables,
         final BoxConfig box)
     {
+        this(rules, chainNames, chainRules, targetChain, hookChain, tables, box, true);
+    }
+
+    private NatRuleSet(
+        final NatRule[] rules,
+        final String[] chainNames,
+        final int[][] chainRules,
+        final int[] targetChain,
+        final int[] hookChain,
+        final Map<String, SavedTable> tables,
+        final BoxConfig box,
+        final boolean indexed)
+    {
         this.rules = rules;
         this.chainNames = chainNames;
         this.chainRules = chainRules;
@@ -71,6 +93,17 @@ public final class NatRuleSet
         this.hookChain = hookChain;
         this.tables = Collections.unmodifiableMap(tables);
         this.box = box;
+        final int chains = chainRules.length;
+        dstKeys = new int[chains][];
+        dstRules = new int[chains][][];
+        dstOtherRules = new int[chains][];
+        if (indexed)
+        {
+            for (int c = 0; c < chains; c++)
+            {
+                indexDestinations(c);
+            }
+        }
         final int n = rules.length;
         inMatch = new boolean[n][];
         inOther = new boolean[n];
@@ -91,6 +124,104 @@ public final class NatRuleSet
                 outOther[i] = ifaceMatches(r.outIface, "") != r.outInvert;
             }
         }
+    }
+
+    private static boolean pinsDestination(final NatRule r)
+    {
+        return r.hasDst && !r.dstInvert && r.dstMask == -1;
+    }
+
+    private void indexDestinations(final int chain)
+    {
+        final int[] all = chainRules[chain];
+        int pinned = 0;
+        for (final int i : all)
+        {
+            pinned += pinsDestination(rules[i]) ? 1 : 0;
+        }
+        if (pinned < 2)
+        {
+            return;
+        }
+        int capacity = 4;
+        while (capacity < pinned * 2)
+        {
+            capacity <<= 1;
+        }
+        final int[] keys = new int[capacity];
+        final int[][] lists = new int[capacity][];
+        for (final int i : all)
+        {
+            if (!pinsDestination(rules[i]))
+            {
+                continue;
+            }
+            final int address = rules[i].dstIp;
+            int slot = hash(address) & (capacity - 1);
+            while (lists[slot] != null && keys[slot] != address)
+            {
+                slot = (slot + 1) & (capacity - 1);
+            }
+            if (lists[slot] == null)
+            {
+                keys[slot] = address;
+                lists[slot] = candidates(all, address, true);
+            }
+        }
+        dstKeys[chain] = keys;
+        dstRules[chain] = lists;
+        dstOtherRules[chain] = candidates(all, 0, false);
+    }
+
+    /** The chain's rules in order, less the /32 rules naming an address other than {@code address} (or any). */
+    private int[] candidates(final int[] all, final int address, final boolean named)
+    {
+        int count = 0;
+        final int[] out = new int[all.length];
+        for (final int i : all)
+        {
+            final NatRule r = rules[i];
+            if (!pinsDestination(r) || (named && r.dstIp == address))
+            {
+                out[count++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(out, count);
+    }
+
+    private static int hash(final int key)
+    {
+        final int h = key * 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    /** The rules of a chain a packet to {@code dst} can match, in order. */
+    private int[] rulesFor(final int chain, final int dst)
+    {
+        final int[] keys = dstKeys[chain];
+        if (keys == null)
+        {
+            return chainRules[chain];
+        }
+        final int[][] lists = dstRules[chain];
+        final int mask = keys.length - 1;
+        int slot = hash(dst) & mask;
+        int[] list;
+        while ((list = lists[slot]) != null)
+        {
+            if (keys[slot] == dst)
+            {
+                return list;
+            }
+            slot = (slot + 1) & mask;
+        }
+        return dstOtherRules[chain];
+    }
+
+    /** The same rules evaluated by walking every rule of a chain (the general path the index must agree with). */
+    NatRuleSet withoutIndex()
+    {
+        return new NatRuleSet(rules, chainNames, chainRules, targetChain, hookChain, tables, box, false);
     }
 
     private static boolean[] ifaceTable(final String pattern, final boolean invert, final int maxIf, final BoxConfig box)
@@ -269,7 +400,7 @@ public final class NatRuleSet
         final int chain, final int proto, final int src, final int dst, final int sport, final int dport,
         final int icmpType, final int icmpCode, final int inIf, final int outIf, final NatDecision out)
     {
-        final int[] ruleIndexes = chainRules[chain];
+        final int[] ruleIndexes = rulesFor(chain, dst);
         for (int k = 0; k < ruleIndexes.length; k++)
         {
             final int i = ruleIndexes[k];
