@@ -79,6 +79,8 @@ final class SourceMappings
     private long ringHead;
     /** Next ring slot to drain: written under the bind lock only, release. */
     private long ringTail;
+    /** Entries in a chain (under the bind lock): none, and a walk need not read its bucket. */
+    private int linked;
 
     SourceMappings(final FlowTable table, final int zone)
     {
@@ -125,6 +127,7 @@ final class SourceMappings
             prev[head] = entry;
         }
         heads[bucket] = entry;
+        linked++;
         STATE.setOpaque(states, entry, LINKED);
     }
 
@@ -157,6 +160,10 @@ final class SourceMappings
     int find(final int proto, final int srcIp, final int srcPort, final long now)
     {
         drainExpired();
+        if (linked == 0)
+        {
+            return NONE;
+        }
         final int hash = hash(proto, srcIp, srcPort);
         int e = heads[hash & mask];
         while (e != NONE)
@@ -231,6 +238,7 @@ final class SourceMappings
         Arrays.fill(heads, NONE);
         Arrays.fill(prev, UNLINKED);
         Arrays.fill(states, IDLE);
+        linked = 0;
     }
 
     /** @return whether the entry is in a chain (for tests; under the bind lock). */
@@ -256,6 +264,7 @@ final class SourceMappings
             prev[older] = newer;
         }
         prev[entry] = UNLINKED;
+        linked--;
         STATE.setOpaque(states, entry, IDLE);
     }
 
