@@ -14,9 +14,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class NatRuleSetIndexTest
 {
+    private static final int[] PROTOCOLS = {6, 17, 1, 47};
     private static final String[] ADDRESSES = {"10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.1.1", "192.0.2.7"};
 
-    private static String randomMatch(final SplittableRandom rnd)
+    private static final BoxConfig BOX = BoxConfig.builder()
+        .addInterface(1, "lo")
+        .addInterface(2, "eth0")
+        .addInterface(3, "eth1")
+        .addInterface(4, "wlan0")
+        .addAddress(1, ip("127.0.0.1"), 8)
+        .addAddress(2, ip("10.0.0.5"), 24)
+        .addAddress(3, ip("10.1.0.5"), 24)
+        .addAddress(4, ip("10.2.0.5"), 24)
+        .addRoute(ip("10.0.0.0"), 24, 0, 2, 0)
+        .addRoute(0, 0, ip("10.1.0.1"), 3, 0)
+        .build();
+
+    private static String randomMatch(final SplittableRandom rnd, final String interfaceOption)
     {
         final StringBuilder sb = new StringBuilder();
         switch (rnd.nextInt(5))
@@ -38,9 +52,42 @@ class NatRuleSetIndexTest
         {
             sb.append(" -s 172.16.").append(rnd.nextInt(2)).append(".0/24");
         }
-        if (rnd.nextInt(3) == 0)
+        switch (rnd.nextInt(9))
         {
-            sb.append(" -p tcp -m tcp --dport ").append(80 + rnd.nextInt(2));
+            case 0:
+                sb.append(" -p tcp -m tcp --dport ").append(80 + rnd.nextInt(2));
+                break;
+            case 1:
+                sb.append(" -p tcp -m tcp ! --sport 1000:40000");
+                break;
+            case 2:
+                sb.append(" -p udp -m multiport --dports 53,80");
+                break;
+            case 3:
+                sb.append(" -p icmp -m icmp --icmp-type 8");
+                break;
+            case 4:
+                sb.append(" ! -p udp");
+                break;
+            case 5:
+                sb.append(" -f");
+                break;
+            default:
+                break;
+        }
+        switch (rnd.nextInt(6))
+        {
+            case 0:
+                sb.append(interfaceOption).append(" eth0");
+                break;
+            case 1:
+                sb.append(" !").append(interfaceOption).append(" eth+");
+                break;
+            case 2:
+                sb.append(interfaceOption).append(" wlan0");
+                break;
+            default:
+                break;
         }
         return sb.toString();
     }
@@ -72,7 +119,13 @@ class NatRuleSetIndexTest
         final int n = rnd.nextInt(1, 12);
         for (int i = 0; i < n; i++)
         {
-            lines.add("-A PREROUTING" + randomMatch(rnd) + randomTarget(rnd, true));
+            lines.add("-A PREROUTING" + randomMatch(rnd, " -i") + randomTarget(rnd, true));
+        }
+        final int post = rnd.nextInt(0, 6);
+        for (int i = 0; i < post; i++)
+        {
+            lines.add("-A POSTROUTING" + randomMatch(rnd, " -o") +
+                (rnd.nextBoolean() ? " -j MASQUERADE" : " -j SNAT --to-source 10.9.8." + rnd.nextInt(1, 255)));
         }
         final int m = rnd.nextInt(0, 8);
         for (int i = 0; i < m; i++)
@@ -82,33 +135,39 @@ class NatRuleSetIndexTest
             {
                 target = randomTarget(rnd, false);
             }
-            lines.add("-A USER" + randomMatch(rnd) + target);
+            lines.add("-A USER" + randomMatch(rnd, " -i") + target);
         }
         lines.add("COMMIT");
         return String.join("\n", lines) + "\n";
     }
 
     @Test
-    void theDestinationIndexGivesTheFullWalksDecisionForRandomRulesAndPackets()
+    void theDestinationIndexAndPackedMatchesGiveTheFullWalksDecisionForRandomRulesAndPackets()
     {
         final SplittableRandom rnd = new SplittableRandom(20261126L);
         final NatDecision indexed = new NatDecision();
         final NatDecision full = new NatDecision();
         for (int round = 0; round < 400; round++)
         {
-            final NatRuleSet rules = IptablesSaveParser.parse(randomRules(rnd));
+            final NatRuleSet rules = IptablesSaveParser.parse(randomRules(rnd)).bind(BOX);
             final NatRuleSet walk = rules.withoutIndex();
             for (int k = 0; k < 50; k++)
             {
                 final int dst = rnd.nextInt(4) == 0 ? rnd.nextInt() : ip(ADDRESSES[rnd.nextInt(ADDRESSES.length)]);
                 final int src = ip("172.16." + rnd.nextInt(3) + "." + rnd.nextInt(1, 255));
-                final int proto = rnd.nextBoolean() ? 6 : 17;
-                final int dport = 80 + rnd.nextInt(3);
-                rules.prerouting(proto, src, dst, 40000, dport, 0, 0, 2, indexed);
-                walk.prerouting(proto, src, dst, 40000, dport, 0, 0, 2, full);
+                final int proto = PROTOCOLS[rnd.nextInt(PROTOCOLS.length)];
+                final int sport = rnd.nextBoolean() ? 40000 : 999 + rnd.nextInt(3);
+                final int dport = rnd.nextInt(4) == 0 ? 53 : 80 + rnd.nextInt(3);
+                final int icmpType = rnd.nextBoolean() ? 8 : 0;
+                final int ifIndex = rnd.nextInt(-1, 7);
                 final String where = "round " + round + " packet " + k;
+                rules.prerouting(proto, src, dst, sport, dport, icmpType, 0, ifIndex, indexed);
+                walk.prerouting(proto, src, dst, sport, dport, icmpType, 0, ifIndex, full);
                 assertEquals(full.toString(), indexed.toString(), where);
                 assertEquals(full.kind, indexed.kind, where);
+                rules.postrouting(proto, src, dst, sport, dport, icmpType, 0, ifIndex, ip("10.1.0.1"), indexed);
+                walk.postrouting(proto, src, dst, sport, dport, icmpType, 0, ifIndex, ip("10.1.0.1"), full);
+                assertEquals(full.toString(), indexed.toString(), where + " postrouting");
             }
         }
     }
