@@ -14,7 +14,8 @@ import java.util.Arrays;
  * Kernel {@code nf_nat_bysource}: the source-NATed connections of each original (protocol, source address, source
  * port), newest first, as hash chains threaded through the table's entry indexes (the kernel's {@code hlist} in
  * the conntrack). Per entry: its chain neighbours, the hash it was recorded with and a state byte; per bucket: the
- * newest entry. A chain is walked on these small arrays alone: only an entry whose recorded hash equals the key's
+ * newest entry; and a 64 KiB bit filter of the linked entries' hashes, so most sources (none recorded) cost one
+ * cached bit. A chain is walked on these small arrays alone: only an entry whose recorded hash equals the key's
  * is read from the table (to validate it, and because its reply tuple is the answer).
  * <p>
  * Dead connections leave their chain without the expiring thread touching the chains (expiry may run on another
@@ -81,6 +82,16 @@ final class SourceMappings
     private long ringTail;
     /** Entries in a chain (under the bind lock): none, and a walk need not read its bucket. */
     private int linked;
+    /**
+     * One bit per {@code hash >>> (32 - FILTER_BITS_LOG2)} of every linked entry (and of entries unlinked since the
+     * last rebuild): a clear bit proves the source has no node without reading its bucket. 64 KiB, so it stays in
+     * cache where the buckets and links do not. Unlinking cannot clear a bit (others may share it), so the filter
+     * is rebuilt from the linked entries' hashes every {@link #rebuildAfter} records.
+     */
+    private final long[] filter = new long[1 << (FILTER_BITS_LOG2 - 6)];
+    private static final int FILTER_BITS_LOG2 = 19;
+    private final int rebuildAfter;
+    private int recordsSinceRebuild;
 
     SourceMappings(final FlowTable table, final int zone)
     {
@@ -100,6 +111,7 @@ final class SourceMappings
         prev = new int[capacity];
         Arrays.fill(prev, UNLINKED);
         states = new byte[capacity];
+        rebuildAfter = Math.max(16, capacity / 2);
     }
 
     /**
@@ -129,6 +141,11 @@ final class SourceMappings
         heads[bucket] = entry;
         linked++;
         STATE.setOpaque(states, entry, LINKED);
+        setFilterBit(hash);
+        if (++recordsSinceRebuild >= rebuildAfter)
+        {
+            rebuildFilter();
+        }
     }
 
     /**
@@ -165,6 +182,11 @@ final class SourceMappings
             return NONE;
         }
         final int hash = hash(proto, srcIp, srcPort);
+        final int bit = hash >>> (32 - FILTER_BITS_LOG2);
+        if ((filter[bit >>> 6] & (1L << bit)) == 0)
+        {
+            return NONE;
+        }
         int e = heads[hash & mask];
         while (e != NONE)
         {
@@ -210,6 +232,26 @@ final class SourceMappings
         return false;
     }
 
+    private void setFilterBit(final int hash)
+    {
+        final int bit = hash >>> (32 - FILTER_BITS_LOG2);
+        filter[bit >>> 6] |= 1L << bit;
+    }
+
+    /** Clear the filter and set the bits of the linked entries only (their recorded hashes; no entry is read). */
+    private void rebuildFilter()
+    {
+        recordsSinceRebuild = 0;
+        Arrays.fill(filter, 0L);
+        for (int b = 0; b < heads.length; b++)
+        {
+            for (int e = heads[b]; e != NONE; e = links[2 * e])
+            {
+                setFilterBit(links[2 * e + 1]);
+            }
+        }
+    }
+
     /** Unlink the entries expiry handed over that are still marked (not recorded again since). */
     private void drainExpired()
     {
@@ -238,7 +280,9 @@ final class SourceMappings
         Arrays.fill(heads, NONE);
         Arrays.fill(prev, UNLINKED);
         Arrays.fill(states, IDLE);
+        Arrays.fill(filter, 0L);
         linked = 0;
+        recordsSinceRebuild = 0;
     }
 
     /** @return whether the entry is in a chain (for tests; under the bind lock). */

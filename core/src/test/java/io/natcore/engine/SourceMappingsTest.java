@@ -207,6 +207,32 @@ class SourceMappingsTest
     }
 
     @Test
+    void aFilterRebuildKeepsEveryLinkedSourceAndDropsTheUnlinkedOnes()
+    {
+        final int capacity = 256; // rebuilt every 128 records
+        try (FlowTable table = new FlowTable(new FlowTableConfig().capacity(capacity)))
+        {
+            final SourceMappings mappings = new SourceMappings(table, ZONE);
+            final int[] entries = new int[200];
+            for (int i = 0; i < entries.length; i++)
+            {
+                entries[i] = table.insert(FlowKey.k0(9, i), FlowKey.k1(i, 80, 17, ZONE), FlowKey.k0(i, 8),
+                    FlowKey.k1(80, i, 17, ZONE));
+                table.putDeadlineOpaque(entries[i], 100);
+                mappings.record(17, 9, i, entries[i]);
+                if (i % 2 == 0)
+                {
+                    assertTrue(table.remove(entries[i]));
+                }
+            }
+            for (int i = 0; i < entries.length; i++)
+            {
+                assertEquals(i % 2 == 0 ? SourceMappings.NONE : entries[i], mappings.find(17, 9, i, 50), "port " + i);
+            }
+        }
+    }
+
+    @Test
     void aDeadEntryMetByAWalkIsUnlinkedAndAReRecordedEntryMoves()
     {
         try (FlowTable table = new FlowTable(new FlowTableConfig().capacity(16)))
