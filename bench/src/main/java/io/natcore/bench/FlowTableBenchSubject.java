@@ -52,6 +52,8 @@ abstract class FlowTableBenchSubject
                 return new Chronicle(connections);
             case "nonBlockingHashMapLong":
                 return new Nbhml(connections);
+            case "bareTable":
+                return new Bare(connections);
             default:
                 throw new IllegalArgumentException(impl);
         }
@@ -378,6 +380,61 @@ abstract class FlowTableBenchSubject
         void close()
         {
             map.clear();
+        }
+    }
+
+    /** The calibration table ({@link BareSlotTable}): a floor, not a peer with the same guarantees. */
+    static final class Bare extends FlowTableBenchSubject
+    {
+        final BareSlotTable table;
+
+        Bare(final int connections)
+        {
+            table = new BareSlotTable(2 * (connections + POOL_SLACK));
+        }
+
+        Object newContext()
+        {
+            return null;
+        }
+
+        void put(final Object ctx, final long o0, final long o1, final long r0, final long r1, final int id)
+        {
+            insert(ctx, o0, o1, r0, r1, id);
+        }
+
+        long lookup(final Object ctx, final long k0, final long k1)
+        {
+            return table.lookup(k0, k1);
+        }
+
+        long insert(final Object ctx, final long o0, final long o1, final long r0, final long r1, final int id)
+        {
+            if (!table.insert(o0, o1, id))
+            {
+                return -1;
+            }
+            if (!table.insert(r0, r1, id))
+            {
+                table.remove(o0, o1);
+                return -2;
+            }
+            return id;
+        }
+
+        void remove(final Object ctx, final long token, final long o0, final long o1, final long r0, final long r1)
+        {
+            table.remove(o0, o1);
+            table.remove(r0, r1);
+        }
+
+        long offHeapBytes()
+        {
+            return table.bytes();
+        }
+
+        void close()
+        {
         }
     }
 }

@@ -36,6 +36,7 @@ public class FlowTableBenchmark
     static final int STREAM_MASK = STREAM - 1;
     static final int POOL = 4096;
 
+    /** {@code bareTable} is the calibration design ({@link BareSlotTable}): a floor, run it on request. */
     @Param({"flowtable", "concurrentHashMap", "chronicleMap", "nonBlockingHashMapLong"})
     String impl;
 
@@ -183,7 +184,7 @@ public class FlowTableBenchmark
         return acc;
     }
 
-    /** Hash-all-then-probe burst for the flow table; peers have no burst API and loop over the same batch. */
+    /** Hash-all-then-probe burst for the flow table (and the bare floor); peers have no burst API and loop over the same batch. */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long lookupBurst(final Worker w)
@@ -199,6 +200,14 @@ public class FlowTableBenchmark
         if (subject instanceof FlowTableBenchSubject.Table)
         {
             ((FlowTableBenchSubject.Table)subject).table.lookupBurst(k0, k1, BATCH, out);
+            for (int j = 0; j < BATCH; j++)
+            {
+                acc += out[j];
+            }
+        }
+        else if (subject instanceof FlowTableBenchSubject.Bare)
+        {
+            ((FlowTableBenchSubject.Bare)subject).table.lookupBurst(k0, k1, BATCH, out);
             for (int j = 0; j < BATCH; j++)
             {
                 acc += out[j];

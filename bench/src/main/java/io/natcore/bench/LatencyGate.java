@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * 1 a threshold exceeded, 2 usage error or a packet not forwarded (a broken path must not pass).
  * <p>
  * Options: {@code --flows N --threads N --packets N (total, measured) --warmup N (per thread, not measured)
- * --pool N --baseline FILE --record-baseline [--margin F] --no-floor}. With {@code --record-baseline} the measured p99.9 and
+ * --pool N --baseline FILE --record-baseline [--margin F] --no-floor --expiry-work N}. {@code --expiry-work 0} takes
+ * expiry off the packet path (as an application running {@code NatEngine.expire} on a housekeeping thread would);
+ * the default is the engine's own, which reaps a batch every 32 packets. With {@code --record-baseline} the measured p99.9 and
  * p99.99 times {@code 1 + margin} (default 0.25) are written to the baseline file and the run passes. Unless
  * {@code --no-floor}, a control run ({@link PlatformFloor}) then times a fixed spin of the packets' median length
  * the same way and prints its tail, so a failing gate says whether the machine alone would fail it.
@@ -84,6 +86,9 @@ public final class LatencyGate
                     case "--record-baseline": record = true; break;
                     case "--margin": margin = Double.parseDouble(args[++i]); break;
                     case "--no-floor": floor = false; break;
+                    case "--expiry-work":
+                        System.setProperty(Trace05.EXPIRY_WORK_PROPERTY, Integer.toString(Integer.parseInt(args[++i])));
+                        break;
                     default: throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -96,7 +101,7 @@ public final class LatencyGate
         {
             System.err.println("latency gate: " + ex.getMessage());
             System.err.println("usage: LatencyGate [--flows N] [--threads N] [--packets N] [--warmup N] [--pool N]" +
-                " [--baseline FILE] [--record-baseline [--margin F]] [--no-floor]");
+                " [--baseline FILE] [--record-baseline [--margin F]] [--no-floor] [--expiry-work N]");
             return 2;
         }
 
@@ -169,8 +174,9 @@ public final class LatencyGate
 
         final StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT,
-            "latency gate: flows=%d threads=%d packets=%d (%d per thread) warmup=%d per thread pool=%d%n",
-            flows, threads, perThread * threads, perThread, warmup, established.poolSize));
+            "latency gate: flows=%d threads=%d packets=%d (%d per thread) warmup=%d per thread pool=%d expiry-work=%s%n",
+            flows, threads, perThread * threads, perThread, warmup, established.poolSize,
+            System.getProperty(Trace05.EXPIRY_WORK_PROPERTY, "engine default")));
         out.append(String.format(Locale.ROOT, "setup %.1f s, measured run %.2f s, %.2f Mpps per thread%n",
             setupSeconds, longestRun / 1e9, perThread * 1e3 / Math.max(1, longestRun)));
         out.append(String.format(Locale.ROOT,

@@ -29,6 +29,12 @@ public final class Trace05
         Boolean.parseBoolean(System.getProperty("natcore.bench.verifyL4Checksums", "true"));
 
     /**
+     * System property naming the engine's expiry work per packet (unset: the engine default; 0 = no expiry on the
+     * packet path, as with a separate housekeeping thread). Read at each {@link #config} call.
+     */
+    static final String EXPIRY_WORK_PROPERTY = "natcore.bench.expiryWork";
+
+    /**
      * An engine configuration for the reference rule set, events off (nothing would drain them).
      *
      * @param capacity connections the table holds.
@@ -38,12 +44,18 @@ public final class Trace05
     {
         try
         {
-            return NatEngineConfig.builder()
+            final NatEngineConfig.Builder b = NatEngineConfig.builder()
                 .rules(IptablesSaveParser.parse(resource("rules.txt")))
                 .box(BoxConfig.parse(resource("box.txt")))
                 .capacity(capacity)
                 .checksumVerification(VERIFY_L4 ? ChecksumVerification.ALL : ChecksumVerification.IP_HEADER_ONLY)
                 .events(false);
+            final int expiryWork = Integer.getInteger(EXPIRY_WORK_PROPERTY, -1);
+            if (expiryWork >= 0)
+            {
+                b.expiryWorkPerPacket(expiryWork);
+            }
+            return b;
         }
         catch (final RuleParseException ex)
         {

@@ -51,6 +51,14 @@ class LatencyGateTest
     }
 
     @Test
+    void aNonNumericExpiryWorkIsAUsageError() throws Exception
+    {
+        final Path baseline = write("p99.9.max.nanos=60000000000\np99.99.max.nanos=60000000000\n");
+        final String[] out = new String[1];
+        assertEquals(2, runCapturing(out, baseline, "--expiry-work", "none"));
+    }
+
+    @Test
     void noFloorSkipsTheControlRun() throws Exception
     {
         final Path baseline = write("p99.9.max.nanos=1\np99.99.max.nanos=1\n");

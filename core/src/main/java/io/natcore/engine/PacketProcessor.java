@@ -8,6 +8,7 @@ import io.natcore.packet.Checksum;
 import io.natcore.packet.PacketParser;
 import io.natcore.packet.ParseStatus;
 import io.natcore.packet.ParsedPacket;
+import io.natcore.rules.NatDecision;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowTable;
 import io.natcore.track.FragmentResult;
@@ -69,6 +70,10 @@ public final class PacketProcessor
     static final int EXPIRY_BATCH = 32;
 
     int egress;
+    /** Ingress interface of the packet in hand (for {@link #preroutesToTheBox}). */
+    private int ingress;
+    /** Scratch for {@link #preroutesToTheBox}. */
+    private final NatDecision toTheBox = new NatDecision();
     Reason reason = Reason.NONE;
     private int expiryCountdown = 1;
     /** Table handle of the connection the last packet belonged to, or a HANDLE_* marker. */
@@ -127,6 +132,7 @@ public final class PacketProcessor
         final long knownK1)
     {
         egress = -1;
+        ingress = ingressIfIndex;
         reason = Reason.NONE;
         lastHandle = HANDLE_UNTRACKED;
         expireSome(nowNanos);
@@ -536,7 +542,7 @@ public final class PacketProcessor
     Verdict untracked(final MutableDirectBuffer buf, final Reason why)
     {
         lastHandle = HANDLE_UNTRACKED;
-        if (engine.box.isLocalAddress(pkt.dstIp))
+        if (engine.box.isLocalAddress(pkt.dstIp) || (why == Reason.TCP_INVALID_NEW && preroutesToTheBox()))
         {
             return finish(Verdict.LOCAL, why);
         }
@@ -574,6 +580,23 @@ public final class PacketProcessor
             counters.reason(why);
         }
         return verdict;
+    }
+
+    /**
+     * Would PREROUTING send this packet to the box itself (REDIRECT, or DNAT to one of its addresses)? The engine
+     * keeps no state for the connections it delivers locally, while the kernel tracks them: a TCP segment that
+     * cannot open a connection (a FIN, a reset) addressed so is one of theirs, and the kernel delivers it locally
+     * through that connection's entry rather than forwarding it untranslated (trace 19-to-the-box).
+     */
+    private boolean preroutesToTheBox()
+    {
+        if (!engine.rules.prerouting(pkt.protocol, pkt.srcIp, pkt.dstIp, srcPort(), dstPort(), 0, 0, ingress,
+            toTheBox))
+        {
+            return false;
+        }
+        return toTheBox.kind == NatDecision.Kind.REDIRECT ||
+            (toTheBox.kind == NatDecision.Kind.DNAT && toTheBox.mapIps && engine.box.isLocalAddress(toTheBox.minIp));
     }
 
     static Reason trackReason(final int trackReason)

@@ -10,8 +10,8 @@ package io.natcore.nat;
  * <li>source NAT without {@code --random(-fully)}: keep the original tuple when it is in the range and its reply
  *     is free; else reuse the mapping an existing connection from the same source got
  *     ({@code find_appropriate_src}) when free;</li>
- * <li>pick the address: the only one, or a hash of the source (and, unless {@code --persistent}, the destination)
- *     into the range;</li>
+ * <li>pick the address: the only one, or the kernel's hash of the source (and, unless {@code --persistent}, the
+ *     destination) into the range ({@link KernelAddressHash});</li>
  * <li>keep the port when it is in range and the reply tuple is free (never with a random flag);</li>
  * <li>else search the port class (1-511, 600-1023, 1024-65535 by the original port; ICMP ids 0-65535; or the
  *     rule's range) from a random offset, at most 128 candidates, then halving rounds from new random offsets;
@@ -37,7 +37,6 @@ public final class PortAllocator
     private static final int PROTO_TCP = 6;
 
     private final NatRandom random;
-    private final int hashSeed;
     private final NatTuple reply = new NatTuple();
 
     /**
@@ -46,7 +45,6 @@ public final class PortAllocator
     public PortAllocator(final NatRandom random)
     {
         this.random = random;
-        this.hashSeed = random.nextInt();
     }
 
     /**
@@ -290,10 +288,8 @@ public final class PortAllocator
         }
         else
         {
-            // Same client -> same address (always with --persistent, per destination otherwise).
-            final int h = mix(t.srcIp ^ hashSeed, range.persistent ? 0 : (manip == MANIP_SRC ? t.dstIp : t.srcIp));
-            final long dist = (range.maxIp & 0xFFFF_FFFFL) - (range.minIp & 0xFFFF_FFFFL) + 1;
-            ip = (int)((range.minIp & 0xFFFF_FFFFL) + (((h & 0xFFFF_FFFFL) * dist) >>> 32));
+            // The kernel's hash of source and destination (source only with --persistent), for SNAT and DNAT alike.
+            ip = KernelAddressHash.pick(t.srcIp, t.dstIp, range.persistent, range.minIp, range.maxIp);
         }
         if (manip == MANIP_SRC)
         {
@@ -303,14 +299,6 @@ public final class PortAllocator
         {
             t.dstIp = ip;
         }
-    }
-
-    private static int mix(final int a, final int b)
-    {
-        long z = ((long)a << 32) ^ (b & 0xFFFF_FFFFL);
-        z = (z ^ (z >>> 33)) * 0xFF51AFD7ED558CCDL;
-        z = (z ^ (z >>> 33)) * 0xC4CEB9FE1A85EC53L;
-        return (int)(z ^ (z >>> 33));
     }
 
     private static boolean inRange(final NatTuple t, final NatRange range)

@@ -73,7 +73,7 @@ public final class TraceCheck
             }
             final KernelComparator c = comparator;
             out.printf("%s %s: %d kernel packets, %d engine packets, %d matched, %d mismatches" +
-                    " (TTL masked %d, ports drawn differently %d, box-made ICMP set aside %d)%n",
+                    " (TTL masked %d, ports drawn differently %d, box's own packets set aside %d)%n",
                 passed() ? "PASS" : "FAIL", name, c.kernelCount(), c.engineCount(), c.matchedCount(),
                 c.mismatches().size(), c.ttlMaskedCount(), c.randomisedPortCount(), c.excluded().size());
             for (final Mismatch m : c.mismatches())
@@ -97,6 +97,9 @@ public final class TraceCheck
             }
         }
     }
+
+    /** The verdict name of local delivery: the box's own stack answers, not the engine (README rule 5). */
+    private static final String LOCAL = "LOCAL";
 
     private TraceCheck()
     {
@@ -140,11 +143,16 @@ public final class TraceCheck
                         continue;
                     }
                     comparator.onReceived(rec.number, ip);
+                    final byte[] asReceived = ip.clone();
                     comparator.rewriteInbound(ip);
                     work.wrap(ip);
                     final int ingressIf = ingress.ingressOf(rec);
                     final boolean send = engine.process(work, 0, ip.length, ingressIf, rec.timestampNanos);
                     summary.countLast();
+                    if (LOCAL.equals(engine.verdictName(engine.verdict())))
+                    {
+                        comparator.onEngineLocal(asReceived);
+                    }
                     if (send)
                     {
                         summary.sent++;

@@ -35,12 +35,13 @@ public final class KernelEchoEngine implements ReplayEngine
         byte[] apply(long kernelRecord, byte[] kernelOut, byte[] engineIn);
     }
 
-    private static final String[] VERDICTS = {"FORWARD", "DROP"};
+    private static final String[] VERDICTS = {"FORWARD", "DROP", "LOCAL"};
     private final List<byte[]> outputs = new ArrayList<>();
     private final List<Long> outputRecords = new ArrayList<>();
     private final List<Long> inputRecords = new ArrayList<>();
     private final Transform transform;
     private Set<Long> forwardUnchanged = Set.of();
+    private Set<Long> local = Set.of();
     private int next;
     private int verdict;
 
@@ -130,6 +131,19 @@ public final class KernelEchoEngine implements ReplayEngine
     public KernelEchoEngine forwardUnchanged(final Set<Long> records)
     {
         this.forwardUnchanged = records;
+        return this;
+    }
+
+    /**
+     * Makes the stand-in deliver these received records locally (verdict LOCAL, nothing sent), as the kernel did
+     * with packets addressed to the box (pass their answers, which the box's own stack made, as box-made).
+     *
+     * @param records received record numbers.
+     * @return this.
+     */
+    public KernelEchoEngine deliverLocally(final Set<Long> records)
+    {
+        this.local = records;
         return this;
     }
 
@@ -223,6 +237,11 @@ public final class KernelEchoEngine implements ReplayEngine
         {
             verdict = 0;
             return true;
+        }
+        if (out == null && i < inputRecords.size() && local.contains(inputRecords.get(i)))
+        {
+            verdict = 2;
+            return false;
         }
         if (out == null || out.length > length)
         {

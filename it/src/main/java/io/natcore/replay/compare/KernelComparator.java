@@ -25,7 +25,10 @@ import java.util.Set;
  * by field), or as missing; an engine packet left over, as extra. Fragments are compared as
  * the set of fragments of each datagram (rule 3). ICMP time-exceeded / parameter-problem /
  * fragmentation-needed messages the box made itself about a packet it received are set aside
- * (rule 4). Nothing here knows about the engine's classes: it only sees bytes.
+ * (rule 4). Packets the engine delivered locally ({@link #onEngineLocal}) are the box's own stack's business:
+ * what the kernel sent in answer to them (a SYN-ACK, an echo reply, a reset, an ICMP error quoting them) is set
+ * aside too (rule 5); so an engine that forwards or drops such a packet still fails, through the kernel's answer
+ * left unmatched. Nothing here knows about the engine's classes: it only sees bytes.
  */
 public final class KernelComparator
 {
@@ -50,6 +53,11 @@ public final class KernelComparator
     {
     }
 
+    /** A flow as received: TCP/UDP ports, or an ICMP query's identifier in both port fields. */
+    private record Flow(int proto, int src, int dst, int srcPort, int dstPort)
+    {
+    }
+
     private final PortMapping mapping = new PortMapping();
     private final PacketDiff diff;
     private final ArrayDeque<Sent> kernel = new ArrayDeque<>();
@@ -58,6 +66,7 @@ public final class KernelComparator
     private final Map<FragmentKey, List<Sent>> engineFragments = new LinkedHashMap<>();
     private final Set<Long> receivedIdProtoTtl = new HashSet<>();
     private final Set<Long> receivedIcmpIdTypeCode = new HashSet<>();
+    private final Set<Flow> deliveredLocally = new HashSet<>();
     private final List<Mismatch> mismatches = new ArrayList<>();
     private final List<String> excluded = new ArrayList<>();
     private int kernelCount;
@@ -96,6 +105,22 @@ public final class KernelComparator
     }
 
     /**
+     * Notes a received packet the engine delivered locally (to the box's own stack), for rule 5: the kernel's
+     * answers to its flow are the box's TCP/IP stack's, not NAT, and are not compared.
+     *
+     * @param ip the packet as received, from its IPv4 header on.
+     */
+    public void onEngineLocal(final byte[] ip)
+    {
+        final Flow f = flowOf(ip, 0, ip.length);
+        // ICMP errors and other non-query messages have no flow of their own to answer.
+        if (f != null && !(f.proto == Wire.ICMP && f.srcPort < 0))
+        {
+            deliveredLocally.add(f);
+        }
+    }
+
+    /**
      * Rule 2: turns a packet of the kernel's world into the engine's world (ports the two
      * drew differently). Call on the copy handed to the engine.
      *
@@ -117,6 +142,12 @@ public final class KernelComparator
         {
             excluded.add("packet #" + record + " " + new PacketLayout(ip).summary() +
                 ": made by the box about a packet it received (rule 4), not compared");
+            return;
+        }
+        if (isLocalAnswer(ip))
+        {
+            excluded.add("packet #" + record + " " + new PacketLayout(ip).summary() +
+                ": the box's own stack answering a packet delivered locally (rule 5), not compared");
             return;
         }
         kernelCount++;
@@ -466,6 +497,57 @@ public final class KernelComparator
             return false;
         }
         return receivedIdProtoTtl.contains(idProtoTtl(ip, l4 + 8));
+    }
+
+    private boolean isLocalAnswer(final byte[] ip)
+    {
+        if (deliveredLocally.isEmpty())
+        {
+            return false;
+        }
+        final Flow f = flowOf(ip, 0, ip.length);
+        if (f == null)
+        {
+            return false;
+        }
+        if (deliveredLocally.contains(new Flow(f.proto, f.dst, f.src, f.dstPort, f.srcPort)))
+        {
+            return true;
+        }
+        final int l4 = (ip[0] & 0x0F) * 4;
+        final int type = f.proto == Wire.ICMP ? Wire.u8(ip, l4) : -1;
+        if (type == 3 || type == 11 || type == 12)
+        {
+            // An ICMP error the box's stack sent about a packet delivered to it: the quote is that packet.
+            final Flow quoted = flowOf(ip, l4 + 8, ip.length);
+            return quoted != null && deliveredLocally.contains(quoted);
+        }
+        return false;
+    }
+
+    /** The flow of the IPv4 packet at {@code at}, or null if it is too short or a non-first fragment. */
+    private static Flow flowOf(final byte[] b, final int at, final int end)
+    {
+        if (at + 20 > end || (b[at] & 0xF0) != 0x40 || (Wire.u16(b, at + 6) & 0x1FFF) != 0)
+        {
+            return null;
+        }
+        final int l4 = at + (b[at] & 0x0F) * 4;
+        final int proto = Wire.u8(b, at + 9);
+        final int src = Wire.u32(b, at + 12);
+        final int dst = Wire.u32(b, at + 16);
+        if ((proto == Wire.TCP || proto == Wire.UDP) && l4 + 4 <= end)
+        {
+            return new Flow(proto, src, dst, Wire.u16(b, l4), Wire.u16(b, l4 + 2));
+        }
+        if (proto == Wire.ICMP && l4 + 8 <= end)
+        {
+            final int type = Wire.u8(b, l4);
+            final boolean query = type == 0 || type == 8 || type == 13 || type == 14;
+            final int id = query ? Wire.u16(b, l4 + 4) : -1;
+            return new Flow(proto, src, dst, id, id);
+        }
+        return new Flow(proto, src, dst, 0, 0);
     }
 
     private static long idProtoTtl(final byte[] b, final int ip)

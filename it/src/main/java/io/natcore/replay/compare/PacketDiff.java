@@ -31,6 +31,10 @@ public final class PacketDiff
         public boolean identical;
         final List<PortMapping.Endpoint> endpoints = new ArrayList<>();
         final List<int[]> pairs = new ArrayList<>();
+        /** Per pair: the kernel's sequence number when the packet opens a TCP connection (a SYN), else -1. */
+        final List<Long> openingSeqs = new ArrayList<>();
+        /** Per pair: true when the packet is a TCP segment with FIN or RST from the port's side. */
+        final List<Boolean> closing = new ArrayList<>();
 
         /**
          * @return true if the engine's packet is an acceptable stand-in for the kernel's.
@@ -153,7 +157,19 @@ public final class PacketDiff
     {
         for (int i = 0; i < r.endpoints.size(); i++)
         {
-            mapping.commit(r.endpoints.get(i), r.pairs.get(i)[0], r.pairs.get(i)[1]);
+            final long seq = r.openingSeqs.get(i);
+            if (r.closing.get(i))
+            {
+                mapping.noteClosing(r.endpoints.get(i), r.pairs.get(i)[0]);
+            }
+            if (seq >= 0)
+            {
+                mapping.commitOpening(r.endpoints.get(i), r.pairs.get(i)[0], r.pairs.get(i)[1], seq);
+            }
+            else
+            {
+                mapping.commit(r.endpoints.get(i), r.pairs.get(i)[0], r.pairs.get(i)[1]);
+            }
         }
     }
 
@@ -164,6 +180,7 @@ public final class PacketDiff
         // The connection is named by the kernel's values; if the engine's addresses differ that
         // is reported on its own field.
         final PortMapping.Endpoint e = PortMapping.endpoint(kernel, f);
+        final long openingSeq = openingSeq(kernel, f);
         String problem = null;
         if (kp != ep)
         {
@@ -172,7 +189,7 @@ public final class PacketDiff
         }
         if (problem == null)
         {
-            problem = mapping.check(e, kp, ep);
+            problem = openingSeq >= 0 ? mapping.checkOpening(e, kp, ep, openingSeq) : mapping.check(e, kp, ep);
         }
         if (problem == null)
         {
@@ -191,6 +208,31 @@ public final class PacketDiff
         }
         r.endpoints.add(e);
         r.pairs.add(new int[] {kp, ep});
+        r.openingSeqs.add(openingSeq);
+        r.closing.add(closes(kernel, f));
+    }
+
+    /** @return true if {@code f} is the source port of a TCP segment with FIN or RST (not quoted in an ICMP error). */
+    private static boolean closes(final byte[] kernel, final PacketLayout.Field f)
+    {
+        final int ihl = (kernel[0] & 0x0F) * 4;
+        return f.proto == Wire.TCP && f.offset == ihl && Wire.u8(kernel, 9) == Wire.TCP && ihl + 14 <= kernel.length &&
+            (Wire.u8(kernel, ihl + 13) & 0x05) != 0;
+    }
+
+    /**
+     * @return the kernel's sequence number if {@code f} is the source port of a TCP segment that opens a
+     *     connection (SYN without ACK, not quoted in an ICMP error), else -1.
+     */
+    private static long openingSeq(final byte[] kernel, final PacketLayout.Field f)
+    {
+        final int ihl = (kernel[0] & 0x0F) * 4;
+        if (f.proto != Wire.TCP || f.offset != ihl || Wire.u8(kernel, 9) != Wire.TCP || ihl + 14 > kernel.length)
+        {
+            return -1;
+        }
+        final int flags = Wire.u8(kernel, ihl + 13);
+        return (flags & 0x12) == 0x02 ? Wire.u32(kernel, ihl + 4) & 0xFFFF_FFFFL : -1;
     }
 
     private static boolean differs(final byte[] k, final byte[] e, final PacketLayout.Field f, final int common)

@@ -13,6 +13,13 @@ import java.util.Objects;
  * translated side (protocol, the address owning the port, the peer address and port), the
  * pairing must be a bijection: one kernel port stands for one engine port for the whole run.
  * <p>
+ * The pairing is per connection. When the kernel gives a port it had paired before to a new TCP connection (a
+ * SYN with another sequence number than the one that made the pair: the old connection expired or was evicted),
+ * the engine may answer with another port, itself free or held by a closing connection (one that sent or got a
+ * FIN or RST), e.g. when the kernel and the engine each evicted a different closing connection to free a port
+ * (both are right; which one is random). The new pair replaces the pairs of both ports. Anywhere else, an engine
+ * port that stands for another kernel port is not a bijection.
+ * <p>
  * The same pairing rewrites what the kernel's world sent back (replies, ICMP errors about the
  * connection) into the engine's world before the engine sees it, so a randomised connection
  * can be followed to its end.
@@ -62,6 +69,8 @@ public final class PortMapping
 
     private final Map<Endpoint, Map<Integer, Integer>> kernelToEngine = new HashMap<>();
     private final Map<Endpoint, Map<Integer, Integer>> engineToKernel = new HashMap<>();
+    private final Map<Endpoint, Map<Integer, Long>> openedBySeq = new HashMap<>();
+    private final Map<Endpoint, java.util.Set<Integer>> closingKernelPorts = new HashMap<>();
     private final java.util.List<String> drawn = new java.util.ArrayList<>();
 
     static Endpoint endpoint(final byte[] b, final PacketLayout.Field f)
@@ -91,6 +100,101 @@ public final class PortMapping
                 kernelBefore + ", now for " + kernelPort + " (not a bijection)";
         }
         return null;
+    }
+
+    /**
+     * {@link #check} for the source port of a SYN that opens a TCP connection: a retransmission of the SYN
+     * that made the kernel port's pair must keep it; a new connection may pair the port anew.
+     *
+     * @param e          the connection.
+     * @param kernelPort kernel's value.
+     * @param enginePort engine's value.
+     * @param kernelSeq  the kernel SYN's sequence number.
+     * @return null if acceptable, else why not.
+     */
+    public String checkOpening(final Endpoint e, final int kernelPort, final int enginePort, final long kernelSeq)
+    {
+        final Map<Integer, Long> opened = openedBySeq.get(e);
+        final Long seq = opened == null ? null : opened.get(kernelPort);
+        final Integer engineBefore = lookup(kernelToEngine, e, kernelPort);
+        if (engineBefore == null || seq == null || seq == kernelSeq)
+        {
+            return check(e, kernelPort, enginePort); // a fresh kernel port, or the SYN sent again
+        }
+        final Integer kernelBefore = lookup(engineToKernel, e, enginePort);
+        if (kernelBefore != null && kernelBefore != kernelPort && !isClosing(e, kernelBefore))
+        {
+            return "connection " + e + ": engine port " + enginePort + " already stands for kernel port " +
+                kernelBefore + " of a connection that is not closing, now for " + kernelPort + " (not a bijection)";
+        }
+        return null;
+    }
+
+    /**
+     * Notes a TCP segment with FIN or RST of the connection on a kernel port (sent by the kernel, or received).
+     *
+     * @param e          the connection.
+     * @param kernelPort kernel's value.
+     */
+    public void noteClosing(final Endpoint e, final int kernelPort)
+    {
+        if (lookup(kernelToEngine, e, kernelPort) != null)
+        {
+            closingKernelPorts.computeIfAbsent(e, k -> new java.util.HashSet<>()).add(kernelPort);
+        }
+    }
+
+    private boolean isClosing(final Endpoint e, final int kernelPort)
+    {
+        final java.util.Set<Integer> closing = closingKernelPorts.get(e);
+        return closing != null && closing.contains(kernelPort);
+    }
+
+    /**
+     * Records a pair accepted by {@link #checkOpening}, replacing any pair of either port.
+     *
+     * @param e          the connection.
+     * @param kernelPort kernel's value.
+     * @param enginePort engine's value.
+     * @param kernelSeq  the kernel SYN's sequence number.
+     */
+    public void commitOpening(final Endpoint e, final int kernelPort, final int enginePort, final long kernelSeq)
+    {
+        final Map<Integer, Integer> k2e = kernelToEngine.computeIfAbsent(e, k -> new HashMap<>());
+        final Map<Integer, Integer> e2k = engineToKernel.computeIfAbsent(e, k -> new HashMap<>());
+        final Map<Integer, Long> opened = openedBySeq.computeIfAbsent(e, k -> new HashMap<>());
+        final Integer oldEngine = k2e.get(kernelPort);
+        final Integer oldKernel = e2k.get(enginePort);
+        final boolean samePair = oldEngine != null && oldEngine == enginePort;
+        if (!samePair)
+        {
+            if (oldEngine != null)
+            {
+                e2k.remove(oldEngine);
+                k2e.remove(kernelPort);
+            }
+            if (oldKernel != null)
+            {
+                k2e.remove(oldKernel);
+                e2k.remove(enginePort);
+                opened.remove(oldKernel);
+                forgetClosing(e, oldKernel);
+            }
+            commit(e, kernelPort, enginePort);
+        }
+        if (!Long.valueOf(kernelSeq).equals(opened.put(kernelPort, kernelSeq)))
+        {
+            forgetClosing(e, kernelPort); // a new connection on the port
+        }
+    }
+
+    private void forgetClosing(final Endpoint e, final int kernelPort)
+    {
+        final java.util.Set<Integer> closing = closingKernelPorts.get(e);
+        if (closing != null)
+        {
+            closing.remove(kernelPort);
+        }
     }
 
     /**
@@ -170,6 +274,10 @@ public final class PortMapping
         if ((proto == Wire.TCP || proto == Wire.UDP) && l4 + 4 <= b.length)
         {
             final int checksumAt = l4 + (proto == Wire.TCP ? 16 : 6);
+            if (proto == Wire.TCP && l4 + 14 <= b.length && (Wire.u8(b, l4 + 13) & 0x05) != 0)
+            {
+                noteClosing(new Endpoint(proto, dst, src, Wire.u16(b, l4)), Wire.u16(b, l4 + 2));
+            }
             return replacePort(b, new Endpoint(proto, dst, src, Wire.u16(b, l4)), l4 + 2,
                 checksumAt + 2 <= b.length ? checksumAt : -1, proto == Wire.UDP, -1);
         }

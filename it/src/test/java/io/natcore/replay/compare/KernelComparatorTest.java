@@ -56,6 +56,48 @@ class KernelComparatorTest
     }
 
     @Test
+    void theBoxsOwnAnswerToAPacketTheEngineDeliveredLocallyIsSetAside()
+    {
+        // A client connects to the box's port 7007 (trace 19): the box's stack answers with a SYN-ACK, then resets
+        // a connection to a closed port.
+        final byte[] syn = Packets.tcp(CLIENT, 47003, MASQ, 7007, 1, 64, 1000, 0x02);
+        c.onReceived(1, syn);
+        c.onEngineLocal(syn);
+        c.onKernelSent(2, Packets.tcp(MASQ, 7007, CLIENT, 47003, 2, 64, 5000, 0x12));
+        final byte[] closed = Packets.tcp(CLIENT, 47004, MASQ, 9, 3, 64, 2000, 0x02);
+        c.onReceived(3, closed);
+        c.onEngineLocal(closed);
+        c.onKernelSent(4, Packets.tcp(MASQ, 9, CLIENT, 47004, 4, 64, 0, 0x14));
+        c.finish();
+        assertTrue(c.passed(), mismatches());
+        assertEquals(2, c.excluded().size(), c.excluded().toString());
+        assertEquals(0, c.kernelCount());
+    }
+
+    @Test
+    void theBoxsAnswerIsMissingWhenTheEngineDidNotDeliverItsPacketLocally()
+    {
+        // The engine dropped (or forwarded nowhere) the SYN the kernel delivered to itself: its SYN-ACK is unmatched.
+        final byte[] syn = Packets.tcp(CLIENT, 47003, MASQ, 7007, 1, 64, 1000, 0x02);
+        c.onReceived(1, syn);
+        c.onKernelSent(2, Packets.tcp(MASQ, 7007, CLIENT, 47003, 2, 64, 5000, 0x12));
+        c.finish();
+        assertEquals(1, c.mismatches().size(), mismatches());
+        assertTrue(c.excluded().isEmpty());
+    }
+
+    @Test
+    void anAnswerToAnotherFlowOfTheSameHostsIsStillCompared()
+    {
+        final byte[] syn = Packets.tcp(CLIENT, 47003, MASQ, 7007, 1, 64, 1000, 0x02);
+        c.onReceived(1, syn);
+        c.onEngineLocal(syn);
+        c.onKernelSent(2, Packets.tcp(MASQ, 7007, CLIENT, 47009, 2, 64, 5000, 0x12));
+        c.finish();
+        assertEquals(1, c.mismatches().size(), mismatches());
+    }
+
+    @Test
     void aParameterProblemTheBoxWritesIsSetAside()
     {
         final byte[] bad = Packets.udp(CLIENT, 40000, SERVER, 7, 556, 64, true);
@@ -99,6 +141,88 @@ class KernelComparatorTest
         assertArrayEquals(Packets.udp(SERVER, 7, MASQ, 40001, 20, 64, true), reply);
         final byte[] other = Packets.udp(SERVER, 7, MASQ, 33385, 21, 64, true);
         assertFalse(c.rewriteInbound(other.clone()));
+    }
+
+    @Test
+    void aNewTcpConnectionMayPairADrawnKernelPortAnew()
+    {
+        // Trace 15: the kernel evicts one closing connection to free port 20002 for a new SYN, the engine another
+        // (its 20002 stood for the kernel's 20001); both are right, the pairing follows the new connection.
+        final byte[] kernelA = Packets.tcp(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
+        final byte[] kernelB = Packets.tcp(MASQ, 20001, SERVER, 7, 2, 63, 2000, 0x02);
+        c.onEngineSent(1, withSport(kernelA, 20001));
+        c.onKernelSent(2, kernelA);
+        c.onEngineSent(3, withSport(kernelB, 20002));
+        c.onKernelSent(4, kernelB);
+        final byte[] toA = Packets.tcp(SERVER, 7, MASQ, 20002, 4, 64, 77, 0x10);
+        assertTrue(c.rewriteInbound(toA));
+        assertArrayEquals(Packets.tcp(SERVER, 7, MASQ, 20001, 4, 64, 77, 0x10), toA, "kernel 20002 is engine 20001");
+        final byte[] resetB = Packets.tcp(MASQ, 20001, SERVER, 7, 5, 63, 2001, 0x14);
+        c.onEngineSent(7, withSport(resetB, 20002));
+        c.onKernelSent(8, resetB);
+        final byte[] kernelC = Packets.tcp(MASQ, 20002, SERVER, 7, 3, 63, 9000, 0x02);
+        c.onEngineSent(5, withSport(kernelC, 20002));
+        c.onKernelSent(6, kernelC);
+        final byte[] synAck = Packets.tcp(SERVER, 7, MASQ, 20002, 4, 64, 78, 0x12);
+        assertFalse(c.rewriteInbound(synAck), "kernel 20002 is now engine 20002");
+        final byte[] toB = Packets.tcp(SERVER, 7, MASQ, 20001, 5, 64, 79, 0x10);
+        assertFalse(c.rewriteInbound(toB), "the kernel's 20001 has no engine port any more");
+        c.finish();
+        assertTrue(c.passed(), mismatches());
+    }
+
+    @Test
+    void aNewTcpConnectionMayNotTakeTheEnginePortOfALiveConnection()
+    {
+        final byte[] kernelA = Packets.tcp(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
+        final byte[] kernelB = Packets.tcp(MASQ, 20001, SERVER, 7, 2, 63, 2000, 0x02);
+        c.onEngineSent(1, withSport(kernelA, 20001));
+        c.onKernelSent(2, kernelA);
+        c.onEngineSent(3, withSport(kernelB, 20002));
+        c.onKernelSent(4, kernelB);
+        // B (kernel 20001, engine 20002) neither sent nor got a FIN or RST: engine 20002 is still B's.
+        final byte[] kernelC = Packets.tcp(MASQ, 20002, SERVER, 7, 3, 63, 9000, 0x02);
+        c.onEngineSent(5, withSport(kernelC, 20002));
+        c.onKernelSent(6, kernelC);
+        c.finish();
+        assertFalse(c.passed());
+        assertTrue(mismatches().contains("engine port 20002 already stands for kernel port 20001 of a connection that " +
+            "is not closing"), mismatches());
+    }
+
+    @Test
+    void aRetransmittedSynKeepsItsPort()
+    {
+        final byte[] syn = Packets.tcp(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
+        c.onEngineSent(1, withSport(syn, 20001));
+        c.onKernelSent(2, syn);
+        final byte[] again = Packets.tcp(MASQ, 20002, SERVER, 7, 2, 63, 1000, 0x02);
+        c.onEngineSent(3, withSport(again, 20000));
+        c.onKernelSent(4, again);
+        c.finish();
+        assertFalse(c.passed());
+        assertTrue(mismatches().contains("kernel port 20002 was engine port 20001 before, now 20000"), mismatches());
+    }
+
+    @Test
+    void aSegmentAfterTheSynKeepsItsPort()
+    {
+        final byte[] syn = Packets.tcp(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
+        c.onEngineSent(1, withSport(syn, 20001));
+        c.onKernelSent(2, syn);
+        final byte[] ack = Packets.tcp(MASQ, 20002, SERVER, 7, 2, 63, 1001, 0x10);
+        c.onEngineSent(3, withSport(ack, 20000));
+        c.onKernelSent(4, ack);
+        c.finish();
+        assertFalse(c.passed());
+        assertTrue(mismatches().contains("kernel port 20002 was engine port 20001 before, now 20000"), mismatches());
+    }
+
+    private static byte[] withSport(final byte[] ip, final int port)
+    {
+        final byte[] copy = ip.clone();
+        Packets.setSport(copy, port);
+        return copy;
     }
 
     @Test

@@ -58,6 +58,24 @@ final class Packets
         return b;
     }
 
+    /** A 20-byte TCP header without payload; {@code flags} as in the header (0x02 SYN, 0x10 ACK, ...). */
+    static byte[] tcp(final int src, final int sport, final int dst, final int dport, final int id, final int ttl,
+        final long seq, final int flags)
+    {
+        final byte[] l4 = new byte[20];
+        l4[0] = (byte)(sport >> 8);
+        l4[1] = (byte)sport;
+        l4[2] = (byte)(dport >> 8);
+        l4[3] = (byte)dport;
+        put32(l4, 4, (int)seq);
+        l4[12] = 0x50;
+        l4[13] = (byte)flags;
+        l4[14] = (byte)0xFA;
+        final byte[] b = ipv4(6, src, dst, id, ttl, l4);
+        TestChecksums.fixL4(b);
+        return b;
+    }
+
     static byte[] icmpError(final int type, final int code, final int src, final int dst, final int id, final int ttl,
         final byte[] quoted)
     {
