@@ -273,18 +273,6 @@ final class SourceMappings
         RING_TAIL.setRelease(this, tail);
     }
 
-    /** Forget every mapping (under the bind lock). */
-    void clear()
-    {
-        drainExpired();
-        Arrays.fill(heads, NONE);
-        Arrays.fill(prev, UNLINKED);
-        Arrays.fill(states, IDLE);
-        Arrays.fill(filter, 0L);
-        linked = 0;
-        recordsSinceRebuild = 0;
-    }
-
     /** @return whether the entry is in a chain (for tests; under the bind lock). */
     boolean isLinked(final int entry)
     {
