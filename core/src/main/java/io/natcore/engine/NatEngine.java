@@ -24,7 +24,6 @@ import io.natcore.track.TcpStateLayout;
 import io.natcore.track.TcpTracker;
 import io.natcore.track.Timeouts;
 import io.natcore.track.UdpTracker;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.io.IOException;
@@ -71,24 +70,14 @@ public final class NatEngine implements AutoCloseable
     final PortAllocator allocator;
     final TableOracle oracle = new TableOracle();
     /**
-     * Kernel {@code nf_nat_bysource}: original (protocol, source, port) of source-NATed connections -> the entry
-     * holding the mapping, validated on use. Guarded by {@link #bindLock}; presized so it never grows on the packet
-     * path, and cleared when full (a lost hint only means a fresh port choice).
+     * Kernel {@code nf_nat_bysource}: source-NATed connections by original (protocol, source, port), newest first,
+     * validated on use. Guarded by {@link #bindLock}; sized by the table's capacity, so it never grows.
      * <p>
      * Only mappings a later connection could not rediscover are recorded (see {@link #mustRecordMapping}): a
      * connection that kept its port on a single-address range, with no earlier mapping for its source, is the
-     * choice that source's next connection makes anyway. So most connections neither write the map nor, thanks
-     * to {@link #bySourceFilter}, read it: two cache misses in a multi-megabyte map saved per connection.
+     * choice that source's next connection makes anyway.
      */
-    final Long2LongHashMap bySource;
-    static final long NO_MAPPING = -1;
-    /**
-     * One bit per hash of a recorded key (cleared with the map): a clear bit proves the key absent without
-     * touching the map. 64 KiB, so it stays in cache where the map cannot.
-     */
-    private final long[] bySourceFilter = new long[FILTER_WORDS];
-    private static final int FILTER_BITS_LOG2 = 19;
-    private static final int FILTER_WORDS = 1 << (FILTER_BITS_LOG2 - 6);
+    final SourceMappings bySource;
     private static final VarHandle INSERTIONS;
 
     static
@@ -103,7 +92,6 @@ public final class NatEngine implements AutoCloseable
         }
     }
 
-    private final int bySourceLimit;
     /** Every processor, for counter sums; replaced (copy on write) under its own monitor, read volatile. */
     private volatile PacketProcessor[] processors = new PacketProcessor[0];
     /** Connections inserted so far; written under {@link #bindLock}, read volatile (burst lookups revalidate). */
@@ -143,8 +131,7 @@ public final class NatEngine implements AutoCloseable
         this.zone = config.zone;
         this.tickNanos = 1_000_000_000L / config.hz;
         this.allocator = new PortAllocator(new NatRandom(config.seed));
-        this.bySource = new Long2LongHashMap(Math.max(16, tableConfig.capacity() * 2), 0.65f, NO_MAPPING);
-        this.bySourceLimit = Math.max(8, tableConfig.capacity());
+        this.bySource = new SourceMappings(table, zone);
     }
 
     /** @return the settings. */
@@ -207,6 +194,7 @@ public final class NatEngine implements AutoCloseable
 
     private void onExpired(final FlowTable t, final int entry)
     {
+        bySource.expiredOpaque(entry);
         publish(ConntrackEventType.DESTROY, entry, expiryNow, engineCounters);
         engineCounters.extra(Counters.CONNECTIONS_DESTROYED);
     }
@@ -416,11 +404,6 @@ public final class NatEngine implements AutoCloseable
         }
     }
 
-    static long bySourceKey(final int proto, final int srcIp, final int srcPort)
-    {
-        return ((long)(proto & 0xFF) << 48) | ((long)(srcPort & 0xFFFF) << 32) | (srcIp & 0xFFFF_FFFFL);
-    }
-
     /**
      * {@code insertions++} as a release store (no full fence): called under {@link #bindLock} only, so the plain
      * read sees the last value; readers load it volatile.
@@ -433,15 +416,7 @@ public final class NatEngine implements AutoCloseable
     /** Record a source-NATed connection's mapping (under {@link #bindLock}). */
     void recordSourceMapping(final int proto, final int srcIp, final int srcPort, final int entry)
     {
-        if (bySource.size() >= bySourceLimit)
-        {
-            bySource.clear();
-            java.util.Arrays.fill(bySourceFilter, 0L);
-        }
-        final long key = bySourceKey(proto, srcIp, srcPort);
-        final int bit = filterBit(key);
-        bySourceFilter[bit >>> 6] |= 1L << bit;
-        bySource.put(key, entry);
+        bySource.record(proto, srcIp, srcPort, entry);
     }
 
     /**
@@ -458,13 +433,6 @@ public final class NatEngine implements AutoCloseable
     boolean mustRecordMapping(final boolean rangeOneAddress, final boolean portKept)
     {
         return !rangeOneAddress || !portKept || oracle.mappingFound;
-    }
-
-    private static int filterBit(final long key)
-    {
-        long z = key * 0x9E3779B97F4A7C15L;
-        z ^= z >>> 29;
-        return (int)(z >>> (64 - FILTER_BITS_LOG2));
     }
 
     @Override
@@ -507,27 +475,8 @@ public final class NatEngine implements AutoCloseable
         @Override
         public boolean findSourceMapping(final int proto, final int srcIp, final int srcPort, final NatTuple out)
         {
-            if (bySource.size() == 0)
-            {
-                return false;
-            }
-            final long key = bySourceKey(proto, srcIp, srcPort);
-            final int bit = filterBit(key);
-            if ((bySourceFilter[bit >>> 6] & (1L << bit)) == 0)
-            {
-                return false;
-            }
-            final long entryAndZero = bySource.get(key);
-            if (entryAndZero == NO_MAPPING)
-            {
-                return false;
-            }
-            final int entry = (int)entryAndZero;
-            final long ok0 = table.keyK0(entry, FlowTable.DIR_ORIGINAL);
-            final long ok1 = table.keyK1(entry, FlowTable.DIR_ORIGINAL);
-            // Validate: the entry may have been removed or reused since it was recorded.
-            if (!table.isLive(entry) || FlowKey.srcIp(ok0) != srcIp || FlowKey.srcPort(ok1) != srcPort ||
-                FlowKey.protocol(ok1) != proto || FlowKey.zone(ok1) != zone || table.deadlineOpaque(entry) <= now)
+            final int entry = bySource.find(proto, srcIp, srcPort, now);
+            if (entry == SourceMappings.NONE)
             {
                 return false;
             }

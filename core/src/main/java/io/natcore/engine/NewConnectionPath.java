@@ -277,11 +277,21 @@ final class NewConnectionPath
         table.putL4ChecksumDelta(entry, FlowTable.DIR_ORIGINAL, l4Delta);
         table.putEgressIfIndex(entry, FlowTable.DIR_ORIGINAL, egressIf);
 
-        replyPkt.invertOf(tuple);
-        replyTarget.invertOf(orig);
-        table.putOps(entry, FlowTable.DIR_REPLY, Rewriter.ops(replyPkt, replyTarget));
-        table.putIpChecksumDelta(entry, FlowTable.DIR_REPLY, Rewriter.ipDelta(replyPkt, replyTarget));
-        table.putL4ChecksumDelta(entry, FlowTable.DIR_REPLY, Rewriter.l4Delta(replyPkt, replyTarget));
+        final int proto = orig.proto;
+        if (proto == NatEngine.PROTO_ICMP)
+        {
+            // The ICMP identifier is both "ports" of the tuple: computed, not derived.
+            replyPkt.invertOf(tuple);
+            replyTarget.invertOf(orig);
+            table.putOps(entry, FlowTable.DIR_REPLY, Rewriter.ops(replyPkt, replyTarget));
+            table.putL4ChecksumDelta(entry, FlowTable.DIR_REPLY, Rewriter.l4Delta(replyPkt, replyTarget));
+        }
+        else
+        {
+            table.putOps(entry, FlowTable.DIR_REPLY, Rewriter.reverseOps(ops));
+            table.putL4ChecksumDelta(entry, FlowTable.DIR_REPLY, Rewriter.reverseDelta(proto, l4Delta, true));
+        }
+        table.putIpChecksumDelta(entry, FlowTable.DIR_REPLY, Rewriter.reverseDelta(proto, ipDelta, false));
         final int replyEgress = engine.routes.lookupEgress(orig.srcIp);
         table.putEgressIfIndex(entry, FlowTable.DIR_REPLY, replyEgress < 0 ? FlowTable.NO_IFINDEX : replyEgress);
         table.putCreatedNanos(entry, now);

@@ -117,6 +117,41 @@ public final class Rewriter
     }
 
     /**
+     * The reply direction's ops from the original direction's, for a protocol other than ICMP: the reply packet
+     * carries the inverse of the translated tuple and must get the inverse of the original one, so a source change
+     * one way is a destination change the other way. Equals {@code ops(invert(target), invert(pkt))}.
+     *
+     * @param forwardOps {@link #ops} of the original direction.
+     * @return the reply direction's ops.
+     */
+    public static int reverseOps(final int forwardOps)
+    {
+        return ((forwardOps & OP_SRC_IP) << 1) | ((forwardOps & OP_DST_IP) >>> 1) |
+            ((forwardOps & OP_SRC_PORT) << 1) | ((forwardOps & OP_DST_PORT) >>> 1);
+    }
+
+    /**
+     * The reply direction's checksum delta from the original direction's, for {@link #ipDelta} and, protocols other
+     * than ICMP, {@link #l4Delta}: the sum of the changed fields is the same with sources and destinations swapped,
+     * so undoing the change is its one's-complement negation. The value may differ from a recompute only between
+     * the two zeros (0 and 0xFFFF), which {@link Checksum#applyDelta}, {@link Checksum#applyDeltaUdp} and
+     * {@link Checksum#combine} treat alike; a protocol whose L4 delta is 0 (none kept) gets 0.
+     *
+     * @param proto        IP protocol (not ICMP).
+     * @param forwardDelta the original direction's delta.
+     * @param l4           true for the L4 delta, false for the IP header's.
+     * @return the reply direction's delta.
+     */
+    public static int reverseDelta(final int proto, final int forwardDelta, final boolean l4)
+    {
+        if (l4 && proto != PROTO_TCP && proto != PROTO_UDP && proto != PROTO_UDPLITE)
+        {
+            return 0;
+        }
+        return ~forwardDelta & 0xFFFF;
+    }
+
+    /**
      * Rewrite one packet in place from precomputed values. Ports and the L4 checksum are touched only when
      * {@code withL4} (not for a non-first fragment, nor for protocols without a known checksum).
      *

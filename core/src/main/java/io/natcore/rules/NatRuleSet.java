@@ -50,10 +50,54 @@ public final class NatRuleSet
     private final Map<String, SavedTable> tables;
 
     private final BoxConfig box;
+    /**
+     * Per chain, an index on the packet's destination address (null when the chain names fewer than two exact
+     * {@code -d a.b.c.d/32} addresses): open-addressing keys, and per key the chain's rules in order less the
+     * {@code /32} rules naming another address (which cannot match). {@link #dstOtherRules}: the rules for an
+     * address no {@code /32} rule names. A rule left out cannot match, so the walk's result is the full walk's.
+     */
+    private final int[][] dstKeys;
+    private final int[][][] dstRules;
+    private final int[][] dstOtherRules;
     private final boolean[][] inMatch;
     private final boolean[] inOther;
     private final boolean[][] outMatch;
     private final boolean[] outOther;
+    /**
+     * Every rule's match fields packed in one cache line ({@link #STRIDE} ints per rule): a walk reads one line per
+     * rule instead of the rule object, its port arrays and its interface tables (objects scattered over the heap,
+     * out of cache by the next connection). Rules with more than one port condition, a multiport list, an ICMP
+     * match, {@code -f}, or more than 64 interfaces are flagged {@link #F_GENERAL} and matched by the objects.
+     * Null for {@link #withoutIndex}.
+     */
+    private final int[] packed;
+    private static final int STRIDE = 16;
+    private static final int P_FLAGS = 0;
+    private static final int P_SRC = 1;
+    private static final int P_SRC_MASK = 2;
+    private static final int P_DST = 3;
+    private static final int P_DST_MASK = 4;
+    private static final int P_PROTO = 5;
+    private static final int P_PORT_LO = 6;
+    private static final int P_PORT_HI = 7;
+    private static final int P_IN_BITS = 8;  // 2 ints: interfaces 0-31, 32-63
+    private static final int P_OUT_BITS = 10; // 2 ints
+    private static final int P_IN_LENGTH = 12;
+    private static final int P_OUT_LENGTH = 13;
+    private static final int F_GENERAL = 1;
+    private static final int F_SRC = 1 << 1;
+    private static final int F_SRC_INVERT = 1 << 2;
+    private static final int F_DST = 1 << 3;
+    private static final int F_DST_INVERT = 1 << 4;
+    private static final int F_PROTO_INVERT = 1 << 5;
+    private static final int F_PORT = 1 << 6;
+    private static final int F_PORT_SRC = 1 << 7;
+    private static final int F_PORT_DST = 1 << 8;
+    private static final int F_PORT_INVERT = 1 << 9;
+    private static final int F_IN = 1 << 10;
+    private static final int F_IN_OTHER = 1 << 11;
+    private static final int F_OUT = 1 << 12;
+    private static final int F_OUT_OTHER = 1 << 13;
 
     NatRuleSet(
         final NatRule[] rules,
@@ -64,6 +108,19 @@ public final class NatRuleSet
         final Map<String, SavedTable> tables,
         final BoxConfig box)
     {
+        this(rules, chainNames, chainRules, targetChain, hookChain, tables, box, true);
+    }
+
+    private NatRuleSet(
+        final NatRule[] rules,
+        final String[] chainNames,
+        final int[][] chainRules,
+        final int[] targetChain,
+        final int[] hookChain,
+        final Map<String, SavedTable> tables,
+        final BoxConfig box,
+        final boolean indexed)
+    {
         this.rules = rules;
         this.chainNames = chainNames;
         this.chainRules = chainRules;
@@ -71,6 +128,17 @@ public final class NatRuleSet
         this.hookChain = hookChain;
         this.tables = Collections.unmodifiableMap(tables);
         this.box = box;
+        final int chains = chainRules.length;
+        dstKeys = new int[chains][];
+        dstRules = new int[chains][][];
+        dstOtherRules = new int[chains][];
+        if (indexed)
+        {
+            for (int c = 0; c < chains; c++)
+            {
+                indexDestinations(c);
+            }
+        }
         final int n = rules.length;
         inMatch = new boolean[n][];
         inOther = new boolean[n];
@@ -91,6 +159,222 @@ public final class NatRuleSet
                 outOther[i] = ifaceMatches(r.outIface, "") != r.outInvert;
             }
         }
+        packed = indexed ? pack() : null;
+    }
+
+    private int[] pack()
+    {
+        final int[] m = new int[rules.length * STRIDE];
+        for (int i = 0; i < rules.length; i++)
+        {
+            final NatRule r = rules[i];
+            final int b = i * STRIDE;
+            int f = 0;
+            if (r.fragment == 1 || r.hasIcmp || r.portKind.length > 1 ||
+                (r.portKind.length == 1 && r.portLo[0].length != 1) ||
+                (inMatch[i] != null && inMatch[i].length > 64) || (outMatch[i] != null && outMatch[i].length > 64))
+            {
+                m[b + P_FLAGS] = F_GENERAL;
+                continue;
+            }
+            f |= r.hasSrc ? F_SRC : 0;
+            f |= r.srcInvert ? F_SRC_INVERT : 0;
+            f |= r.hasDst ? F_DST : 0;
+            f |= r.dstInvert ? F_DST_INVERT : 0;
+            f |= r.protoInvert ? F_PROTO_INVERT : 0;
+            m[b + P_SRC] = r.srcIp;
+            m[b + P_SRC_MASK] = r.srcMask;
+            m[b + P_DST] = r.dstIp;
+            m[b + P_DST_MASK] = r.dstMask;
+            m[b + P_PROTO] = r.protocol;
+            if (r.portKind.length == 1)
+            {
+                f |= F_PORT;
+                f |= (r.portKind[0] & NatRule.PORT_SRC) != 0 ? F_PORT_SRC : 0;
+                f |= (r.portKind[0] & NatRule.PORT_DST) != 0 ? F_PORT_DST : 0;
+                f |= r.portInvert[0] ? F_PORT_INVERT : 0;
+                m[b + P_PORT_LO] = r.portLo[0][0];
+                m[b + P_PORT_HI] = r.portHi[0][0];
+            }
+            if (inMatch[i] != null)
+            {
+                f |= F_IN | (inOther[i] ? F_IN_OTHER : 0);
+                packInterfaces(inMatch[i], m, b + P_IN_BITS, b + P_IN_LENGTH);
+            }
+            if (outMatch[i] != null)
+            {
+                f |= F_OUT | (outOther[i] ? F_OUT_OTHER : 0);
+                packInterfaces(outMatch[i], m, b + P_OUT_BITS, b + P_OUT_LENGTH);
+            }
+            m[b + P_FLAGS] = f;
+        }
+        return m;
+    }
+
+    private static void packInterfaces(final boolean[] table, final int[] m, final int bitsAt, final int lengthAt)
+    {
+        for (int index = 0; index < table.length; index++)
+        {
+            if (table[index])
+            {
+                m[bitsAt + (index >>> 5)] |= 1 << (index & 31);
+            }
+        }
+        m[lengthAt] = table.length;
+    }
+
+    /** {@link NatRule#matchesPacket} and both interface matches of rule i, from {@link #packed} where it can. */
+    private boolean matches(
+        final int i, final int proto, final int src, final int dst, final int sport, final int dport,
+        final int icmpType, final int icmpCode, final int inIf, final int outIf)
+    {
+        final int[] m = packed;
+        if (m == null || (m[i * STRIDE + P_FLAGS] & F_GENERAL) != 0)
+        {
+            return rules[i].matchesPacket(proto, src, dst, sport, dport, icmpType, icmpCode)
+                && ifaceHolds(inMatch[i], inOther[i], inIf) && ifaceHolds(outMatch[i], outOther[i], outIf);
+        }
+        final int b = i * STRIDE;
+        final int f = m[b + P_FLAGS];
+        if ((f & F_SRC) != 0 && (((src & m[b + P_SRC_MASK]) == m[b + P_SRC]) == ((f & F_SRC_INVERT) != 0)))
+        {
+            return false;
+        }
+        if ((f & F_DST) != 0 && (((dst & m[b + P_DST_MASK]) == m[b + P_DST]) == ((f & F_DST_INVERT) != 0)))
+        {
+            return false;
+        }
+        final int protocol = m[b + P_PROTO];
+        if (protocol != 0 && ((proto == protocol) == ((f & F_PROTO_INVERT) != 0)))
+        {
+            return false;
+        }
+        if ((f & F_PORT) != 0)
+        {
+            if (!NatRule.hasPorts(proto))
+            {
+                return false;
+            }
+            final int lo = m[b + P_PORT_LO];
+            final int hi = m[b + P_PORT_HI];
+            final boolean hit = ((f & F_PORT_SRC) != 0 && sport >= lo && sport <= hi)
+                || ((f & F_PORT_DST) != 0 && dport >= lo && dport <= hi);
+            if (hit == ((f & F_PORT_INVERT) != 0))
+            {
+                return false;
+            }
+        }
+        return ((f & F_IN) == 0 || packedIfaceHolds(m, b + P_IN_BITS, m[b + P_IN_LENGTH], (f & F_IN_OTHER) != 0, inIf))
+            && ((f & F_OUT) == 0 ||
+            packedIfaceHolds(m, b + P_OUT_BITS, m[b + P_OUT_LENGTH], (f & F_OUT_OTHER) != 0, outIf));
+    }
+
+    private static boolean packedIfaceHolds(
+        final int[] m, final int bitsAt, final int length, final boolean other, final int ifIndex)
+    {
+        if (ifIndex < 0 || ifIndex >= length)
+        {
+            return other;
+        }
+        return ((m[bitsAt + (ifIndex >>> 5)] >>> (ifIndex & 31)) & 1) != 0;
+    }
+
+    private static boolean pinsDestination(final NatRule r)
+    {
+        return r.hasDst && !r.dstInvert && r.dstMask == -1;
+    }
+
+    private void indexDestinations(final int chain)
+    {
+        final int[] all = chainRules[chain];
+        int pinned = 0;
+        for (final int i : all)
+        {
+            pinned += pinsDestination(rules[i]) ? 1 : 0;
+        }
+        if (pinned < 2)
+        {
+            return;
+        }
+        int capacity = 4;
+        while (capacity < pinned * 2)
+        {
+            capacity <<= 1;
+        }
+        final int[] keys = new int[capacity];
+        final int[][] lists = new int[capacity][];
+        for (final int i : all)
+        {
+            if (!pinsDestination(rules[i]))
+            {
+                continue;
+            }
+            final int address = rules[i].dstIp;
+            int slot = hash(address) & (capacity - 1);
+            while (lists[slot] != null && keys[slot] != address)
+            {
+                slot = (slot + 1) & (capacity - 1);
+            }
+            if (lists[slot] == null)
+            {
+                keys[slot] = address;
+                lists[slot] = candidates(all, address, true);
+            }
+        }
+        dstKeys[chain] = keys;
+        dstRules[chain] = lists;
+        dstOtherRules[chain] = candidates(all, 0, false);
+    }
+
+    /** The chain's rules in order, less the /32 rules naming an address other than {@code address} (or any). */
+    private int[] candidates(final int[] all, final int address, final boolean named)
+    {
+        int count = 0;
+        final int[] out = new int[all.length];
+        for (final int i : all)
+        {
+            final NatRule r = rules[i];
+            if (!pinsDestination(r) || (named && r.dstIp == address))
+            {
+                out[count++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(out, count);
+    }
+
+    private static int hash(final int key)
+    {
+        final int h = key * 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    /** The rules of a chain a packet to {@code dst} can match, in order. */
+    private int[] rulesFor(final int chain, final int dst)
+    {
+        final int[] keys = dstKeys[chain];
+        if (keys == null)
+        {
+            return chainRules[chain];
+        }
+        final int[][] lists = dstRules[chain];
+        final int mask = keys.length - 1;
+        int slot = hash(dst) & mask;
+        int[] list;
+        while ((list = lists[slot]) != null)
+        {
+            if (keys[slot] == dst)
+            {
+                return list;
+            }
+            slot = (slot + 1) & mask;
+        }
+        return dstOtherRules[chain];
+    }
+
+    /** The same rules evaluated by walking every rule of a chain (the general path the index must agree with). */
+    NatRuleSet withoutIndex()
+    {
+        return new NatRuleSet(rules, chainNames, chainRules, targetChain, hookChain, tables, box, false);
     }
 
     private static boolean[] ifaceTable(final String pattern, final boolean invert, final int maxIf, final BoxConfig box)
@@ -269,17 +553,15 @@ public final class NatRuleSet
         final int chain, final int proto, final int src, final int dst, final int sport, final int dport,
         final int icmpType, final int icmpCode, final int inIf, final int outIf, final NatDecision out)
     {
-        final int[] ruleIndexes = chainRules[chain];
+        final int[] ruleIndexes = rulesFor(chain, dst);
         for (int k = 0; k < ruleIndexes.length; k++)
         {
             final int i = ruleIndexes[k];
-            final NatRule r = rules[i];
-            // Header fields first: they reject most rules from the rule's own fields, before the interface tables.
-            if (!r.matchesPacket(proto, src, dst, sport, dport, icmpType, icmpCode)
-                || !ifaceHolds(inMatch[i], inOther[i], inIf) || !ifaceHolds(outMatch[i], outOther[i], outIf))
+            if (!matches(i, proto, src, dst, sport, dport, icmpType, icmpCode, inIf, outIf))
             {
                 continue;
             }
+            final NatRule r = rules[i];
             switch (r.target)
             {
                 case NONE:

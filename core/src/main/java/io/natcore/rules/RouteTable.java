@@ -51,6 +51,13 @@ public final class RouteTable
     private final int[][] slotKeys;
     /** Per entry of lengthOrder: hash slots holding route indexes, -1 = empty. */
     private final int[][] slotRoutes;
+    /**
+     * Per first address byte: the lookup's answer for every address starting with it (a route index or -1), when
+     * no route longer than 8 bits starts with that byte (every route covering such an address is then decided by
+     * that byte alone); {@link #UNDECIDED} otherwise, and the lookup probes each prefix length.
+     */
+    private final int[] byFirstByte = new int[256];
+    private static final int UNDECIDED = -2;
 
     RouteTable(final List<Route> routes)
     {
@@ -129,6 +136,18 @@ public final class RouteTable
             slotRoutes[k] = values;
             k++;
         }
+        final boolean[] longerRoute = new boolean[256];
+        for (int i = 0; i < n; i++)
+        {
+            if (prefixLengths[i] > 8)
+            {
+                longerRoute[prefixes[i] >>> 24] = true;
+            }
+        }
+        for (int b = 0; b < 256; b++)
+        {
+            byFirstByte[b] = longerRoute[b] ? UNDECIDED : lookupByLength(b << 24);
+        }
     }
 
     private static int hash(final int key)
@@ -144,6 +163,16 @@ public final class RouteTable
      * @return index of the chosen route (see accessors), or -1 when no route covers dstIp.
      */
     public int lookup(final int dstIp)
+    {
+        final int decided = byFirstByte[dstIp >>> 24];
+        return decided != UNDECIDED ? decided : lookupByLength(dstIp);
+    }
+
+    /**
+     * Longest-prefix match by probing each prefix length present, longest first (the general path {@link #lookup}
+     * shortcuts by the first address byte).
+     */
+    int lookupByLength(final int dstIp)
     {
         final int[] order = lengthOrder;
         for (int k = 0; k < order.length; k++)

@@ -214,4 +214,93 @@ class RewriterTest
             assertEquals(hex(expected), hex(out), "case " + i + " ops " + ops);
         }
     }
+
+    private static int edgyInt(final Random random)
+    {
+        switch (random.nextInt(4))
+        {
+            case 0:
+                return 0;
+            case 1:
+                return -1;
+            default:
+                return random.nextInt();
+        }
+    }
+
+    private static int edgyPort(final Random random)
+    {
+        switch (random.nextInt(4))
+        {
+            case 0:
+                return 0;
+            case 1:
+                return 0xFFFF;
+            default:
+                return random.nextInt(65536);
+        }
+    }
+
+    @Test
+    void reverseOpsAndDeltasRewriteEveryChecksumAsTheRecomputedReplyOnes()
+    {
+        final int[] protocols = {TCP, UDP, 136, 132, 33, 47, 50};
+        final Random random = new Random(20261126);
+        for (int i = 0; i < 20_000; i++)
+        {
+            final int proto = protocols[random.nextInt(protocols.length)];
+            final NatTuple orig = new NatTuple().set(proto, edgyInt(random), edgyInt(random), edgyPort(random),
+                edgyPort(random));
+            final NatTuple tuple = new NatTuple().copyFrom(orig);
+            if (random.nextBoolean())
+            {
+                tuple.srcIp = edgyInt(random);
+            }
+            if (random.nextBoolean())
+            {
+                tuple.dstIp = edgyInt(random);
+            }
+            if (random.nextBoolean())
+            {
+                tuple.srcPort = edgyPort(random);
+            }
+            if (random.nextBoolean())
+            {
+                tuple.dstPort = edgyPort(random);
+            }
+            final NatTuple replyPkt = new NatTuple().invertOf(tuple);
+            final NatTuple replyTarget = new NatTuple().invertOf(orig);
+            final String where = "case " + i + " proto " + proto;
+            assertEquals(Rewriter.ops(replyPkt, replyTarget), Rewriter.reverseOps(Rewriter.ops(orig, tuple)), where);
+            final int ipGeneral = Rewriter.ipDelta(replyPkt, replyTarget);
+            final int ipDerived = Rewriter.reverseDelta(proto, Rewriter.ipDelta(orig, tuple), false);
+            final int l4General = Rewriter.l4Delta(replyPkt, replyTarget);
+            final int l4Derived = Rewriter.reverseDelta(proto, Rewriter.l4Delta(orig, tuple), true);
+            if (l4General == 0)
+            {
+                assertEquals(0, l4Derived, where + ": no L4 delta");
+            }
+            for (int k = 0; k < 8; k++)
+            {
+                final int c = k == 0 ? 0 : k == 1 ? 0xFFFF : k == 2 ? 1 : random.nextInt(65536);
+                assertEquals(Checksum.applyDelta(c, ipGeneral), Checksum.applyDelta(c, ipDerived), where);
+                assertEquals(Checksum.applyDelta(c, Checksum.combine(ipGeneral, Rewriter.TTL_DECREMENT_DELTA)),
+                    Checksum.applyDelta(c, Checksum.combine(ipDerived, Rewriter.TTL_DECREMENT_DELTA)), where);
+                assertEquals(Checksum.applyDelta(c, l4General), Checksum.applyDelta(c, l4Derived), where);
+                assertEquals(Checksum.applyDeltaUdp(c, l4General), Checksum.applyDeltaUdp(c, l4Derived), where);
+            }
+        }
+    }
+
+    @Test
+    void theTwoZeroDeltasRewriteEveryChecksumAlike()
+    {
+        for (int c = 0; c <= 0xFFFF; c++)
+        {
+            assertEquals(Checksum.applyDelta(c, 0), Checksum.applyDelta(c, 0xFFFF), "checksum " + c);
+            assertEquals(Checksum.applyDeltaUdp(c, 0), Checksum.applyDeltaUdp(c, 0xFFFF), "checksum " + c);
+        }
+        assertEquals(Checksum.combine(0, Rewriter.TTL_DECREMENT_DELTA),
+            Checksum.combine(0xFFFF, Rewriter.TTL_DECREMENT_DELTA));
+    }
 }
