@@ -18,7 +18,6 @@ import io.natcore.rules.RouteTable;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowTable;
 import org.agrona.BufferUtil;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -80,8 +79,6 @@ public class NewConnectionPartsBenchmark
     final CountingOracle oracle = new CountingOracle();
     final CountingOracle candidateOracle = new CountingOracle();
     final Object lock = new Object();
-    Long2LongHashMap bySource;
-    int bySourceLimit;
     long locked;
 
     int[] proto;
@@ -126,9 +123,6 @@ public class NewConnectionPartsBenchmark
         oracle.now = now;
         candidateOracle.table = table;
         candidateOracle.now = now;
-        final int capacity = table.capacity();
-        bySource = new Long2LongHashMap(Math.max(16, capacity * 2), 0.65f, -1);
-        bySourceLimit = capacity;
 
         proto = new int[PARTS];
         src = new int[PARTS];
@@ -300,26 +294,6 @@ public class NewConnectionPartsBenchmark
             insertClashes++;
         }
         return e;
-    }
-
-    /**
-     * The bySource map as the engine uses it: one get (find_appropriate_src) and one put per connection, in a map
-     * sized as the engine's and cleared when it reaches the table capacity.
-     *
-     * @return the value found.
-     */
-    @Benchmark
-    public long bySourceGetPut()
-    {
-        final int c = next();
-        final long key = ((long)(proto[c] & 0xFF) << 48) | ((long)(sport[c] & 0xFFFF) << 32) | (src[c] & 0xFFFF_FFFFL);
-        final long found = bySource.get(key);
-        if (bySource.size() >= bySourceLimit)
-        {
-            bySource.clear();
-        }
-        bySource.put(key, c);
-        return found;
     }
 
     /**
