@@ -166,8 +166,24 @@ final class NewConnectionPath
 
     private int insert(final long k0, final long k1, final NatTuple t)
     {
-        // Reply tuple key: the inverse of t, built directly.
-        return table.insertAndLock(k0, k1, FlowKey.k0(t.dstIp, t.srcIp), FlowKey.k1(t.dstPort, t.srcPort, t.proto, p.zone));
+        // Reply tuple key: the inverse of t, built directly. The NAT status bits go in with the insert (no CAS later).
+        return table.insertAndLock(k0, k1, FlowKey.k0(t.dstIp, t.srcIp),
+            FlowKey.k1(t.dstPort, t.srcPort, t.proto, p.zone), natStatus(orig, t));
+    }
+
+    /** Status bits of a connection bound from {@code o} to {@code t}: both bindings done, which manips apply. */
+    static int natStatus(final NatTuple o, final NatTuple t)
+    {
+        int status = FlowStatus.SRC_NAT_DONE | FlowStatus.DST_NAT_DONE;
+        if (t.srcIp != o.srcIp || t.srcPort != o.srcPort)
+        {
+            status |= FlowStatus.SRC_NAT;
+        }
+        if (t.dstIp != o.dstIp || t.dstPort != o.dstPort)
+        {
+            status |= FlowStatus.DST_NAT;
+        }
+        return status;
     }
 
     /**
@@ -258,17 +274,8 @@ final class NewConnectionPath
      */
     private Verdict confirm(final MutableDirectBuffer buf, final int entry, final long now)
     {
-        int status = FlowStatus.SRC_NAT_DONE | FlowStatus.DST_NAT_DONE;
-        if (tuple.srcIp != orig.srcIp || tuple.srcPort != orig.srcPort)
-        {
-            status |= FlowStatus.SRC_NAT;
-        }
-        if (tuple.dstIp != orig.dstIp || tuple.dstPort != orig.dstPort)
-        {
-            status |= FlowStatus.DST_NAT;
-        }
-        table.orStatusVolatile(entry, status);
-
+        // The NAT status bits were written by the insert (see insert); only ASSURED, known after tracking, is
+        // set with a CAS below.
         final int ops = Rewriter.ops(orig, tuple);
         final int ipDelta = Rewriter.ipDelta(orig, tuple);
         final int l4Delta = Rewriter.l4Delta(orig, tuple);

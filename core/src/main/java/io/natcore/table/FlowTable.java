@@ -67,8 +67,12 @@ import static io.natcore.table.FlowTableFile.*;
  * odd) / {@link #endWrite(int)} (release store of odd + 1); readers {@link #readBeginAcquire(int)} /
  * {@link #readValidate(int, int)}. A lookup result can be stale by the time it is used (the entry removed and
  * reused): check {@link #matches(int, int, long, long)} inside the read or write section.</li>
- * <li><b>Status</b> bits change with CAS only ({@link #orStatusVolatile}, {@link #andNotStatusVolatile}); the
- * table owns {@link FlowStatus#CONFIRMED} (set on insert, cleared on remove, both under the writer lock).</li>
+ * <li><b>Status</b>: insert writes the new entry's whole word, {@link FlowStatus#CONFIRMED} plus the caller's
+ * initial bits ({@link #insertAndLock(long, long, long, long, int)}), with one release store under the writer lock
+ * and before the slots are published: no reader, remover or early drop can see the entry yet, so a plain store
+ * cannot race with anything. From publication on, bits change with CAS only ({@link #orStatusVolatile},
+ * {@link #andNotStatusVolatile}), because a remover may clear CONFIRMED at any time. The table owns
+ * {@link FlowStatus#CONFIRMED} (set on insert, cleared on remove, both under the writer lock).</li>
  * </ul>
  * Progress: lookups are lock-free relative to each other and to packet writers; they retry only while a removal
  * is moving slots. Inserts and removes are blocking (spin lock). No method throws on a bad entry index: getters
@@ -472,7 +476,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      */
     public int insert(final long origK0, final long origK1, final long replyK0, final long replyK1)
     {
-        return insert(origK0, origK1, replyK0, replyK1, false);
+        return insert(origK0, origK1, replyK0, replyK1, 0, false);
     }
 
     /**
@@ -481,11 +485,33 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      */
     public int insertAndLock(final long origK0, final long origK1, final long replyK0, final long replyK1)
     {
-        return insert(origK0, origK1, replyK0, replyK1, true);
+        return insert(origK0, origK1, replyK0, replyK1, 0, true);
+    }
+
+    /**
+     * As {@link #insertAndLock(long, long, long, long)}, and the new entry's status starts as
+     * {@link FlowStatus#CONFIRMED} {@code | initialStatus}: written with CONFIRMED in one store before the entry is
+     * published, so a reader that finds the entry sees these bits and the caller needs no CAS to set them (a CAS
+     * after publication is needed only for bits known later).
+     *
+     * @param initialStatus {@link FlowStatus} bits; must not contain a table-owned bit
+     *                      ({@link FlowStatus#TABLE_OWNED}, i.e. {@link FlowStatus#CONFIRMED}).
+     * @throws IllegalArgumentException when {@code initialStatus} contains a table-owned bit (a caller bug: the
+     *                                  table alone decides when an entry is live); the table is left unchanged.
+     */
+    public int insertAndLock(
+        final long origK0, final long origK1, final long replyK0, final long replyK1, final int initialStatus)
+    {
+        if ((initialStatus & FlowStatus.TABLE_OWNED) != 0)
+        {
+            throw new IllegalArgumentException("table-owned status bits in initialStatus: " + initialStatus);
+        }
+        return insert(origK0, origK1, replyK0, replyK1, initialStatus, true);
     }
 
     private int insert(
-        final long origK0, final long origK1, final long replyK0, final long replyK1, final boolean keepLocked)
+        final long origK0, final long origK1, final long replyK0, final long replyK1, final int initialStatus,
+        final boolean keepLocked)
     {
         final long hOrig = hash(origK0, origK1);
         final long hReply = hash(replyK0, replyK1);
@@ -530,7 +556,9 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             final int ctId = header.getInt(NEXT_CT_ID_OFFSET);
             header.putInt(NEXT_CT_ID_OFFSET, ctId + 1 == 0 ? 1 : ctId + 1);
             cold.putInt(c + CT_ID_OFFSET, ctId);
-            hot.putIntRelease(h + STATUS_OFFSET, FlowStatus.CONFIRMED);
+            // Not yet published (no slot refers to e): a plain-valued release store, no CAS, cannot lose a remover's
+            // clear of CONFIRMED; the slots' release stores below order it before any reader's acquire of a slot.
+            hot.putIntRelease(h + STATUS_OFFSET, FlowStatus.CONFIRMED | initialStatus);
             if (!keepLocked)
             {
                 endWrite(e);

@@ -46,6 +46,58 @@ class FlowTableConcurrencyTest
         return FlowKey.k1(443, 1024 + i, 6, w);
     }
 
+    /** Initial status of connection i in the test below: a varying mix of non-table-owned bits. */
+    private static int initialBits(final int i)
+    {
+        return ((i & 1) != 0 ? FlowStatus.SRC_NAT : 0) | ((i & 2) != 0 ? FlowStatus.DST_NAT : 0) |
+            FlowStatus.SRC_NAT_DONE | FlowStatus.DST_NAT_DONE;
+    }
+
+    @Test
+    void aReaderThatFindsANewEntrySeesItsInitialStatusBitsWithConfirmed() throws Exception
+    {
+        final int n = 20_000;
+        try (FlowTable t = new FlowTable(new FlowTableConfig().capacity(n + 16)))
+        {
+            final AtomicBoolean writerDone = new AtomicBoolean();
+            final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+            final Thread reader = new Thread(() ->
+            {
+                for (int i = 0; i < n && failures.isEmpty(); i++)
+                {
+                    long handle;
+                    while ((handle = t.lookup(origK0(0, i), origK1(0, i))) == MISS)
+                    {
+                        if (writerDone.get() && t.lookup(origK0(0, i), origK1(0, i)) == MISS)
+                        {
+                            failures.add("connection " + i + " never appeared");
+                            return;
+                        }
+                        Thread.onSpinWait();
+                    }
+                    // No removals here, so the entry is i's for good: its status must be complete at first sight.
+                    final int status = t.statusAcquire(FlowTable.entry(handle));
+                    final int expected = FlowStatus.CONFIRMED | initialBits(i);
+                    if (status != expected)
+                    {
+                        failures.add("connection " + i + ": status " + status + ", expected " + expected);
+                    }
+                }
+            }, "reader");
+            reader.start();
+            for (int i = 0; i < n; i++)
+            {
+                final int e = t.insertAndLock(origK0(0, i), origK1(0, i), replyK0(0, i), replyK1(0, i),
+                    initialBits(i));
+                assertTrue(e >= 0, "insert " + i);
+                t.endWrite(e);
+            }
+            writerDone.set(true);
+            reader.join(30_000);
+            assertTrue(failures.isEmpty(), () -> failures.size() + " failures, first: " + failures.peek());
+        }
+    }
+
     @Test
     void concurrentInsertLookupRemoveKeepsEveryLiveEntryFindableFromBothDirections() throws Exception
     {

@@ -698,6 +698,39 @@ class FlowTableTest
     }
 
     @Test
+    void insertAndLockWritesTheInitialStatusBitsTogetherWithConfirmed()
+    {
+        final FlowTable t = table(4);
+        final int bits = FlowStatus.SRC_NAT | FlowStatus.SRC_NAT_DONE | FlowStatus.DST_NAT_DONE;
+        final int e = t.insertAndLock(origK0(1), origK1(1), replyK0(1), replyK1(1), bits);
+        assertFindable(t, 1, e);
+        assertEquals((1 << 3) | (1 << 4) | (1 << 7) | (1 << 8), t.statusAcquire(e),
+            "CONFIRMED (bit 3) with SRC_NAT (4), SRC_NAT_DONE (7), DST_NAT_DONE (8), as Linux IPS_*_BIT, before endWrite");
+        t.endWrite(e);
+        assertTrue(t.remove(e));
+        assertEquals(bits, t.statusAcquire(e), "remove clears CONFIRMED only");
+        final int reused = insert(t, 2);
+        assertEquals(e, reused, "the freed entry is reused");
+        assertEquals(FlowStatus.CONFIRMED, t.statusAcquire(reused), "the old initial bits do not leak into the next");
+    }
+
+    @Test
+    void insertAndLockRejectsTheTableOwnedConfirmedBitAndLeavesTheTableUnchanged()
+    {
+        final FlowTable t = table(4);
+        assertThrows(IllegalArgumentException.class,
+            () -> t.insertAndLock(origK0(1), origK1(1), replyK0(1), replyK1(1), FlowStatus.CONFIRMED));
+        assertThrows(IllegalArgumentException.class, () -> t.insertAndLock(origK0(1), origK1(1), replyK0(1),
+            replyK1(1), FlowStatus.CONFIRMED | FlowStatus.SRC_NAT));
+        assertEquals(0, t.size());
+        assertAbsent(t, 1);
+        final int e = t.insertAndLock(origK0(1), origK1(1), replyK0(1), replyK1(1), FlowStatus.DST_NAT);
+        assertTrue(e >= 0, "the writer lock was not left held");
+        t.endWrite(e);
+        assertEquals(FlowStatus.CONFIRMED | FlowStatus.DST_NAT, t.statusAcquire(e));
+    }
+
+    @Test
     void lookupBurstAgreesWithSingleLookups()
     {
         final FlowTable t = table(256);
