@@ -504,9 +504,14 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     {
         if ((initialStatus & FlowStatus.TABLE_OWNED) != 0)
         {
-            throw new IllegalArgumentException("table-owned status bits in initialStatus: " + initialStatus);
+            throw tableOwnedStatus(initialStatus); // out of line: keeps this method small enough to inline
         }
         return insert(origK0, origK1, replyK0, replyK1, initialStatus, true);
+    }
+
+    private static IllegalArgumentException tableOwnedStatus(final int initialStatus)
+    {
+        return new IllegalArgumentException("table-owned status bits in initialStatus: " + initialStatus);
     }
 
     private int insert(
