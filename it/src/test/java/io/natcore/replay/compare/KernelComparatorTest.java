@@ -143,17 +143,23 @@ class KernelComparatorTest
         assertFalse(c.rewriteInbound(other.clone()));
     }
 
-    @Test
-    void aNewTcpConnectionMayPairADrawnKernelPortAnew()
+    /** Two SYNs whose drawn ports cross: kernel 20002 is engine 20001 (connection A), kernel 20001 is engine 20002 (B). */
+    private void crossTwoConnections()
     {
-        // Trace 15: the kernel evicts one closing connection to free port 20002 for a new SYN, the engine another
-        // (its 20002 stood for the kernel's 20001); both are right, the pairing follows the new connection.
         final byte[] kernelA = Packets.tcp(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
         final byte[] kernelB = Packets.tcp(MASQ, 20001, SERVER, 7, 2, 63, 2000, 0x02);
         c.onEngineSent(1, withSport(kernelA, 20001));
         c.onKernelSent(2, kernelA);
         c.onEngineSent(3, withSport(kernelB, 20002));
         c.onKernelSent(4, kernelB);
+    }
+
+    @Test
+    void aNewTcpConnectionMayPairADrawnKernelPortAnew()
+    {
+        // Trace 15: the kernel evicts one closing connection to free port 20002 for a new SYN, the engine another
+        // (its 20002 stood for the kernel's 20001); both are right, the pairing follows the new connection.
+        crossTwoConnections();
         final byte[] toA = Packets.tcp(SERVER, 7, MASQ, 20002, 4, 64, 77, 0x10);
         assertTrue(c.rewriteInbound(toA));
         assertArrayEquals(Packets.tcp(SERVER, 7, MASQ, 20001, 4, 64, 77, 0x10), toA, "kernel 20002 is engine 20001");
@@ -174,12 +180,7 @@ class KernelComparatorTest
     @Test
     void aNewTcpConnectionMayNotTakeTheEnginePortOfALiveConnection()
     {
-        final byte[] kernelA = Packets.tcp(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
-        final byte[] kernelB = Packets.tcp(MASQ, 20001, SERVER, 7, 2, 63, 2000, 0x02);
-        c.onEngineSent(1, withSport(kernelA, 20001));
-        c.onKernelSent(2, kernelA);
-        c.onEngineSent(3, withSport(kernelB, 20002));
-        c.onKernelSent(4, kernelB);
+        crossTwoConnections();
         // B (kernel 20001, engine 20002) neither sent nor got a FIN or RST: engine 20002 is still B's.
         final byte[] kernelC = Packets.tcp(MASQ, 20002, SERVER, 7, 3, 63, 9000, 0x02);
         c.onEngineSent(5, withSport(kernelC, 20002));
