@@ -161,16 +161,23 @@ class SourceMappingsTest
         }
     }
 
+    /** One TCP connection from source 1:10, due at 100, recorded as that source's mapping; returns its entry. */
+    private static int recordOneSource(final FlowTable table, final SourceMappings mappings)
+    {
+        final int e = table.insert(FlowKey.k0(1, 2), FlowKey.k1(10, 20, 6, ZONE), FlowKey.k0(2, 3),
+            FlowKey.k1(20, 30, 6, ZONE));
+        table.putDeadlineOpaque(e, 100);
+        mappings.record(6, 1, 10, e);
+        return e;
+    }
+
     @Test
     void anExpiredEntryIsUnlinkedWithoutBeingReadAndARecordClearsTheMark()
     {
         try (FlowTable table = new FlowTable(new FlowTableConfig().capacity(16)))
         {
             final SourceMappings mappings = new SourceMappings(table, ZONE);
-            final int e = table.insert(FlowKey.k0(1, 2), FlowKey.k1(10, 20, 6, ZONE), FlowKey.k0(2, 3),
-                FlowKey.k1(20, 30, 6, ZONE));
-            table.putDeadlineOpaque(e, 100);
-            mappings.record(6, 1, 10, e);
+            final int e = recordOneSource(table, mappings);
             mappings.expiredOpaque(e); // the entry is still live: only expiry says it goes
             assertEquals(SourceMappings.NONE, mappings.find(6, 1, 10, 50));
             assertFalse(mappings.isLinked(e));
@@ -238,10 +245,7 @@ class SourceMappingsTest
         try (FlowTable table = new FlowTable(new FlowTableConfig().capacity(16)))
         {
             final SourceMappings mappings = new SourceMappings(table, ZONE);
-            final int e = table.insert(FlowKey.k0(1, 2), FlowKey.k1(10, 20, 6, ZONE), FlowKey.k0(2, 3),
-                FlowKey.k1(20, 30, 6, ZONE));
-            table.putDeadlineOpaque(e, 100);
-            mappings.record(6, 1, 10, e);
+            final int e = recordOneSource(table, mappings);
             assertEquals(e, mappings.find(6, 1, 10, 50));
             assertEquals(SourceMappings.NONE, mappings.find(6, 1, 11, 50));
             mappings.record(6, 1, 11, e); // moved: now under the other source
