@@ -38,7 +38,7 @@ final class DemoCommand
         }
         final TraceSource trace = TraceSource.bundled(args.length == 2 ? args[1] : DEFAULT_TRACE);
         final BoxConfig box = TraceCheck.parseBox(trace.box());
-        final ReplayEngine engine = factory.create(trace.rules(), trace.box());
+        final ReplayEngine engine = factory.create(trace.rules(), trace.box(), trace.sysctl());
         final Replayer ingress = new Replayer(engine, box, -1);
         final VerdictSummary summary = ingress.summary();
         final TranslationLog log = new TranslationLog();

@@ -19,8 +19,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The one class of the replay tool that knows the engine's API ({@code io.natcore.engine}):
- * builds a {@link NatEngine} from iptables-save and box text with the engine's defaults (the
- * kernel's: INVALID packets forwarded untranslated, TTL decremented) and runs packets through
+ * builds a {@link NatEngine} from iptables-save and box text (and the box's timeout sysctls, when a trace has
+ * them) with the engine's defaults (the kernel's: INVALID packets forwarded untranslated, TTL decremented) and runs
+ * packets through
  * one {@link PacketProcessor}. No conntrack events are buffered: nobody reads them here. Later fragments are
  * processed in a copy the adapter owns, so a held one ({@link Verdict#HOLD}) survives the caller's buffer reuse.
  */
@@ -47,7 +48,20 @@ public final class EngineAdapter implements ReplayEngine
      */
     public static ReplayEngine create(final String rulesText, final String boxText) throws ReplayException
     {
-        return new EngineAdapter(new NatEngine(configure(rulesText, boxText).build()));
+        return create(rulesText, boxText, "");
+    }
+
+    /**
+     * @param rulesText  iptables-save text.
+     * @param boxText    box description.
+     * @param sysctlText the box's conntrack timeout sysctls ({@link KernelTimeouts}), or "" for Linux defaults.
+     * @return an engine ready for packets.
+     * @throws ReplayException if the rules, box or timeouts are rejected.
+     */
+    public static ReplayEngine create(final String rulesText, final String boxText, final String sysctlText)
+        throws ReplayException
+    {
+        return new EngineAdapter(new NatEngine(configure(rulesText, boxText, sysctlText).build()));
     }
 
     /**
@@ -63,11 +77,27 @@ public final class EngineAdapter implements ReplayEngine
     public static ReplayEngine create(final String rulesText, final String boxText, final long seed)
         throws ReplayException
     {
-        return new EngineAdapter(new NatEngine(configure(rulesText, boxText).seed(seed).build()));
+        return create(rulesText, boxText, "", seed);
     }
 
-    private static NatEngineConfig.Builder configure(final String rulesText, final String boxText)
-        throws ReplayException
+    /**
+     * As {@link #create(String, String, long)} with the box's timeouts.
+     *
+     * @param rulesText  iptables-save text.
+     * @param boxText    box description.
+     * @param sysctlText the box's conntrack timeout sysctls, or "" for Linux defaults.
+     * @param seed       the engine seed.
+     * @return an engine ready for packets.
+     * @throws ReplayException if the rules, box or timeouts are rejected.
+     */
+    public static ReplayEngine create(final String rulesText, final String boxText, final String sysctlText,
+        final long seed) throws ReplayException
+    {
+        return new EngineAdapter(new NatEngine(configure(rulesText, boxText, sysctlText).seed(seed).build()));
+    }
+
+    private static NatEngineConfig.Builder configure(final String rulesText, final String boxText,
+        final String sysctlText) throws ReplayException
     {
         final NatRuleSet rules;
         final BoxConfig box;
@@ -80,7 +110,8 @@ public final class EngineAdapter implements ReplayEngine
             throw new ReplayException("rules file: " + ex.getMessage(), ex);
         }
         box = TraceCheck.parseBox(boxText);
-        return NatEngineConfig.builder().rules(rules).box(box).events(false);
+        return NatEngineConfig.builder().rules(rules).box(box).timeouts(KernelTimeouts.parse(sysctlText))
+            .events(false);
     }
 
     @Override

@@ -10,7 +10,7 @@ package io.natcore.replay;
 public interface EngineFactory
 {
     /** The real engine, with a random NAT seed. */
-    EngineFactory NATCORE = EngineAdapter::create;
+    EngineFactory NATCORE = new NatcoreEngineFactory(false, 0);
 
     /**
      * The real engine with a fixed NAT seed: port and ICMP-id choices repeat from run to run.
@@ -20,14 +20,30 @@ public interface EngineFactory
      */
     static EngineFactory natcoreSeeded(final long seed)
     {
-        return (rulesText, boxText) -> EngineAdapter.create(rulesText, boxText, seed);
+        return new NatcoreEngineFactory(true, seed);
     }
 
     /**
      * @param rulesText iptables-save text.
      * @param boxText   box description.
-     * @return a new engine.
+     * @return a new engine with the kernel's default timeouts.
      * @throws ReplayException if the engine rejects its configuration.
      */
     ReplayEngine create(String rulesText, String boxText) throws ReplayException;
+
+    /**
+     * A new engine with the box's conntrack timeouts (a trace's {@code sysctl.txt}, read by {@link KernelTimeouts}).
+     * This default is for engines that keep no connections (test doubles): it ignores the timeouts.
+     *
+     * @param rulesText  iptables-save text.
+     * @param boxText    box description.
+     * @param sysctlText the box's timeout sysctls, or "" for the kernel's defaults.
+     * @return a new engine.
+     * @throws ReplayException if the engine rejects its configuration.
+     */
+    default ReplayEngine create(final String rulesText, final String boxText, final String sysctlText)
+        throws ReplayException
+    {
+        return create(rulesText, boxText);
+    }
 }

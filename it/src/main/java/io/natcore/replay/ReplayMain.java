@@ -14,6 +14,7 @@ import io.natcore.pcap.PcapFormatException;
  * Entry point of {@code replay.jar}: replays pcap captures through the NAT engine.
  * <pre>
  *   rewrite --rules RULES --box BOX --in IN.pcap --out OUT.pcap [--iface NAME] [--conntrack] [--seed N]
+ *           [--sysctl SYSCTL]
  *   check [-v] TRACE_DIR...
  *   demo [TRACE]
  * </pre>
@@ -28,14 +29,17 @@ public final class ReplayMain
         "      replay a bundled kernel trace (default " + DemoCommand.DEFAULT_TRACE + ") and print who talked",
         "      to whom, what the server saw, the connection states and the verdicts",
         "  rewrite --rules RULES --box BOX --in IN.pcap --out OUT.pcap [--iface NAME] [--conntrack] [--seed N]",
+        "          [--sysctl SYSCTL]",
         "      feed every received packet of IN.pcap through the engine (clock = pcap timestamps) and",
         "      write what it sends to OUT.pcap (LINUX_SLL2, outgoing, egress interface); --iface names",
         "      the ingress interface for captures without one (Ethernet, RAW, LINUX_SLL);",
         "      --conntrack prints the final connection table; --seed N (decimal or 0x hex) fixes the NAT",
-        "      port/id choice so runs repeat (default: a random seed per run, as the kernel's is)",
+        "      port/id choice so runs repeat (default: a random seed per run, as the kernel's is);",
+        "      --sysctl SYSCTL sets the conntrack timeouts from 'sysctl -a' lines (default: Linux's)",
         "  check [-v] TRACE_DIR...",
-        "      replay each trace folder (rules.txt, box.txt, trace.pcap) and compare with what the",
-        "      kernel sent; prints each mismatch and last 'N passed, M failed'");
+        "      replay each trace folder (rules.txt, box.txt, trace.pcap, and sysctl.txt when the box's",
+        "      timeouts were changed) and compare with what the kernel sent; prints each mismatch and",
+        "      last 'N passed, M failed'");
 
     private ReplayMain()
     {

@@ -16,7 +16,7 @@ import io.natcore.rules.BoxConfig;
 
 /**
  * {@code replay rewrite --rules RULES --box BOX --in IN.pcap --out OUT.pcap [--iface NAME] [--conntrack]
- * [--seed N]}:
+ * [--seed N] [--sysctl SYSCTL]}:
  * replays a capture through the engine and writes what it sends as LINUX_SLL2 "outgoing".
  */
 final class RewriteCommand
@@ -34,6 +34,7 @@ final class RewriteCommand
         String iface = null;
         boolean conntrack = false;
         String seed = null;
+        String sysctl = null;
         for (int i = 1; i < args.length; i++)
         {
             switch (args[i])
@@ -45,6 +46,7 @@ final class RewriteCommand
                 case "--iface": iface = value(args, ++i, "--iface"); break;
                 case "--conntrack": conntrack = true; break;
                 case "--seed": seed = value(args, ++i, "--seed"); break;
+                case "--sysctl": sysctl = value(args, ++i, "--sysctl"); break;
                 default: throw new ReplayException("rewrite: unknown option '" + args[i] + "' (try --help)");
             }
         }
@@ -54,6 +56,7 @@ final class RewriteCommand
         }
         final String rulesText = new String(TraceSource.read(Path.of(rules)), StandardCharsets.UTF_8);
         final String boxText = new String(TraceSource.read(Path.of(box)), StandardCharsets.UTF_8);
+        final String sysctlText = sysctl == null ? "" : new String(TraceSource.read(Path.of(sysctl)), StandardCharsets.UTF_8);
         final BoxConfig boxConfig = TraceCheck.parseBox(boxText);
         int fixedIngress = -1;
         if (iface != null)
@@ -64,7 +67,7 @@ final class RewriteCommand
                 throw new ReplayException("--iface " + iface + ": the box file has no such interface");
             }
         }
-        final ReplayEngine engine = (seed == null ? factory : seeded(factory, parseSeed(seed))).create(rulesText, boxText);
+        final ReplayEngine engine = (seed == null ? factory : seeded(factory, parseSeed(seed))).create(rulesText, boxText, sysctlText);
         final Replayer replayer = new Replayer(engine, boxConfig, fixedIngress);
         try (PcapReader reader = PcapReader.open(Path.of(in));
             PcapWriter writer = PcapWriter.create(Path.of(outFile)))

@@ -118,7 +118,7 @@ public final class TraceCheck
         try
         {
             final BoxConfig box = parseBox(trace.box());
-            final ReplayEngine engine = factory.create(trace.rules(), trace.box());
+            final ReplayEngine engine = factory.create(trace.rules(), trace.box(), trace.sysctl());
             final VerdictSummary summary = new VerdictSummary(engine);
             result.summary = summary;
             final KernelComparator comparator = new KernelComparator(trace.rules(), trace.box());

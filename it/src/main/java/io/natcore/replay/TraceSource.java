@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 
 /**
  * One reference trace: {@code rules.txt}, {@code box.txt}, {@code trace.pcap} (and, if present,
- * {@code clients.txt}), read from a folder or from the traces bundled in the jar under
+ * {@code clients.txt} and {@code sysctl.txt}), read from a folder or from the traces bundled in the jar under
  * {@code traces/NAME/}.
  *
  * @param name    folder name.
@@ -30,11 +30,26 @@ import java.util.stream.Stream;
  * @param box     box description.
  * @param pcap    the capture.
  * @param clients what the clients printed, or "" if absent.
+ * @param sysctl  the box's conntrack timeout sysctls ({@link KernelTimeouts}), or "" if absent (Linux defaults).
  */
-public record TraceSource(String name, String rules, String box, byte[] pcap, String clients)
+public record TraceSource(String name, String rules, String box, byte[] pcap, String clients, String sysctl)
 {
     /** Classpath folder of the bundled traces. */
     public static final String BUNDLE = "traces/";
+
+    /**
+     * A trace run with the kernel's default timeouts (no {@code sysctl.txt}).
+     *
+     * @param name    folder name.
+     * @param rules   iptables-save text.
+     * @param box     box description.
+     * @param pcap    the capture.
+     * @param clients what the clients printed, or "".
+     */
+    public TraceSource(final String name, final String rules, final String box, final byte[] pcap, final String clients)
+    {
+        this(name, rules, box, pcap, clients, "");
+    }
 
     /**
      * @param dir a trace folder.
@@ -48,12 +63,14 @@ public record TraceSource(String name, String rules, String box, byte[] pcap, St
             throw new ReplayException(dir + ": not a trace folder (expected a directory with rules.txt, box.txt, trace.pcap)");
         }
         final Path clients = dir.resolve("clients.txt");
+        final Path sysctl = dir.resolve("sysctl.txt");
         return new TraceSource(
             dir.getFileName().toString(),
             new String(read(dir.resolve("rules.txt")), StandardCharsets.UTF_8),
             new String(read(dir.resolve("box.txt")), StandardCharsets.UTF_8),
             read(dir.resolve("trace.pcap")),
-            Files.exists(clients) ? new String(read(clients), StandardCharsets.UTF_8) : "");
+            Files.exists(clients) ? new String(read(clients), StandardCharsets.UTF_8) : "",
+            Files.exists(sysctl) ? new String(read(sysctl), StandardCharsets.UTF_8) : "");
     }
 
     /**
@@ -72,12 +89,14 @@ public record TraceSource(String name, String rules, String box, byte[] pcap, St
         final byte[] rules = resource(name, "rules.txt");
         final byte[] box = resource(name, "box.txt");
         final byte[] clients = resource(name, "clients.txt");
+        final byte[] sysctl = resource(name, "sysctl.txt");
         if (rules == null || box == null)
         {
             throw new ReplayException("bundled trace '" + name + "' lacks rules.txt or box.txt");
         }
         return new TraceSource(name, new String(rules, StandardCharsets.UTF_8), new String(box, StandardCharsets.UTF_8),
-            pcap, clients == null ? "" : new String(clients, StandardCharsets.UTF_8));
+            pcap, clients == null ? "" : new String(clients, StandardCharsets.UTF_8),
+            sysctl == null ? "" : new String(sysctl, StandardCharsets.UTF_8));
     }
 
     /**
