@@ -39,6 +39,21 @@ class TraceCheckTest
     }
 
     @Test
+    void theEngineWithoutTheBoxsTimeoutsFailsTheExpiryTrace()
+    {
+        // With Linux's default 30 s UDP timeout instead of the box's 3 s, 192.168.1.6:40000's first connection is still
+        // alive when it sends again 3.4 s later: the engine keeps the port it drew, where the kernel's new connection
+        // took the freed 40000 (record 10).
+        final TraceSource t = Traces.load("20-expiry-and-reuse");
+        assertFalse(t.sysctl().isEmpty());
+        final TraceCheck.Result r = TraceCheck.run(new TraceSource(t.name(), t.rules(), t.box(), t.pcap(), ""),
+            EngineFactory.NATCORE);
+        assertFalse(r.passed());
+        assertTrue(r.mismatches().get(0).toString().startsWith("packet #10 (engine output for input #9): " +
+            "UDP 172.16.2.5:40000 > 172.16.3.5:7: udp.sport kernel=40000 engine="), r.mismatches().toString());
+    }
+
+    @Test
     void theEngineWithoutTheKernelsMasqueradeRuleFailsTheCheck()
     {
         final TraceSource t = Traces.load("05-reverse-dnat-to-onprem");
