@@ -70,9 +70,9 @@ class KernelComparatorTraceTest
     }
 
     @Test
-    void allNineteenTracesAreThere()
+    void allTwentyTracesAreThere()
     {
-        assertEquals(19, Traces.names().size(), Traces.names().toString());
+        assertEquals(20, Traces.names().size(), Traces.names().toString());
     }
 
     @Test
