@@ -256,6 +256,44 @@ class ReplayMainTest
     }
 
     @Test
+    void rewriteWithTheBoxsTimeoutsGivesAFreedPortAgain(@TempDir final Path dir) throws Exception
+    {
+        // Trace 20: 192.168.1.6:40000 clashed with 192.168.1.5:40000 (drawn port), both expired (3 s), then .6 sent
+        // again and the kernel gave it the freed 40000 (clients.txt: "B2 ... remote=172.16.2.5:40000").
+        final String t20 = "20-expiry-and-reuse";
+        final List<Integer> withBox = masqueradedUdpPorts(dir.resolve("a.pcap"), t20, "--sysctl", trace(t20, "sysctl.txt"));
+        assertEquals(List.of(40000, withBox.get(1), 40000), withBox.subList(0, 3));
+        assertNotEquals(40000, withBox.get(1));
+        // With Linux's 30 s UDP timeout the first .6 connection is still alive: it keeps its drawn port.
+        final List<Integer> defaults = masqueradedUdpPorts(dir.resolve("b.pcap"), t20);
+        assertEquals(defaults.get(1), defaults.get(2));
+    }
+
+    /** Source ports of the UDP datagrams the engine sent from 172.16.2.5, in order. */
+    private List<Integer> masqueradedUdpPorts(final Path outFile, final String traceName, final String... more)
+        throws Exception
+    {
+        final List<String> args = new ArrayList<>(List.of("rewrite", "--rules", trace(traceName, "rules.txt"), "--box",
+            trace(traceName, "box.txt"), "--in", trace(traceName, "trace.pcap"), "--out", outFile.toString()));
+        args.addAll(Arrays.asList(more));
+        assertEquals(0, run(EngineFactory.NATCORE, args.toArray(new String[0])), err());
+        final List<Integer> ports = new ArrayList<>();
+        try (PcapReader r = PcapReader.open(outFile))
+        {
+            final PcapRecord rec = new PcapRecord();
+            while (r.next(rec))
+            {
+                final int ip = rec.ipOffset;
+                if (rec.buffer.getByte(ip + 9) == 17 && rec.buffer.getInt(ip + 12, java.nio.ByteOrder.BIG_ENDIAN) == 0xAC100205)
+                {
+                    ports.add(rec.buffer.getShort(ip + 20, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF);
+                }
+            }
+        }
+        return ports;
+    }
+
+    @Test
     void rewriteRefusesASeedThatIsNotANumber()
     {
         assertOneLineError(run(EngineFactory.NATCORE, "rewrite", "--rules", trace(T05, "rules.txt"), "--box",
