@@ -39,8 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Per connection, the engine's NEW/UPDATE event sequence (state, timeout, ASSURED) over a kernel trace equals the
- * kernel's {@code conntrack-events.txt}. The kernel's received packets are fed in timestamp order with their
+ * Per connection, the engine's NEW/UPDATE/DESTROY event sequence (state, timeout, ASSURED) over a kernel trace
+ * equals the kernel's {@code conntrack-events.txt}. The kernel's received packets are fed in timestamp order with their
  * pcap time as the clock. Tolerated, because they are artefacts of how the kernel reports and not of tracking:
  * <ul>
  * <li>a timeout printed one second short (a 4 ms tick passed between the refresh and the event message);</li>
