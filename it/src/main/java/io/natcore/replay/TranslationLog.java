@@ -209,9 +209,12 @@ final class TranslationLog
         }
         final String needle = "src=" + Wire.ip(a.src()) + " dst=" + Wire.ip(a.dst()) + " " +
             (a.proto() == Wire.ICMP || a.sport() < 0 ? "" : "sport=" + a.sport() + " dport=" + a.dport());
+        // conntrack -L lines start "ipv4 2 <proto name> <proto number> ...": a TCP and a UDP connection can share
+        // addresses and ports, so the protocol number must match too.
+        final String proto = " " + a.proto() + " ";
         for (final String line : dump.split("\n"))
         {
-            if (!line.contains(needle.trim()))
+            if (!line.contains(needle.trim()) || !line.substring(0, line.indexOf("src=")).contains(proto))
             {
                 continue;
             }

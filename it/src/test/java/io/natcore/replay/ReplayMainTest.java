@@ -210,6 +210,25 @@ class ReplayMainTest
     }
 
     @Test
+    void demoGivesAUdpConnectionItsOwnStateNotThatOfATcpConnectionOnTheSamePorts()
+    {
+        // Trace 10 has TCP and UDP connections from 192.168.1.5:40000 to 172.16.2.69:7. Its conntrack-final.txt:
+        // the TCP one TIME_WAIT [ASSURED], the UDP one a line with no state word and no flags.
+        assertEquals(0, run(EngineFactory.NATCORE, "demo", "10-masquerade-port-clash"), err());
+        final String[] lines = out().split("\n");
+        int udpSeen = 0;
+        for (int i = 0; i + 1 < lines.length; i++)
+        {
+            if (lines[i].contains("udp  client 192.168.1.5:40000 -> published 172.16.2.69:7"))
+            {
+                udpSeen++;
+                assertTrue(lines[i + 1].endsWith("at the end: in the table"), lines[i + 1]);
+            }
+        }
+        assertEquals(1, udpSeen, out());
+    }
+
+    @Test
     void rewriteWithTheEngineWritesWhatTheKernelSent(@TempDir final Path dir) throws Exception
     {
         final Path outFile = dir.resolve("out.pcap");
