@@ -147,7 +147,13 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     /** DIST bits of a slot. */
     private final int distMask;
     private final long seed;
-    /** Address of SHIFT_SEQ (header region). The lookup path reads raw addresses: see {@link #probeOnce}. */
+    /**
+     * Address of SHIFT_SEQ (header region). The lookup path reads through raw addresses, not the regions'
+     * {@link UnsafeBuffer}s: its acquire loads and fences make C2 reload every field they touch for each lookup,
+     * and through a buffer that is two dependent loads (buffer, then its address and array) ahead of the slot load
+     * and two more ahead of the key load; an address is one load from this object (BENCHMARKS.md, session 4).
+     * The regions are all off-heap (direct or mapped) and outlive every lookup (until {@link #close()}).
+     */
     private final long shiftSeqAddress;
     /** Address of slot 0. */
     private final long slotsAddress;
