@@ -3,6 +3,7 @@
  */
 package io.natcore.table;
 
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.MethodHandles;
@@ -61,6 +62,9 @@ import static io.natcore.table.FlowTableFile.*;
  * entry seqlocks, so a lookup never waits for a packet writer and cannot deadlock with one. {@link #lookupBurst}
  * brackets all of its probes with one SHIFT_SEQ pair (the argument is the same for any number of probes between
  * the two reads); when they differ (or the first is odd) it falls back to one bracketed {@link #lookup} per key.
+ * Its candidate scan reads the slots with plain loads followed by one acquire fence
+ * ({@link VarHandle#acquireFence()}) before any key is compared: every slot load is then ordered before the key
+ * loads as an acquire load of each slot would be, at one fence per burst instead of one per slot.
  * Its touching passes read slots and hot lines (and, for {@link #lookupBurstTouchingCold}, cold records) with
  * plain loads whose values only feed a sink: they decide nothing.</li>
  * <li><b>Entry fields</b> are guarded by the per-entry seqlock: writers {@link #beginWrite(int)} (CAS even to
@@ -126,7 +130,9 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     private final UnsafeBuffer slots;
     /** Injected hasher, or null for the default (called through its exact type: inlined without a type guard). */
     private final FlowHasher customHasher;
-    private final SeededFlowHasher seededHasher;
+    /** The default hasher's seed-derived words, held here so a lookup reads them from this object. */
+    private final long hashS0;
+    private final long hashS1;
     /** Told about early-drop victims before they go, or null. */
     private final EvictionListener evictionListener;
     private final int slotCount;
@@ -141,6 +147,18 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     /** DIST bits of a slot. */
     private final int distMask;
     private final long seed;
+    /**
+     * Address of SHIFT_SEQ (header region). The lookup path reads through raw addresses, not the regions'
+     * {@link UnsafeBuffer}s: its acquire loads and fences make C2 reload every field they touch for each lookup,
+     * and through a buffer that is two dependent loads (buffer, then its address and array) ahead of the slot load
+     * and two more ahead of the key load; an address is one load from this object (BENCHMARKS.md, session 4).
+     * The regions are all off-heap (direct or mapped) and outlive every lookup (until {@link #close()}).
+     */
+    private final long shiftSeqAddress;
+    /** Address of slot 0. */
+    private final long slotsAddress;
+    /** Address of entry 0's hot line. */
+    private final long hotAddress;
 
     @SuppressWarnings("unused") // accessed through WRITER_LOCK
     private volatile int writerLock;
@@ -194,8 +212,13 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         distMask = distMax << distShift;
         tagMask = ~(refMask | distMask);
         seed = header.getLong(SEED_OFFSET);
+        shiftSeqAddress = header.addressOffset() + SHIFT_SEQ_OFFSET;
+        slotsAddress = slots.addressOffset();
+        hotAddress = hot.addressOffset();
         customHasher = cfg.hasher();
-        seededHasher = new SeededFlowHasher(seed);
+        final SeededFlowHasher seeded = new SeededFlowHasher(seed);
+        hashS0 = seeded.s0();
+        hashS1 = seeded.s1();
         evictionListener = cfg.evictionListener();
         if (s.reopened)
         {
@@ -232,7 +255,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      * Looks up {@code n} keys in four passes so the cache misses of the batch overlap instead of queueing one
      * after another: (1) hash every key (no memory access); (2) touch every home slot (plain loads feeding a sink);
      * (3) read SHIFT_SEQ, then scan each (now cached) run from its home slot to the first tag-matching slot, the
-     * candidate, or an empty slot, a miss (acquire loads), and touch the candidate's hot line; (4) compare each
+     * candidate, or an empty slot, a miss (plain loads, then one acquire fence), and touch the candidate's hot
+     * line; (4) compare each
      * candidate's key, falling back to a full probe for a foreign key under the same tag or a run longer than
      * nine slots; then validate SHIFT_SEQ once for the whole burst (see the class protocol). If a removal
      * overlapped the burst, every key is looked up again with {@link #lookup}. Passes 2 and 3 are a few instructions
@@ -264,19 +288,20 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         {
             handles[i] = hash(k0[i], k1[i]);
         }
-        final UnsafeBuffer slots = this.slots;
+        final long slotsAddress = this.slotsAddress;
+        final long hotAddress = this.hotAddress;
+        final long shiftSeqAddress = this.shiftSeqAddress;
         final long slotCount = this.slotCount;
         long sink = 0;
         for (int i = 0; i < count; i++)
         {
-            sink += slots.getInt((int)(((handles[i] & 0xFFFF_FFFFL) * slotCount) >>> 32) << 2);
+            sink += UnsafeApi.getInt(null, slotsAddress + ((((handles[i] & 0xFFFF_FFFFL) * slotCount) >>> 32) << 2));
         }
         burstSink = sink;
-        final long v1 = header.getLongAcquire(SHIFT_SEQ_OFFSET); // acquire: later slot loads see finished shifts
+        final long v1 = UnsafeApi.getLongAcquire(null, shiftSeqAddress); // acquire: later slot loads see finished shifts
         if ((v1 & 1) == 0)
         {
-            final UnsafeBuffer hot = this.hot;
-            final UnsafeBuffer cold = this.cold;
+            final long coldAddress = cold.addressOffset();
             final int capacity = this.capacity;
             final int refMask = this.refMask;
             final int tagMask = this.tagMask;
@@ -287,15 +312,16 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 // The probe minus its key compare: scan the (now cached) run from the home slot to the first
                 // tag-matching slot (candidate) or an empty one (miss), and touch the candidate's hot line. Linear
                 // probing leaves many hits past their home slot, so touching the home slot's line would not do.
+                // Plain slot loads: the acquire fence after this pass orders them before pass 4's key loads.
                 final long h = handles[i];
                 final int tag = (int)(h >>> 32) & tagMask;
                 int at = (int)(((h & 0xFFFF_FFFFL) * slotCount) >>> 32);
-                int s = slots.getIntAcquire(at << 2); // acquire: pairs with insert's release publish
+                int s = UnsafeApi.getInt(null, slotsAddress + ((long)at << 2));
                 int p = 0;
                 while (s != 0 && (s & tagMask) != tag && p++ < TOUCH_SCAN)
                 {
                     at = at == lastSlot ? 0 : at + 1;
-                    s = slots.getIntAcquire(at << 2);
+                    s = UnsafeApi.getInt(null, slotsAddress + ((long)at << 2));
                 }
                 if (s == 0)
                 {
@@ -311,26 +337,29 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                     // iteration, so all three misses are in flight together).
                     handles[i] = s & 0xFFFF_FFFFL;
                     final int e = ((s & refMask) - 1) >>> 1;
-                    touched += hot.getInt(e << HOT_SHIFT);
+                    touched += UnsafeApi.getInt(null, hotAddress + ((long)e << HOT_SHIFT));
                     if (touchCold && e < capacity)
                     {
-                        final int co = e * COLD_LENGTH;
-                        touched += cold.getLong(co) + cold.getLong(co + COLD_LENGTH - 8);
+                        final long co = coldAddress + (long)e * COLD_LENGTH;
+                        touched += UnsafeApi.getLong(null, co) + UnsafeApi.getLong(null, co + COLD_LENGTH - 8);
                     }
                 }
             }
             burstSink = touched;
+            // acquire fence: every slot load of pass 3 is ordered before the key loads below, which is what an
+            // acquire load of each slot would give (pairs with insert's release publish), for one fence per burst.
+            VarHandle.acquireFence();
             for (int i = 0; i < count; i++)
             {
                 // Compare each candidate's key (its hot line was touched above; plain loads, ordered after the
-                // slot's acquire load in the scan); a foreign key under the same tag or a run longer than the scan
-                // gets a full probe.
+                // slot loads by the fence); a foreign key under the same tag or a run longer than the scan gets a
+                // full probe.
                 final long c = handles[i];
                 if (c > 0)
                 {
                     final int ref = ((int)c & refMask) - 1;
-                    final int keyAt = ((ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
-                    handles[i] = hot.getLong(keyAt) == k0[i] && hot.getLong(keyAt + 8) == k1[i] ?
+                    final long keyAt = hotAddress + ((long)(ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
+                    handles[i] = UnsafeApi.getLong(null, keyAt) == k0[i] && UnsafeApi.getLong(null, keyAt + 8) == k1[i] ?
                         ref : probeOnce(k0[i], k1[i], hash(k0[i], k1[i]), false);
                 }
                 else if (c == UNRESOLVED)
@@ -339,7 +368,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 }
             }
             VarHandle.loadLoadFence(); // every probe's loads complete before the validating read below
-            if (header.getLong(SHIFT_SEQ_OFFSET) == v1)
+            if (UnsafeApi.getLong(null, shiftSeqAddress) == v1) // plain, after the fence
             {
                 return;
             }
@@ -385,7 +414,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         int spins = 0;
         while (true)
         {
-            final long v1 = header.getLongAcquire(SHIFT_SEQ_OFFSET); // acquire: later slot loads see finished shifts
+            final long v1 = UnsafeApi.getLongAcquire(null, shiftSeqAddress); // acquire: later slot loads see finished shifts
             if ((v1 & 1) != 0)
             {
                 backOff(++spins); // slots are moving; the remover holds this for a probe run's length
@@ -393,7 +422,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             }
             final long result = probeOnce(k0, k1, h, touchCold);
             VarHandle.loadLoadFence(); // the loads above complete before the validating read below
-            if (header.getLong(SHIFT_SEQ_OFFSET) == v1)
+            if (UnsafeApi.getLong(null, shiftSeqAddress) == v1) // plain, after the fence
             {
                 return result;
             }
@@ -403,15 +432,16 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     /** One probe of the run from the key's home slot; the caller brackets it with SHIFT_SEQ reads. */
     private long probeOnce(final long k0, final long k1, final long h, final boolean touchCold)
     {
-        final UnsafeBuffer slots = this.slots;
-        final UnsafeBuffer hot = this.hot;
+        final long slotsAddress = this.slotsAddress;
+        final long hotAddress = this.hotAddress;
         final int n = slotCount;
         final int tagMask = this.tagMask;
+        final int refMask = this.refMask;
         final int tag = (int)(h >>> 32) & tagMask;
         int i = (int)(((h & 0xFFFF_FFFFL) * n) >>> 32);
         for (int probes = 0; probes < n; probes++)
         {
-            final int s = slots.getIntAcquire(i << 2); // acquire: pairs with insert's release publish
+            final int s = UnsafeApi.getIntAcquire(null, slotsAddress + ((long)i << 2)); // acquire: pairs with insert's release publish
             if (s == 0)
             {
                 return MISS;
@@ -423,8 +453,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 {
                     touchSink++; // almost never: a counter word equal to the constant
                 }
-                final int keyAt = ((ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
-                if (hot.getLong(keyAt) == k0 && hot.getLong(keyAt + 8) == k1) // plain, after the acquire
+                final long keyAt = hotAddress + (((long)(ref >>> 1)) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
+                if (UnsafeApi.getLong(null, keyAt) == k0 && UnsafeApi.getLong(null, keyAt + 8) == k1) // plain, after the acquire
                 {
                     return ref;
                 }
@@ -871,7 +901,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     private long hash(final long k0, final long k1)
     {
         final FlowHasher custom = customHasher;
-        return custom == null ? seededHasher.hash(k0, k1) : custom.hash(k0, k1);
+        return custom == null ? SeededFlowHasher.hash(hashS0, hashS1, k0, k1) : custom.hash(k0, k1);
     }
 
     private int homeOf(final long h)

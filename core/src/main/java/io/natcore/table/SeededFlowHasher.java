@@ -26,6 +26,24 @@ public final class SeededFlowHasher implements FlowHasher
     /** {@inheritDoc} */
     public long hash(final long k0, final long k1)
     {
+        return hash(s0, s1, k0, k1);
+    }
+
+    /** The first seed-derived word for this seed (for callers that keep the words themselves). */
+    public long s0()
+    {
+        return s0;
+    }
+
+    /** The second seed-derived word for this seed. */
+    public long s1()
+    {
+        return s1;
+    }
+
+    /** {@link #hash(long, long)} with the seed-derived words {@link #s0()} and {@link #s1()} passed in. */
+    static long hash(final long s0, final long s1, final long k0, final long k1)
+    {
         final long a = (k0 ^ s0) * 0x9E37_79B9_7F4A_7C15L;
         final long b = (k1 ^ s1) * 0xC2B2_AE3D_27D4_EB4FL;
         return avalanche(a ^ Long.rotateLeft(b, 31));
