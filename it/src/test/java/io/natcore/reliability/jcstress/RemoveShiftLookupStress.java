@@ -43,12 +43,12 @@ public class RemoveShiftLookupStress
         return table.insert(k0(i), k1(i), FlowKey.invertK0(k0(i)), FlowKey.invertK1(k1(i)));
     }
 
-    private static long k0(final int i)
+    static long k0(final int i)
     {
         return FlowKey.k0(0x0A000000 + i, 0xAC100305);
     }
 
-    private static long k1(final int i)
+    static long k1(final int i)
     {
         return FlowKey.k1(40_000 + i, 80, 6, 0);
     }
