@@ -75,7 +75,8 @@ final class NewConnectionPath
         final int proto = pkt.protocol;
         if (proto == NatEngine.PROTO_TCP)
         {
-            if (!segment.readFrom(buf, pkt.l4Offset, pkt.l4Length))
+            // The parse has read the fixed header already (a first fragment's was not validated as a whole).
+            if (pkt.isFragment ? !segment.readFrom(buf, pkt.l4Offset, pkt.l4Length) : !segment.readParsed(buf, pkt))
             {
                 return p.untracked(buf, Reason.L4_TRUNCATED);
             }
@@ -91,7 +92,9 @@ final class NewConnectionPath
         orig.set(proto, pkt.srcIp, pkt.dstIp, p.srcPort(), p.dstPort());
 
         final int entry;
-        synchronized (engine.bindLock)
+        final BindLock lock = engine.bindLock;
+        lock.lockAcquire();
+        try
         {
             engine.beginBind(now, p.counters);
             final Verdict refused = bind(inIf, now);
@@ -119,6 +122,10 @@ final class NewConnectionPath
                     engine.recordSourceMapping(proto, orig.srcIp, orig.srcPort, entry);
                 }
             }
+        }
+        finally
+        {
+            lock.unlockRelease();
         }
         if (entry == FlowTable.CLASH_ORIG)
         {
