@@ -66,7 +66,7 @@ public final class NatEngine implements AutoCloseable
     final long tickNanos;
 
     /** Serialises port choice and insertion of new connections (guards {@link #allocator}). */
-    final BindLock bindLock = new BindLock();
+    final Object bindLock = new Object();
     final PortAllocator allocator;
     final TableOracle oracle = new TableOracle();
     /**

@@ -75,8 +75,7 @@ final class NewConnectionPath
         final int proto = pkt.protocol;
         if (proto == NatEngine.PROTO_TCP)
         {
-            // The parse has read the fixed header already (a first fragment's was not validated as a whole).
-            if (pkt.isFragment ? !segment.readFrom(buf, pkt.l4Offset, pkt.l4Length) : !segment.readParsed(buf, pkt))
+            if (!segment.readFrom(buf, pkt.l4Offset, pkt.l4Length))
             {
                 return p.untracked(buf, Reason.L4_TRUNCATED);
             }
@@ -92,9 +91,7 @@ final class NewConnectionPath
         orig.set(proto, pkt.srcIp, pkt.dstIp, p.srcPort(), p.dstPort());
 
         final int entry;
-        final BindLock lock = engine.bindLock;
-        lock.lockAcquire();
-        try
+        synchronized (engine.bindLock)
         {
             engine.beginBind(now, p.counters);
             final Verdict refused = bind(inIf, now);
@@ -122,10 +119,6 @@ final class NewConnectionPath
                     engine.recordSourceMapping(proto, orig.srcIp, orig.srcPort, entry);
                 }
             }
-        }
-        finally
-        {
-            lock.unlockRelease();
         }
         if (entry == FlowTable.CLASH_ORIG)
         {

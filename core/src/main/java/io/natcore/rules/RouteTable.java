@@ -5,18 +5,15 @@ package io.natcore.rules;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The box's main routing table with longest-prefix-match lookup, immutable once built and safe to
  * share between threads (final arrays, published by the constructor).
  * <p>
- * Layout: the answers as a trie of 8-bit strides (one array; a lookup reads one line per address byte it needs,
- * most addresses are decided by the first one or two), built from one open-addressing hash table per prefix
- * length that occurs (visited from the longest length down), which also answers when the trie would be too big.
- * No allocation.
+ * Layout: one open-addressing hash table per prefix length that occurs, visited from the longest
+ * length down; a lookup masks the destination, probes, and stops at the first hit. No allocation,
+ * cost proportional to the number of distinct prefix lengths (a handful on a real box).
  * Among routes to the same prefix the lowest metric wins (first one on a tie), as in the kernel.
  * Routes of type blackhole/unreachable/prohibit/throw are kept and answer "no route" (-1).
  */
@@ -55,22 +52,12 @@ public final class RouteTable
     /** Per entry of lengthOrder: hash slots holding route indexes, -1 = empty. */
     private final int[][] slotRoutes;
     /**
-     * The lookup's answers as a multibit trie of 8-bit strides in one array: node k is {@code trie[256k, 256k+256)},
-     * indexed by the next address byte (node 0 by the first). An entry is a route index, -1 (no route), or a child
-     * node {@code c} stored as {@code -2 - c} when some route longer than the bytes consumed so far starts under it.
-     * A lookup reads one line per address byte it needs: most addresses are decided by the first byte or two, and
-     * every route covering an address of a decided entry covers that entry's whole block, so the entry is the
-     * longest-prefix match of all of them. Null when the routes would need more than {@link #MAX_TRIE_NODES} nodes
-     * (many long prefixes): the lookup then probes each prefix length ({@link #lookupByLength}).
+     * Per first address byte: the lookup's answer for every address starting with it (a route index or -1), when
+     * no route longer than 8 bits starts with that byte (every route covering such an address is then decided by
+     * that byte alone); {@link #UNDECIDED} otherwise, and the lookup probes each prefix length.
      */
-    private final int[] trie;
-    /** Trie size cap: 1 MiB of answers. */
-    static final int MAX_TRIE_NODES = 1024;
-    /**
-     * Per route, its three answers on one line for a few routes: [unicast ? 1 : 0, egress ifindex, gateway]
-     * ({@link #egressOf}, {@link #nextHopOf} read nothing else).
-     */
-    private final int[] forwarding;
+    private final int[] byFirstByte = new int[256];
+    private static final int UNDECIDED = -2;
 
     RouteTable(final List<Route> routes)
     {
@@ -149,61 +136,17 @@ public final class RouteTable
             slotRoutes[k] = values;
             k++;
         }
-        forwarding = new int[3 * n];
+        final boolean[] longerRoute = new boolean[256];
         for (int i = 0; i < n; i++)
         {
-            forwarding[3 * i] = types[i] == Type.UNICAST ? 1 : 0;
-            forwarding[3 * i + 1] = egressIfs[i];
-            forwarding[3 * i + 2] = gateways[i];
-        }
-        trie = buildTrie();
-    }
-
-    /** The trie of {@link #trie}, or null when it needs more than {@link #MAX_TRIE_NODES} nodes. */
-    private int[] buildTrie()
-    {
-        // Nodes: the root, and one per distinct 8-, 16- or 24-bit block holding the start of a longer route.
-        final Set<Long> blocks = new HashSet<>();
-        for (int i = 0; i < prefixes.length; i++)
-        {
-            for (int depth = 1; depth <= 3; depth++)
+            if (prefixLengths[i] > 8)
             {
-                if (prefixLengths[i] > 8 * depth)
-                {
-                    blocks.add((long)depth << 32 | (prefixes[i] & Ipv4Text.mask(8 * depth) & 0xFFFF_FFFFL));
-                }
+                longerRoute[prefixes[i] >>> 24] = true;
             }
         }
-        if (blocks.size() + 1 > MAX_TRIE_NODES)
-        {
-            return null;
-        }
-        final int[] t = new int[(blocks.size() + 1) << 8];
-        final int[] used = {1};
-        fillNode(t, 0, 0, 0, blocks, used);
-        return t;
-    }
-
-    /** Fill node {@code node} covering {@code prefix}/{@code 8 * depth}; children are allocated from {@code used[0]}. */
-    private void fillNode(
-        final int[] t, final int node, final int prefix, final int depth, final Set<Long> blocks,
-        final int[] used)
-    {
-        final int shift = 24 - 8 * depth;
         for (int b = 0; b < 256; b++)
         {
-            final int block = prefix | (b << shift);
-            if (depth < 3 && blocks.contains((long)(depth + 1) << 32 | (block & 0xFFFF_FFFFL)))
-            {
-                final int child = used[0]++;
-                t[(node << 8) | b] = -2 - child;
-                fillNode(t, child, block, depth + 1, blocks, used);
-            }
-            else
-            {
-                // No route longer than this block starts inside it: one answer for all its addresses.
-                t[(node << 8) | b] = lookupByLength(block);
-            }
+            byFirstByte[b] = longerRoute[b] ? UNDECIDED : lookupByLength(b << 24);
         }
     }
 
@@ -221,32 +164,13 @@ public final class RouteTable
      */
     public int lookup(final int dstIp)
     {
-        final int[] t = trie;
-        if (t == null)
-        {
-            return lookupByLength(dstIp);
-        }
-        int v = t[dstIp >>> 24];
-        if (v >= NO_ROUTE)
-        {
-            return v;
-        }
-        v = t[((-2 - v) << 8) | ((dstIp >>> 16) & 0xFF)];
-        if (v >= NO_ROUTE)
-        {
-            return v;
-        }
-        v = t[((-2 - v) << 8) | ((dstIp >>> 8) & 0xFF)];
-        if (v >= NO_ROUTE)
-        {
-            return v;
-        }
-        return t[((-2 - v) << 8) | (dstIp & 0xFF)];
+        final int decided = byFirstByte[dstIp >>> 24];
+        return decided != UNDECIDED ? decided : lookupByLength(dstIp);
     }
 
     /**
      * Longest-prefix match by probing each prefix length present, longest first (the general path {@link #lookup}
-     * answers from the trie built with it).
+     * shortcuts by the first address byte).
      */
     int lookupByLength(final int dstIp)
     {
@@ -288,7 +212,7 @@ public final class RouteTable
      */
     public int egressOf(final int route)
     {
-        return route < 0 || forwarding[3 * route] == 0 ? NO_ROUTE : forwarding[3 * route + 1];
+        return route < 0 || types[route] != Type.UNICAST ? NO_ROUTE : egressIfs[route];
     }
 
     /**
@@ -300,12 +224,11 @@ public final class RouteTable
      */
     public int nextHopOf(final int route, final int dstIp)
     {
-        if (route < 0 || forwarding[3 * route] == 0)
+        if (route < 0 || types[route] != Type.UNICAST)
         {
             return 0;
         }
-        final int gateway = forwarding[3 * route + 2];
-        return gateway != 0 ? gateway : dstIp;
+        return gateways[route] != 0 ? gateways[route] : dstIp;
     }
 
     /**
