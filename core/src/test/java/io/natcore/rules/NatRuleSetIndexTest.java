@@ -103,13 +103,68 @@ class NatRuleSetIndexTest
             case 2:
                 return " -g USER";
             case 3:
-            case 4:
                 return " -j DNAT --to-destination 10.9.9." + rnd.nextInt(1, 255);
+            case 4:
+                return randomTranslation(rnd);
             case 5:
                 return ""; // no target: counts only, the walk continues
             default:
                 return " -j RETURN";
         }
+    }
+
+    /** A translating target with the options the packed line carries: ranges, ports, the random flags. */
+    private static String randomTranslation(final SplittableRandom rnd)
+    {
+        final String ports = rnd.nextBoolean() ? "" : ":" + (1000 + rnd.nextInt(10)) + "-" + (60000 + rnd.nextInt(5535));
+        final String flags = (rnd.nextInt(3) == 0 ? " --random" : "") + (rnd.nextInt(3) == 0 ? " --persistent" : "");
+        switch (rnd.nextInt(3))
+        {
+            case 0:
+                return (ports.isEmpty() ? "" : " -p tcp") + " -j DNAT --to-destination 10.9.9.1-10.9.9." +
+                    rnd.nextInt(2, 255) + ports + flags;
+            case 1:
+                return " -p tcp -j REDIRECT" + (rnd.nextBoolean() ? " --to-ports 8080" : "") +
+                    (rnd.nextBoolean() ? " --random" : "");
+            default:
+                return " -p udp -j DNAT --to-destination 10.9.7." + rnd.nextInt(1, 255) + ":" + rnd.nextInt(1, 65536);
+        }
+    }
+
+    private static String randomSourceTranslation(final SplittableRandom rnd)
+    {
+        final String random = (rnd.nextInt(3) == 0 ? " --random" : "") + (rnd.nextInt(4) == 0 ? " --random-fully" : "");
+        final String flags = random + (rnd.nextInt(3) == 0 ? " --persistent" : "");
+        switch (rnd.nextInt(4))
+        {
+            case 0:
+                return " -j MASQUERADE" + random;
+            case 1:
+                return " -p udp -j MASQUERADE --to-ports " + (1024 + rnd.nextInt(100)) + "-65535" + random;
+            case 2:
+                return " -j SNAT --to-source 10.9.8." + rnd.nextInt(1, 255);
+            default:
+                return " -p tcp -j SNAT --to-source 10.9.8.1-10.9.8." + rnd.nextInt(2, 255) + ":" +
+                    (1024 + rnd.nextInt(100)) + "-" + (2000 + rnd.nextInt(60000)) + flags;
+        }
+    }
+
+    /**
+     * A rule line; a target that needs a protocol (" -p X -j ...") takes the match's own when it names tcp or udp,
+     * and gives way to ACCEPT when the match names another.
+     */
+    private static String rule(final String chain, final String match, final String target)
+    {
+        if (!target.startsWith(" -p "))
+        {
+            return "-A " + chain + match + target;
+        }
+        if (!match.contains("-p "))
+        {
+            return "-A " + chain + match + target;
+        }
+        final boolean portProtocol = (match.contains(" -p tcp") || match.contains(" -p udp")) && !match.contains("! -p");
+        return "-A " + chain + match + (portProtocol ? target.substring(target.indexOf(" -j ")) : " -j ACCEPT");
     }
 
     private static String randomRules(final SplittableRandom rnd)
@@ -119,13 +174,12 @@ class NatRuleSetIndexTest
         final int n = rnd.nextInt(1, 12);
         for (int i = 0; i < n; i++)
         {
-            lines.add("-A PREROUTING" + randomMatch(rnd, " -i") + randomTarget(rnd, true));
+            lines.add(rule("PREROUTING", randomMatch(rnd, " -i"), randomTarget(rnd, true)));
         }
         final int post = rnd.nextInt(0, 6);
         for (int i = 0; i < post; i++)
         {
-            lines.add("-A POSTROUTING" + randomMatch(rnd, " -o") +
-                (rnd.nextBoolean() ? " -j MASQUERADE" : " -j SNAT --to-source 10.9.8." + rnd.nextInt(1, 255)));
+            lines.add(rule("POSTROUTING", randomMatch(rnd, " -o"), randomSourceTranslation(rnd)));
         }
         final int m = rnd.nextInt(0, 8);
         for (int i = 0; i < m; i++)
@@ -135,7 +189,7 @@ class NatRuleSetIndexTest
             {
                 target = randomTarget(rnd, false);
             }
-            lines.add("-A USER" + randomMatch(rnd, " -i") + target);
+            lines.add(rule("USER", randomMatch(rnd, " -i"), target));
         }
         lines.add("COMMIT");
         return String.join("\n", lines) + "\n";

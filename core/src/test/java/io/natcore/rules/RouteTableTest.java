@@ -69,4 +69,42 @@ class RouteTableTest
             }
         }
     }
+
+    @Test
+    void theLookupGivesTheLongestPrefixMatchNextToEveryRouteOfEveryLength()
+    {
+        final SplittableRandom rnd = new SplittableRandom(4711L);
+        for (int round = 0; round < 200; round++)
+        {
+            final List<RouteTable.Route> routes = new ArrayList<>();
+            final int n = rnd.nextInt(1, 40);
+            final int base = (FIRST_BYTES[rnd.nextInt(FIRST_BYTES.length)] << 24) | (rnd.nextInt(2) << 16);
+            for (int i = 0; i < n; i++)
+            {
+                final int length = rnd.nextInt(33);
+                final int prefix = (base | rnd.nextInt(1 << 12)) & Ipv4Text.mask(length);
+                final RouteTable.Type type = rnd.nextInt(6) == 0 ? RouteTable.Type.UNREACHABLE : RouteTable.Type.UNICAST;
+                routes.add(new RouteTable.Route(prefix, length, rnd.nextBoolean() ? 0 : base | 1, 1 + rnd.nextInt(3), 0,
+                    rnd.nextInt(2), type));
+            }
+            final RouteTable table = RouteTable.of(routes);
+            for (int k = 0; k < 400; k++)
+            {
+                // Inside a route, just outside it (one bit past its prefix flipped), or anywhere near the base.
+                final RouteTable.Route r = routes.get(rnd.nextInt(n));
+                final int inside = r.prefix | (rnd.nextInt() & ~Ipv4Text.mask(r.prefixLength));
+                final int address = switch (rnd.nextInt(3))
+                {
+                    case 0 -> inside;
+                    case 1 -> r.prefixLength == 0 ? inside : inside ^ (1 << (32 - r.prefixLength));
+                    default -> base | rnd.nextInt(1 << 13);
+                };
+                final String where = "round " + round + " address " + Ipv4Text.format(address);
+                final int expected = scan(routes, address);
+                assertEquals(expected, table.lookup(address), where);
+                assertEquals(expected < 0 || routes.get(expected).type != RouteTable.Type.UNICAST ? RouteTable.NO_ROUTE :
+                    routes.get(expected).egressIf, table.lookupEgress(address), where + " (egress)");
+            }
+        }
+    }
 }
