@@ -46,87 +46,11 @@ final class EstablishedPath
      */
     Verdict process(final MutableDirectBuffer buf, final long handle, final long k0, final long k1, final long now)
     {
-        // Kept under C2's FreqInlineSize (325 bytecodes), its parts too, so that the packet's whole established path
-        // compiles into the caller: as one 800-byte method it was "hot method too big", a real call per packet.
         final int entry = FlowTable.entry(handle);
         final int dir = FlowTable.direction(handle);
-        final int status = lockLive(entry, dir, k0, k1, now);
-        if (status < 0)
-        {
-            return null;
-        }
-        // A settled connection (SEEN_REPLY and ASSURED already set): a packet the trackers' value forms accept
-        // changes no status bit and publishes no event, so only the deadline is written.
-        final long timeout = (status & SETTLED) == SETTLED ? settledTimeout(buf, entry, dir, now) : -1;
-        final int outcome;
-        if (timeout >= 0)
-        {
-            table.putDeadlineOpaque(entry, now + timeout);
-            outcome = ACCEPTED;
-        }
-        else
-        {
-            outcome = unsettled(buf, entry, dir, status, now);
-            if (outcome == REFUSED)
-            {
-                return refusal;
-            }
-        }
-        final int ops = table.ops(entry, dir);
-        // The rewrite target is the inverse of the other direction's tuple (FlowTable.newSrcIp & co.): read that
-        // tuple once instead of once per field.
-        final long otherK0 = table.keyK0(entry, dir ^ 1);
-        final long otherK1 = table.keyK1(entry, dir ^ 1);
-        final int ipDelta = table.ipChecksumDelta(entry, dir);
-        final int l4Delta = table.l4ChecksumDelta(entry, dir);
-        final int egress = table.egressIfIndex(entry, dir);
-        table.addCountersPlain(entry, dir, pkt.totalLength);
-        table.endWrite(entry);
-        if (outcome == ACCEPTED_DESTROY)
-        {
-            engine.destroy(entry, now, p.counters);
-        }
-        p.lastHandle = handle;
-        return forward(buf, ops, otherK0, otherK1, ipDelta, l4Delta, egress);
-    }
-
-    /** Rewrite towards the inverse of the other direction's tuple ({@code otherK0}/{@code otherK1}) and forward. */
-    private Verdict forward(
-        final MutableDirectBuffer buf,
-        final int ops,
-        final long otherK0,
-        final long otherK1,
-        final int ipDelta,
-        final int l4Delta,
-        final int egress)
-    {
-        return p.forward(buf, ops, FlowKey.dstIp(otherK0), FlowKey.srcIp(otherK0), FlowKey.dstPort(otherK1),
-            FlowKey.srcPort(otherK1), ipDelta, l4Delta, egress, !pkt.isFragment || pkt.isFirstFragment);
-    }
-
-    /** Status bits after which the value forms' accepted packets change nothing but the deadline. */
-    private static final int SETTLED = FlowStatus.SEEN_REPLY | FlowStatus.ASSURED;
-    /** {@link #unsettled}: accepted, rewrite and forward. */
-    private static final int ACCEPTED = 0;
-    /** {@link #unsettled}: accepted, rewrite and forward, then destroy the connection (the tracker killed it). */
-    private static final int ACCEPTED_DESTROY = 1;
-    /** {@link #unsettled}: lock released, {@link #refusal} is the verdict (null: look again). */
-    private static final int REFUSED = 2;
-
-    /** Deadline {@link #lockLive} read under the lock, for the general path. */
-    private long lockedDeadline;
-
-    /**
-     * Takes the entry's write lock and checks that the entry still holds this tuple and has not expired.
-     *
-     * @return the status word (>= 0), the lock held; or -1, the lock released (stale, reopened or expired: look
-     *     again).
-     */
-    private int lockLive(final int entry, final int dir, final long k0, final long k1, final long now)
-    {
         if (table.beginWrite(entry) < 0)
         {
-            return -1;
+            return null;
         }
         // One status read serves the liveness check and the tracker (opaque: the CAS of beginWrite already
         // ordered it after the lock, and status bits change only by CAS).
@@ -134,7 +58,7 @@ final class EstablishedPath
         if (!table.matches(entry, dir, k0, k1) || (status & FlowStatus.CONFIRMED) == 0)
         {
             table.endWrite(entry);
-            return -1;
+            return null;
         }
         final long deadline = table.deadlineOpaque(entry);
         if (deadline <= now)
@@ -142,56 +66,9 @@ final class EstablishedPath
             // Expired but not reaped yet: the kernel treats it as gone.
             table.endWrite(entry);
             engine.destroy(entry, now, p.counters);
-            return -1;
+            return null;
         }
-        lockedDeadline = deadline;
-        return status;
-    }
 
-    /**
-     * The trackers' value forms for a settled connection ({@code seenReply} true, nothing to set): an in-window
-     * plain TCP ACK in ESTABLISHED, a UDP datagram, an ICMP query or reply.
-     *
-     * @return the timeout to refresh with, or -1 (declined, nothing written: the general path decides).
-     */
-    private long settledTimeout(final MutableDirectBuffer buf, final int entry, final int dir, final long now)
-    {
-        if (!valueForms)
-        {
-            return -1;
-        }
-        final int base = table.scratchOffset(entry);
-        switch (pkt.protocol)
-        {
-            case NatEngine.PROTO_TCP:
-                return plainAck(buf) && table.stateOpaque(entry) == TcpState.ESTABLISHED ?
-                    engine.tcp.establishedAck(table.scratchBuffer(), base, dir, pkt.tcpSeq, pkt.tcpAck, pkt.tcpAck,
-                    pkt.tcpWindow, pkt.tcpPayloadLength, true) : -1;
-            case NatEngine.PROTO_UDP:
-                return engine.udp.timeout(engine.udp.stream(table.scratchBuffer(), base, true, now));
-            case NatEngine.PROTO_ICMP:
-                return engine.icmp.timeout(table.scratchBuffer().getByte(base + EntryScratch.ICMP_TYPE_OFFSET) & 0xFF);
-            default:
-                return -1;
-        }
-    }
-
-    /**
-     * Every packet {@link #process} does not settle itself: the value forms of a connection not settled yet
-     * (SEEN_REPLY or ASSURED to set, with their event), then the general tracker path for whatever they decline;
-     * status bits and the UPDATE event of an accepted packet.
-     *
-     * @return {@link #ACCEPTED}, {@link #ACCEPTED_DESTROY} (lock held) or {@link #REFUSED} (lock released).
-     */
-    private int unsettled(
-        final MutableDirectBuffer buf,
-        final int entry,
-        final int dir,
-        final int status,
-        final long now)
-    {
-        // Value forms not tried yet (not settled), and not switched off.
-        final boolean tryValueForms = valueForms && (status & SETTLED) != SETTLED;
         final boolean seenReply = (status & FlowStatus.SEEN_REPLY) != 0;
         final boolean assured = (status & FlowStatus.ASSURED) != 0;
         final int base = table.scratchOffset(entry);
@@ -201,7 +78,7 @@ final class EstablishedPath
         // The common cases straight from the parse, as values (the trackers' value forms, tested against their
         // general paths): an in-window plain TCP ACK in ESTABLISHED, a UDP datagram, an ICMP query or reply.
         final long timeout;
-        switch (tryValueForms ? pkt.protocol : -1)
+        switch (valueForms ? pkt.protocol : -1)
         {
             case NatEngine.PROTO_TCP:
                 if (plainAck(buf) && table.stateOpaque(entry) == TcpState.ESTABLISHED)
@@ -237,9 +114,9 @@ final class EstablishedPath
         }
         else
         {
-            if (!trackGeneral(buf, entry, base, dir, seenReply, assured, lockedDeadline, now))
+            if (!trackGeneral(buf, entry, base, dir, seenReply, assured, deadline, now))
             {
-                return REFUSED;
+                return refusal;
             }
             events = result.events;
             destroy = result.destroy;
@@ -259,7 +136,27 @@ final class EstablishedPath
         {
             engine.publish(ConntrackEventType.UPDATE, entry, now, p.counters);
         }
-        return destroy ? ACCEPTED_DESTROY : ACCEPTED;
+        final int ops = table.ops(entry, dir);
+        // The rewrite target is the inverse of the other direction's tuple (FlowTable.newSrcIp & co.): read that
+        // tuple once instead of once per field.
+        final long otherK0 = table.keyK0(entry, dir ^ 1);
+        final long otherK1 = table.keyK1(entry, dir ^ 1);
+        final int newSrcIp = FlowKey.dstIp(otherK0);
+        final int newDstIp = FlowKey.srcIp(otherK0);
+        final int newSrcPort = FlowKey.dstPort(otherK1);
+        final int newDstPort = FlowKey.srcPort(otherK1);
+        final int ipDelta = table.ipChecksumDelta(entry, dir);
+        final int l4Delta = table.l4ChecksumDelta(entry, dir);
+        final int egress = table.egressIfIndex(entry, dir);
+        table.addCountersPlain(entry, dir, pkt.totalLength);
+        table.endWrite(entry);
+        if (destroy)
+        {
+            engine.destroy(entry, now, p.counters);
+        }
+        p.lastHandle = handle;
+        return p.forward(buf, ops, newSrcIp, newDstIp, newSrcPort, newDstPort, ipDelta, l4Delta, egress,
+            !pkt.isFragment || pkt.isFirstFragment);
     }
 
     /**

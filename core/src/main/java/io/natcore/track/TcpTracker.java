@@ -584,31 +584,7 @@ public final class TcpTracker
             return -1; // out of window: overshoot, liberal and invalid cases are the general path's
         }
 
-        // Split in three so that each part stays under C2's FreqInlineSize and the whole fast path compiles into
-        // its caller (as one method it was "hot method too big": a real call per segment).
-        final int windowBits = updateWindowsAck(state, sender, receiver, dir, bits, ack, sack, window, end,
-            senderMaxwin, senderEnd, senderMaxend, receiverEnd, receiverMaxwin);
-        final int newBits = lastSegment(state, base, bits, windowBits, dir, seq, end, ack, window);
-        return ackTimeout(newBits, window, seenReply);
-    }
-
-    /** {@link #inWindowAck}'s updateWindows(): the sender's and receiver's window fields; returns the new BITS. */
-    private static int updateWindowsAck(
-        final MutableDirectBuffer state,
-        final int sender,
-        final int receiver,
-        final int dir,
-        final int bits,
-        final int ack,
-        final int sack,
-        final int window,
-        final int end,
-        final int senderMaxwin,
-        final int senderEnd,
-        final int senderMaxend,
-        final int receiverEnd,
-        final int receiverMaxwin)
-    {
+        // updateWindows()
         int newBits = bits;
         final int win = window << TcpStateLayout.scaleOf(bits, dir);
         final int swin = win + (sack - ack);
@@ -643,36 +619,14 @@ public final class TcpTracker
         {
             newBits &= ~TcpStateLayout.flagBit(1 - dir, FLAG_DATA_UNACKNOWLEDGED);
         }
-        return newBits;
-    }
-
-    /**
-     * {@link #inWindowAck}'s retransmission check and last-segment record; stores the BITS word when it changed.
-     *
-     * @param bits    BITS as loaded (its last direction decides the retransmission check).
-     * @param newBits BITS after the window update.
-     * @return the BITS word now stored.
-     */
-    private static int lastSegment(
-        final MutableDirectBuffer state,
-        final int base,
-        final int bits,
-        final int newBits,
-        final int dir,
-        final int seq,
-        final int end,
-        final int ack,
-        final int window)
-    {
         final int len = end - seq;
-        int result;
         if (TcpStateLayout.lastDirOf(bits) == dir &&
             getInt(state, base + LAST_END_OFFSET) == end &&
             (len & ~0xFFFF) == 0 && getShort(state, base + LAST_LEN_OFFSET) == len &&
             getInt(state, base + LAST_ACK_OFFSET) == ack &&
             getShort(state, base + LAST_WIN_OFFSET) == window)
         {
-            result = TcpStateLayout.withRetrans(newBits, TcpStateLayout.retransOf(newBits) + 1);
+            newBits = TcpStateLayout.withRetrans(newBits, TcpStateLayout.retransOf(newBits) + 1);
         }
         else
         {
@@ -680,19 +634,15 @@ public final class TcpTracker
             putInt(state, base + LAST_ACK_OFFSET, ack);
             putInt(state, base + LAST_END_OFFSET, end);
             putShort(state, base + LAST_WIN_OFFSET, window);
-            result = TcpStateLayout.withRetrans(newBits, 0);
+            newBits = TcpStateLayout.withRetrans(newBits, 0);
         }
-        result = TcpStateLayout.withLastIndexAndDir(result, INDEX_ACK, dir);
-        if (result != bits)
+        newBits = TcpStateLayout.withLastIndexAndDir(newBits, INDEX_ACK, dir);
+        if (newBits != bits)
         {
-            TcpStateLayout.bits(state, base, result);
+            TcpStateLayout.bits(state, base, newBits);
         }
-        return result;
-    }
 
-    /** {@link #inWindowAck}'s timeout: packet(), in window, state unchanged. */
-    private long ackTimeout(final int newBits, final int window, final boolean seenReply)
-    {
+        // packet(), in window, state unchanged: the timeout.
         final long stateTimeout = timeouts.tcp(ESTABLISHED);
         long timeout;
         final int unacknowledged = TcpStateLayout.flagBit(0, FLAG_DATA_UNACKNOWLEDGED) |
