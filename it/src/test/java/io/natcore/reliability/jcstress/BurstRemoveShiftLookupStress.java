@@ -12,6 +12,7 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
+import static io.natcore.reliability.jcstress.RemoveShiftLookupStress.insert;
 import static io.natcore.reliability.jcstress.RemoveShiftLookupStress.k0;
 import static io.natcore.reliability.jcstress.RemoveShiftLookupStress.k1;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
@@ -38,14 +39,9 @@ public class BurstRemoveShiftLookupStress
 
     public BurstRemoveShiftLookupStress()
     {
-        a = insert(1);
-        b = insert(2);
-        c = insert(3);
-    }
-
-    private int insert(final int i)
-    {
-        return table.insert(k0(i), k1(i), FlowKey.invertK0(k0(i)), FlowKey.invertK1(k1(i)));
+        a = insert(table, 1);
+        b = insert(table, 2);
+        c = insert(table, 3);
     }
 
     @Actor

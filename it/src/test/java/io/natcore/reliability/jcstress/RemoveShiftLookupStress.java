@@ -33,12 +33,13 @@ public class RemoveShiftLookupStress
 
     public RemoveShiftLookupStress()
     {
-        a = insert(1);
-        b = insert(2);
-        c = insert(3);
+        a = insert(table, 1);
+        b = insert(table, 2);
+        c = insert(table, 3);
     }
 
-    private int insert(final int i)
+    /** Inserts connection {@code i} (its reply tuple the inverse of its original): all share one probe run here. */
+    static int insert(final FlowTable table, final int i)
     {
         return table.insert(k0(i), k1(i), FlowKey.invertK0(k0(i)), FlowKey.invertK1(k1(i)));
     }
