@@ -159,6 +159,14 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     private final long slotsAddress;
     /** Address of entry 0's hot line. */
     private final long hotAddress;
+    /**
+     * Address of the header (counters, high water, connection ids). The write paths (insert, remove, expiry, early
+     * drop) read every region through these addresses too: their CASes and release stores are barriers to C2 just
+     * as the lookup's acquires are, and through a buffer each access after one costs the same reloads.
+     */
+    private final long headerAddress;
+    /** Address of entry 0's cold record. */
+    private final long coldAddress;
 
     @SuppressWarnings("unused") // accessed through WRITER_LOCK
     private volatile int writerLock;
@@ -215,6 +223,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         shiftSeqAddress = header.addressOffset() + SHIFT_SEQ_OFFSET;
         slotsAddress = slots.addressOffset();
         hotAddress = hot.addressOffset();
+        headerAddress = header.addressOffset();
+        coldAddress = cold.addressOffset();
         customHasher = cfg.hasher();
         final SeededFlowHasher seeded = new SeededFlowHasher(seed);
         hashS0 = seeded.s0();
@@ -551,7 +561,9 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         final long hOrig = hash(origK0, origK1);
         final long hReply = hash(replyK0, replyK1);
         // Touch both home slots (plain loads feeding a sink) so the two misses overlap before the lock's CAS.
-        burstSink = slots.getInt(homeOf(hOrig) << 2) + slots.getInt(homeOf(hReply) << 2);
+        final long slotsAddress = this.slotsAddress;
+        burstSink = UnsafeApi.getInt(null, slotsAddress + ((long)homeOf(hOrig) << 2)) +
+            UnsafeApi.getInt(null, slotsAddress + ((long)homeOf(hReply) << 2));
         lockWriters();
         try
         {
@@ -575,28 +587,33 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                     return FULL;
                 }
             }
-            // e is write-locked here (odd seq): fill the hot line and cold record, then publish.
-            final int h = hotOffset(e);
-            final int c = coldOffset(e);
-            hot.putInt(h + STATUS_OFFSET, 0);
-            hot.putLong(h + DEADLINE_OFFSET, Long.MAX_VALUE);
-            hot.putLong(h + KEY_OFFSET, origK0);
-            hot.putLong(h + KEY_OFFSET + 8, origK1);
-            hot.putLong(h + KEY_OFFSET + KEY_LENGTH, replyK0);
-            hot.putLong(h + KEY_OFFSET + KEY_LENGTH + 8, replyK1);
-            hot.putLong(h + IP_DELTA_OFFSET, 0L); // both directions' deltas
-            hot.putInt(h + EGRESS_OFFSET, -1);    // both egress = 0xFFFF (none)
-            hot.putInt(h + OPS_OFFSET, 0);        // ops, state, reserved
-            cold.setMemory(c, COLD_LENGTH, (byte)0);
-            final int ctId = header.getInt(NEXT_CT_ID_OFFSET);
-            header.putInt(NEXT_CT_ID_OFFSET, ctId + 1 == 0 ? 1 : ctId + 1);
-            cold.putInt(c + CT_ID_OFFSET, ctId);
+            // e is write-locked here (odd seq): fill the hot line and cold record (plain stores), then publish.
+            final long h = hotAddress + ((long)e << HOT_SHIFT);
+            final long c = coldAddress + (long)e * COLD_LENGTH;
+            UnsafeApi.putInt(null, h + STATUS_OFFSET, 0);
+            UnsafeApi.putLong(null, h + DEADLINE_OFFSET, Long.MAX_VALUE);
+            UnsafeApi.putLong(null, h + KEY_OFFSET, origK0);
+            UnsafeApi.putLong(null, h + KEY_OFFSET + 8, origK1);
+            UnsafeApi.putLong(null, h + KEY_OFFSET + KEY_LENGTH, replyK0);
+            UnsafeApi.putLong(null, h + KEY_OFFSET + KEY_LENGTH + 8, replyK1);
+            UnsafeApi.putLong(null, h + IP_DELTA_OFFSET, 0L); // both directions' deltas
+            UnsafeApi.putInt(null, h + EGRESS_OFFSET, -1);    // both egress = 0xFFFF (none)
+            UnsafeApi.putInt(null, h + OPS_OFFSET, 0);        // ops, state, reserved
+            for (int at = 0; at < COLD_LENGTH; at += 8)       // 12 stores: cheaper than a setMemory call
+            {
+                UnsafeApi.putLong(null, c + at, 0L);
+            }
+            final long ctIdAt = headerAddress + NEXT_CT_ID_OFFSET;
+            final int ctId = UnsafeApi.getInt(null, ctIdAt); // plain: only the writer-lock holder touches it
+            UnsafeApi.putInt(null, ctIdAt, ctId + 1 == 0 ? 1 : ctId + 1);
+            UnsafeApi.putInt(null, c + CT_ID_OFFSET, ctId);
             // Not yet published (no slot refers to e): a plain-valued release store, no CAS, cannot lose a remover's
             // clear of CONFIRMED; the slots' release stores below order it before any reader's acquire of a slot.
-            hot.putIntRelease(h + STATUS_OFFSET, FlowStatus.CONFIRMED | initialStatus);
+            UnsafeApi.putIntRelease(null, h + STATUS_OFFSET, FlowStatus.CONFIRMED | initialStatus);
             if (!keepLocked)
             {
-                endWrite(e);
+                // release: the fill above is visible before the even sequence (endWrite's protocol; e is ours)
+                UnsafeApi.putIntRelease(null, h + SEQ_OFFSET, UnsafeApi.getInt(null, h + SEQ_OFFSET) + 1);
             }
             publishLocked(hOrig, e << 1);
             publishLocked(hReply, (e << 1) | 1);
@@ -625,7 +642,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         lockWriters();
         try
         {
-            if ((hot.getIntVolatile(hotOffset(entry) + STATUS_OFFSET) & FlowStatus.CONFIRMED) == 0)
+            if ((statusVolatileAt(entry) & FlowStatus.CONFIRMED) == 0)
             {
                 return false;
             }
@@ -652,9 +669,9 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      */
     private void removeLocked(final int e, final int origHome, final int replyHome)
     {
-        final int h = hotOffset(e);
-        final long shift = header.getLong(SHIFT_SEQ_OFFSET);
-        header.putLongRelease(SHIFT_SEQ_OFFSET, shift + 1); // odd: lookups now validate against a moving index
+        final long shiftSeqAddress = this.shiftSeqAddress;
+        final long shift = UnsafeApi.getLong(null, shiftSeqAddress); // plain: only the writer-lock holder writes it
+        UnsafeApi.putLongRelease(null, shiftSeqAddress, shift + 1); // odd: lookups now validate against a moving index
         for (int dir = 0; dir < 2; dir++)
         {
             final int hint = dir == DIR_ORIGINAL ? origHome : replyHome;
@@ -668,8 +685,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 deleteSlotLocked(slot);
             }
         }
-        andNotStatusInternal(e, FlowStatus.CONFIRMED);
-        header.putLongRelease(SHIFT_SEQ_OFFSET, shift + 2); // even, release: slot changes visible first
+        clearConfirmedVolatile(e);
+        UnsafeApi.putLongRelease(null, shiftSeqAddress, shift + 2); // even, release: slot changes visible first
         pushFreeLocked(e); // the entry is unreachable now; its keys may be overwritten
         addCounter(SIZE_OFFSET, -1);
     }
@@ -677,7 +694,11 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     /** Backward-shift deletion (Knuth 6.4 Algorithm R) of slot {@code i}; caller holds SHIFT_SEQ odd. */
     private void deleteSlotLocked(final int slot)
     {
+        final long slotsAddress = this.slotsAddress;
         final int n = slotCount;
+        final int distMask = this.distMask;
+        final int distShift = this.distShift;
+        final int distMax = this.distMax;
         int i = slot;
         int j = slot;
         while (true)
@@ -686,7 +707,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             {
                 j = 0;
             }
-            final int s = slots.getInt(j << 2);
+            final int s = UnsafeApi.getInt(null, slotsAddress + ((long)j << 2)); // plain: only the lock holder writes slots
             if (s == 0)
             {
                 break;
@@ -714,11 +735,12 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                     moved += n;
                 }
                 // copy first: a concurrent probe may see it twice, never zero times (tag and reference unchanged)
-                slots.putIntRelease(i << 2, (s & ~distMask) | (Math.min(moved, distMax) << distShift));
+                UnsafeApi.putIntRelease(null, slotsAddress + ((long)i << 2),
+                    (s & ~distMask) | (Math.min(moved, distMax) << distShift));
                 i = j;
             }
         }
-        slots.putIntRelease(i << 2, 0);
+        UnsafeApi.putIntRelease(null, slotsAddress + ((long)i << 2), 0); // release, as each move above
     }
 
     private int allocateLocked()
@@ -732,18 +754,18 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             {
                 break;
             }
-            if (tryBeginWrite(candidate) >= 0)
+            if (tryLockEntry(candidate))
             {
                 e = candidate;
                 break;
             }
             // A stale holder (it looked the entry up before it was removed) still has it locked: set it aside.
-            hot.putLong(hotOffset(candidate) + FREE_LINK_OFFSET, skipped);
+            UnsafeApi.putLong(null, hotAddress + ((long)candidate << HOT_SHIFT) + FREE_LINK_OFFSET, skipped);
             skipped = candidate;
         }
         while (skipped >= 0)
         {
-            final int next = (int)hot.getLong(hotOffset(skipped) + FREE_LINK_OFFSET);
+            final int next = (int)UnsafeApi.getLong(null, hotAddress + ((long)skipped << HOT_SHIFT) + FREE_LINK_OFFSET);
             pushFreeLocked(skipped);
             skipped = next;
         }
@@ -751,10 +773,10 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         {
             return e;
         }
-        final int highWater = header.getInt(HIGH_WATER_OFFSET);
+        final int highWater = UnsafeApi.getInt(null, headerAddress + HIGH_WATER_OFFSET); // plain: lock holder writes it
         if (highWater < capacity)
         {
-            header.putIntRelease(HIGH_WATER_OFFSET, highWater + 1);
+            UnsafeApi.putIntRelease(null, headerAddress + HIGH_WATER_OFFSET, highWater + 1);
             beginWrite(highWater); // never handed out, so never locked: does not spin
             return highWater;
         }
@@ -768,7 +790,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         {
             return -1;
         }
-        final long next = hot.getLong(hotOffset(e) + FREE_LINK_OFFSET);
+        final long next = UnsafeApi.getLong(null, hotAddress + ((long)e << HOT_SHIFT) + FREE_LINK_OFFSET);
         // Defensive: a corrupted link must not hand out a bad or live entry; drop the rest of the list instead.
         freeHead = next >= 0 && next < capacity ? (int)next : -1;
         return e;
@@ -776,7 +798,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
 
     private void pushFreeLocked(final int e)
     {
-        hot.putLong(hotOffset(e) + FREE_LINK_OFFSET, freeHead);
+        UnsafeApi.putLong(null, hotAddress + ((long)e << HOT_SHIFT) + FREE_LINK_OFFSET, freeHead);
         freeHead = e;
     }
 
@@ -788,13 +810,13 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         int i = home;
         for (int scanned = 0; scanned < EARLY_DROP_SCAN; scanned++)
         {
-            final int s = slots.getInt(i << 2);
+            final int s = UnsafeApi.getInt(null, slotsAddress + ((long)i << 2)); // plain: lock holder writes slots
             if (s != 0)
             {
                 final int e = ((s & refMask) - 1) >>> 1;
-                final int h = hotOffset(e);
-                final int status = hot.getIntVolatile(h + STATUS_OFFSET);
-                final long deadline = hot.getLongOpaque(h + DEADLINE_OFFSET);
+                final long h = hotAddress + ((long)e << HOT_SHIFT);
+                final int status = UnsafeApi.getIntVolatile(null, h + STATUS_OFFSET);
+                final long deadline = UnsafeApi.getLongOpaque(null, h + DEADLINE_OFFSET);
                 if ((status & (FlowStatus.ASSURED | FlowStatus.CONFIRMED)) == FlowStatus.CONFIRMED &&
                     (victim < 0 || deadline < victimDeadline))
                 {
@@ -807,7 +829,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 i = 0;
             }
         }
-        if (victim < 0 || tryBeginWrite(victim) < 0)
+        if (victim < 0 || !tryLockEntry(victim))
         {
             return -1;
         }
@@ -824,10 +846,11 @@ public class FlowTable extends FlowEntries implements AutoCloseable
 
     private void publishLocked(final long h, final int ref)
     {
+        final long slotsAddress = this.slotsAddress;
         final int n = slotCount;
         int i = homeOf(h);
         int dist = 0;
-        while (slots.getInt(i << 2) != 0)
+        while (UnsafeApi.getInt(null, slotsAddress + ((long)i << 2)) != 0) // plain: lock holder writes slots
         {
             if (++i == n)
             {
@@ -836,17 +859,22 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             dist++;
         }
         // release: the entry's hot line (keys) is visible before the slot that leads to it
-        slots.putIntRelease(i << 2, ((int)(h >>> 32) & tagMask) | (Math.min(dist, distMax) << distShift) | (ref + 1));
+        UnsafeApi.putIntRelease(null, slotsAddress + ((long)i << 2),
+            ((int)(h >>> 32) & tagMask) | (Math.min(dist, distMax) << distShift) | (ref + 1));
     }
 
     private int findKeyLocked(final long k0, final long k1, final long h)
     {
+        final long slotsAddress = this.slotsAddress;
+        final long hotAddress = this.hotAddress;
         final int n = slotCount;
+        final int tagMask = this.tagMask;
+        final int refMask = this.refMask;
         final int tag = (int)(h >>> 32) & tagMask;
         int i = homeOf(h);
         for (int probes = 0; probes < n; probes++)
         {
-            final int s = slots.getInt(i << 2);
+            final int s = UnsafeApi.getInt(null, slotsAddress + ((long)i << 2)); // plain: lock holder writes slots
             if (s == 0)
             {
                 return -1;
@@ -854,8 +882,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             if ((s & tagMask) == tag)
             {
                 final int ref = (s & refMask) - 1;
-                final int keyAt = ((ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
-                if (hot.getLong(keyAt) == k0 && hot.getLong(keyAt + 8) == k1)
+                final long keyAt = hotAddress + ((long)(ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
+                if (UnsafeApi.getLong(null, keyAt) == k0 && UnsafeApi.getLong(null, keyAt + 8) == k1) // plain: keys change under this lock only
                 {
                     return i;
                 }
@@ -876,12 +904,14 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     /** The slot holding {@code (e << 1 | dir) + 1}, scanning from {@code start} to the end of its run; or -1. */
     private int findRefFromLocked(final int e, final int dir, final int start)
     {
+        final long slotsAddress = this.slotsAddress;
+        final int refMask = this.refMask;
         final int ref = (e << 1) | dir;
         final int n = slotCount;
         int i = start;
         for (int probes = 0; probes < n; probes++)
         {
-            final int s = slots.getInt(i << 2);
+            final int s = UnsafeApi.getInt(null, slotsAddress + ((long)i << 2)); // plain: lock holder writes slots
             if (s == 0)
             {
                 return -1;
@@ -911,8 +941,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
 
     private int homeOfRef(final int ref)
     {
-        final int keyAt = ((ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
-        return homeOf(hash(hot.getLong(keyAt), hot.getLong(keyAt + 8)));
+        final long keyAt = hotAddress + ((long)(ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
+        return homeOf(hash(UnsafeApi.getLong(null, keyAt), UnsafeApi.getLong(null, keyAt + 8)));
     }
 
     private void lockWriters()
@@ -927,6 +957,46 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     private void unlockWriters()
     {
         WRITER_LOCK.setRelease(this, 0);
+    }
+
+    /** {@link #tryBeginWrite(int)} on a known-valid entry through the raw address: true when now held (odd). */
+    private boolean tryLockEntry(final int e)
+    {
+        final long at = hotAddress + ((long)e << HOT_SHIFT) + SEQ_OFFSET;
+        final int seq = UnsafeApi.getIntVolatile(null, at); // volatile, as tryBeginWrite
+        return (seq & 1) == 0 && UnsafeApi.compareAndSetInt(null, at, seq, seq + 1); // volatile CAS: even to odd
+    }
+
+    /** {@link #endWrite(int)} on a known-valid entry through the raw address. */
+    private void unlockEntry(final int e)
+    {
+        final long at = hotAddress + ((long)e << HOT_SHIFT) + SEQ_OFFSET;
+        final int seq = UnsafeApi.getInt(null, at); // plain: only the holder writes it while odd
+        if ((seq & 1) != 0)
+        {
+            UnsafeApi.putIntRelease(null, at, seq + 1); // release: field writes visible before the even sequence
+        }
+    }
+
+    /** A known-valid entry's status word (volatile). */
+    private int statusVolatileAt(final int e)
+    {
+        return UnsafeApi.getIntVolatile(null, hotAddress + ((long)e << HOT_SHIFT) + STATUS_OFFSET);
+    }
+
+    /** Clears CONFIRMED with a CAS loop (volatile), as {@link #andNotStatusInternal}: packet threads CAS other bits. */
+    private void clearConfirmedVolatile(final int e)
+    {
+        final long at = hotAddress + ((long)e << HOT_SHIFT) + STATUS_OFFSET;
+        while (true)
+        {
+            final int old = UnsafeApi.getIntVolatile(null, at);
+            if ((old & FlowStatus.CONFIRMED) == 0 ||
+                UnsafeApi.compareAndSetInt(null, at, old, old & ~FlowStatus.CONFIRMED))
+            {
+                return;
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -967,12 +1037,14 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      */
     public int expire(final long nowNanos, final int maxEntries, final ExpiryListener listener)
     {
-        final int limit = header.getIntVolatile(HIGH_WATER_OFFSET);
+        final int limit = UnsafeApi.getIntVolatile(null, headerAddress + HIGH_WATER_OFFSET); // volatile
         if (limit == 0)
         {
             return 0;
         }
         final int[] due = expiryDue;
+        final long hotAddress = this.hotAddress;
+        final long slotsAddress = this.slotsAddress;
         int removed = 0;
         int e = expiryCursor;
         int left = Math.min(Math.max(0, maxEntries), limit);
@@ -990,14 +1062,17 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 {
                     e = 0;
                 }
-                final int h = hotOffset(e);
-                if ((hot.getIntVolatile(h + STATUS_OFFSET) & FlowStatus.CONFIRMED) != 0 &&
-                    hot.getLongOpaque(h + DEADLINE_OFFSET) - nowNanos <= 0)
+                final long h = hotAddress + ((long)e << HOT_SHIFT);
+                if ((UnsafeApi.getIntVolatile(null, h + STATUS_OFFSET) & FlowStatus.CONFIRMED) != 0 &&
+                    UnsafeApi.getLongOpaque(null, h + DEADLINE_OFFSET) - nowNanos <= 0)
                 {
-                    final int origHome = homeOf(hash(hot.getLong(h + KEY_OFFSET), hot.getLong(h + KEY_OFFSET + 8)));
-                    final int replyHome = homeOf(hash(hot.getLong(h + KEY_OFFSET + KEY_LENGTH),
-                        hot.getLong(h + KEY_OFFSET + KEY_LENGTH + 8)));
-                    sink += slots.getInt(origHome << 2) + slots.getInt(replyHome << 2);
+                    // plain key loads: the homes are hints (checked again in pass 2), a torn key costs a rescan only
+                    final int origHome = homeOf(hash(
+                        UnsafeApi.getLong(null, h + KEY_OFFSET), UnsafeApi.getLong(null, h + KEY_OFFSET + 8)));
+                    final int replyHome = homeOf(hash(UnsafeApi.getLong(null, h + KEY_OFFSET + KEY_LENGTH),
+                        UnsafeApi.getLong(null, h + KEY_OFFSET + KEY_LENGTH + 8)));
+                    sink += UnsafeApi.getInt(null, slotsAddress + ((long)origHome << 2)) +
+                        UnsafeApi.getInt(null, slotsAddress + ((long)replyHome << 2));
                     due[3 * found] = e; // the homes are hints only: the entry may change hands before pass 2
                     due[3 * found + 1] = origHome;
                     due[3 * found + 2] = replyHome;
@@ -1011,12 +1086,12 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             for (int i = 0; i < found; i++)
             {
                 final int d = due[3 * i];
-                final int h = hotOffset(d);
-                if (tryBeginWrite(d) >= 0)
+                final long h = hotAddress + ((long)d << HOT_SHIFT);
+                if (tryLockEntry(d))
                 {
                     // Re-check under the entry lock: a packet may have refreshed the deadline meanwhile.
-                    if ((hot.getIntVolatile(h + STATUS_OFFSET) & FlowStatus.CONFIRMED) != 0 &&
-                        hot.getLongOpaque(h + DEADLINE_OFFSET) - nowNanos <= 0)
+                    if ((UnsafeApi.getIntVolatile(null, h + STATUS_OFFSET) & FlowStatus.CONFIRMED) != 0 &&
+                        UnsafeApi.getLongOpaque(null, h + DEADLINE_OFFSET) - nowNanos <= 0)
                     {
                         if (listener != null)
                         {
@@ -1027,7 +1102,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                             removed++;
                         }
                     }
-                    endWrite(d);
+                    unlockEntry(d);
                 }
             }
         }
@@ -1040,7 +1115,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         lockWriters();
         try
         {
-            if ((hot.getIntVolatile(hotOffset(e) + STATUS_OFFSET) & FlowStatus.CONFIRMED) == 0)
+            if ((statusVolatileAt(e) & FlowStatus.CONFIRMED) == 0)
             {
                 return false;
             }
@@ -1141,7 +1216,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     private void addCounter(final int offset, final long delta)
     {
         // Only the writer-lock holder writes counters: plain read, opaque store for concurrent readers.
-        header.putLongOpaque(offset, header.getLong(offset) + delta);
+        final long at = headerAddress + offset;
+        UnsafeApi.putLongOpaque(null, at, UnsafeApi.getLong(null, at) + delta);
     }
 
     /** Live entries (opaque). */

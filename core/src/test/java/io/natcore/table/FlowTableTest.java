@@ -568,6 +568,40 @@ class FlowTableTest
     }
 
     @Test
+    void reusedEntryGetsItsWholeColdRecordZeroedAndLeavesItsNeighboursRecordsAlone()
+    {
+        final FlowTable t = table(4);
+        final int a = insert(t, 1);
+        final int b = insert(t, 2);
+        final int c = insert(t, 3);
+        final org.agrona.MutableDirectBuffer cold = t.scratchBuffer();
+        final int[] base = new int[3];
+        final int[] entries = {a, b, c};
+        for (int k = 0; k < 3; k++)
+        {
+            // every byte of each record through the buffer itself: 0x80 + k, none of them zero
+            base[k] = t.scratchOffset(entries[k]) - FlowEntryLayout.SCRATCH_OFFSET;
+            for (int i = 0; i < FlowEntryLayout.COLD_LENGTH; i++)
+            {
+                cold.putByte(base[k] + i, (byte)(0x80 + k));
+            }
+        }
+        t.remove(b);
+        assertEquals(b, insert(t, 4));
+        for (int i = 0; i < FlowEntryLayout.COLD_LENGTH; i++)
+        {
+            final boolean ctId = i >= FlowEntryLayout.CT_ID_OFFSET && i < FlowEntryLayout.CT_ID_OFFSET + 4;
+            if (!ctId)
+            {
+                assertEquals(0, cold.getByte(base[1] + i), "byte " + i + " of the reused record");
+            }
+            assertEquals((byte)0x80, cold.getByte(base[0] + i), "byte " + i + " of the record before it");
+            assertEquals((byte)0x82, cold.getByte(base[2] + i), "byte " + i + " of the record after it");
+        }
+        assertNotEquals(0, t.ctId(b));
+    }
+
+    @Test
     void fieldAccessorsRoundTripPerDirection()
     {
         final FlowTable t = table(4);
