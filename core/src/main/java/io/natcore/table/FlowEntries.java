@@ -3,6 +3,7 @@
  */
 package io.natcore.table;
 
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.VarHandle;
@@ -22,12 +23,21 @@ public abstract class FlowEntries
 
     final UnsafeBuffer hot;
     final UnsafeBuffer cold;
+    /**
+     * Raw addresses of the two regions (both are direct or mapped memory, never a heap array). Accessors go through
+     * these, not through the buffers: the acquire/release/volatile accesses below are compiler barriers in C2, which
+     * would otherwise reload {@code buffer.addressOffset} (two dependent loads) after each of them.
+     */
+    final long hotAddress;
+    final long coldAddress;
     final int capacity;
 
     FlowEntries(final UnsafeBuffer hot, final UnsafeBuffer cold, final int capacity)
     {
         this.hot = hot;
         this.cold = cold;
+        this.hotAddress = hot.addressOffset();
+        this.coldAddress = cold.addressOffset();
         this.capacity = capacity;
     }
 
@@ -51,8 +61,8 @@ public abstract class FlowEntries
         int spins = 0;
         while (true)
         {
-            final int seq = hot.getIntVolatile(at);
-            if ((seq & 1) == 0 && hot.compareAndSetInt(at, seq, seq + 1))
+            final int seq = UnsafeApi.getIntVolatile(null, hotAddress + at);
+            if ((seq & 1) == 0 && UnsafeApi.compareAndSetInt(null, hotAddress + at, seq, seq + 1))
             {
                 return seq + 1;
             }
@@ -68,8 +78,8 @@ public abstract class FlowEntries
             return -1;
         }
         final int at = hotOffset(entry) + SEQ_OFFSET;
-        final int seq = hot.getIntVolatile(at);
-        return (seq & 1) == 0 && hot.compareAndSetInt(at, seq, seq + 1) ? seq + 1 : -1;
+        final int seq = UnsafeApi.getIntVolatile(null, hotAddress + at);
+        return (seq & 1) == 0 && UnsafeApi.compareAndSetInt(null, hotAddress + at, seq, seq + 1) ? seq + 1 : -1;
     }
 
     /** Releases the entry's write lock (release store of the next even sequence). No-op if not held. */
@@ -80,10 +90,10 @@ public abstract class FlowEntries
             return;
         }
         final int at = hotOffset(entry) + SEQ_OFFSET;
-        final int seq = hot.getInt(at); // plain: only the holder writes it while odd
+        final int seq = UnsafeApi.getInt(null, hotAddress + at); // plain: only the holder writes it while odd
         if ((seq & 1) != 0)
         {
-            hot.putIntRelease(at, seq + 1); // release: field writes visible before the even sequence
+            UnsafeApi.putIntRelease(null, hotAddress + at, seq + 1); // release: field writes visible before the even sequence
         }
     }
 
@@ -101,7 +111,7 @@ public abstract class FlowEntries
         int spins = 0;
         while (true)
         {
-            final int seq = hot.getIntAcquire(at);
+            final int seq = UnsafeApi.getIntAcquire(null, hotAddress + at);
             if ((seq & 1) == 0)
             {
                 return seq;
@@ -118,13 +128,13 @@ public abstract class FlowEntries
             return false;
         }
         VarHandle.loadLoadFence(); // field loads complete before the sequence re-read
-        return hot.getInt(hotOffset(entry) + SEQ_OFFSET) == seq;
+        return UnsafeApi.getInt(null, hotAddress + hotOffset(entry) + SEQ_OFFSET) == seq;
     }
 
     /** Current sequence (volatile read). */
     public int seqVolatile(final int entry)
     {
-        return validEntry(entry) ? hot.getIntVolatile(hotOffset(entry) + SEQ_OFFSET) : 0;
+        return validEntry(entry) ? UnsafeApi.getIntVolatile(null, hotAddress + hotOffset(entry) + SEQ_OFFSET) : 0;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -134,13 +144,13 @@ public abstract class FlowEntries
     /** Status word (acquire). */
     public int statusAcquire(final int entry)
     {
-        return validEntry(entry) ? hot.getIntAcquire(hotOffset(entry) + STATUS_OFFSET) : 0;
+        return validEntry(entry) ? UnsafeApi.getIntAcquire(null, hotAddress + hotOffset(entry) + STATUS_OFFSET) : 0;
     }
 
     /** Status word (opaque). */
     public int statusOpaque(final int entry)
     {
-        return validEntry(entry) ? hot.getIntOpaque(hotOffset(entry) + STATUS_OFFSET) : 0;
+        return validEntry(entry) ? UnsafeApi.getIntOpaque(null, hotAddress + hotOffset(entry) + STATUS_OFFSET) : 0;
     }
 
     /** True when all {@code bits} are set (acquire). */
@@ -160,8 +170,8 @@ public abstract class FlowEntries
         final int add = bits & ~FlowStatus.TABLE_OWNED;
         while (true)
         {
-            final int old = hot.getIntVolatile(at);
-            if ((old | add) == old || hot.compareAndSetInt(at, old, old | add))
+            final int old = UnsafeApi.getIntVolatile(null, hotAddress + at);
+            if ((old | add) == old || UnsafeApi.compareAndSetInt(null, hotAddress + at, old, old | add))
             {
                 return old;
             }
@@ -179,8 +189,8 @@ public abstract class FlowEntries
         final int at = hotOffset(entry) + STATUS_OFFSET;
         while (true)
         {
-            final int old = hot.getIntVolatile(at);
-            if ((old & ~bits) == old || hot.compareAndSetInt(at, old, old & ~bits))
+            final int old = UnsafeApi.getIntVolatile(null, hotAddress + at);
+            if ((old & ~bits) == old || UnsafeApi.compareAndSetInt(null, hotAddress + at, old, old & ~bits))
             {
                 return old;
             }
@@ -196,7 +206,7 @@ public abstract class FlowEntries
     /** Protocol state byte, 0..255 (opaque). */
     public int stateOpaque(final int entry)
     {
-        return validEntry(entry) ? hot.getByteVolatile(hotOffset(entry) + STATE_OFFSET) & 0xFF : 0;
+        return validEntry(entry) ? UnsafeApi.getByteVolatile(null, hotAddress + hotOffset(entry) + STATE_OFFSET) & 0xFF : 0;
     }
 
     /** Stores the protocol state byte with release. */
@@ -204,7 +214,7 @@ public abstract class FlowEntries
     {
         if (validEntry(entry))
         {
-            hot.putByteVolatile(hotOffset(entry) + STATE_OFFSET, (byte)state); // volatile >= release
+            UnsafeApi.putByteVolatile(null, hotAddress + hotOffset(entry) + STATE_OFFSET, (byte)state); // volatile >= release
         }
     }
 
@@ -213,14 +223,14 @@ public abstract class FlowEntries
     {
         if (validEntry(entry))
         {
-            hot.putByte(hotOffset(entry) + STATE_OFFSET, (byte)state);
+            UnsafeApi.putByte(null, hotAddress + hotOffset(entry) + STATE_OFFSET, (byte)state);
         }
     }
 
     /** Deadline in nanos (opaque), 0 for a bad index. */
     public long deadlineOpaque(final int entry)
     {
-        return validEntry(entry) ? hot.getLongOpaque(hotOffset(entry) + DEADLINE_OFFSET) : 0L;
+        return validEntry(entry) ? UnsafeApi.getLongOpaque(null, hotAddress + hotOffset(entry) + DEADLINE_OFFSET) : 0L;
     }
 
     /** Stores the deadline (opaque: the expiry scan tolerates a stale value and re-checks under the lock). */
@@ -228,7 +238,7 @@ public abstract class FlowEntries
     {
         if (validEntry(entry))
         {
-            hot.putLongOpaque(hotOffset(entry) + DEADLINE_OFFSET, deadlineNanos);
+            UnsafeApi.putLongOpaque(null, hotAddress + hotOffset(entry) + DEADLINE_OFFSET, deadlineNanos);
         }
     }
 
@@ -237,20 +247,20 @@ public abstract class FlowEntries
     {
         if (validEntry(entry))
         {
-            hot.putLongRelease(hotOffset(entry) + DEADLINE_OFFSET, deadlineNanos);
+            UnsafeApi.putLongRelease(null, hotAddress + hotOffset(entry) + DEADLINE_OFFSET, deadlineNanos);
         }
     }
 
     /** k0 of a direction's tuple (plain; immutable while the entry is live). */
     public long keyK0(final int entry, final int dir)
     {
-        return validEntry(entry) ? hot.getLong(hotOffset(entry) + keyOffset(dir & 1)) : 0L;
+        return validEntry(entry) ? UnsafeApi.getLong(null, hotAddress + hotOffset(entry) + keyOffset(dir & 1)) : 0L;
     }
 
     /** k1 of a direction's tuple (plain; immutable while the entry is live). */
     public long keyK1(final int entry, final int dir)
     {
-        return validEntry(entry) ? hot.getLong(hotOffset(entry) + keyOffset(dir & 1) + 8) : 0L;
+        return validEntry(entry) ? UnsafeApi.getLong(null, hotAddress + hotOffset(entry) + keyOffset(dir & 1) + 8) : 0L;
     }
 
     /** True when the entry holds this tuple in this direction (plain; use inside a read/write section). */
@@ -261,7 +271,7 @@ public abstract class FlowEntries
             return false;
         }
         final int at = hotOffset(entry) + keyOffset(dir & 1);
-        return hot.getLong(at) == k0 && hot.getLong(at + 8) == k1;
+        return UnsafeApi.getLong(null, hotAddress + at) == k0 && UnsafeApi.getLong(null, hotAddress + at + 8) == k1;
     }
 
     /** New source address of packets in {@code dir}: the other direction's destination (plain). */
@@ -291,7 +301,7 @@ public abstract class FlowEntries
     /** Precomputed IP header checksum delta for {@code dir}, 0..0xFFFF (plain). */
     public int ipChecksumDelta(final int entry, final int dir)
     {
-        return validEntry(entry) ? hot.getShort(hotOffset(entry) + IP_DELTA_OFFSET + ((dir & 1) << 2)) & 0xFFFF : 0;
+        return validEntry(entry) ? UnsafeApi.getShort(null, hotAddress + hotOffset(entry) + IP_DELTA_OFFSET + ((dir & 1) << 2)) & 0xFFFF : 0;
     }
 
     /** Stores the IP header checksum delta for {@code dir} (plain; hold the write lock). */
@@ -299,14 +309,14 @@ public abstract class FlowEntries
     {
         if (validEntry(entry))
         {
-            hot.putShort(hotOffset(entry) + IP_DELTA_OFFSET + ((dir & 1) << 2), (short)delta);
+            UnsafeApi.putShort(null, hotAddress + hotOffset(entry) + IP_DELTA_OFFSET + ((dir & 1) << 2), (short)delta);
         }
     }
 
     /** Precomputed L4 checksum delta for {@code dir}, 0..0xFFFF (plain). */
     public int l4ChecksumDelta(final int entry, final int dir)
     {
-        return validEntry(entry) ? hot.getShort(hotOffset(entry) + L4_DELTA_OFFSET + ((dir & 1) << 2)) & 0xFFFF : 0;
+        return validEntry(entry) ? UnsafeApi.getShort(null, hotAddress + hotOffset(entry) + L4_DELTA_OFFSET + ((dir & 1) << 2)) & 0xFFFF : 0;
     }
 
     /** Stores the L4 checksum delta for {@code dir} (plain; hold the write lock). */
@@ -314,7 +324,7 @@ public abstract class FlowEntries
     {
         if (validEntry(entry))
         {
-            hot.putShort(hotOffset(entry) + L4_DELTA_OFFSET + ((dir & 1) << 2), (short)delta);
+            UnsafeApi.putShort(null, hotAddress + hotOffset(entry) + L4_DELTA_OFFSET + ((dir & 1) << 2), (short)delta);
         }
     }
 
@@ -325,7 +335,7 @@ public abstract class FlowEntries
         {
             return NO_IFINDEX;
         }
-        final int v = hot.getShort(hotOffset(entry) + EGRESS_OFFSET + ((dir & 1) << 1)) & 0xFFFF;
+        final int v = UnsafeApi.getShort(null, hotAddress + hotOffset(entry) + EGRESS_OFFSET + ((dir & 1) << 1)) & 0xFFFF;
         return v == 0xFFFF ? NO_IFINDEX : v;
     }
 
@@ -335,14 +345,14 @@ public abstract class FlowEntries
         if (validEntry(entry))
         {
             final int v = ifIndex >= 0 && ifIndex < 0xFFFF ? ifIndex : 0xFFFF;
-            hot.putShort(hotOffset(entry) + EGRESS_OFFSET + ((dir & 1) << 1), (short)v);
+            UnsafeApi.putShort(null, hotAddress + hotOffset(entry) + EGRESS_OFFSET + ((dir & 1) << 1), (short)v);
         }
     }
 
     /** Ops bitmask for {@code dir}, 0..255 (plain). */
     public int ops(final int entry, final int dir)
     {
-        return validEntry(entry) ? hot.getByte(hotOffset(entry) + OPS_OFFSET + (dir & 1)) & 0xFF : 0;
+        return validEntry(entry) ? UnsafeApi.getByte(null, hotAddress + hotOffset(entry) + OPS_OFFSET + (dir & 1)) & 0xFF : 0;
     }
 
     /** Stores the ops bitmask for {@code dir} (plain; hold the write lock). */
@@ -350,7 +360,7 @@ public abstract class FlowEntries
     {
         if (validEntry(entry))
         {
-            hot.putByte(hotOffset(entry) + OPS_OFFSET + (dir & 1), (byte)ops);
+            UnsafeApi.putByte(null, hotAddress + hotOffset(entry) + OPS_OFFSET + (dir & 1), (byte)ops);
         }
     }
 
@@ -376,8 +386,8 @@ public abstract class FlowEntries
         if (validEntry(entry))
         {
             final int at = coldOffset(entry) + ((dir & 1) << 4);
-            cold.putLong(at + PACKETS_OFFSET, cold.getLong(at + PACKETS_OFFSET) + 1);
-            cold.putLong(at + BYTES_OFFSET, cold.getLong(at + BYTES_OFFSET) + bytes);
+            UnsafeApi.putLong(null, coldAddress + at + PACKETS_OFFSET, UnsafeApi.getLong(null, coldAddress + at + PACKETS_OFFSET) + 1);
+            UnsafeApi.putLong(null, coldAddress + at + BYTES_OFFSET, UnsafeApi.getLong(null, coldAddress + at + BYTES_OFFSET) + bytes);
         }
     }
 
@@ -387,27 +397,27 @@ public abstract class FlowEntries
         if (validEntry(entry))
         {
             final int at = coldOffset(entry) + ((dir & 1) << 4);
-            cold.getAndAddLong(at + PACKETS_OFFSET, 1);
-            cold.getAndAddLong(at + BYTES_OFFSET, bytes);
+            UnsafeApi.getAndAddLong(null, coldAddress + at + PACKETS_OFFSET, 1);
+            UnsafeApi.getAndAddLong(null, coldAddress + at + BYTES_OFFSET, bytes);
         }
     }
 
     /** Packets seen in {@code dir} (opaque). */
     public long packetsOpaque(final int entry, final int dir)
     {
-        return validEntry(entry) ? cold.getLongOpaque(coldOffset(entry) + PACKETS_OFFSET + ((dir & 1) << 4)) : 0L;
+        return validEntry(entry) ? UnsafeApi.getLongOpaque(null, coldAddress + coldOffset(entry) + PACKETS_OFFSET + ((dir & 1) << 4)) : 0L;
     }
 
     /** Bytes seen in {@code dir} (opaque). */
     public long bytesOpaque(final int entry, final int dir)
     {
-        return validEntry(entry) ? cold.getLongOpaque(coldOffset(entry) + BYTES_OFFSET + ((dir & 1) << 4)) : 0L;
+        return validEntry(entry) ? UnsafeApi.getLongOpaque(null, coldAddress + coldOffset(entry) + BYTES_OFFSET + ((dir & 1) << 4)) : 0L;
     }
 
     /** Creation time in nanos (plain). */
     public long createdNanos(final int entry)
     {
-        return validEntry(entry) ? cold.getLong(coldOffset(entry) + CREATED_OFFSET) : 0L;
+        return validEntry(entry) ? UnsafeApi.getLong(null, coldAddress + coldOffset(entry) + CREATED_OFFSET) : 0L;
     }
 
     /** Stores the creation time (plain; hold the write lock). */
@@ -415,20 +425,20 @@ public abstract class FlowEntries
     {
         if (validEntry(entry))
         {
-            cold.putLong(coldOffset(entry) + CREATED_OFFSET, nanos);
+            UnsafeApi.putLong(null, coldAddress + coldOffset(entry) + CREATED_OFFSET, nanos);
         }
     }
 
     /** Conntrack id assigned at insert (plain; nonzero for a live entry). */
     public int ctId(final int entry)
     {
-        return validEntry(entry) ? cold.getInt(coldOffset(entry) + CT_ID_OFFSET) : 0;
+        return validEntry(entry) ? UnsafeApi.getInt(null, coldAddress + coldOffset(entry) + CT_ID_OFFSET) : 0;
     }
 
     /** Connection mark (plain). */
     public int mark(final int entry)
     {
-        return validEntry(entry) ? cold.getInt(coldOffset(entry) + MARK_OFFSET) : 0;
+        return validEntry(entry) ? UnsafeApi.getInt(null, coldAddress + coldOffset(entry) + MARK_OFFSET) : 0;
     }
 
     /** Stores the connection mark (plain; hold the write lock). */
@@ -436,7 +446,7 @@ public abstract class FlowEntries
     {
         if (validEntry(entry))
         {
-            cold.putInt(coldOffset(entry) + MARK_OFFSET, mark);
+            UnsafeApi.putInt(null, coldAddress + coldOffset(entry) + MARK_OFFSET, mark);
         }
     }
 
@@ -460,7 +470,7 @@ public abstract class FlowEntries
     public int scratchInt(final int entry, final int offset)
     {
         return validEntry(entry) && validScratch(offset, 4) ?
-            cold.getInt(coldOffset(entry) + SCRATCH_OFFSET + offset) : 0;
+            UnsafeApi.getInt(null, coldAddress + coldOffset(entry) + SCRATCH_OFFSET + offset) : 0;
     }
 
     /** Stores a scratch int (plain; hold the write lock); ignored when out of range. */
@@ -468,7 +478,7 @@ public abstract class FlowEntries
     {
         if (validEntry(entry) && validScratch(offset, 4))
         {
-            cold.putInt(coldOffset(entry) + SCRATCH_OFFSET + offset, value);
+            UnsafeApi.putInt(null, coldAddress + coldOffset(entry) + SCRATCH_OFFSET + offset, value);
         }
     }
 
@@ -476,7 +486,7 @@ public abstract class FlowEntries
     public int scratchShort(final int entry, final int offset)
     {
         return validEntry(entry) && validScratch(offset, 2) ?
-            cold.getShort(coldOffset(entry) + SCRATCH_OFFSET + offset) & 0xFFFF : 0;
+            UnsafeApi.getShort(null, coldAddress + coldOffset(entry) + SCRATCH_OFFSET + offset) & 0xFFFF : 0;
     }
 
     /** Stores a scratch short (plain; hold the write lock); ignored when out of range. */
@@ -484,7 +494,7 @@ public abstract class FlowEntries
     {
         if (validEntry(entry) && validScratch(offset, 2))
         {
-            cold.putShort(coldOffset(entry) + SCRATCH_OFFSET + offset, (short)value);
+            UnsafeApi.putShort(null, coldAddress + coldOffset(entry) + SCRATCH_OFFSET + offset, (short)value);
         }
     }
 
@@ -492,7 +502,7 @@ public abstract class FlowEntries
     public int scratchByte(final int entry, final int offset)
     {
         return validEntry(entry) && validScratch(offset, 1) ?
-            cold.getByte(coldOffset(entry) + SCRATCH_OFFSET + offset) & 0xFF : 0;
+            UnsafeApi.getByte(null, coldAddress + coldOffset(entry) + SCRATCH_OFFSET + offset) & 0xFF : 0;
     }
 
     /** Stores a scratch byte (plain; hold the write lock); ignored when out of range. */
@@ -500,7 +510,7 @@ public abstract class FlowEntries
     {
         if (validEntry(entry) && validScratch(offset, 1))
         {
-            cold.putByte(coldOffset(entry) + SCRATCH_OFFSET + offset, (byte)value);
+            UnsafeApi.putByte(null, coldAddress + coldOffset(entry) + SCRATCH_OFFSET + offset, (byte)value);
         }
     }
 

@@ -157,16 +157,12 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     private final long shiftSeqAddress;
     /** Address of slot 0. */
     private final long slotsAddress;
-    /** Address of entry 0's hot line. */
-    private final long hotAddress;
     /**
      * Address of the header (counters, high water, connection ids). The write paths (insert, remove, expiry, early
      * drop) read every region through these addresses too: their CASes and release stores are barriers to C2 just
      * as the lookup's acquires are, and through a buffer each access after one costs the same reloads.
      */
     private final long headerAddress;
-    /** Address of entry 0's cold record. */
-    private final long coldAddress;
 
     @SuppressWarnings("unused") // accessed through WRITER_LOCK
     private volatile int writerLock;
@@ -222,9 +218,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         seed = header.getLong(SEED_OFFSET);
         shiftSeqAddress = header.addressOffset() + SHIFT_SEQ_OFFSET;
         slotsAddress = slots.addressOffset();
-        hotAddress = hot.addressOffset();
         headerAddress = header.addressOffset();
-        coldAddress = cold.addressOffset();
         customHasher = cfg.hasher();
         final SeededFlowHasher seeded = new SeededFlowHasher(seed);
         hashS0 = seeded.s0();
