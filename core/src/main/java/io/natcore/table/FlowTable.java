@@ -679,7 +679,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 deleteSlotLocked(slot);
             }
         }
-        clearConfirmedVolatile(e);
+        andNotStatusInternal(e, FlowStatus.CONFIRMED); // volatile CAS loop: packet threads CAS other bits
         UnsafeApi.putLongRelease(null, shiftSeqAddress, shift + 2); // even, release: slot changes visible first
         pushFreeLocked(e); // the entry is unreachable now; its keys may be overwritten
         addCounter(SIZE_OFFSET, -1);
@@ -748,7 +748,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             {
                 break;
             }
-            if (tryLockEntry(candidate))
+            if (tryBeginWrite(candidate) >= 0)
             {
                 e = candidate;
                 break;
@@ -823,7 +823,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 i = 0;
             }
         }
-        if (victim < 0 || !tryLockEntry(victim))
+        if (victim < 0 || tryBeginWrite(victim) < 0)
         {
             return -1;
         }
@@ -953,44 +953,10 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         WRITER_LOCK.setRelease(this, 0);
     }
 
-    /** {@link #tryBeginWrite(int)} on a known-valid entry through the raw address: true when now held (odd). */
-    private boolean tryLockEntry(final int e)
-    {
-        final long at = hotAddress + ((long)e << HOT_SHIFT) + SEQ_OFFSET;
-        final int seq = UnsafeApi.getIntVolatile(null, at); // volatile, as tryBeginWrite
-        return (seq & 1) == 0 && UnsafeApi.compareAndSetInt(null, at, seq, seq + 1); // volatile CAS: even to odd
-    }
-
-    /** {@link #endWrite(int)} on a known-valid entry through the raw address. */
-    private void unlockEntry(final int e)
-    {
-        final long at = hotAddress + ((long)e << HOT_SHIFT) + SEQ_OFFSET;
-        final int seq = UnsafeApi.getInt(null, at); // plain: only the holder writes it while odd
-        if ((seq & 1) != 0)
-        {
-            UnsafeApi.putIntRelease(null, at, seq + 1); // release: field writes visible before the even sequence
-        }
-    }
-
     /** A known-valid entry's status word (volatile). */
     private int statusVolatileAt(final int e)
     {
         return UnsafeApi.getIntVolatile(null, hotAddress + ((long)e << HOT_SHIFT) + STATUS_OFFSET);
-    }
-
-    /** Clears CONFIRMED with a CAS loop (volatile), as {@link #andNotStatusInternal}: packet threads CAS other bits. */
-    private void clearConfirmedVolatile(final int e)
-    {
-        final long at = hotAddress + ((long)e << HOT_SHIFT) + STATUS_OFFSET;
-        while (true)
-        {
-            final int old = UnsafeApi.getIntVolatile(null, at);
-            if ((old & FlowStatus.CONFIRMED) == 0 ||
-                UnsafeApi.compareAndSetInt(null, at, old, old & ~FlowStatus.CONFIRMED))
-            {
-                return;
-            }
-        }
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -1081,7 +1047,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             {
                 final int d = due[3 * i];
                 final long h = hotAddress + ((long)d << HOT_SHIFT);
-                if (tryLockEntry(d))
+                if (tryBeginWrite(d) >= 0)
                 {
                     // Re-check under the entry lock: a packet may have refreshed the deadline meanwhile.
                     if ((UnsafeApi.getIntVolatile(null, h + STATUS_OFFSET) & FlowStatus.CONFIRMED) != 0 &&
@@ -1096,7 +1062,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                             removed++;
                         }
                     }
-                    unlockEntry(d);
+                    endWrite(d);
                 }
             }
         }
