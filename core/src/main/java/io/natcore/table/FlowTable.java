@@ -305,7 +305,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         final long v1 = UnsafeApi.getLongAcquire(null, shiftSeqAddress); // acquire: later slot loads see finished shifts
         if ((v1 & 1) == 0)
         {
-            final long coldAddress = cold.addressOffset();
+            final long coldAddress = this.coldAddress;
             final int capacity = this.capacity;
             final int refMask = this.refMask;
             final int tagMask = this.tagMask;
@@ -362,7 +362,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 if (c > 0)
                 {
                     final int ref = ((int)c & refMask) - 1;
-                    final long keyAt = hotAddress + ((long)(ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
+                    final long keyAt = keyAddress(hotAddress, ref);
                     handles[i] = UnsafeApi.getLong(null, keyAt) == k0[i] && UnsafeApi.getLong(null, keyAt + 8) == k1[i] ?
                         ref : probeOnce(k0[i], k1[i], hash(k0[i], k1[i]), false);
                 }
@@ -457,7 +457,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 {
                     touchSink++; // almost never: a counter word equal to the constant
                 }
-                final long keyAt = hotAddress + (((long)(ref >>> 1)) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
+                final long keyAt = keyAddress(hotAddress, ref);
                 if (UnsafeApi.getLong(null, keyAt) == k0 && UnsafeApi.getLong(null, keyAt + 8) == k1) // plain, after the acquire
                 {
                     return ref;
@@ -606,8 +606,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             UnsafeApi.putIntRelease(null, h + STATUS_OFFSET, FlowStatus.CONFIRMED | initialStatus);
             if (!keepLocked)
             {
-                // release: the fill above is visible before the even sequence (endWrite's protocol; e is ours)
-                UnsafeApi.putIntRelease(null, h + SEQ_OFFSET, UnsafeApi.getInt(null, h + SEQ_OFFSET) + 1);
+                endWrite(e); // release: the fill above is visible before the even sequence
             }
             publishLocked(hOrig, e << 1);
             publishLocked(hReply, (e << 1) | 1);
@@ -876,7 +875,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             if ((s & tagMask) == tag)
             {
                 final int ref = (s & refMask) - 1;
-                final long keyAt = hotAddress + ((long)(ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
+                final long keyAt = keyAddress(hotAddress, ref);
                 if (UnsafeApi.getLong(null, keyAt) == k0 && UnsafeApi.getLong(null, keyAt + 8) == k1) // plain: keys change under this lock only
                 {
                     return i;
@@ -935,8 +934,14 @@ public class FlowTable extends FlowEntries implements AutoCloseable
 
     private int homeOfRef(final int ref)
     {
-        final long keyAt = hotAddress + ((long)(ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
+        final long keyAt = keyAddress(hotAddress, ref);
         return homeOf(hash(UnsafeApi.getLong(null, keyAt), UnsafeApi.getLong(null, keyAt + 8)));
+    }
+
+    /** Address of the key a reference {@code entry << 1 | dir} names: its entry's hot line, that direction's key. */
+    private static long keyAddress(final long hotAddress, final int ref)
+    {
+        return hotAddress + ((long)(ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
     }
 
     private void lockWriters()
@@ -1027,10 +1032,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                     UnsafeApi.getLongOpaque(null, h + DEADLINE_OFFSET) - nowNanos <= 0)
                 {
                     // plain key loads: the homes are hints (checked again in pass 2), a torn key costs a rescan only
-                    final int origHome = homeOf(hash(
-                        UnsafeApi.getLong(null, h + KEY_OFFSET), UnsafeApi.getLong(null, h + KEY_OFFSET + 8)));
-                    final int replyHome = homeOf(hash(UnsafeApi.getLong(null, h + KEY_OFFSET + KEY_LENGTH),
-                        UnsafeApi.getLong(null, h + KEY_OFFSET + KEY_LENGTH + 8)));
+                    final int origHome = homeOfRef(e << 1);
+                    final int replyHome = homeOfRef((e << 1) | 1);
                     sink += UnsafeApi.getInt(null, slotsAddress + ((long)origHome << 2)) +
                         UnsafeApi.getInt(null, slotsAddress + ((long)replyHome << 2));
                     due[3 * found] = e; // the homes are hints only: the entry may change hands before pass 2

@@ -56,7 +56,8 @@ final class RewriteCommand
         }
         final String rulesText = new String(TraceSource.read(Path.of(rules)), StandardCharsets.UTF_8);
         final String boxText = new String(TraceSource.read(Path.of(box)), StandardCharsets.UTF_8);
-        final String sysctlText = sysctl == null ? "" : new String(TraceSource.read(Path.of(sysctl)), StandardCharsets.UTF_8);
+        final String sysctlText = sysctl == null ? "" :
+            new String(TraceSource.read(Path.of(sysctl)), StandardCharsets.UTF_8);
         final BoxConfig boxConfig = TraceCheck.parseBox(boxText);
         int fixedIngress = -1;
         if (iface != null)
@@ -67,7 +68,8 @@ final class RewriteCommand
                 throw new ReplayException("--iface " + iface + ": the box file has no such interface");
             }
         }
-        final ReplayEngine engine = (seed == null ? factory : seeded(factory, parseSeed(seed))).create(rulesText, boxText, sysctlText);
+        final ReplayEngine engine = (seed == null ? factory : seeded(factory, parseSeed(seed)))
+            .create(rulesText, boxText, sysctlText);
         final Replayer replayer = new Replayer(engine, boxConfig, fixedIngress);
         try (PcapReader reader = PcapReader.open(Path.of(in));
             PcapWriter writer = PcapWriter.create(Path.of(outFile)))
