@@ -87,16 +87,22 @@ final class BareSlotTable
         return -1;
     }
 
-    /** Hash every key, touch every home slot line, then probe: the flow table's burst shape without its checks. */
+    /**
+     * Hash every key, touch every home slot line, then probe: the flow table's burst shape without its checks. The
+     * touching loop does nothing else (the homes are hashed in a loop before it), so all 32 misses fit in the core's
+     * reorder window at once; hashing inside the touching loop measured 1.2-1.3x slower here (session 5).
+     */
     void lookupBurst(final long[] k0, final long[] k1, final int n, final long[] out)
     {
         final UnsafeBuffer slots = this.slots;
+        for (int i = 0; i < n; i++)
+        {
+            out[i] = (int)hash(k0[i], k1[i]) & mask;
+        }
         long s = 0;
         for (int i = 0; i < n; i++)
         {
-            final int home = (int)hash(k0[i], k1[i]) & mask;
-            out[i] = home;
-            s += slots.getLong(home * SLOT_LENGTH + VALUE_OFFSET);
+            s += slots.getLong((int)out[i] * SLOT_LENGTH + VALUE_OFFSET);
         }
         sink = s;
         for (int i = 0; i < n; i++)

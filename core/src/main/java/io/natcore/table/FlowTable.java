@@ -256,18 +256,19 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     }
 
     /**
-     * Looks up {@code n} keys in four passes so the cache misses of the batch overlap instead of queueing one
-     * after another: (1) hash every key (no memory access); (2) touch every home slot (plain loads feeding a sink);
-     * (3) read SHIFT_SEQ, then scan each (now cached) run from its home slot to the first tag-matching slot, the
-     * candidate, or an empty slot, a miss (plain loads, then one acquire fence), and touch the candidate's hot
-     * line; (4) compare each
-     * candidate's key, falling back to a full probe for a foreign key under the same tag or a run longer than
-     * nine slots; then validate SHIFT_SEQ once for the whole burst (see the class protocol). If a removal
-     * overlapped the burst, every key is looked up again with {@link #lookup}. Passes 2 and 3 are a few instructions
-     * per key with no dependency between iterations, so the core keeps many misses in flight; pass 4 has one
-     * well-predicted branch per hit instead of the probe loop's. {@code handles[i]} receives what {@link #lookup}
-     * would return;
-     * {@code n} is clamped to the arrays' lengths.
+     * Looks up {@code n} keys in five passes so the cache misses of the batch overlap instead of queueing one
+     * after another: (1) hash every key and derive its home slot (no memory access); (2) touch every home slot
+     * (plain loads feeding a sink); (3) read SHIFT_SEQ, then find each key's candidate: the first slot of its run
+     * with the key's tag, or an empty slot (a miss), with plain loads; (4) touch each candidate's hot line; then one
+     * acquire fence; (5) compare each candidate's key, falling back to a full probe for a foreign key under the same
+     * tag or a run longer than nine slots; then validate SHIFT_SEQ once for the whole burst (see the class
+     * protocol). If a removal overlapped the burst, every key is looked up again with {@link #lookup}.
+     * <p>
+     * The touching passes (2 and 4) are loops of a few instructions per key with no dependency between iterations,
+     * so all 32 misses of a burst fit in the core's reorder window at once; a pass that also branches or waits
+     * (the scan of pass 3) holds most of them back, which is why the hot lines are touched in a pass of their own
+     * (BENCHMARKS.md, session 5). {@code handles[i]} receives what {@link #lookup} would return; {@code n} is
+     * clamped to the arrays' lengths.
      */
     public void lookupBurst(final long[] k0, final long[] k1, final int n, final long[] handles)
     {
@@ -288,18 +289,20 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     private void burst(final long[] k0, final long[] k1, final int n, final long[] handles, final boolean touchCold)
     {
         final int count = Math.max(0, Math.min(n, Math.min(handles.length, Math.min(k0.length, k1.length))));
+        final long slotCount = this.slotCount;
         for (int i = 0; i < count; i++)
         {
-            handles[i] = hash(k0[i], k1[i]);
+            // the hash's high half (the tag's source) with the home slot in place of the low half
+            final long h = hash(k0[i], k1[i]);
+            handles[i] = (h & 0xFFFF_FFFF_0000_0000L) | (((h & 0xFFFF_FFFFL) * slotCount) >>> 32);
         }
         final long slotsAddress = this.slotsAddress;
         final long hotAddress = this.hotAddress;
         final long shiftSeqAddress = this.shiftSeqAddress;
-        final long slotCount = this.slotCount;
         long sink = 0;
         for (int i = 0; i < count; i++)
         {
-            sink += UnsafeApi.getInt(null, slotsAddress + ((((handles[i] & 0xFFFF_FFFFL) * slotCount) >>> 32) << 2));
+            sink += UnsafeApi.getInt(null, slotsAddress + ((handles[i] & 0xFFFF_FFFFL) << 2));
         }
         burstSink = sink;
         final long v1 = UnsafeApi.getLongAcquire(null, shiftSeqAddress); // acquire: later slot loads see finished shifts
@@ -310,37 +313,27 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             final int refMask = this.refMask;
             final int tagMask = this.tagMask;
             final int lastSlot = this.slotCount - 1;
+            for (int i = 0; i < count; i++)
+            {
+                // Pass 3, the probe minus its key compare: the home slot (its line touched in pass 2) is the
+                // candidate when its tag matches, else the run is scanned on (scanRun, out of line: most hits are
+                // at home at the default load factor). Plain slot loads: the acquire fence after pass 4 orders them
+                // before pass 5's key loads.
+                final long h = handles[i];
+                final int tag = (int)(h >>> 32) & tagMask;
+                final int at = (int)h;
+                final int s = UnsafeApi.getInt(null, slotsAddress + ((long)at << 2));
+                handles[i] = (s & tagMask) == tag && s != 0 ? s & 0xFFFF_FFFFL
+                    : s == 0 ? MISS : scanRun(at, tag, lastSlot);
+            }
             long touched = 0;
             for (int i = 0; i < count; i++)
             {
-                // The probe minus its key compare: scan the (now cached) run from the home slot to the first
-                // tag-matching slot (candidate) or an empty one (miss), and touch the candidate's hot line. Linear
-                // probing leaves many hits past their home slot, so touching the home slot's line would not do.
-                // Plain slot loads: the acquire fence after this pass orders them before pass 4's key loads.
-                final long h = handles[i];
-                final int tag = (int)(h >>> 32) & tagMask;
-                int at = (int)(((h & 0xFFFF_FFFFL) * slotCount) >>> 32);
-                int s = UnsafeApi.getInt(null, slotsAddress + ((long)at << 2));
-                int p = 0;
-                while (s != 0 && (s & tagMask) != tag && p++ < TOUCH_SCAN)
+                // Pass 4: touch each candidate's hot line (and, if asked, both lines of its cold record).
+                final long c = handles[i];
+                if (c > 0)
                 {
-                    at = at == lastSlot ? 0 : at + 1;
-                    s = UnsafeApi.getInt(null, slotsAddress + ((long)at << 2));
-                }
-                if (s == 0)
-                {
-                    handles[i] = MISS;
-                }
-                else if ((s & tagMask) != tag)
-                {
-                    handles[i] = UNRESOLVED;
-                }
-                else
-                {
-                    // Touch the candidate's hot line (and, if asked, both lines of its cold record in the same
-                    // iteration, so all three misses are in flight together).
-                    handles[i] = s & 0xFFFF_FFFFL;
-                    final int e = ((s & refMask) - 1) >>> 1;
+                    final int e = (((int)c & refMask) - 1) >>> 1;
                     touched += UnsafeApi.getInt(null, hotAddress + ((long)e << HOT_SHIFT));
                     if (touchCold && e < capacity)
                     {
@@ -355,9 +348,9 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             VarHandle.acquireFence();
             for (int i = 0; i < count; i++)
             {
-                // Compare each candidate's key (its hot line was touched above; plain loads, ordered after the
-                // slot loads by the fence); a foreign key under the same tag or a run longer than the scan gets a
-                // full probe.
+                // Pass 5: compare each candidate's key (its hot line was touched above; plain loads, ordered after
+                // the slot loads by the fence); a foreign key under the same tag or a run longer than the scan gets
+                // a full probe.
                 final long c = handles[i];
                 if (c > 0)
                 {
@@ -411,6 +404,32 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     private long touchColdRecord(final int at)
     {
         return cold.getLong(at) ^ cold.getLong(at + COLD_LENGTH - 8);
+    }
+
+    /**
+     * The burst's scan past a home slot that holds another key: the run's first tag-matching slot (as a candidate
+     * handle), {@link #MISS} at an empty slot, or {@link #UNRESOLVED} after {@link #TOUCH_SCAN} slots. Plain loads
+     * (see {@link #burst}).
+     */
+    private long scanRun(final int home, final int tag, final int lastSlot)
+    {
+        final long slotsAddress = this.slotsAddress;
+        final int tagMask = this.tagMask;
+        int at = home;
+        for (int p = 0; p < TOUCH_SCAN; p++)
+        {
+            at = at == lastSlot ? 0 : at + 1;
+            final int s = UnsafeApi.getInt(null, slotsAddress + ((long)at << 2));
+            if (s == 0)
+            {
+                return MISS;
+            }
+            if ((s & tagMask) == tag)
+            {
+                return s & 0xFFFF_FFFFL;
+            }
+        }
+        return UNRESOLVED;
     }
 
     private long probe(final long k0, final long k1, final long h, final boolean touchCold)
