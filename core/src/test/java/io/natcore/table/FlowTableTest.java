@@ -796,6 +796,44 @@ class FlowTableTest
     }
 
     @Test
+    void lookupBurstFindsEveryKeyOfARunThatWrapsPastTheLastSlot()
+    {
+        // Every key's home is the last slot, so one run holds all of them and wraps to slot 0. With a tag per key
+        // the burst's scan finds the first few past home and hands the rest (past its scan limit) to a full probe;
+        // with one tag for all, every candidate but the first is a foreign key the compare rejects.
+        final FlowHasher perKeyTag = (k0, k1) -> ((k0 * 0x9E37_79B9_7F4A_7C15L + k1) & 0xFFFF_FFFF_0000_0000L) | 0xFFFF_FFFFL;
+        final FlowHasher oneTag = (k0, k1) -> 0x1234_5678_FFFF_FFFFL;
+        for (final FlowHasher hasher : new FlowHasher[] {perKeyTag, oneTag})
+        {
+            final FlowTable t = table(new FlowTableConfig().capacity(64).hasher(hasher));
+            final int connections = 20;
+            final int[] e = new int[connections];
+            for (int i = 0; i < connections; i++)
+            {
+                e[i] = insert(t, i);
+                assertTrue(e[i] >= 0);
+            }
+            final int n = 2 * connections + 4; // both tuples of each, then two absent connections
+            final long[] k0 = new long[n];
+            final long[] k1 = new long[n];
+            for (int i = 0; i < n; i++)
+            {
+                final int c = i >>> 1;
+                k0[i] = (i & 1) == 0 ? origK0(c) : replyK0(c);
+                k1[i] = (i & 1) == 0 ? origK1(c) : replyK1(c);
+            }
+            final long[] out = new long[n];
+            t.lookupBurst(k0, k1, n, out);
+            for (int i = 0; i < n; i++)
+            {
+                final int c = i >>> 1;
+                final long expected = c < connections ? ((long)e[c] << 1 | (i & 1)) : MISS;
+                assertEquals(expected, out[i], "key " + i + (hasher == oneTag ? " (one tag)" : " (tag per key)"));
+            }
+        }
+    }
+
+    @Test
     void lookupBurstTouchingColdAgreesWithSingleLookupsInAFullTable()
     {
         // Full table: every entry is used, so the touch of the last entry's cold record reaches the end of the
