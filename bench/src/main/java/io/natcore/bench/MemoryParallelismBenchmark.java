@@ -31,6 +31,9 @@ import java.util.concurrent.TimeUnit;
  * <li>{@link #slotThenLineBurst32}: the flow table's shape at a million connections: a random 4-byte slot in a
  * 21 MiB index, whose value names a random 64-byte line in a 64 MiB entry region (read only after the slot,
  * as the table reads the hot line after the slot). All slots of a burst first, then all lines.</li>
+ * <li>{@link #keyLineThenLineBurst32}: the packet path's shape with a key-carrying index instead (24-byte slots at a
+ * 0.75 load factor, 64 MiB at a million connections): a random line of a 64 MiB index names a random line of the
+ * same 64 MiB entry region, which the packet still needs (rewrite targets, state, deadline).</li>
  * </ul>
  * The region addresses come from a sequential stream (as the benchmarks' keys do), so only the table lines miss.
  * Direct memory comes from {@code malloc}, so {@code GLIBC_TUNABLES=glibc.malloc.hugetlb=1} puts it on 2 MiB
@@ -49,6 +52,8 @@ public class MemoryParallelismBenchmark
     private static final int INDEX_MIB = 21;
     /** The flow table's hot region at a million connections (64-byte lines). */
     private static final int ENTRY_MIB = 64;
+    /** A key-carrying index at a million connections (two 24-byte slots per connection, load factor 0.75). */
+    private static final int KEY_INDEX_MIB = 64;
 
     /** Region of {@link #oneLineBurst32}. */
     @Param({ "64", "128" })
@@ -57,10 +62,13 @@ public class MemoryParallelismBenchmark
     private UnsafeBuffer lines;
     private UnsafeBuffer index;
     private UnsafeBuffer entries;
+    private UnsafeBuffer keyIndex;
     /** Byte offsets of random lines in {@link #lines}. */
     private int[] lineAt;
     /** Byte offsets of random slots in {@link #index}. */
     private int[] slotAt;
+    /** Byte offsets of random lines in {@link #keyIndex}. */
+    private int[] keyLineAt;
     private final int[] lineOfSlot = new int[BURST];
     private int cursor;
 
@@ -72,6 +80,7 @@ public class MemoryParallelismBenchmark
         lines = region(footprintMiB);
         index = region(INDEX_MIB);
         entries = region(ENTRY_MIB);
+        keyIndex = region(KEY_INDEX_MIB);
         final int lineCount = footprintMiB * (1 << 20) / LINE;
         final int entryCount = ENTRY_MIB * (1 << 20) / LINE;
         final int slotCount = INDEX_MIB * (1 << 20) / Integer.BYTES;
@@ -79,12 +88,19 @@ public class MemoryParallelismBenchmark
         {
             index.putInt(s * Integer.BYTES, rnd.nextInt(entryCount));
         }
+        final int keyLineCount = KEY_INDEX_MIB * (1 << 20) / LINE;
+        for (int l = 0; l < keyLineCount; l++)
+        {
+            keyIndex.putInt(l * LINE, rnd.nextInt(entryCount));
+        }
         lineAt = new int[STREAM];
         slotAt = new int[STREAM];
+        keyLineAt = new int[STREAM];
         for (int i = 0; i < STREAM; i++)
         {
             lineAt[i] = rnd.nextInt(lineCount) * LINE;
             slotAt[i] = rnd.nextInt(slotCount) * Integer.BYTES;
+            keyLineAt[i] = rnd.nextInt(keyLineCount) * LINE;
         }
     }
 
@@ -115,16 +131,27 @@ public class MemoryParallelismBenchmark
         return sum;
     }
 
-    /** @return the sum of 32 entry lines, each named by a random slot read first. */
+    /** @return the sum of 32 entry lines, each named by a random 4-byte slot read first. */
     @Benchmark
     @OperationsPerInvocation(BURST)
     public long slotThenLineBurst32()
     {
+        return indexThenLine(index, slotAt);
+    }
+
+    /** @return the sum of 32 entry lines, each named by a random key-carrying index line read first. */
+    @Benchmark
+    @OperationsPerInvocation(BURST)
+    public long keyLineThenLineBurst32()
+    {
+        return indexThenLine(keyIndex, keyLineAt);
+    }
+
+    private long indexThenLine(final UnsafeBuffer ix, final int[] at)
+    {
         final int c = cursor;
         cursor = (c + BURST) & (STREAM - 1);
-        final int[] at = slotAt;
         final int[] named = lineOfSlot;
-        final UnsafeBuffer ix = index;
         for (int i = 0; i < BURST; i++)
         {
             named[i] = ix.getInt(at[c + i]);
