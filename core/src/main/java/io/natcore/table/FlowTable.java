@@ -179,7 +179,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     /** Written only when a touched cold word equals {@link #TOUCH_NEVER}: keeps the touch without a store per lookup. */
     private long touchSink;
     private static final long TOUCH_NEVER = 0x5DEE_CE66_D1CE_B00FL;
-    /** Slots past the home slot the burst's touching pass looks at for a tag match (the probe itself has no cap). */
+    /** Slots past the home slot the burst's scan (its pass 3) looks at for a tag match (the probe itself has no cap). */
     private static final int TOUCH_SCAN = 8;
     /** Burst-internal mark: the run was longer than {@link #TOUCH_SCAN} without a tag match. */
     private static final long UNRESOLVED = -2L;
