@@ -289,12 +289,11 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     private void burst(final long[] k0, final long[] k1, final int n, final long[] handles, final boolean touchCold)
     {
         final int count = Math.max(0, Math.min(n, Math.min(handles.length, Math.min(k0.length, k1.length))));
-        final long slotCount = this.slotCount;
         for (int i = 0; i < count; i++)
         {
             // the hash's high half (the tag's source) with the home slot in place of the low half
             final long h = hash(k0[i], k1[i]);
-            handles[i] = (h & 0xFFFF_FFFF_0000_0000L) | (((h & 0xFFFF_FFFFL) * slotCount) >>> 32);
+            handles[i] = (h & 0xFFFF_FFFF_0000_0000L) | homeOf(h);
         }
         final long slotsAddress = this.slotsAddress;
         final long hotAddress = this.hotAddress;
