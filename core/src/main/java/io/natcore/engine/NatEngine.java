@@ -6,6 +6,7 @@ package io.natcore.engine;
 import io.natcore.nat.NatRandom;
 import io.natcore.nat.NatTuple;
 import io.natcore.nat.PortAllocator;
+import io.natcore.nat.ReservedPorts;
 import io.natcore.nat.TupleOracle;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.NatRuleSet;
@@ -55,6 +56,7 @@ public final class NatEngine implements AutoCloseable
     final NatRuleSet rules;
     final BoxConfig box;
     final RouteTable routes;
+    final ReservedPorts reservedPorts;
     final Timeouts timeouts;
     final TcpTracker tcp;
     final UdpTracker udp;
@@ -114,6 +116,7 @@ public final class NatEngine implements AutoCloseable
         this.box = config.box;
         this.rules = config.rules.box() == config.box ? config.rules : config.rules.bind(config.box);
         this.routes = box.routes();
+        this.reservedPorts = config.reservedPorts;
         this.timeouts = config.timeouts;
         final FlowTableConfig tableConfig =
             new FlowTableConfig().capacity(config.capacity).evictionListener(this::onEvicted);
@@ -435,6 +438,18 @@ public final class NatEngine implements AutoCloseable
         return !rangeOneAddress || !portKept || oracle.mappingFound;
     }
 
+    /**
+     * @param proto  protocol of a reply tuple.
+     * @param dstIp  its destination (the connection's source after NAT).
+     * @param dstPort its destination port.
+     * @return true when that port belongs to one of the box's own services on a box address
+     *     ({@link NatEngineConfig#reservedPorts()}): a reply there would reach the service, so NAT must not use it.
+     */
+    boolean isReserved(final int proto, final int dstIp, final int dstPort)
+    {
+        return !reservedPorts.isEmpty() && reservedPorts.isReserved(proto, dstPort) && box.isLocalAddress(dstIp);
+    }
+
     @Override
     public void close()
     {
@@ -457,6 +472,10 @@ public final class NatEngine implements AutoCloseable
         @Override
         public boolean isTaken(final int proto, final int srcIp, final int dstIp, final int srcPort, final int dstPort)
         {
+            if (isReserved(proto, dstIp, dstPort))
+            {
+                return true;
+            }
             final long handle = table.lookup(FlowKey.k0(srcIp, dstIp), FlowKey.k1(srcPort, dstPort, proto, zone));
             if (handle == FlowTable.MISS)
             {

@@ -3,6 +3,7 @@
  */
 package io.natcore.engine;
 
+import io.natcore.nat.ReservedPorts;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.NatRuleSet;
 import io.natcore.track.Timeouts;
@@ -35,6 +36,7 @@ public final class NatEngineConfig
     final int expiryWorkPerPacket;
     final Path mappedFile;
     final ChecksumVerification checksumVerification;
+    final ReservedPorts reservedPorts;
 
     private NatEngineConfig(final Builder b)
     {
@@ -56,6 +58,7 @@ public final class NatEngineConfig
         this.expiryWorkPerPacket = b.expiryWorkPerPacket;
         this.mappedFile = b.mappedFile;
         this.checksumVerification = b.checksumVerification;
+        this.reservedPorts = b.reservedPorts;
     }
 
     /** @return a builder with Linux defaults. */
@@ -112,6 +115,12 @@ public final class NatEngineConfig
         return checksumVerification;
     }
 
+    /** @return ports of the box's own services that source NAT never hands out on a box address. */
+    public ReservedPorts reservedPorts()
+    {
+        return reservedPorts;
+    }
+
     /** @return conntrack zone of every connection. */
     public int zone()
     {
@@ -141,6 +150,7 @@ public final class NatEngineConfig
         private int expiryWorkPerPacket = 2;
         private Path mappedFile;
         private ChecksumVerification checksumVerification = ChecksumVerification.ALL;
+        private ReservedPorts reservedPorts = ReservedPorts.NONE;
 
         private Builder()
         {
@@ -284,6 +294,17 @@ public final class NatEngineConfig
         public Builder mappedFile(final Path file)
         {
             this.mappedFile = file;
+            return this;
+        }
+
+        /**
+         * @param ports TCP/UDP ports of the box's own services that source NAT never hands out on a box address
+         *              (as {@code ip_local_reserved_ports}); {@link ReservedPorts#NONE} by default.
+         * @return this.
+         */
+        public Builder reservedPorts(final ReservedPorts ports)
+        {
+            this.reservedPorts = Objects.requireNonNull(ports, "ports");
             return this;
         }
 

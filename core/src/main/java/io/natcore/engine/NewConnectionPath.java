@@ -147,7 +147,8 @@ final class NewConnectionPath
     private int bindSourceAndInsert(final long k0, final long k1)
     {
         final PortAllocator allocator = engine.allocator;
-        if (allocator.sourceCandidate(tuple, range, engine.oracle, chosen))
+        if (allocator.sourceCandidate(tuple, range, engine.oracle, chosen) &&
+            !engine.isReserved(chosen.proto, chosen.srcIp, chosen.srcPort))
         {
             final int entry = insert(k0, k1, chosen);
             if (entry != FlowTable.CLASH_REPLY)

@@ -1,0 +1,170 @@
+/*
+ * Copyright 2026 natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.dataplane;
+
+import io.natcore.engine.NatEngine;
+import io.natcore.engine.Reason;
+import io.natcore.engine.Verdict;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The dataplane's off-path thread: expires connections (the workers run with {@code expiryWorkPerPacket(0)}),
+ * publishes the engine's verdict and reason counters, the rings' PACKET_STATISTICS and a heartbeat to the
+ * counters file, and answers {@code conntrack} listing requests from other processes (a request file in the
+ * control directory; the listing is written beside it and renamed into place). Every step runs under the
+ * dataplane's engine lock, which a reload holds while it swaps the engine.
+ */
+final class Housekeeper implements Runnable
+{
+    static final long TICK_MILLIS = 10;
+    static final long PUBLISH_EVERY_MILLIS = 100;
+    static final int EXPIRY_WORK = 8192;
+    static final String CONNTRACK_REQUEST = "conntrack.request";
+    static final String CONNTRACK_LISTING = "conntrack.txt";
+
+    private final Dataplane dp;
+    private final CountersFile file;
+    private final AtomicCounter[] verdicts = new AtomicCounter[Verdict.values().length];
+    private final AtomicCounter[] reasons = new AtomicCounter[Reason.values().length];
+    /** Counts of engines replaced by reloads, so published counters keep growing across them. */
+    private final long[] verdictBase = new long[Verdict.values().length];
+    private final long[] reasonBase = new long[Reason.values().length];
+    private final AtomicCounter connections;
+    private final AtomicCounter neighboursResolved;
+    private final AtomicCounter[] ringPackets;
+    private final AtomicCounter[] ringDrops;
+    private final long[][] ringTotals;
+    volatile boolean running = true;
+    private long lastLinkCheckMs;
+
+    Housekeeper(final Dataplane dp, final CountersFile file, final CountersManager manager, final int workers)
+    {
+        this.dp = dp;
+        this.file = file;
+        for (final Verdict v : Verdict.values())
+        {
+            verdicts[v.ordinal()] = new AtomicCounter(file.values, manager.allocate("verdict " + v.name()));
+        }
+        for (final Reason r : Reason.values())
+        {
+            reasons[r.ordinal()] = new AtomicCounter(file.values, manager.allocate("reason " + r.label()));
+        }
+        connections = new AtomicCounter(file.values, manager.allocate("connections"));
+        neighboursResolved = new AtomicCounter(file.values, manager.allocate("neighbours resolved"));
+        ringPackets = new AtomicCounter[workers];
+        ringDrops = new AtomicCounter[workers];
+        ringTotals = new long[workers][2];
+        for (int w = 0; w < workers; w++)
+        {
+            ringPackets[w] = new AtomicCounter(file.values, manager.allocate("worker " + w + ": ring packets"));
+            ringDrops[w] = new AtomicCounter(file.values, manager.allocate("worker " + w + ": ring drops (full)"));
+        }
+    }
+
+    @Override
+    public void run()
+    {
+        long lastPublish = 0;
+        while (running)
+        {
+            final long nowMs = System.currentTimeMillis();
+            synchronized (dp.engineLock)
+            {
+                final NatEngine engine = dp.generation().engine;
+                engine.expire(System.nanoTime(), EXPIRY_WORK);
+                if (nowMs - lastPublish >= PUBLISH_EVERY_MILLIS)
+                {
+                    lastPublish = nowMs;
+                    publish(engine);
+                    answerListingRequest(engine);
+                    file.heartbeat(nowMs);
+                }
+            }
+            if (nowMs - lastLinkCheckMs >= 1000)
+            {
+                lastLinkCheckMs = nowMs;
+                if (LibC.if_nametoindex(dp.options.iface) <= 0)
+                {
+                    System.err.println("natcore-dataplane: interface " + dp.options.iface + " is gone; stopping");
+                    dp.interfaceGone();
+                    return;
+                }
+            }
+            try
+            {
+                Thread.sleep(TICK_MILLIS);
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+        }
+    }
+
+    /** Folds a retiring engine's counts into the bases (reload; under the engine lock). */
+    void retire(final NatEngine old)
+    {
+        for (final Verdict v : Verdict.values())
+        {
+            verdictBase[v.ordinal()] += old.counter(v);
+        }
+        for (final Reason r : Reason.values())
+        {
+            reasonBase[r.ordinal()] += old.counter(r);
+        }
+    }
+
+    /** Publishes everything now (also at stop, so the final counters are complete). */
+    void publish(final NatEngine engine)
+    {
+        for (final Verdict v : Verdict.values())
+        {
+            verdicts[v.ordinal()].setOpaque(verdictBase[v.ordinal()] + engine.counter(v));
+        }
+        for (final Reason r : Reason.values())
+        {
+            reasons[r.ordinal()].setOpaque(reasonBase[r.ordinal()] + engine.counter(r));
+        }
+        connections.setOpaque(engine.size());
+        neighboursResolved.setOpaque(dp.neighbours.resolvedCount());
+        for (int w = 0; w < ringPackets.length; w++)
+        {
+            dp.workers[w].socket().readStatistics(ringTotals[w]);
+            ringPackets[w].setOpaque(ringTotals[w][0]);
+            ringDrops[w].setOpaque(ringTotals[w][1]);
+        }
+    }
+
+    private void answerListingRequest(final NatEngine engine)
+    {
+        final Path request = dp.options.dir.resolve(CONNTRACK_REQUEST);
+        if (!Files.exists(request))
+        {
+            return;
+        }
+        final Path tmp = dp.options.dir.resolve(CONNTRACK_LISTING + ".tmp");
+        try
+        {
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))
+            {
+                engine.dumpConntrack(w, System.nanoTime());
+            }
+            Files.move(tmp, dp.options.dir.resolve(CONNTRACK_LISTING), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+            Files.deleteIfExists(request);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            System.err.println("natcore-dataplane: conntrack listing failed: " + ex);
+        }
+    }
+}
