@@ -232,6 +232,7 @@ final class NewConnectionPath
         }
         if (pkt.ttl <= 1)
         {
+            p.routedDestination = tuple.dstIp;
             return p.finish(Verdict.TIME_EXCEEDED, Reason.TTL_EXPIRED);
         }
 

@@ -70,6 +70,8 @@ public final class PacketProcessor
     static final int EXPIRY_BATCH = 32;
 
     int egress;
+    /** Destination the last packet was routed to (after DNAT): with FORWARD and TIME_EXCEEDED. */
+    int routedDestination;
     /** Ingress interface of the packet in hand (for {@link #preroutesToTheBox}). */
     private int ingress;
     /** Scratch for {@link #preroutesToTheBox}. */
@@ -200,6 +202,16 @@ public final class PacketProcessor
             expiryCountdown = EXPIRY_BATCH;
             engine.expire(nowNanos, expiryWork * EXPIRY_BATCH);
         }
+    }
+
+    /**
+     * @return after FORWARD or TIME_EXCEEDED, the destination the packet was routed to, after DNAT. A router's
+     *     ICMP time exceeded about a DNATed packet comes from the address its sender dialled (the kernel's
+     *     {@code nf_nat_icmp_reply_translation} rewrites the error's source to it), else from the box.
+     */
+    public int routedDestination()
+    {
+        return routedDestination;
     }
 
     /** @return egress interface of the last FORWARD / INVALID verdict, -1 otherwise. */
@@ -530,6 +542,7 @@ public final class PacketProcessor
         final int egressIf,
         final boolean withL4)
     {
+        routedDestination = newDstIpOf(ops, newDstIp);
         if (pkt.ttl <= 1)
         {
             return finish(Verdict.TIME_EXCEEDED, Reason.TTL_EXPIRED);

@@ -124,7 +124,7 @@ final class Dataplane
             for (int w = 0; w < sockets.length; w++)
             {
                 sockets[w] = new PacketSocket(kernelIf, frameSize, options.ringFrames,
-                    options.workers > 1 ? (int)(ProcessHandle.current().pid() & 0xFFFF) : -1);
+                    options.workers > 1 ? (int)(ProcessHandle.current().pid() & 0xFFFF) : -1, options.qdiscBypass);
             }
             arp = new ArpSender(kernelIf, mac, gen.sourceIp);
         }

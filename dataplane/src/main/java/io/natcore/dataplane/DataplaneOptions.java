@@ -36,6 +36,7 @@ final class DataplaneOptions
         "  --capacity N          connections (default 262144)",
         "  --dir DIR             counters and control files (default /run/natcore/IFACE)",
         "  --ring-frames N       frames per RX and TX ring per worker (default 4096)",
+        "  --qdisc-bypass        TX frames skip the qdisc layer (faster; tcpdump on IFACE then misses them)",
         "  --no-ingress-filter   do not install the nftables ingress drop (the host must keep the kernel from",
         "                        answering packets to its address itself)",
         "  --help, --version");
@@ -51,6 +52,7 @@ final class DataplaneOptions
     Path dir;
     int ringFrames = 4096;
     boolean ingressFilter = true;
+    boolean qdiscBypass;
 
     static DataplaneOptions parse(final String[] args)
     {
@@ -71,6 +73,7 @@ final class DataplaneOptions
                 case "--dir" -> o.dir = Path.of(value(args, ++i, a));
                 case "--ring-frames" -> o.ringFrames = number(value(args, ++i, a), a, 64, 1 << 20);
                 case "--no-ingress-filter" -> o.ingressFilter = false;
+                case "--qdisc-bypass" -> o.qdiscBypass = true;
                 default -> throw new IllegalArgumentException("unknown option '" + a + "' (see --help)");
             }
         }

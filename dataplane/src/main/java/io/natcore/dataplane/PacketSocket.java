@@ -14,7 +14,8 @@ import java.nio.ByteBuffer;
  * <p>
  * Options, in the order the kernel requires (PACKET_LOSS and PACKET_VERSION before the rings: EBUSY after):
  * PACKET_VERSION = TPACKET_V2; PACKET_LOSS = 1 (a TX frame the kernel cannot send is dropped, not retried);
- * PACKET_QDISC_BYPASS = 1 (the dataplane is the only sender that matters; no qdisc between ring and driver);
+ * optionally PACKET_QDISC_BYPASS = 1 (no qdisc between ring and driver; off by default, since the bypass also
+ * skips the taps, and an operator's tcpdump on the NAT VM should show what it sends, as with the kernel);
  * PACKET_IGNORE_OUTGOING = 1 (do not see our own transmissions on RX); then the rings, mmap, bind, and
  * PACKET_FANOUT (hash) when several workers share the interface.
  */
@@ -53,8 +54,11 @@ final class PacketSocket implements AutoCloseable
      * @param frameSize   ring frame size (power of two, at least the MTU + link header + 66).
      * @param frames      frames per ring.
      * @param fanoutGroup PACKET_FANOUT group id (0..65535), or -1 for none.
+     * @param qdiscBypass PACKET_QDISC_BYPASS: frames go straight to the driver (faster), but then the host's
+     *                    packet taps (tcpdump on the interface) do not see what the box sends.
      */
-    PacketSocket(final int ifIndex, final int frameSize, final int frames, final int fanoutGroup)
+    PacketSocket(
+        final int ifIndex, final int frameSize, final int frames, final int fanoutGroup, final boolean qdiscBypass)
         throws SetupException
     {
         this.ifIndex = ifIndex;
@@ -71,7 +75,10 @@ final class PacketSocket implements AutoCloseable
         {
             setInt(LibC.SOL_PACKET, LibC.PACKET_VERSION, LibC.TPACKET_V2, "PACKET_VERSION");
             setInt(LibC.SOL_PACKET, LibC.PACKET_LOSS, 1, "PACKET_LOSS");
-            setInt(LibC.SOL_PACKET, LibC.PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS");
+            if (qdiscBypass)
+            {
+                setInt(LibC.SOL_PACKET, LibC.PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS");
+            }
             setInt(LibC.SOL_PACKET, LibC.PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
             final int blockSize = Math.max(frameSize, 1 << 16);
             final int framesPerBlock = blockSize / frameSize;

@@ -284,7 +284,9 @@ final class Worker implements Runnable
                 transmit(b, ip, length, now);
                 break;
             case TIME_EXCEEDED:
+                final int dialled = Ipv4Header.dstAddress(b, ip);
                 icmpError(b, ip, length, IcmpHeader.TIME_EXCEEDED, IcmpErrorWriter.CODE_TTL_EXCEEDED, 0,
+                    processor.routedDestination() != dialled ? dialled : gen.sourceIp,
                     WorkerCounter.ICMP_TIME_EXCEEDED_SENT, now);
                 break;
             case LOCAL:
@@ -294,7 +296,7 @@ final class Worker implements Runnable
                 if (reason == Reason.NO_ROUTE)
                 {
                     icmpError(b, ip, length, IcmpHeader.DEST_UNREACHABLE, IcmpErrorWriter.CODE_NET_UNREACHABLE, 0,
-                        WorkerCounter.ICMP_UNREACHABLE_SENT, now);
+                        gen.sourceIp, WorkerCounter.ICMP_UNREACHABLE_SENT, now);
                 }
                 break;
             default:
@@ -332,7 +334,7 @@ final class Worker implements Runnable
         if ((Ipv4Header.flagsFragment(b, ip) & Ipv4Header.FLAG_DF) != 0)
         {
             icmpError(b, ip, length, IcmpHeader.DEST_UNREACHABLE, IcmpErrorWriter.CODE_FRAGMENTATION_NEEDED, mtu,
-                WorkerCounter.ICMP_FRAG_NEEDED_SENT, now);
+                gen.sourceIp, WorkerCounter.ICMP_FRAG_NEEDED_SENT, now);
             return;
         }
         final int nextHop = routes.nextHopOf(routes.lookup(Ipv4Header.dstAddress(b, ip)), Ipv4Header.dstAddress(b, ip));
@@ -361,7 +363,10 @@ final class Worker implements Runnable
         }
     }
 
-    /** An ICMP error about the packet at {@code b[ip]} back to its sender, rate limited as the kernel's. */
+    /**
+     * An ICMP error about the packet at {@code b[ip]} back to its sender from address {@code from}, rate limited
+     * as the kernel's.
+     */
     private void icmpError(
         final DirectBuffer b,
         final int ip,
@@ -369,6 +374,7 @@ final class Worker implements Runnable
         final int type,
         final int code,
         final int rest,
+        final int from,
         final WorkerCounter sent,
         final long now)
     {
@@ -394,7 +400,7 @@ final class Worker implements Runnable
             return;
         }
         final int data = tx + Tpacket2.TX_DATA_OFFSET;
-        final int ipLength = icmp.write(ring, data + Ethernet.HEADER_LENGTH, gen.sourceIp, b, ip,
+        final int ipLength = icmp.write(ring, data + Ethernet.HEADER_LENGTH, from, b, ip,
             Math.min(length, Ipv4Header.totalLength(b, ip)), type, code, rest);
         Ethernet.write(ring, data, mac, ourMac, Ethernet.TYPE_IPV4);
         commitTx(tx, Ethernet.HEADER_LENGTH + ipLength);
