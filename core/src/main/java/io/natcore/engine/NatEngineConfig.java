@@ -3,6 +3,7 @@
  */
 package io.natcore.engine;
 
+import io.natcore.nat.DrawHints;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.NatRuleSet;
 import io.natcore.track.Timeouts;
@@ -35,6 +36,7 @@ public final class NatEngineConfig
     final int expiryWorkPerPacket;
     final Path mappedFile;
     final ChecksumVerification checksumVerification;
+    final DrawHints drawHints;
 
     private NatEngineConfig(final Builder b)
     {
@@ -56,6 +58,7 @@ public final class NatEngineConfig
         this.expiryWorkPerPacket = b.expiryWorkPerPacket;
         this.mappedFile = b.mappedFile;
         this.checksumVerification = b.checksumVerification;
+        this.drawHints = b.drawHints;
     }
 
     /** @return a builder with Linux defaults. */
@@ -141,6 +144,7 @@ public final class NatEngineConfig
         private int expiryWorkPerPacket = 2;
         private Path mappedFile;
         private ChecksumVerification checksumVerification = ChecksumVerification.ALL;
+        private DrawHints drawHints;
 
         private Builder()
         {
@@ -284,6 +288,18 @@ public final class NatEngineConfig
         public Builder mappedFile(final Path file)
         {
             this.mappedFile = file;
+            return this;
+        }
+
+        /**
+         * @param hints the NAT choices the kernel recorded for the same traffic, tried first by every new connection
+         *              whose original tuple has one (replay against a kernel trace); the engine writes each draw's
+         *              outcome into it. Null (the default): the engine draws by itself, at no cost.
+         * @return this.
+         */
+        public Builder drawHints(final DrawHints hints)
+        {
+            this.drawHints = hints;
             return this;
         }
 
