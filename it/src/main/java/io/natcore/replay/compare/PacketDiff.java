@@ -16,6 +16,7 @@ import java.util.List;
  *     with every checksum covering it following the change exactly (an RFC 1624 update of the
  *     kernel's checksum by the differing words).</li>
  * </ol>
+ * Without port classes (an engine steered by the kernel's draws), 2. does not apply: a port differs or not.
  * Everything else that differs is reported by field name with both values.
  */
 public final class PacketDiff
@@ -50,7 +51,7 @@ public final class PacketDiff
 
     /**
      * @param mapping the run's port pairing (read here, written by {@link #commit}).
-     * @param classes legal port draws.
+     * @param classes legal port draws; null: no pairing, every port must be the kernel's.
      */
     public PacketDiff(final PortMapping mapping, final PortClasses classes)
     {
@@ -182,6 +183,14 @@ public final class PacketDiff
         final PortMapping.Endpoint e = PortMapping.endpoint(kernel, f);
         final long openingSeq = openingSeq(kernel, f);
         String problem = null;
+        if (classes == null)
+        {
+            if (kp != ep)
+            {
+                r.problems.add(f.name + " kernel=" + kp + " engine=" + ep + " (no pairing: the engine had the kernel's draws)");
+            }
+            return;
+        }
         if (kp != ep)
         {
             problem = classes.mayDraw(e.ownIp) ? classes.check(f.proto, kp, ep) :
