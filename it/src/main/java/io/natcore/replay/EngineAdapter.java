@@ -239,6 +239,12 @@ public final class EngineAdapter implements ReplayEngine
     }
 
     @Override
+    public boolean steered()
+    {
+        return draws != null;
+    }
+
+    @Override
     public int egressIfIndex()
     {
         return processor.egressIfIndex();

@@ -130,10 +130,10 @@ public final class TraceCheck
             final KernelDraws draws = trace.events().isBlank() ? null : KernelDraws.parse(trace.events());
             final ReplayEngine engine = draws == null ? factory.create(trace.rules(), trace.box(), trace.sysctl()) :
                 factory.create(trace.rules(), trace.box(), trace.sysctl(), draws);
-            result.steered = draws != null;
+            result.steered = engine.steered();
             final VerdictSummary summary = new VerdictSummary(engine);
             result.summary = summary;
-            final KernelComparator comparator = new KernelComparator(trace.rules(), trace.box(), draws == null);
+            final KernelComparator comparator = new KernelComparator(trace.rules(), trace.box(), !result.steered);
             noteReceived(trace, comparator);
             final UnsafeBuffer work = new UnsafeBuffer(new byte[0]);
             final Replayer ingress = new Replayer(engine, box, -1);
@@ -180,7 +180,7 @@ public final class TraceCheck
             }
             comparator.finish();
             result.comparator = comparator;
-            if (draws != null)
+            if (result.steered)
             {
                 result.deviations = draws.deviations();
             }

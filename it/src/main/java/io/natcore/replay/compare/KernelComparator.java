@@ -68,6 +68,8 @@ public final class KernelComparator
     private final Set<Long> receivedIcmpIdTypeCode = new HashSet<>();
     /** {@link #forwardPrint} of every packet received: what the kernel may have forwarded. */
     private final Set<Long> receivedPrints = new HashSet<>();
+    /** {@link #forwardPrint} of each received TCP/UDP packet to its original source ({@link PortMapping#origin}). */
+    private final Map<Long, Long> receivedOrigins = new java.util.HashMap<>();
     private final List<Mismatch> mismatches = new ArrayList<>();
     private final List<String> excluded = new ArrayList<>();
     private int kernelCount;
@@ -108,7 +110,14 @@ public final class KernelComparator
             return;
         }
         receivedIdProtoTtl.add(idProtoTtl(ip, 0));
-        receivedPrints.add(forwardPrint(ip));
+        final long print = forwardPrint(ip);
+        receivedPrints.add(print);
+        final int proto = Wire.u8(ip, 9);
+        final int l4 = (ip[0] & 0x0F) * 4;
+        if ((proto == Wire.TCP || proto == Wire.UDP) && (Wire.u16(ip, 6) & 0x3FFF) == 0 && l4 + 4 <= ip.length)
+        {
+            receivedOrigins.put(print, PortMapping.origin(Wire.u32(ip, 12), Wire.u16(ip, l4)));
+        }
         final int ihl = (ip[0] & 0x0F) * 4;
         if (Wire.u8(ip, 9) == Wire.ICMP && ihl + 2 <= ip.length)
         {
@@ -302,7 +311,7 @@ public final class KernelComparator
                 {
                     break;
                 }
-                final PacketDiff.Result r = diff.compare(k.bytes, e.bytes);
+                final PacketDiff.Result r = diff.compare(k.bytes, e.bytes, originOf(k.bytes));
                 if (bestResult == null || r.problems.size() < bestResult.problems.size())
                 {
                     best = e;
@@ -346,7 +355,7 @@ public final class KernelComparator
                 {
                     break;
                 }
-                final PacketDiff.Result r = diff.compare(k.bytes, e.bytes);
+                final PacketDiff.Result r = diff.compare(k.bytes, e.bytes, originOf(k.bytes));
                 if (r.ok())
                 {
                     accept(r);
@@ -442,7 +451,7 @@ public final class KernelComparator
                 continue;
             }
             remaining.remove(best);
-            final PacketDiff.Result r = diff.compare(ks.bytes, best.bytes);
+            final PacketDiff.Result r = diff.compare(ks.bytes, best.bytes, originOf(ks.bytes));
             if (r.ok())
             {
                 accept(r);
@@ -495,11 +504,19 @@ public final class KernelComparator
         return receivedIdProtoTtl.contains(idProtoTtl(ip, l4 + 8));
     }
 
+    /** @return the original source of the received packet the kernel's is the forward of, or -1. */
+    private long originOf(final byte[] kernelSent)
+    {
+        final Long o = receivedOrigins.get(forwardPrint(kernelSent));
+        return o == null ? -1 : o;
+    }
+
     /**
-     * What NAT and forwarding leave unchanged in a packet: protocol, IP id, total length and the L4 bytes no NAT
-     * touches (TCP from the sequence number on but the checksum; UDP's length and payload; an ICMP query's type, code,
-     * sequence number and data; an ICMP error's type, code and the IP id of the packet it quotes). A fragment: its
-     * datagram's protocol and id only (the kernel refragments to its own sizes).
+     * What NAT and forwarding leave unchanged in a packet, enough to tell the packets apart: protocol, IP id and
+     * total length, and for TCP the sequence and acknowledgement numbers and flags, for an ICMP query its type, code
+     * and sequence number, for an ICMP error its type, code and the IP id of the packet it quotes. A fragment: its
+     * datagram's protocol and id only (the kernel refragments to its own sizes). Payload is left out, so a packet
+     * the engine changed beyond NAT is still compared, field by field, with the kernel's.
      */
     static long forwardPrint(final byte[] b)
     {
@@ -516,22 +533,18 @@ public final class KernelComparator
         final int total = Math.min(Wire.u16(b, 2), b.length);
         final int l4 = (b[0] & 0x0F) * 4;
         h = h * 31 + total;
-        if (proto == Wire.TCP && l4 + 20 <= total)
+        if (proto == Wire.TCP && l4 + 14 <= total)
         {
-            return bytes(bytes(h, b, l4 + 4, l4 + 16), b, l4 + 18, total);
-        }
-        if (proto == Wire.UDP && l4 + 8 <= total)
-        {
-            return bytes(bytes(h, b, l4 + 4, l4 + 6), b, l4 + 8, total);
+            return bytes(h, b, l4 + 4, l4 + 14);
         }
         if (proto == Wire.ICMP && l4 + 8 <= total)
         {
             final int type = Wire.u8(b, l4);
             final boolean error = type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
             h = bytes(h, b, l4, l4 + 2);
-            return error ? bytes(h, b, l4 + 12, Math.min(l4 + 14, total)) : bytes(h, b, l4 + 6, total);
+            return error ? bytes(h, b, l4 + 12, Math.min(l4 + 14, total)) : bytes(h, b, l4 + 6, l4 + 8);
         }
-        return bytes(h, b, l4, total);
+        return h;
     }
 
     private static long bytes(final long seed, final byte[] b, final int from, final int to)

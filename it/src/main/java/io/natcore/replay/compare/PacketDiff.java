@@ -36,6 +36,10 @@ public final class PacketDiff
         final List<Long> openingSeqs = new ArrayList<>();
         /** Per pair: true when the packet is a TCP segment with FIN or RST from the port's side. */
         final List<Boolean> closing = new ArrayList<>();
+        /** The original source of the kernel's packet (as received), or -1 when unknown. */
+        long origin = -1;
+        /** Per pair: {@link #origin} when the pair is the packet's own source port, else -1. */
+        final List<Long> pairOrigins = new ArrayList<>();
 
         /**
          * @return true if the engine's packet is an acceptable stand-in for the kernel's.
@@ -68,7 +72,24 @@ public final class PacketDiff
      */
     public Result compare(final byte[] kernel, final byte[] engine)
     {
+        return compare(kernel, engine, -1);
+    }
+
+    /**
+     * Compares without changing the mapping, knowing the kernel packet's original source.
+     *
+     * @param kernel bytes the kernel sent.
+     * @param engine bytes the engine sent.
+     * @param origin {@link PortMapping#origin} of the received packet the kernel's is the forward of, or -1: a port
+     *               the kernel moved (its source port differs from the received one) may differ whatever the
+     *               address (a connection no rule matched gets its port moved on a clash), and a kernel port given
+     *               to a connection from another origin may pair anew.
+     * @return the result.
+     */
+    public Result compare(final byte[] kernel, final byte[] engine, final long origin)
+    {
         final Result r = new Result();
+        r.origin = origin;
         final PacketLayout layout = new PacketLayout(kernel);
         r.identical = java.util.Arrays.equals(kernel, engine);
         if (!r.identical && kernel.length != engine.length)
@@ -169,7 +190,7 @@ public final class PacketDiff
             }
             else
             {
-                mapping.commit(r.endpoints.get(i), r.pairs.get(i)[0], r.pairs.get(i)[1]);
+                mapping.commit(r.endpoints.get(i), r.pairs.get(i)[0], r.pairs.get(i)[1], r.pairOrigins.get(i));
             }
         }
     }
@@ -191,14 +212,17 @@ public final class PacketDiff
             }
             return;
         }
+        // Only the packet's own source port has the received packet's source port as its origin.
+        final long origin = f.offset == (kernel[0] & 0x0F) * 4 ? r.origin : -1;
+        final boolean kernelMoved = origin >= 0 && (origin & 0xFFFF) != kp;
         if (kp != ep)
         {
-            problem = classes.mayDraw(e.ownIp) ? classes.check(f.proto, kp, ep) :
+            problem = classes.mayDraw(e.ownIp) || kernelMoved ? classes.check(f.proto, kp, ep) :
                 "only a port NAT draws for a translated source (a box address or --to-source) may differ";
         }
         if (problem == null)
         {
-            problem = openingSeq >= 0 ? mapping.checkOpening(e, kp, ep, openingSeq) : mapping.check(e, kp, ep);
+            problem = openingSeq >= 0 ? mapping.checkOpening(e, kp, ep, openingSeq) : mapping.check(e, kp, ep, origin);
         }
         if (problem == null)
         {
@@ -219,6 +243,7 @@ public final class PacketDiff
         r.pairs.add(new int[] {kp, ep});
         r.openingSeqs.add(openingSeq);
         r.closing.add(closes(kernel, f));
+        r.pairOrigins.add(origin);
     }
 
     /** @return true if {@code f} is the source port of a TCP segment with FIN or RST (not quoted in an ICMP error). */

@@ -119,6 +119,76 @@ class KernelComparatorTest
     }
 
     @Test
+    void theEngineMayReuseAClosingConnectionsPortWhereTheKernelDrewAFreshOne()
+    {
+        final byte[] synA = Packets.tcp(MASQ, 20001, SERVER, 7, 1, 63, 1000, 0x02);
+        c.onEngineSent(1, withSport(synA, 30001));
+        forwarded(2, synA);
+        final byte[] finA = Packets.tcp(MASQ, 20001, SERVER, 7, 3, 63, 1001, 0x11);
+        c.onEngineSent(3, withSport(finA, 30001));
+        forwarded(4, finA);
+        final byte[] synB = Packets.tcp(MASQ, 20002, SERVER, 7, 5, 63, 9000, 0x02);
+        c.onEngineSent(5, withSport(synB, 30001));
+        forwarded(6, synB);
+        c.finish();
+        assertTrue(c.passed(), mismatches());
+    }
+
+    @Test
+    void aPortTheKernelMovedForAConnectionNoRuleMatchedMayBeDrawnDifferently()
+    {
+        // No rule: the kernel's null binding moved 192.168.1.5:40000 to 40001 (its reply tuple was taken).
+        c.onReceived(1, Packets.udp(CLIENT, 40000, SERVER, 7, 555, 64, true));
+        c.onKernelSent(2, Packets.udp(CLIENT, 40001, SERVER, 7, 555, 63, true));
+        c.onEngineSent(1, Packets.udp(CLIENT, 45000, SERVER, 7, 555, 63, true));
+        c.finish();
+        assertTrue(c.passed(), mismatches());
+        assertEquals(1, c.randomisedPortCount());
+    }
+
+    @Test
+    void aPortTheKernelKeptForAConnectionNoRuleMatchedMayNotBeMoved()
+    {
+        c.onReceived(1, Packets.udp(CLIENT, 40000, SERVER, 7, 555, 64, true));
+        c.onKernelSent(2, Packets.udp(CLIENT, 40000, SERVER, 7, 555, 63, true));
+        c.onEngineSent(1, Packets.udp(CLIENT, 45000, SERVER, 7, 555, 63, true));
+        c.finish();
+        assertEquals(1, c.mismatches().size(), mismatches());
+    }
+
+    @Test
+    void aKernelPortGivenToAnotherConnectionPairsAnew()
+    {
+        // 192.168.1.5:40000 had kernel 33000 = engine 34000; after it ended the kernel gave 33000 to 192.168.1.6:40000,
+        // the engine another port: the pair lasts as long as its connection.
+        final int other = CLIENT + 1;
+        c.onReceived(1, Packets.udp(CLIENT, 40000, SERVER, 7, 555, 64, true));
+        c.onKernelSent(2, Packets.udp(MASQ, 33000, SERVER, 7, 555, 63, true));
+        c.onEngineSent(1, Packets.udp(MASQ, 34000, SERVER, 7, 555, 63, true));
+        c.onReceived(3, Packets.udp(other, 40000, SERVER, 7, 556, 64, true));
+        c.onKernelSent(4, Packets.udp(MASQ, 33000, SERVER, 7, 556, 63, true));
+        c.onEngineSent(3, Packets.udp(MASQ, 35000, SERVER, 7, 556, 63, true));
+        c.finish();
+        assertTrue(c.passed(), mismatches());
+        final byte[] reply = Packets.udp(SERVER, 7, MASQ, 33000, 20, 64, true);
+        assertTrue(c.rewriteInbound(reply));
+        assertArrayEquals(Packets.udp(SERVER, 7, MASQ, 35000, 20, 64, true), reply, "replies reach the new connection");
+    }
+
+    @Test
+    void theSameConnectionMayNotChangeItsEnginePort()
+    {
+        c.onReceived(1, Packets.udp(CLIENT, 40000, SERVER, 7, 555, 64, true));
+        c.onKernelSent(2, Packets.udp(MASQ, 33000, SERVER, 7, 555, 63, true));
+        c.onEngineSent(1, Packets.udp(MASQ, 34000, SERVER, 7, 555, 63, true));
+        c.onReceived(3, Packets.udp(CLIENT, 40000, SERVER, 7, 556, 64, true));
+        c.onKernelSent(4, Packets.udp(MASQ, 33000, SERVER, 7, 556, 63, true));
+        c.onEngineSent(3, Packets.udp(MASQ, 35000, SERVER, 7, 556, 63, true));
+        c.finish();
+        assertEquals(1, c.mismatches().size(), mismatches());
+    }
+
+    @Test
     void aParameterProblemTheBoxWritesIsSetAside()
     {
         final byte[] bad = Packets.udp(CLIENT, 40000, SERVER, 7, 556, 64, true);
