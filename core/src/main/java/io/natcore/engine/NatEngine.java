@@ -5,6 +5,7 @@ package io.natcore.engine;
 
 import io.natcore.nat.NatRandom;
 import io.natcore.nat.NatTuple;
+import io.natcore.nat.DrawHints;
 import io.natcore.nat.PortAllocator;
 import io.natcore.nat.ReservedPorts;
 import io.natcore.nat.TupleOracle;
@@ -70,6 +71,8 @@ public final class NatEngine implements AutoCloseable
     /** Serialises port choice and insertion of new connections (guards {@link #allocator}). */
     final Object bindLock = new Object();
     final PortAllocator allocator;
+    /** The kernel's recorded draws, or null; read and written under {@link #bindLock} only. */
+    final DrawHints drawHints;
     final TableOracle oracle = new TableOracle();
     /**
      * Kernel {@code nf_nat_bysource}: source-NATed connections by original (protocol, source, port), newest first,
@@ -134,6 +137,7 @@ public final class NatEngine implements AutoCloseable
         this.zone = config.zone;
         this.tickNanos = 1_000_000_000L / config.hz;
         this.allocator = new PortAllocator(new NatRandom(config.seed));
+        this.drawHints = config.drawHints;
         this.bySource = new SourceMappings(table, zone);
     }
 

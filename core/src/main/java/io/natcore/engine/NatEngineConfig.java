@@ -4,6 +4,7 @@
 package io.natcore.engine;
 
 import io.natcore.nat.ReservedPorts;
+import io.natcore.nat.DrawHints;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.NatRuleSet;
 import io.natcore.track.Timeouts;
@@ -37,6 +38,7 @@ public final class NatEngineConfig
     final Path mappedFile;
     final ChecksumVerification checksumVerification;
     final ReservedPorts reservedPorts;
+    final DrawHints drawHints;
 
     private NatEngineConfig(final Builder b)
     {
@@ -59,6 +61,7 @@ public final class NatEngineConfig
         this.mappedFile = b.mappedFile;
         this.checksumVerification = b.checksumVerification;
         this.reservedPorts = b.reservedPorts;
+        this.drawHints = b.drawHints;
     }
 
     /** @return a builder with Linux defaults. */
@@ -151,6 +154,7 @@ public final class NatEngineConfig
         private Path mappedFile;
         private ChecksumVerification checksumVerification = ChecksumVerification.ALL;
         private ReservedPorts reservedPorts = ReservedPorts.NONE;
+        private DrawHints drawHints;
 
         private Builder()
         {
@@ -305,6 +309,18 @@ public final class NatEngineConfig
         public Builder reservedPorts(final ReservedPorts ports)
         {
             this.reservedPorts = Objects.requireNonNull(ports, "ports");
+            return this;
+        }
+
+        /**
+         * @param hints the NAT choices the kernel recorded for the same traffic, tried first by every new connection
+         *              whose original tuple has one (replay against a kernel trace); the engine writes each draw's
+         *              outcome into it. Null (the default): the engine draws by itself, at no cost.
+         * @return this.
+         */
+        public Builder drawHints(final DrawHints hints)
+        {
+            this.drawHints = hints;
             return this;
         }
 

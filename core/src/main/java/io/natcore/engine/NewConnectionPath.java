@@ -3,6 +3,8 @@
  */
 package io.natcore.engine;
 
+import io.natcore.nat.DrawHints;
+import io.natcore.nat.DrawRefusal;
 import io.natcore.nat.NatRange;
 import io.natcore.nat.NatTuple;
 import io.natcore.nat.PortAllocator;
@@ -49,6 +51,8 @@ final class NewConnectionPath
     private final NatTuple chosen = new NatTuple();
     private final NatTuple replyPkt = new NatTuple();
     private final NatTuple replyTarget = new NatTuple();
+    /** The kernel's recorded draw for this connection ({@link #draw}), when there is one. */
+    private final NatTuple drawn = new NatTuple();
     private final UnsafeBuffer tcpScratch = new UnsafeBuffer(new byte[TcpStateLayout.LENGTH]);
     /** The new entry's scratch area while the first packet is tracked (see {@link #trackFirst}). */
     private final UnsafeBuffer firstScratch = new UnsafeBuffer(new byte[FlowEntryLayout.SCRATCH_LENGTH]);
@@ -58,6 +62,8 @@ final class NewConnectionPath
 
     private int egressIf;
     private boolean tcpSyn;
+    /** The recorded draw of the connection being bound, or {@link DrawHints#NONE}. */
+    private int draw;
 
     NewConnectionPath(final PacketProcessor p)
     {
@@ -147,6 +153,27 @@ final class NewConnectionPath
     private int bindSourceAndInsert(final long k0, final long k1)
     {
         final PortAllocator allocator = engine.allocator;
+        DrawRefusal refusal = null;
+        if (draw != DrawHints.NONE)
+        {
+            refusal = allocator.sourceDraw(tuple, range, tcpSyn, engine.oracle, drawn, chosen);
+            if (refusal == null)
+            {
+                engine.drawHints.taken(draw);
+                tuple.copyFrom(chosen);
+                return insert(k0, k1, tuple);
+            }
+        }
+        final int entry = bindSourceAndInsertUnsteered(allocator, k0, k1);
+        if (refusal != null)
+        {
+            engine.drawHints.refused(draw, refusal, entry == NAT_EXHAUSTED ? orig : tuple);
+        }
+        return entry;
+    }
+
+    private int bindSourceAndInsertUnsteered(final PortAllocator allocator, final long k0, final long k1)
+    {
         if (allocator.sourceCandidate(tuple, range, engine.oracle, chosen) &&
             !engine.isReserved(chosen.proto, chosen.srcIp, chosen.srcPort))
         {
@@ -202,6 +229,12 @@ final class NewConnectionPath
         oracle.newTcpEnd = segment.end();
         tcpSyn = orig.proto == NatEngine.PROTO_TCP && (segment.flags & TcpSegment.SYN) != 0;
         tuple.copyFrom(orig);
+        final DrawHints hints = engine.drawHints;
+        draw = hints == null ? DrawHints.NONE : hints.find(orig);
+        if (draw != DrawHints.NONE)
+        {
+            hints.copyTo(draw, drawn);
+        }
 
         if (engine.rules.prerouting(orig.proto, orig.srcIp, orig.dstIp, orig.srcPort, orig.dstPort,
             pkt.icmpType, pkt.icmpCode, inIf, decision))
@@ -213,8 +246,18 @@ final class NewConnectionPath
                 {
                     range.address(engine.box.redirectAddress(inIf));
                 }
-                // A taken tuple here is not fatal: the source step moves the source port.
-                engine.allocator.chooseDestination(tuple, range, tcpSyn, oracle, chosen);
+                final DrawRefusal refusal = draw == DrawHints.NONE ? null :
+                    engine.allocator.destinationDraw(tuple, range, drawn, chosen);
+                if (draw == DrawHints.NONE || refusal != null)
+                {
+                    if (refusal != null)
+                    {
+                        engine.drawHints.refused(draw, refusal, tuple);
+                        draw = DrawHints.NONE;
+                    }
+                    // A taken tuple here is not fatal: the source step moves the source port.
+                    engine.allocator.chooseDestination(tuple, range, tcpSyn, oracle, chosen);
+                }
                 tuple.copyFrom(chosen);
             }
         }

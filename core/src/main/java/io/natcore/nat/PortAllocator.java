@@ -17,6 +17,8 @@ package io.natcore.nat;
  *     rule's range) from a random offset, at most 128 candidates, then halving rounds from new random offsets;
  *     the last 32 candidates of a TCP SYN may evict a closing connection holding the tuple.</li>
  * </ol>
+ * With a record of another box's draws ({@link DrawHints}), {@link #destinationDraw} and {@link #sourceDraw} try
+ * the recorded tuple first and take it only where these rules allow it.
  * A destination NAT without a port range never moves the port. Protocols without ports translate addresses only.
  * Deterministic for a given {@link NatRandom} seed. Not thread safe: the engine serialises bindings.
  * Allocates nothing.
@@ -176,6 +178,94 @@ public final class PortAllocator
         return !range.protoSpecified || portInRange(out, MANIP_SRC, range);
     }
 
+    /**
+     * The destination part of a recorded draw ({@link DrawHints}), for a destination manip: taken when the rule could
+     * have chosen it (address in the rule's range, port in the rule's port range or, without one, unchanged). Whether
+     * the reply is free is the source step's question, as for {@link #chooseDestination}. Asks nothing of the table.
+     *
+     * @param orig  the connection's original tuple.
+     * @param range what the rule allows.
+     * @param draw  the recorded translated tuple.
+     * @param out   receives {@code orig} with the draw's destination when allowed.
+     * @return null when taken, else why not.
+     */
+    public DrawRefusal destinationDraw(final NatTuple orig, final NatRange range, final NatTuple draw, final NatTuple out)
+    {
+        if (range.mapIps ? !ipInRange(draw.dstIp, range) : draw.dstIp != orig.dstIp)
+        {
+            return DrawRefusal.ADDRESS;
+        }
+        out.copyFrom(orig);
+        out.dstIp = draw.dstIp;
+        if (NatTuple.hasPorts(orig.proto))
+        {
+            final boolean icmp = orig.proto == PROTO_ICMP;
+            final int port = icmp ? draw.srcPort : draw.dstPort;
+            if (range.protoSpecified ? port < range.minPort || port > range.maxPort : !icmp && port != orig.dstPort)
+            {
+                return range.protoSpecified ? DrawRefusal.PORT_RANGE : DrawRefusal.PORT_KEPT;
+            }
+            setKey(out, MANIP_DST, icmp, port);
+        }
+        return null;
+    }
+
+    /**
+     * A recorded draw ({@link DrawHints}) for the source manip, tried before any choice of the allocator's own: taken
+     * when the rule could have drawn it (address in the rule's range; port in the rule's port range or, without one,
+     * the original port or one of its class; any ICMP id) and its reply tuple is free, or held by a connection the
+     * kernel's {@code nf_nat_used_tuple_harder} evicts for a TCP SYN (which is then evicted). Asking the table reaps
+     * an expired holder, as the kernel's {@code nf_conntrack_tuple_taken} does.
+     *
+     * @param orig   the connection's original tuple as it stands (after the destination manip).
+     * @param range  what the rule allows (a null binding: the source address only).
+     * @param tcpSyn true for a TCP connection opened by a SYN.
+     * @param oracle the table.
+     * @param draw   the recorded translated tuple.
+     * @param out    receives the draw when taken.
+     * @return null when taken, else why not.
+     */
+    public DrawRefusal sourceDraw(
+        final NatTuple orig,
+        final NatRange range,
+        final boolean tcpSyn,
+        final TupleOracle oracle,
+        final NatTuple draw,
+        final NatTuple out)
+    {
+        final boolean icmp = orig.proto == PROTO_ICMP;
+        final boolean ports = NatTuple.hasPorts(orig.proto);
+        if (draw.proto != orig.proto || draw.dstIp != orig.dstIp || (ports && !icmp && draw.dstPort != orig.dstPort))
+        {
+            return DrawRefusal.DESTINATION;
+        }
+        if (range.mapIps ? !ipInRange(draw.srcIp, range) : draw.srcIp != orig.srcIp)
+        {
+            return DrawRefusal.ADDRESS;
+        }
+        out.copyFrom(orig);
+        out.srcIp = draw.srcIp;
+        if (ports)
+        {
+            final int port = draw.srcPort;
+            if (range.protoSpecified && (port < range.minPort || port > range.maxPort))
+            {
+                return DrawRefusal.PORT_RANGE;
+            }
+            if (!range.protoSpecified && !icmp && port != orig.srcPort &&
+                (port < classMin(orig.srcPort) || port > classMax(orig.srcPort)))
+            {
+                return DrawRefusal.PORT_CLASS;
+            }
+            setKey(out, MANIP_SRC, icmp, port);
+        }
+        if (!used(out, oracle) || (tcpSyn && orig.proto == PROTO_TCP && !usedHarder(out, oracle)))
+        {
+            return null;
+        }
+        return DrawRefusal.TAKEN;
+    }
+
     /** @return true when it stopped on a candidate the table reported free. */
     private boolean uniqueTuple(
         final NatTuple t, final NatRange range, final int manip, final boolean tcpSyn, final TupleOracle oracle)
@@ -206,25 +296,8 @@ public final class PortAllocator
             {
                 return false;
             }
-            final int port = t.srcPort;
-            if (port < 1024)
-            {
-                if (port < 512)
-                {
-                    min = 1;
-                    rangeSize = 511;
-                }
-                else
-                {
-                    min = 600;
-                    rangeSize = 1023 - 600 + 1;
-                }
-            }
-            else
-            {
-                min = 1024;
-                rangeSize = 65535 - 1024 + 1;
-            }
+            min = classMin(t.srcPort);
+            rangeSize = classMax(t.srcPort) - min + 1;
         }
         else
         {
@@ -256,6 +329,18 @@ public final class PortAllocator
             attempts /= 2;
             off = random.nextU16();
         }
+    }
+
+    /** First port of the class a source port is searched in without a port range: 1-511, 600-1023, 1024-65535. */
+    private static int classMin(final int port)
+    {
+        return port < 512 ? 1 : port < 1024 ? 600 : 1024;
+    }
+
+    /** Last port of {@link #classMin}'s class. */
+    private static int classMax(final int port)
+    {
+        return port < 512 ? 511 : port < 1024 ? 1023 : 65535;
     }
 
     private static void setKey(final NatTuple t, final int manip, final boolean icmp, final int key)

@@ -171,6 +171,48 @@ class ZeroAllocationTest
         }
     }
 
+    @Test
+    void newConnectionsSteeredByRecordedDrawsAllocateNothingAfterWarmUp() throws Exception
+    {
+        // Every connection has a draw: half taken, half refused (outside the port's class), so both paths run.
+        final int flows = 30_000;
+        final io.natcore.nat.DrawHints hints = new io.natcore.nat.DrawHints(flows);
+        final io.natcore.nat.NatTuple orig = new io.natcore.nat.NatTuple();
+        final io.natcore.nat.NatTuple to = new io.natcore.nat.NatTuple();
+        for (int i = 0; i < flows; i++)
+        {
+            final int sport = 1024 + i;
+            hints.add(orig.set(17, Packets.ip("192.168.1.5"), Packets.ip("172.16.2.65"), sport, 53),
+                to.set(17, Packets.ip("172.16.2.5"), Packets.ip("172.16.3.5"), (i & 1) == 0 ? 65535 - i : 100, 5353));
+        }
+        try (NatEngine engine = new NatEngine(EngineFixture.config().capacity(200_000).drawHints(hints).build()))
+        {
+            final PacketProcessor p = engine.newProcessor();
+            final UnsafeBuffer buf = new UnsafeBuffer(ByteBuffer.allocateDirect(2048));
+            final byte[] udp = Packets.udp("192.168.1.5", "172.16.2.65", 1, 53, 64, 16);
+            long now = T0;
+            for (int i = 0; i < 10_000; i++)
+            {
+                newFlow(p, buf, udp, 1024 + i, now++);
+            }
+            final long before = allocatedBytes();
+            int forwarded = 0;
+            for (int i = 10_000; i < flows; i++)
+            {
+                if (newFlow(p, buf, udp, 1024 + i, now++) == Verdict.FORWARD)
+                {
+                    forwarded++;
+                }
+            }
+            final long allocated = allocatedBytes() - before;
+            assertEquals(flows - 10_000, forwarded);
+            assertEquals(io.natcore.nat.DrawHints.TAKEN, hints.outcome(flows - 2));
+            assertEquals(io.natcore.nat.DrawRefusal.PORT_CLASS.ordinal(), hints.outcome(flows - 1));
+            // As above: no allocation site; any per-connection allocation would be far above this bound.
+            assertTrue(allocated < 4096, "bytes allocated over 20k steered new connections: " + allocated);
+        }
+    }
+
     private static Verdict newFlow(final PacketProcessor p, final UnsafeBuffer buf, final byte[] template,
         final int sport, final long now)
     {

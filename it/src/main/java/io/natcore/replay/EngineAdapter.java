@@ -4,12 +4,18 @@
 package io.natcore.replay;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
+import io.natcore.engine.ConntrackEvent;
+import io.natcore.engine.ConntrackEventHandler;
+import io.natcore.engine.ConntrackEventType;
 import io.natcore.engine.NatEngine;
 import io.natcore.engine.NatEngineConfig;
 import io.natcore.engine.PacketProcessor;
 import io.natcore.engine.Reason;
 import io.natcore.engine.Verdict;
+import io.natcore.nat.NatTuple;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.IptablesSaveParser;
 import io.natcore.rules.NatRuleSet;
@@ -22,7 +28,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * builds a {@link NatEngine} from iptables-save and box text (and the box's timeout sysctls, when a trace has
  * them) with the engine's defaults (the kernel's: INVALID packets forwarded untranslated, TTL decremented) and runs
  * packets through
- * one {@link PacketProcessor}. No conntrack events are buffered: nobody reads them here. Later fragments are
+ * one {@link PacketProcessor}. No conntrack events are buffered unless the engine is steered by the kernel's draws
+ * ({@link KernelDraws}): then its evictions are read to compare with the kernel's. Later fragments are
  * processed in a copy the adapter owns, so a held one ({@link Verdict#HOLD}) survives the caller's buffer reuse.
  */
 public final class EngineAdapter implements ReplayEngine
@@ -32,12 +39,17 @@ public final class EngineAdapter implements ReplayEngine
 
     private final NatEngine engine;
     private final PacketProcessor processor;
+    private final KernelDraws draws;
+    /** Connections the engine destroyed during the current packet, before any NEW of it (steered runs only). */
+    private final List<String> destroyedThisPacket = new ArrayList<>();
+    private final ConntrackEventHandler evictions = this::onEvent;
     private Verdict verdict = Verdict.DROP;
 
-    private EngineAdapter(final NatEngine engine)
+    private EngineAdapter(final NatEngine engine, final KernelDraws draws)
     {
         this.engine = engine;
         this.processor = engine.newProcessor();
+        this.draws = draws;
     }
 
     /**
@@ -61,7 +73,7 @@ public final class EngineAdapter implements ReplayEngine
     public static ReplayEngine create(final String rulesText, final String boxText, final String sysctlText)
         throws ReplayException
     {
-        return new EngineAdapter(new NatEngine(configure(rulesText, boxText, sysctlText).build()));
+        return new EngineAdapter(new NatEngine(configure(rulesText, boxText, sysctlText).build()), null);
     }
 
     /**
@@ -93,7 +105,32 @@ public final class EngineAdapter implements ReplayEngine
     public static ReplayEngine create(final String rulesText, final String boxText, final String sysctlText,
         final long seed) throws ReplayException
     {
-        return new EngineAdapter(new NatEngine(configure(rulesText, boxText, sysctlText).seed(seed).build()));
+        return new EngineAdapter(new NatEngine(configure(rulesText, boxText, sysctlText).seed(seed).build()), null);
+    }
+
+    /**
+     * An engine steered by the kernel's draws ({@link KernelDraws}): new connections try the kernel's tuple first.
+     * It reaps expired connections only where a packet meets them (no background expiry), as the kernel did in the
+     * trace, and reports the connections it destroys before each NEW to {@code draws}.
+     *
+     * @param rulesText  iptables-save text.
+     * @param boxText    box description.
+     * @param sysctlText the box's conntrack timeout sysctls, or "" for Linux defaults.
+     * @param seed       the engine seed, or null for a random one.
+     * @param draws      the kernel's draws and evictions.
+     * @return an engine ready for packets.
+     * @throws ReplayException if the rules, box or timeouts are rejected.
+     */
+    public static ReplayEngine create(final String rulesText, final String boxText, final String sysctlText,
+        final Long seed, final KernelDraws draws) throws ReplayException
+    {
+        final NatEngineConfig.Builder b = configure(rulesText, boxText, sysctlText).drawHints(draws.hints())
+            .events(true).expiryWorkPerPacket(0);
+        if (seed != null)
+        {
+            b.seed(seed);
+        }
+        return new EngineAdapter(new NatEngine(b.build()), draws);
     }
 
     private static NatEngineConfig.Builder configure(final String rulesText, final String boxText,
@@ -136,8 +173,27 @@ public final class EngineAdapter implements ReplayEngine
             v = processor.process(buffer, offset, length, ingressIf, nowNanos);
         }
         verdict = v;
+        if (draws != null)
+        {
+            destroyedThisPacket.clear();
+            engine.pollEvents(evictions, Integer.MAX_VALUE);
+        }
         // INVALID: untracked and untranslated; the kernel forwards it when it has a route.
         return v == Verdict.FORWARD || (v == Verdict.INVALID && processor.egressIfIndex() >= 0);
+    }
+
+    private void onEvent(final ConntrackEvent e)
+    {
+        if (e.type == ConntrackEventType.DESTROY)
+        {
+            destroyedThisPacket.add(KernelDraws.name(new NatTuple().set(e.protocol, e.origSrc, e.origDst,
+                e.origSport, e.origDport)));
+        }
+        else if (e.type == ConntrackEventType.NEW)
+        {
+            draws.onEngineNew(e.protocol, e.origSrc, e.origDst, e.origSport, e.origDport, destroyedThisPacket);
+            destroyedThisPacket.clear();
+        }
     }
 
     private static boolean isLaterFragment(final MutableDirectBuffer buffer, final int offset, final int length)
@@ -180,6 +236,12 @@ public final class EngineAdapter implements ReplayEngine
     public int releasedEgress(final int i)
     {
         return processor.releasedEgress(i);
+    }
+
+    @Override
+    public boolean steered()
+    {
+        return draws != null;
     }
 
     @Override

@@ -46,4 +46,22 @@ public interface EngineFactory
     {
         return create(rulesText, boxText);
     }
+
+    /**
+     * A new engine steered by the kernel's recorded draws: each new connection tries the tuple the kernel chose first
+     * and writes its outcome into {@code draws}; its evictions are reported to {@code draws} too. This default is for
+     * engines that keep no connections (test doubles): nothing to steer, so it ignores the draws.
+     *
+     * @param rulesText  iptables-save text.
+     * @param boxText    box description.
+     * @param sysctlText the box's timeout sysctls, or "".
+     * @param draws      the kernel's draws and evictions.
+     * @return a new engine.
+     * @throws ReplayException if the engine rejects its configuration.
+     */
+    default ReplayEngine create(final String rulesText, final String boxText, final String sysctlText,
+        final KernelDraws draws) throws ReplayException
+    {
+        return create(rulesText, boxText, sysctlText);
+    }
 }

@@ -31,4 +31,11 @@ final class NatcoreEngineFactory implements EngineFactory
         return seeded ? EngineAdapter.create(rulesText, boxText, sysctlText, seed) :
             EngineAdapter.create(rulesText, boxText, sysctlText);
     }
+
+    @Override
+    public ReplayEngine create(final String rulesText, final String boxText, final String sysctlText,
+        final KernelDraws draws) throws ReplayException
+    {
+        return EngineAdapter.create(rulesText, boxText, sysctlText, seeded ? seed : null, draws);
+    }
 }

@@ -84,6 +84,16 @@ public interface ReplayEngine
     }
 
     /**
+     * @return true when the engine is steered by the kernel's draws ({@link EngineFactory#create(String, String,
+     *     String, KernelDraws)}), so its ports must be the kernel's and its evictions are reported; false for engines
+     *     that keep no connections (test doubles): their ports are judged by pairing.
+     */
+    default boolean steered()
+    {
+        return false;
+    }
+
+    /**
      * @return egress interface index of the last packet sent out.
      */
     int egressIfIndex();

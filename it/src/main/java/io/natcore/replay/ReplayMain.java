@@ -14,7 +14,7 @@ import io.natcore.pcap.PcapFormatException;
  * Entry point of {@code replay.jar}: replays pcap captures through the NAT engine.
  * <pre>
  *   rewrite --rules RULES --box BOX --in IN.pcap --out OUT.pcap [--iface NAME] [--conntrack] [--seed N]
- *           [--sysctl SYSCTL]
+ *           [--sysctl SYSCTL] [--draws-from CONNTRACK_EVENTS]
  *   check [-v] TRACE_DIR...
  *   demo [TRACE]
  * </pre>
@@ -29,17 +29,20 @@ public final class ReplayMain
         "      replay a bundled kernel trace (default " + DemoCommand.DEFAULT_TRACE + ") and print who talked",
         "      to whom, what the server saw, the connection states and the verdicts",
         "  rewrite --rules RULES --box BOX --in IN.pcap --out OUT.pcap [--iface NAME] [--conntrack] [--seed N]",
-        "          [--sysctl SYSCTL]",
+        "          [--sysctl SYSCTL] [--draws-from CONNTRACK_EVENTS]",
         "      feed every received packet of IN.pcap through the engine (clock = pcap timestamps) and",
         "      write what it sends to OUT.pcap (LINUX_SLL2, outgoing, egress interface); --iface names",
         "      the ingress interface for captures without one (Ethernet, RAW, LINUX_SLL);",
         "      --conntrack prints the final connection table; --seed N (decimal or 0x hex) fixes the NAT",
         "      port/id choice so runs repeat (default: a random seed per run, as the kernel's is);",
-        "      --sysctl SYSCTL sets the conntrack timeouts from 'sysctl -a' lines (default: Linux's)",
+        "      --sysctl SYSCTL sets the conntrack timeouts from 'sysctl -a' lines (default: Linux's);",
+        "      --draws-from CONNTRACK_EVENTS ('conntrack -E -o timestamp,id' of the same traffic) makes each",
+        "      new connection try the kernel's NAT choice first; each refused draw is printed as a deviation",
         "  check [-v] TRACE_DIR...",
         "      replay each trace folder (rules.txt, box.txt, trace.pcap, and sysctl.txt when the box's",
         "      timeouts were changed) and compare with what the kernel sent; prints each mismatch and",
-        "      last 'N passed, M failed'");
+        "      last 'N passed, M failed'; a folder with conntrack-events.txt is replayed with the kernel's",
+        "      draws and compared byte for byte (no port pairing), its evictions with the kernel's");
 
     private ReplayMain()
     {

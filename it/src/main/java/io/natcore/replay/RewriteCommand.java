@@ -16,7 +16,7 @@ import io.natcore.rules.BoxConfig;
 
 /**
  * {@code replay rewrite --rules RULES --box BOX --in IN.pcap --out OUT.pcap [--iface NAME] [--conntrack]
- * [--seed N] [--sysctl SYSCTL]}:
+ * [--seed N] [--sysctl SYSCTL] [--draws-from CONNTRACK_EVENTS]}:
  * replays a capture through the engine and writes what it sends as LINUX_SLL2 "outgoing".
  */
 final class RewriteCommand
@@ -35,6 +35,7 @@ final class RewriteCommand
         boolean conntrack = false;
         String seed = null;
         String sysctl = null;
+        String drawsFrom = null;
         for (int i = 1; i < args.length; i++)
         {
             switch (args[i])
@@ -47,6 +48,7 @@ final class RewriteCommand
                 case "--conntrack": conntrack = true; break;
                 case "--seed": seed = value(args, ++i, "--seed"); break;
                 case "--sysctl": sysctl = value(args, ++i, "--sysctl"); break;
+                case "--draws-from": drawsFrom = value(args, ++i, "--draws-from"); break;
                 default: throw new ReplayException("rewrite: unknown option '" + args[i] + "' (try --help)");
             }
         }
@@ -68,8 +70,11 @@ final class RewriteCommand
                 throw new ReplayException("--iface " + iface + ": the box file has no such interface");
             }
         }
-        final ReplayEngine engine = (seed == null ? factory : seeded(factory, parseSeed(seed)))
-            .create(rulesText, boxText, sysctlText);
+        final EngineFactory f = seed == null ? factory : seeded(factory, parseSeed(seed));
+        final KernelDraws draws = drawsFrom == null ? null :
+            KernelDraws.parse(new String(TraceSource.read(Path.of(drawsFrom)), StandardCharsets.UTF_8));
+        final ReplayEngine engine = draws == null ? f.create(rulesText, boxText, sysctlText) :
+            f.create(rulesText, boxText, sysctlText, draws);
         final Replayer replayer = new Replayer(engine, boxConfig, fixedIngress);
         try (PcapReader reader = PcapReader.open(Path.of(in));
             PcapWriter writer = PcapWriter.create(Path.of(outFile)))
@@ -79,6 +84,10 @@ final class RewriteCommand
         }
         replayer.summary().print(out);
         out.println("wrote " + replayer.summary().sent + " packets to " + outFile);
+        if (draws != null)
+        {
+            draws.deviations().forEach(d -> out.println("deviation: " + d));
+        }
         if (conntrack)
         {
             out.println("conntrack table at the last packet:");

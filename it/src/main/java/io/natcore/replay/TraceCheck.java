@@ -22,6 +22,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * {@code replay check} for one trace: replays the received packets through a fresh engine in
  * memory and hands both the kernel's and the engine's packets to a {@link KernelComparator}.
+ * When the trace has the kernel's {@code conntrack-events.txt}, the engine is steered by the kernel's draws
+ * ({@link KernelDraws}) and the comparison is byte-exact, without port pairing; a draw the engine refused and an
+ * eviction unlike the kernel's are deviations, and fail the trace.
  */
 public final class TraceCheck
 {
@@ -36,6 +39,10 @@ public final class TraceCheck
         public VerdictSummary summary;
         /** An error that stopped the run, or null. */
         public String error;
+        /** True when the engine was steered by the kernel's draws (the trace has conntrack events). */
+        public boolean steered;
+        /** Refused draws and evictions unlike the kernel's ({@link KernelDraws#deviations()}); empty when not steered. */
+        public List<String> deviations = new ArrayList<>();
 
         Result(final String name)
         {
@@ -47,7 +54,7 @@ public final class TraceCheck
          */
         public boolean passed()
         {
-            return error == null && comparator != null && comparator.passed();
+            return error == null && comparator != null && comparator.passed() && deviations.isEmpty();
         }
 
         /**
@@ -73,9 +80,14 @@ public final class TraceCheck
             }
             final KernelComparator c = comparator;
             out.printf("%s %s: %d kernel packets, %d engine packets, %d matched, %d mismatches" +
-                    " (TTL masked %d, ports drawn differently %d, box's own packets set aside %d)%n",
+                    " (TTL masked %d, %s, box's own packets set aside %d)%n",
                 passed() ? "PASS" : "FAIL", name, c.kernelCount(), c.engineCount(), c.matchedCount(),
-                c.mismatches().size(), c.ttlMaskedCount(), c.randomisedPortCount(), c.excluded().size());
+                c.mismatches().size(), c.ttlMaskedCount(), steered ? deviations.size() + " deviations from the " +
+                "kernel's draws" : "ports drawn differently " + c.randomisedPortCount(), c.excluded().size());
+            for (final String d : deviations)
+            {
+                out.println("  deviation: " + d);
+            }
             for (final Mismatch m : c.mismatches())
             {
                 out.println("  " + m);
@@ -98,9 +110,6 @@ public final class TraceCheck
         }
     }
 
-    /** The verdict name of local delivery: the box's own stack answers, not the engine (README rule 5). */
-    private static final String LOCAL = "LOCAL";
-
     private TraceCheck()
     {
     }
@@ -118,10 +127,14 @@ public final class TraceCheck
         try
         {
             final BoxConfig box = parseBox(trace.box());
-            final ReplayEngine engine = factory.create(trace.rules(), trace.box(), trace.sysctl());
+            final KernelDraws draws = trace.events().isBlank() ? null : KernelDraws.parse(trace.events());
+            final ReplayEngine engine = draws == null ? factory.create(trace.rules(), trace.box(), trace.sysctl()) :
+                factory.create(trace.rules(), trace.box(), trace.sysctl(), draws);
+            result.steered = engine.steered();
             final VerdictSummary summary = new VerdictSummary(engine);
             result.summary = summary;
-            final KernelComparator comparator = new KernelComparator(trace.rules(), trace.box());
+            final KernelComparator comparator = new KernelComparator(trace.rules(), trace.box(), !result.steered);
+            noteReceived(trace, comparator);
             final UnsafeBuffer work = new UnsafeBuffer(new byte[0]);
             final Replayer ingress = new Replayer(engine, box, -1);
             try (PcapReader reader = new PcapReader(new ByteArrayInputStream(trace.pcap()), trace.name() + "/trace.pcap"))
@@ -142,17 +155,11 @@ public final class TraceCheck
                         comparator.onKernelSent(rec.number, trim(ip));
                         continue;
                     }
-                    comparator.onReceived(rec.number, ip);
-                    final byte[] asReceived = ip.clone();
                     comparator.rewriteInbound(ip);
                     work.wrap(ip);
                     final int ingressIf = ingress.ingressOf(rec);
                     final boolean send = engine.process(work, 0, ip.length, ingressIf, rec.timestampNanos);
                     summary.countLast();
-                    if (LOCAL.equals(engine.verdictName(engine.verdict())))
-                    {
-                        comparator.onEngineLocal(asReceived);
-                    }
                     if (send)
                     {
                         summary.sent++;
@@ -173,6 +180,10 @@ public final class TraceCheck
             }
             comparator.finish();
             result.comparator = comparator;
+            if (result.steered)
+            {
+                result.deviations = draws.deviations();
+            }
         }
         catch (final ReplayException | PcapFormatException ex)
         {
@@ -192,6 +203,27 @@ public final class TraceCheck
             result.error = "engine failed: " + ex + (at.length > 0 ? " at " + at[0] : "");
         }
         return result;
+    }
+
+    /**
+     * Every packet the box received, before the replay: rules 4 and 5 judge what the kernel sent against all of them
+     * (capture points stamp independently, so a forwarded packet may be listed before the one it forwards).
+     */
+    private static void noteReceived(final TraceSource trace, final KernelComparator comparator)
+        throws IOException, PcapFormatException
+    {
+        try (PcapReader reader = new PcapReader(new ByteArrayInputStream(trace.pcap()), trace.name() + "/trace.pcap"))
+        {
+            final PcapRecord rec = new PcapRecord();
+            while (reader.next(rec))
+            {
+                if (rec.isIpv4() && !rec.isOutgoing())
+                {
+                    comparator.onReceived(rec.number,
+                        Arrays.copyOfRange(rec.buffer.byteArray(), rec.ipOffset, rec.ipOffset + rec.ipLength));
+                }
+            }
+        }
     }
 
     static BoxConfig parseBox(final String text) throws ReplayException

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 
 /**
  * One reference trace: {@code rules.txt}, {@code box.txt}, {@code trace.pcap} (and, if present,
- * {@code clients.txt} and {@code sysctl.txt}), read from a folder or from the traces bundled in the jar under
+ * {@code clients.txt}, {@code sysctl.txt} and {@code conntrack-events.txt}), read from a folder or from the traces bundled in the jar under
  * {@code traces/NAME/}.
  *
  * @param name    folder name.
@@ -31,8 +31,11 @@ import java.util.stream.Stream;
  * @param pcap    the capture.
  * @param clients what the clients printed, or "" if absent.
  * @param sysctl  the box's conntrack timeout sysctls ({@link KernelTimeouts}), or "" if absent (Linux defaults).
+ * @param events  the kernel's {@code conntrack -E -o timestamp,id} during the run ({@link KernelDraws}), or "" if
+ *                absent.
  */
-public record TraceSource(String name, String rules, String box, byte[] pcap, String clients, String sysctl)
+public record TraceSource(String name, String rules, String box, byte[] pcap, String clients, String sysctl,
+    String events)
 {
     /** Classpath folder of the bundled traces. */
     public static final String BUNDLE = "traces/";
@@ -48,7 +51,23 @@ public record TraceSource(String name, String rules, String box, byte[] pcap, St
      */
     public TraceSource(final String name, final String rules, final String box, final byte[] pcap, final String clients)
     {
-        this(name, rules, box, pcap, clients, "");
+        this(name, rules, box, pcap, clients, "", "");
+    }
+
+    /**
+     * A trace without the kernel's conntrack events.
+     *
+     * @param name    folder name.
+     * @param rules   iptables-save text.
+     * @param box     box description.
+     * @param pcap    the capture.
+     * @param clients what the clients printed, or "".
+     * @param sysctl  the box's timeout sysctls, or "".
+     */
+    public TraceSource(final String name, final String rules, final String box, final byte[] pcap, final String clients,
+        final String sysctl)
+    {
+        this(name, rules, box, pcap, clients, sysctl, "");
     }
 
     /**
@@ -64,13 +83,15 @@ public record TraceSource(String name, String rules, String box, byte[] pcap, St
         }
         final Path clients = dir.resolve("clients.txt");
         final Path sysctl = dir.resolve("sysctl.txt");
+        final Path events = dir.resolve("conntrack-events.txt");
         return new TraceSource(
             dir.getFileName().toString(),
             new String(read(dir.resolve("rules.txt")), StandardCharsets.UTF_8),
             new String(read(dir.resolve("box.txt")), StandardCharsets.UTF_8),
             read(dir.resolve("trace.pcap")),
             Files.exists(clients) ? new String(read(clients), StandardCharsets.UTF_8) : "",
-            Files.exists(sysctl) ? new String(read(sysctl), StandardCharsets.UTF_8) : "");
+            Files.exists(sysctl) ? new String(read(sysctl), StandardCharsets.UTF_8) : "",
+            Files.exists(events) ? new String(read(events), StandardCharsets.UTF_8) : "");
     }
 
     /**
@@ -90,13 +111,15 @@ public record TraceSource(String name, String rules, String box, byte[] pcap, St
         final byte[] box = resource(name, "box.txt");
         final byte[] clients = resource(name, "clients.txt");
         final byte[] sysctl = resource(name, "sysctl.txt");
+        final byte[] events = resource(name, "conntrack-events.txt");
         if (rules == null || box == null)
         {
             throw new ReplayException("bundled trace '" + name + "' lacks rules.txt or box.txt");
         }
         return new TraceSource(name, new String(rules, StandardCharsets.UTF_8), new String(box, StandardCharsets.UTF_8),
             pcap, clients == null ? "" : new String(clients, StandardCharsets.UTF_8),
-            sysctl == null ? "" : new String(sysctl, StandardCharsets.UTF_8));
+            sysctl == null ? "" : new String(sysctl, StandardCharsets.UTF_8),
+            events == null ? "" : new String(events, StandardCharsets.UTF_8));
     }
 
     /**

@@ -288,6 +288,18 @@ class ReplayMainTest
         assertEquals(defaults.get(1), defaults.get(2));
     }
 
+    @Test
+    void rewriteWithTheKernelsDrawsTakesThePortsTheKernelDrew(@TempDir final Path dir) throws Exception
+    {
+        // Trace 20: the kernel drew 27812 for 192.168.1.6:40000's first connection (conntrack-events.txt, and the
+        // trace's own packets): with its draws the engine sends the same, and reports no deviation.
+        final String t20 = "20-expiry-and-reuse";
+        final List<Integer> ports = masqueradedUdpPorts(dir.resolve("a.pcap"), t20, "--sysctl",
+            trace(t20, "sysctl.txt"), "--draws-from", trace(t20, "conntrack-events.txt"));
+        assertEquals(List.of(40000, 27812, 40000), ports.subList(0, 3));
+        assertFalse(out().contains("deviation"), out());
+    }
+
     /** Source ports of the UDP datagrams the engine sent from 172.16.2.5, in order. */
     private List<Integer> masqueradedUdpPorts(final Path outFile, final String traceName, final String... more)
         throws Exception

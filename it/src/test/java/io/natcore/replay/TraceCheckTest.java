@@ -3,7 +3,9 @@
  */
 package io.natcore.replay;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -63,5 +65,58 @@ class TraceCheckTest
         // The kernel masqueraded 172.16.3.5:33610 to 172.16.2.5 (record 2); without the rule the engine keeps the source.
         assertTrue(r.mismatches().get(0).toString().startsWith("packet #2 (engine output for input #1): " +
             "TCP 172.16.2.5:33610 > 192.168.1.5:22 [S]: ip.src kernel=172.16.2.5 engine=172.16.3.5"), r.mismatches().toString());
+    }
+
+    @Test
+    void everyTraceHasTheKernelsEventsSoEveryCheckIsSteeredAndExact()
+    {
+        for (final String name : Traces.names())
+        {
+            final TraceCheck.Result r = TraceCheck.run(Traces.load(name), EngineFactory.NATCORE);
+            assertTrue(r.steered, name);
+            assertEquals(0, r.comparator.randomisedPortCount(), name);
+        }
+    }
+
+    @Test
+    void aDrawOfAPortTheEngineHoldsIsAReportedDeviation()
+    {
+        // Trace 10: the kernel gave 192.168.1.6:40000's UDP connection port 12652. A record that gives it 40000, which
+        // 192.168.1.5:40000's live UDP connection holds, is refused as taken; the engine draws by itself.
+        final TraceSource t = Traces.load("10-masquerade-port-clash");
+        final String events = t.events().replace("sport=40000 dport=7 [UNREPLIED] src=172.16.3.5 dst=172.16.2.5 " +
+            "sport=7 dport=12652", "sport=40000 dport=7 [UNREPLIED] src=172.16.3.5 dst=172.16.2.5 sport=7 dport=40000");
+        assertNotEquals(t.events(), events);
+        final TraceCheck.Result r = TraceCheck.run(withEvents(t, events), EngineFactory.NATCORE);
+        assertFalse(r.passed());
+        assertEquals(1, r.deviations.size(), r.deviations.toString());
+        assertTrue(r.deviations.get(0).startsWith("draw refused: udp 192.168.1.6:40000 > 172.16.2.69:7 -> kernel " +
+            "udp 172.16.2.5:40000 > 172.16.3.5:7, engine udp 172.16.2.5:"), r.deviations.toString());
+        assertTrue(r.deviations.get(0).endsWith("a live connection the kernel would not evict holds its reply tuple"),
+            r.deviations.toString());
+    }
+
+    @Test
+    void anEvictionTheKernelDidNotMakeIsAReportedDeviation()
+    {
+        // Trace 20: 192.168.1.6:40000's second connection reaps 192.168.1.5:40000's expired one, which held
+        // 172.16.2.5:40000 (nf_conntrack_tuple_taken). Without that DESTROY in the record, the engine's evictions are
+        // unlike the kernel's.
+        final TraceSource t = Traces.load("20-expiry-and-reuse");
+        final String destroy = "[1795695799.346278]\t[DESTROY] udp      17 src=192.168.1.5 dst=172.16.2.69 sport=40000 " +
+            "dport=7 src=172.16.3.5 dst=172.16.2.5 sport=7 dport=40000 id=3334569755\n";
+        assertTrue(t.events().contains(destroy));
+        final TraceCheck.Result r = TraceCheck.run(withEvents(t, t.events().replace(destroy, "")), EngineFactory.NATCORE);
+        assertFalse(r.passed());
+        // The same packet also reaps 192.168.1.6:40000's own expired first connection, in both.
+        assertEquals(List.of("eviction: before NEW udp 192.168.1.6:40000 > 172.16.2.69:7 (its NEW #2) the kernel " +
+            "destroyed [udp 192.168.1.6:40000 > 172.16.2.69:7], the engine [udp 192.168.1.6:40000 > 172.16.2.69:7, " +
+            "udp 192.168.1.5:40000 > 172.16.2.69:7]"), r.deviations);
+        assertTrue(r.comparator.passed(), "the packets still match: only the eviction record differs");
+    }
+
+    private static TraceSource withEvents(final TraceSource t, final String events)
+    {
+        return new TraceSource(t.name(), t.rules(), t.box(), t.pcap(), t.clients(), t.sysctl(), events);
     }
 }

@@ -25,10 +25,15 @@ import java.util.Set;
  * by field), or as missing; an engine packet left over, as extra. Fragments are compared as
  * the set of fragments of each datagram (rule 3). ICMP time-exceeded / parameter-problem /
  * fragmentation-needed messages the box made itself about a packet it received are set aside
- * (rule 4). Packets the engine delivered locally ({@link #onEngineLocal}) are the box's own stack's business:
- * what the kernel sent in answer to them (a SYN-ACK, an echo reply, a reset, an ICMP error quoting them) is set
- * aside too (rule 5); so an engine that forwards or drops such a packet still fails, through the kernel's answer
- * left unmatched. Nothing here knows about the engine's classes: it only sees bytes.
+ * (rule 4). Any other packet the kernel sent that is the forward of no packet it received is the box's own stack's
+ * (a SYN-ACK, an echo reply, a reset, an ICMP error about a packet delivered to the box) and is set aside too (rule
+ * 5): decided from the kernel's record alone, so an engine that forwards a packet the kernel delivered locally still
+ * fails, through its extra packet, and one that swallows a packet the kernel forwarded, through the kernel's packet
+ * left unmatched. For rules 4 and 5 give it every received packet before the comparison starts.
+ * <p>
+ * Two port modes: with pairing (captures without the kernel's conntrack events), a port the engine drew differently
+ * is paired with the kernel's (rule 2, {@link PortMapping}); without pairing (the engine was steered by the kernel's
+ * draws), every port must be the kernel's. Nothing here knows about the engine's classes: it only sees bytes.
  */
 public final class KernelComparator
 {
@@ -53,11 +58,6 @@ public final class KernelComparator
     {
     }
 
-    /** A flow as received: TCP/UDP ports, or an ICMP query's identifier in both port fields. */
-    private record Flow(int proto, int src, int dst, int srcPort, int dstPort)
-    {
-    }
-
     private final PortMapping mapping = new PortMapping();
     private final PacketDiff diff;
     private final ArrayDeque<Sent> kernel = new ArrayDeque<>();
@@ -66,7 +66,10 @@ public final class KernelComparator
     private final Map<FragmentKey, List<Sent>> engineFragments = new LinkedHashMap<>();
     private final Set<Long> receivedIdProtoTtl = new HashSet<>();
     private final Set<Long> receivedIcmpIdTypeCode = new HashSet<>();
-    private final Set<Flow> deliveredLocally = new HashSet<>();
+    /** {@link #forwardPrint} of every packet received: what the kernel may have forwarded. */
+    private final Set<Long> receivedPrints = new HashSet<>();
+    /** {@link #forwardPrint} of each received TCP/UDP packet to its original source ({@link PortMapping#origin}). */
+    private final Map<Long, Long> receivedOrigins = new java.util.HashMap<>();
     private final List<Mismatch> mismatches = new ArrayList<>();
     private final List<String> excluded = new ArrayList<>();
     private int kernelCount;
@@ -81,11 +84,21 @@ public final class KernelComparator
      */
     public KernelComparator(final String rulesText, final String boxText)
     {
-        this.diff = new PacketDiff(mapping, new PortClasses(rulesText, boxText));
+        this(rulesText, boxText, true);
     }
 
     /**
-     * Notes a packet the box received (before any rewrite), for rule 4.
+     * @param rulesText the trace's iptables-save text, for the sources and port ranges of rule 2.
+     * @param boxText   the trace's box description, for the box's own addresses (MASQUERADE sources).
+     * @param pairPorts true: pair the ports the engine drew differently (rule 2); false: every byte as the kernel's.
+     */
+    public KernelComparator(final String rulesText, final String boxText, final boolean pairPorts)
+    {
+        this.diff = new PacketDiff(mapping, pairPorts ? new PortClasses(rulesText, boxText) : null);
+    }
+
+    /**
+     * Notes a packet the box received (before any rewrite), for rules 4 and 5.
      *
      * @param record pcap record number.
      * @param ip     the packet from its IPv4 header on.
@@ -97,26 +110,18 @@ public final class KernelComparator
             return;
         }
         receivedIdProtoTtl.add(idProtoTtl(ip, 0));
+        final long print = forwardPrint(ip);
+        receivedPrints.add(print);
+        final int proto = Wire.u8(ip, 9);
+        final int l4 = (ip[0] & 0x0F) * 4;
+        if ((proto == Wire.TCP || proto == Wire.UDP) && (Wire.u16(ip, 6) & 0x3FFF) == 0 && l4 + 4 <= ip.length)
+        {
+            receivedOrigins.put(print, PortMapping.origin(Wire.u32(ip, 12), Wire.u16(ip, l4)));
+        }
         final int ihl = (ip[0] & 0x0F) * 4;
         if (Wire.u8(ip, 9) == Wire.ICMP && ihl + 2 <= ip.length)
         {
             receivedIcmpIdTypeCode.add((long)Wire.u16(ip, 4) << 16 | Wire.u16(ip, ihl));
-        }
-    }
-
-    /**
-     * Notes a received packet the engine delivered locally (to the box's own stack), for rule 5: the kernel's
-     * answers to its flow are the box's TCP/IP stack's, not NAT, and are not compared.
-     *
-     * @param ip the packet as received, from its IPv4 header on.
-     */
-    public void onEngineLocal(final byte[] ip)
-    {
-        final Flow f = flowOf(ip, 0, ip.length);
-        // ICMP errors and other non-query messages have no flow of their own to answer.
-        if (f != null && !(f.proto == Wire.ICMP && f.srcPort < 0))
-        {
-            deliveredLocally.add(f);
         }
     }
 
@@ -144,10 +149,10 @@ public final class KernelComparator
                 ": made by the box about a packet it received (rule 4), not compared");
             return;
         }
-        if (isLocalAnswer(ip))
+        if (!receivedPrints.contains(forwardPrint(ip)))
         {
             excluded.add("packet #" + record + " " + new PacketLayout(ip).summary() +
-                ": the box's own stack answering a packet delivered locally (rule 5), not compared");
+                ": made by the box's own stack, the forward of no packet it received (rule 5), not compared");
             return;
         }
         kernelCount++;
@@ -306,7 +311,7 @@ public final class KernelComparator
                 {
                     break;
                 }
-                final PacketDiff.Result r = diff.compare(k.bytes, e.bytes);
+                final PacketDiff.Result r = diff.compare(k.bytes, e.bytes, originOf(k.bytes));
                 if (bestResult == null || r.problems.size() < bestResult.problems.size())
                 {
                     best = e;
@@ -350,7 +355,7 @@ public final class KernelComparator
                 {
                     break;
                 }
-                final PacketDiff.Result r = diff.compare(k.bytes, e.bytes);
+                final PacketDiff.Result r = diff.compare(k.bytes, e.bytes, originOf(k.bytes));
                 if (r.ok())
                 {
                     accept(r);
@@ -446,7 +451,7 @@ public final class KernelComparator
                 continue;
             }
             remaining.remove(best);
-            final PacketDiff.Result r = diff.compare(ks.bytes, best.bytes);
+            final PacketDiff.Result r = diff.compare(ks.bytes, best.bytes, originOf(ks.bytes));
             if (r.ok())
             {
                 accept(r);
@@ -499,55 +504,57 @@ public final class KernelComparator
         return receivedIdProtoTtl.contains(idProtoTtl(ip, l4 + 8));
     }
 
-    private boolean isLocalAnswer(final byte[] ip)
+    /** @return the original source of the received packet the kernel's is the forward of, or -1. */
+    private long originOf(final byte[] kernelSent)
     {
-        if (deliveredLocally.isEmpty())
-        {
-            return false;
-        }
-        final Flow f = flowOf(ip, 0, ip.length);
-        if (f == null)
-        {
-            return false;
-        }
-        if (deliveredLocally.contains(new Flow(f.proto, f.dst, f.src, f.dstPort, f.srcPort)))
-        {
-            return true;
-        }
-        final int l4 = (ip[0] & 0x0F) * 4;
-        final int type = f.proto == Wire.ICMP ? Wire.u8(ip, l4) : -1;
-        if (type == 3 || type == 11 || type == 12)
-        {
-            // An ICMP error the box's stack sent about a packet delivered to it: the quote is that packet.
-            final Flow quoted = flowOf(ip, l4 + 8, ip.length);
-            return quoted != null && deliveredLocally.contains(quoted);
-        }
-        return false;
+        final Long o = receivedOrigins.get(forwardPrint(kernelSent));
+        return o == null ? -1 : o;
     }
 
-    /** The flow of the IPv4 packet at {@code at}, or null if it is too short or a non-first fragment. */
-    private static Flow flowOf(final byte[] b, final int at, final int end)
+    /**
+     * What NAT and forwarding leave unchanged in a packet, enough to tell the packets apart: protocol, IP id and
+     * total length, and for TCP the sequence and acknowledgement numbers and flags, for an ICMP query its type, code
+     * and sequence number, for an ICMP error its type, code and the IP id of the packet it quotes. A fragment: its
+     * datagram's protocol and id only (the kernel refragments to its own sizes). Payload is left out, so a packet
+     * the engine changed beyond NAT is still compared, field by field, with the kernel's.
+     */
+    static long forwardPrint(final byte[] b)
     {
-        if (at + 20 > end || (b[at] & 0xF0) != 0x40 || (Wire.u16(b, at + 6) & 0x1FFF) != 0)
+        if (b.length < 20)
         {
-            return null;
+            return 0;
         }
-        final int l4 = at + (b[at] & 0x0F) * 4;
-        final int proto = Wire.u8(b, at + 9);
-        final int src = Wire.u32(b, at + 12);
-        final int dst = Wire.u32(b, at + 16);
-        if ((proto == Wire.TCP || proto == Wire.UDP) && l4 + 4 <= end)
+        final int proto = Wire.u8(b, 9);
+        long h = proto * 65_537L + Wire.u16(b, 4);
+        if ((Wire.u16(b, 6) & 0x3FFF) != 0)
         {
-            return new Flow(proto, src, dst, Wire.u16(b, l4), Wire.u16(b, l4 + 2));
+            return h * 31 + 1;
         }
-        if (proto == Wire.ICMP && l4 + 8 <= end)
+        final int total = Math.min(Wire.u16(b, 2), b.length);
+        final int l4 = (b[0] & 0x0F) * 4;
+        h = h * 31 + total;
+        if (proto == Wire.TCP && l4 + 14 <= total)
+        {
+            return bytes(h, b, l4 + 4, l4 + 14);
+        }
+        if (proto == Wire.ICMP && l4 + 8 <= total)
         {
             final int type = Wire.u8(b, l4);
-            final boolean query = type == 0 || type == 8 || type == 13 || type == 14;
-            final int id = query ? Wire.u16(b, l4 + 4) : -1;
-            return new Flow(proto, src, dst, id, id);
+            final boolean error = type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+            h = bytes(h, b, l4, l4 + 2);
+            return error ? bytes(h, b, l4 + 12, Math.min(l4 + 14, total)) : bytes(h, b, l4 + 6, l4 + 8);
         }
-        return new Flow(proto, src, dst, 0, 0);
+        return h;
+    }
+
+    private static long bytes(final long seed, final byte[] b, final int from, final int to)
+    {
+        long h = seed;
+        for (int i = from; i < to; i++)
+        {
+            h = h * 31 + (b[i] & 0xFF);
+        }
+        return h;
     }
 
     private static long idProtoTtl(final byte[] b, final int ip)

@@ -16,6 +16,7 @@ import java.util.List;
  *     with every checksum covering it following the change exactly (an RFC 1624 update of the
  *     kernel's checksum by the differing words).</li>
  * </ol>
+ * Without port classes (an engine steered by the kernel's draws), 2. does not apply: a port differs or not.
  * Everything else that differs is reported by field name with both values.
  */
 public final class PacketDiff
@@ -35,6 +36,10 @@ public final class PacketDiff
         final List<Long> openingSeqs = new ArrayList<>();
         /** Per pair: true when the packet is a TCP segment with FIN or RST from the port's side. */
         final List<Boolean> closing = new ArrayList<>();
+        /** The original source of the kernel's packet (as received), or -1 when unknown. */
+        long origin = -1;
+        /** Per pair: {@link #origin} when the pair is the packet's own source port, else -1. */
+        final List<Long> pairOrigins = new ArrayList<>();
 
         /**
          * @return true if the engine's packet is an acceptable stand-in for the kernel's.
@@ -50,7 +55,7 @@ public final class PacketDiff
 
     /**
      * @param mapping the run's port pairing (read here, written by {@link #commit}).
-     * @param classes legal port draws.
+     * @param classes legal port draws; null: no pairing, every port must be the kernel's.
      */
     public PacketDiff(final PortMapping mapping, final PortClasses classes)
     {
@@ -67,7 +72,24 @@ public final class PacketDiff
      */
     public Result compare(final byte[] kernel, final byte[] engine)
     {
+        return compare(kernel, engine, -1);
+    }
+
+    /**
+     * Compares without changing the mapping, knowing the kernel packet's original source.
+     *
+     * @param kernel bytes the kernel sent.
+     * @param engine bytes the engine sent.
+     * @param origin {@link PortMapping#origin} of the received packet the kernel's is the forward of, or -1: a port
+     *               the kernel moved (its source port differs from the received one) may differ whatever the
+     *               address (a connection no rule matched gets its port moved on a clash), and a kernel port given
+     *               to a connection from another origin may pair anew.
+     * @return the result.
+     */
+    public Result compare(final byte[] kernel, final byte[] engine, final long origin)
+    {
         final Result r = new Result();
+        r.origin = origin;
         final PacketLayout layout = new PacketLayout(kernel);
         r.identical = java.util.Arrays.equals(kernel, engine);
         if (!r.identical && kernel.length != engine.length)
@@ -168,7 +190,7 @@ public final class PacketDiff
             }
             else
             {
-                mapping.commit(r.endpoints.get(i), r.pairs.get(i)[0], r.pairs.get(i)[1]);
+                mapping.commit(r.endpoints.get(i), r.pairs.get(i)[0], r.pairs.get(i)[1], r.pairOrigins.get(i));
             }
         }
     }
@@ -182,14 +204,25 @@ public final class PacketDiff
         final PortMapping.Endpoint e = PortMapping.endpoint(kernel, f);
         final long openingSeq = openingSeq(kernel, f);
         String problem = null;
+        if (classes == null)
+        {
+            if (kp != ep)
+            {
+                r.problems.add(f.name + " kernel=" + kp + " engine=" + ep + " (no pairing: the engine had the kernel's draws)");
+            }
+            return;
+        }
+        // Only the packet's own source port has the received packet's source port as its origin.
+        final long origin = f.offset == (kernel[0] & 0x0F) * 4 ? r.origin : -1;
+        final boolean kernelMoved = origin >= 0 && (origin & 0xFFFF) != kp;
         if (kp != ep)
         {
-            problem = classes.mayDraw(e.ownIp) ? classes.check(f.proto, kp, ep) :
+            problem = classes.mayDraw(e.ownIp) || kernelMoved ? classes.check(f.proto, kp, ep) :
                 "only a port NAT draws for a translated source (a box address or --to-source) may differ";
         }
         if (problem == null)
         {
-            problem = openingSeq >= 0 ? mapping.checkOpening(e, kp, ep, openingSeq) : mapping.check(e, kp, ep);
+            problem = openingSeq >= 0 ? mapping.checkOpening(e, kp, ep, openingSeq) : mapping.check(e, kp, ep, origin);
         }
         if (problem == null)
         {
@@ -210,6 +243,7 @@ public final class PacketDiff
         r.pairs.add(new int[] {kp, ep});
         r.openingSeqs.add(openingSeq);
         r.closing.add(closes(kernel, f));
+        r.pairOrigins.add(origin);
     }
 
     /** @return true if {@code f} is the source port of a TCP segment with FIN or RST (not quoted in an ICMP error). */

@@ -71,6 +71,8 @@ public final class PortMapping
     private final Map<Endpoint, Map<Integer, Integer>> engineToKernel = new HashMap<>();
     private final Map<Endpoint, Map<Integer, Long>> openedBySeq = new HashMap<>();
     private final Map<Endpoint, java.util.Set<Integer>> closingKernelPorts = new HashMap<>();
+    /** Per kernel port: the original source (address and port, as received) of the connection that holds it. */
+    private final Map<Endpoint, Map<Integer, Long>> origins = new HashMap<>();
     private final java.util.List<String> drawn = new java.util.ArrayList<>();
 
     static Endpoint endpoint(final byte[] b, final PacketLayout.Field f)
@@ -87,19 +89,84 @@ public final class PortMapping
      */
     public String check(final Endpoint e, final int kernelPort, final int enginePort)
     {
+        return check(e, kernelPort, enginePort, -1);
+    }
+
+    /**
+     * {@link #check} knowing which connection the kernel's packet belongs to. A pair lasts as long as its connection:
+     * a kernel port given to a connection from another original source (the first one ended) may pair anew, and an
+     * engine port may stand for a new kernel port once the connection it stood for is closing (the engine reused a
+     * closing connection's port where the kernel drew a fresh one; both are right).
+     *
+     * @param e          the connection.
+     * @param kernelPort kernel's value.
+     * @param enginePort engine's value.
+     * @param origin     the original source of the kernel's packet ({@link #origin}), or -1 when unknown.
+     * @return null if acceptable, else why not.
+     */
+    public String check(final Endpoint e, final int kernelPort, final int enginePort, final long origin)
+    {
         final Integer engineBefore = lookup(kernelToEngine, e, kernelPort);
-        if (engineBefore != null && engineBefore != enginePort)
+        if (engineBefore != null && engineBefore != enginePort && !isNewConnection(e, kernelPort, origin))
         {
             return "connection " + e + ": kernel port " + kernelPort + " was engine port " + engineBefore +
                 " before, now " + enginePort;
         }
         final Integer kernelBefore = lookup(engineToKernel, e, enginePort);
-        if (kernelBefore != null && kernelBefore != kernelPort)
+        if (kernelBefore != null && kernelBefore != kernelPort && !isClosing(e, kernelBefore))
         {
             return "connection " + e + ": engine port " + enginePort + " already stands for kernel port " +
                 kernelBefore + ", now for " + kernelPort + " (not a bijection)";
         }
         return null;
+    }
+
+    /**
+     * @param srcIp   a received packet's source address.
+     * @param srcPort its source port.
+     * @return the pair as one value for {@link #check(Endpoint, int, int, long)}.
+     */
+    public static long origin(final int srcIp, final int srcPort)
+    {
+        return (srcIp & 0xFFFF_FFFFL) << 16 | srcPort;
+    }
+
+    private boolean isNewConnection(final Endpoint e, final int kernelPort, final long origin)
+    {
+        final Map<Integer, Long> m = origins.get(e);
+        final Long before = m == null ? null : m.get(kernelPort);
+        return origin >= 0 && before != null && before != origin;
+    }
+
+    /**
+     * Records a pair accepted by {@link #check(Endpoint, int, int, long)}: it replaces the pairs of both ports.
+     *
+     * @param e          the connection.
+     * @param kernelPort kernel's value.
+     * @param enginePort engine's value.
+     * @param origin     the original source of the kernel's packet, or -1 when unknown.
+     */
+    public void commit(final Endpoint e, final int kernelPort, final int enginePort, final long origin)
+    {
+        final Integer oldEngine = lookup(kernelToEngine, e, kernelPort);
+        final Integer oldKernel = lookup(engineToKernel, e, enginePort);
+        if (oldEngine != null && oldEngine != enginePort)
+        {
+            engineToKernel.get(e).remove(oldEngine);
+            kernelToEngine.get(e).remove(kernelPort);
+            forgetClosing(e, kernelPort);
+        }
+        if (oldKernel != null && oldKernel != kernelPort)
+        {
+            kernelToEngine.get(e).remove(oldKernel);
+            engineToKernel.get(e).remove(enginePort);
+            forgetClosing(e, oldKernel);
+        }
+        commit(e, kernelPort, enginePort);
+        if (origin >= 0)
+        {
+            origins.computeIfAbsent(e, k -> new HashMap<>()).put(kernelPort, origin);
+        }
     }
 
     /**

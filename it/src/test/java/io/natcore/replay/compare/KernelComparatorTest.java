@@ -24,6 +24,13 @@ class KernelComparatorTest
 {
     private final KernelComparator c = new KernelComparator("", "addr eth0 172.16.2.5/24\n");
 
+    /** A packet the kernel sent as the forward of one it received (rule 5 needs the received one). */
+    private void forwarded(final long record, final byte[] ip)
+    {
+        c.onReceived(record, ip);
+        c.onKernelSent(record, ip);
+    }
+
     private String mismatches()
     {
         return c.mismatches().toString();
@@ -56,17 +63,15 @@ class KernelComparatorTest
     }
 
     @Test
-    void theBoxsOwnAnswerToAPacketTheEngineDeliveredLocallyIsSetAside()
+    void theBoxsOwnAnswersAreSetAsideFromTheKernelsRecordAlone()
     {
         // A client connects to the box's port 7007 (trace 19): the box's stack answers with a SYN-ACK, then resets
-        // a connection to a closed port.
+        // a connection to a closed port. Neither is the forward of a received packet.
         final byte[] syn = Packets.tcp(CLIENT, 47003, MASQ, 7007, 1, 64, 1000, 0x02);
         c.onReceived(1, syn);
-        c.onEngineLocal(syn);
         c.onKernelSent(2, Packets.tcp(MASQ, 7007, CLIENT, 47003, 2, 64, 5000, 0x12));
         final byte[] closed = Packets.tcp(CLIENT, 47004, MASQ, 9, 3, 64, 2000, 0x02);
         c.onReceived(3, closed);
-        c.onEngineLocal(closed);
         c.onKernelSent(4, Packets.tcp(MASQ, 9, CLIENT, 47004, 4, 64, 0, 0x14));
         c.finish();
         assertTrue(c.passed(), mismatches());
@@ -75,24 +80,110 @@ class KernelComparatorTest
     }
 
     @Test
-    void theBoxsAnswerIsMissingWhenTheEngineDidNotDeliverItsPacketLocally()
+    void aPacketTheEngineForwardedWhereTheKernelAnsweredItselfIsExtra()
     {
-        // The engine dropped (or forwarded nowhere) the SYN the kernel delivered to itself: its SYN-ACK is unmatched.
         final byte[] syn = Packets.tcp(CLIENT, 47003, MASQ, 7007, 1, 64, 1000, 0x02);
         c.onReceived(1, syn);
         c.onKernelSent(2, Packets.tcp(MASQ, 7007, CLIENT, 47003, 2, 64, 5000, 0x12));
+        c.onEngineSent(1, Packets.tcp(CLIENT, 47003, SERVER, 7007, 1, 63, 1000, 0x02));
         c.finish();
         assertEquals(1, c.mismatches().size(), mismatches());
-        assertTrue(c.excluded().isEmpty());
+        assertEquals(-1, c.mismatches().get(0).kernelRecord());
     }
 
     @Test
-    void anAnswerToAnotherFlowOfTheSameHostsIsStillCompared()
+    void aForwardToTheBoxsAddressTheEngineSwallowedIsMissingNotSetAside()
     {
-        final byte[] syn = Packets.tcp(CLIENT, 47003, MASQ, 7007, 1, 64, 1000, 0x02);
-        c.onReceived(1, syn);
-        c.onEngineLocal(syn);
-        c.onKernelSent(2, Packets.tcp(MASQ, 7007, CLIENT, 47009, 2, 64, 5000, 0x12));
+        // A reply to a masqueraded connection is addressed to the box; the kernel forwarded it to the client. The
+        // engine sent nothing (as if it delivered it locally): the kernel's forward is compared, and missing.
+        c.onReceived(1, Packets.udp(SERVER, 7, MASQ, 40000, 555, 64, true));
+        c.onKernelSent(2, Packets.udp(SERVER, 7, CLIENT, 40000, 555, 63, true));
+        c.finish();
+        assertEquals(1, c.mismatches().size(), mismatches());
+        assertEquals(2, c.mismatches().get(0).kernelRecord());
+        assertTrue(c.excluded().isEmpty(), c.excluded().toString());
+    }
+
+    @Test
+    void withoutPairingADifferentPortIsAMismatch()
+    {
+        final KernelComparator exact = new KernelComparator("", "addr eth0 172.16.2.5/24\n", false);
+        exact.onReceived(1, Packets.udp(CLIENT, 40000, SERVER, 7, 555, 64, true));
+        exact.onKernelSent(2, Packets.udp(MASQ, 33384, SERVER, 7, 555, 63, true));
+        exact.onEngineSent(1, Packets.udp(MASQ, 40000, SERVER, 7, 555, 63, true));
+        exact.finish();
+        assertEquals(1, exact.mismatches().size(), exact.mismatches().toString());
+        assertTrue(exact.mismatches().get(0).toString().contains("kernel=33384 engine=40000 (no pairing"),
+            exact.mismatches().toString());
+        assertEquals(0, exact.randomisedPortCount());
+    }
+
+    @Test
+    void theEngineMayReuseAClosingConnectionsPortWhereTheKernelDrewAFreshOne()
+    {
+        final byte[] synA = Packets.tcp(MASQ, 20001, SERVER, 7, 1, 63, 1000, 0x02);
+        c.onEngineSent(1, withSport(synA, 30001));
+        forwarded(2, synA);
+        final byte[] finA = Packets.tcp(MASQ, 20001, SERVER, 7, 3, 63, 1001, 0x11);
+        c.onEngineSent(3, withSport(finA, 30001));
+        forwarded(4, finA);
+        final byte[] synB = Packets.tcp(MASQ, 20002, SERVER, 7, 5, 63, 9000, 0x02);
+        c.onEngineSent(5, withSport(synB, 30001));
+        forwarded(6, synB);
+        c.finish();
+        assertTrue(c.passed(), mismatches());
+    }
+
+    @Test
+    void aPortTheKernelMovedForAConnectionNoRuleMatchedMayBeDrawnDifferently()
+    {
+        // No rule: the kernel's null binding moved 192.168.1.5:40000 to 40001 (its reply tuple was taken).
+        c.onReceived(1, Packets.udp(CLIENT, 40000, SERVER, 7, 555, 64, true));
+        c.onKernelSent(2, Packets.udp(CLIENT, 40001, SERVER, 7, 555, 63, true));
+        c.onEngineSent(1, Packets.udp(CLIENT, 45000, SERVER, 7, 555, 63, true));
+        c.finish();
+        assertTrue(c.passed(), mismatches());
+        assertEquals(1, c.randomisedPortCount());
+    }
+
+    @Test
+    void aPortTheKernelKeptForAConnectionNoRuleMatchedMayNotBeMoved()
+    {
+        c.onReceived(1, Packets.udp(CLIENT, 40000, SERVER, 7, 555, 64, true));
+        c.onKernelSent(2, Packets.udp(CLIENT, 40000, SERVER, 7, 555, 63, true));
+        c.onEngineSent(1, Packets.udp(CLIENT, 45000, SERVER, 7, 555, 63, true));
+        c.finish();
+        assertEquals(1, c.mismatches().size(), mismatches());
+    }
+
+    @Test
+    void aKernelPortGivenToAnotherConnectionPairsAnew()
+    {
+        // 192.168.1.5:40000 had kernel 33000 = engine 34000; after it ended the kernel gave 33000 to 192.168.1.6:40000,
+        // the engine another port: the pair lasts as long as its connection.
+        final int other = CLIENT + 1;
+        c.onReceived(1, Packets.udp(CLIENT, 40000, SERVER, 7, 555, 64, true));
+        c.onKernelSent(2, Packets.udp(MASQ, 33000, SERVER, 7, 555, 63, true));
+        c.onEngineSent(1, Packets.udp(MASQ, 34000, SERVER, 7, 555, 63, true));
+        c.onReceived(3, Packets.udp(other, 40000, SERVER, 7, 556, 64, true));
+        c.onKernelSent(4, Packets.udp(MASQ, 33000, SERVER, 7, 556, 63, true));
+        c.onEngineSent(3, Packets.udp(MASQ, 35000, SERVER, 7, 556, 63, true));
+        c.finish();
+        assertTrue(c.passed(), mismatches());
+        final byte[] reply = Packets.udp(SERVER, 7, MASQ, 33000, 20, 64, true);
+        assertTrue(c.rewriteInbound(reply));
+        assertArrayEquals(Packets.udp(SERVER, 7, MASQ, 35000, 20, 64, true), reply, "replies reach the new connection");
+    }
+
+    @Test
+    void theSameConnectionMayNotChangeItsEnginePort()
+    {
+        c.onReceived(1, Packets.udp(CLIENT, 40000, SERVER, 7, 555, 64, true));
+        c.onKernelSent(2, Packets.udp(MASQ, 33000, SERVER, 7, 555, 63, true));
+        c.onEngineSent(1, Packets.udp(MASQ, 34000, SERVER, 7, 555, 63, true));
+        c.onReceived(3, Packets.udp(CLIENT, 40000, SERVER, 7, 556, 64, true));
+        c.onKernelSent(4, Packets.udp(MASQ, 33000, SERVER, 7, 556, 63, true));
+        c.onEngineSent(3, Packets.udp(MASQ, 35000, SERVER, 7, 556, 63, true));
         c.finish();
         assertEquals(1, c.mismatches().size(), mismatches());
     }
@@ -135,7 +226,7 @@ class KernelComparatorTest
         final byte[] engineOut = kernelOut.clone();
         Packets.setSport(engineOut, 40001);
         c.onEngineSent(1, engineOut);
-        c.onKernelSent(2, kernelOut);
+        forwarded(2, kernelOut);
         final byte[] reply = Packets.udp(SERVER, 7, MASQ, 33384, 20, 64, true);
         assertTrue(c.rewriteInbound(reply));
         assertArrayEquals(Packets.udp(SERVER, 7, MASQ, 40001, 20, 64, true), reply);
@@ -149,9 +240,9 @@ class KernelComparatorTest
         final byte[] kernelA = Packets.tcp(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
         final byte[] kernelB = Packets.tcp(MASQ, 20001, SERVER, 7, 2, 63, 2000, 0x02);
         c.onEngineSent(1, withSport(kernelA, 20001));
-        c.onKernelSent(2, kernelA);
+        forwarded(2, kernelA);
         c.onEngineSent(3, withSport(kernelB, 20002));
-        c.onKernelSent(4, kernelB);
+        forwarded(4, kernelB);
     }
 
     @Test
@@ -165,10 +256,10 @@ class KernelComparatorTest
         assertArrayEquals(Packets.tcp(SERVER, 7, MASQ, 20001, 4, 64, 77, 0x10), toA, "kernel 20002 is engine 20001");
         final byte[] resetB = Packets.tcp(MASQ, 20001, SERVER, 7, 5, 63, 2001, 0x14);
         c.onEngineSent(7, withSport(resetB, 20002));
-        c.onKernelSent(8, resetB);
+        forwarded(8, resetB);
         final byte[] kernelC = Packets.tcp(MASQ, 20002, SERVER, 7, 3, 63, 9000, 0x02);
         c.onEngineSent(5, withSport(kernelC, 20002));
-        c.onKernelSent(6, kernelC);
+        forwarded(6, kernelC);
         final byte[] synAck = Packets.tcp(SERVER, 7, MASQ, 20002, 4, 64, 78, 0x12);
         assertFalse(c.rewriteInbound(synAck), "kernel 20002 is now engine 20002");
         final byte[] toB = Packets.tcp(SERVER, 7, MASQ, 20001, 5, 64, 79, 0x10);
@@ -184,7 +275,7 @@ class KernelComparatorTest
         // B (kernel 20001, engine 20002) neither sent nor got a FIN or RST: engine 20002 is still B's.
         final byte[] kernelC = Packets.tcp(MASQ, 20002, SERVER, 7, 3, 63, 9000, 0x02);
         c.onEngineSent(5, withSport(kernelC, 20002));
-        c.onKernelSent(6, kernelC);
+        forwarded(6, kernelC);
         c.finish();
         assertFalse(c.passed());
         assertTrue(mismatches().contains("engine port 20002 already stands for kernel port 20001 of a connection that " +
@@ -196,10 +287,10 @@ class KernelComparatorTest
     {
         final byte[] syn = Packets.tcp(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
         c.onEngineSent(1, withSport(syn, 20001));
-        c.onKernelSent(2, syn);
+        forwarded(2, syn);
         final byte[] again = Packets.tcp(MASQ, 20002, SERVER, 7, 2, 63, 1000, 0x02);
         c.onEngineSent(3, withSport(again, 20000));
-        c.onKernelSent(4, again);
+        forwarded(4, again);
         c.finish();
         assertFalse(c.passed());
         assertTrue(mismatches().contains("kernel port 20002 was engine port 20001 before, now 20000"), mismatches());
@@ -210,10 +301,10 @@ class KernelComparatorTest
     {
         final byte[] syn = Packets.tcp(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
         c.onEngineSent(1, withSport(syn, 20001));
-        c.onKernelSent(2, syn);
+        forwarded(2, syn);
         final byte[] ack = Packets.tcp(MASQ, 20002, SERVER, 7, 2, 63, 1001, 0x10);
         c.onEngineSent(3, withSport(ack, 20000));
-        c.onKernelSent(4, ack);
+        forwarded(4, ack);
         c.finish();
         assertFalse(c.passed());
         assertTrue(mismatches().contains("kernel port 20002 was engine port 20001 before, now 20000"), mismatches());
@@ -234,7 +325,7 @@ class KernelComparatorTest
         engineOut[20] = (byte)(40001 >> 8);
         engineOut[21] = (byte)40001;
         c.onEngineSent(1, engineOut);
-        c.onKernelSent(2, kernelOut);
+        forwarded(2, kernelOut);
         c.finish();
         assertTrue(c.passed(), mismatches());
     }
@@ -245,7 +336,7 @@ class KernelComparatorTest
         final byte[] kernelOut = Packets.udp(MASQ, 33384, SERVER, 7, 10, 63, false);
         final byte[] engineOut = Packets.udp(MASQ, 40001, SERVER, 7, 10, 63, true);
         c.onEngineSent(1, engineOut);
-        c.onKernelSent(2, kernelOut);
+        forwarded(2, kernelOut);
         c.finish();
         assertFalse(c.passed());
         assertTrue(mismatches().contains("udp.checksum"), mismatches());
@@ -258,8 +349,8 @@ class KernelComparatorTest
         final byte[] b = Packets.udp(SERVER, 7, CLIENT, 2000, 2, 63, true);
         c.onEngineSent(1, a);
         c.onEngineSent(2, b);
-        c.onKernelSent(3, b);
-        c.onKernelSent(4, a);
+        forwarded(3, b);
+        forwarded(4, a);
         c.finish();
         assertTrue(c.passed(), mismatches());
         assertEquals(2, c.matchedCount());
@@ -286,7 +377,7 @@ class KernelComparatorTest
         final byte[] wrongQuote = Packets.udp(CLIENT, 40000, SERVER, 8, 555, 61, true);
         final byte[] engineOut = Packets.icmpError(3, 3, SERVER, CLIENT, 99, 62, wrongQuote);
         c.onEngineSent(1, engineOut);
-        c.onKernelSent(2, kernelOut);
+        forwarded(2, kernelOut);
         c.finish();
         assertFalse(c.passed());
         assertTrue(mismatches().contains("icmp.inner.udp.dport kernel=7 engine=8"), mismatches());
