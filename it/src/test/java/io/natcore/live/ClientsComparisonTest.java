@@ -1,0 +1,52 @@
+/*
+ * Copyright 2026 natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.live;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClientsComparisonTest
+{
+    private static final String CMD = "$ [onp] python3 oracle/client.py udp 172.16.2.65 53 - 45000 3 40\n";
+
+    @Test
+    void aKeptPortMustBeKeptAndADrawnPortMayBeAnyOfItsClass()
+    {
+        assertTrue(ClientsComparison.compare(CMD + "remote=172.16.2.5:45000 len=40\n",
+            CMD + "remote=172.16.2.5:45000 len=40\n").isEmpty());
+        assertEquals(1, ClientsComparison.compare(CMD + "remote=172.16.2.5:45000 len=40\n",
+            CMD + "remote=172.16.2.5:45001 len=40\n").size());
+        assertTrue(ClientsComparison.compare(CMD + "remote=172.16.2.5:52421 len=40\n",
+            CMD + "remote=172.16.2.5:33001 len=40\n").isEmpty());
+        assertEquals(1, ClientsComparison.compare(CMD + "remote=172.16.2.5:52421 len=40\n",
+            CMD + "remote=172.16.2.5:600 len=40\n").size());
+    }
+
+    @Test
+    void anotherAddressOrOtherTextIsADifference()
+    {
+        assertEquals(1, ClientsComparison.compare(CMD + "remote=172.16.2.5:52421 len=40\n",
+            CMD + "remote=192.168.1.5:52421 len=40\n").size());
+        assertEquals(1, ClientsComparison.compare(CMD + "remote=172.16.2.5:52421 len=40\n",
+            CMD + "timeout\n").size());
+        assertEquals(1, ClientsComparison.compare(CMD + "remote=172.16.2.5:52421 len=40\n", CMD).size());
+    }
+
+    @Test
+    void pingTimesAndTracebackLineNumbersAreNotCompared()
+    {
+        final String kernel = "64 bytes from 172.16.2.67: icmp_seq=1 ttl=61 time=0.489 ms\n" +
+            "3 packets transmitted, 3 received, 0% packet loss, time 408ms\n" +
+            "rtt min/avg/max/mdev = 0.074/0.218/0.489/0.191 ms\n" +
+            "  File \"oracle/client.py\", line 55, in <module>\n";
+        final String natcore = "64 bytes from 172.16.2.67: icmp_seq=1 ttl=61 time=0.101 ms\n" +
+            "3 packets transmitted, 3 received, 0% packet loss, time 402ms\n" +
+            "rtt min/avg/max/mdev = 0.071/0.118/0.101/0.011 ms\n" +
+            "  File \"/work/lab/client.py\", line 61, in <module>\n";
+        assertTrue(ClientsComparison.compare(kernel, natcore).isEmpty());
+        assertEquals(1, ClientsComparison.compare(kernel, natcore.replace("ttl=61", "ttl=62")).size());
+    }
+}
