@@ -5,6 +5,7 @@ package io.natcore.replay;
 
 import java.io.IOException;
 
+import io.natcore.engine.ChecksumVerification;
 import io.natcore.engine.NatEngine;
 import io.natcore.engine.NatEngineConfig;
 import io.natcore.engine.PacketProcessor;
@@ -61,7 +62,7 @@ public final class EngineAdapter implements ReplayEngine
     public static ReplayEngine create(final String rulesText, final String boxText, final String sysctlText)
         throws ReplayException
     {
-        return new EngineAdapter(new NatEngine(configure(rulesText, boxText, sysctlText).build()));
+        return build(configure(rulesText, boxText, sysctlText, ChecksumMode.VERIFY));
     }
 
     /**
@@ -93,11 +94,42 @@ public final class EngineAdapter implements ReplayEngine
     public static ReplayEngine create(final String rulesText, final String boxText, final String sysctlText,
         final long seed) throws ReplayException
     {
-        return new EngineAdapter(new NatEngine(configure(rulesText, boxText, sysctlText).seed(seed).build()));
+        return build(configure(rulesText, boxText, sysctlText, ChecksumMode.VERIFY).seed(seed));
+    }
+
+    /**
+     * The engine as {@code rewrite} configures it.
+     *
+     * @param rulesText  iptables-save text.
+     * @param boxText    box description.
+     * @param sysctlText the box's conntrack timeout sysctls, or "" for Linux defaults.
+     * @param seeded     whether {@code seed} fixes the NAT port/id choice (else a random seed).
+     * @param seed       the engine seed.
+     * @param checksums  which received checksums the engine verifies.
+     * @return an engine ready for packets.
+     * @throws ReplayException if the rules, box or timeouts are rejected.
+     */
+    public static ReplayEngine create(final String rulesText, final String boxText, final String sysctlText,
+        final boolean seeded, final long seed, final ChecksumMode checksums) throws ReplayException
+    {
+        final NatEngineConfig.Builder b = configure(rulesText, boxText, sysctlText, checksums);
+        return build(seeded ? b.seed(seed) : b);
+    }
+
+    private static ReplayEngine build(final NatEngineConfig.Builder config) throws ReplayException
+    {
+        try
+        {
+            return new EngineAdapter(new NatEngine(config.build()));
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw new ReplayException(ex.getMessage(), ex); // the JVM lacks the export Agrona needs
+        }
     }
 
     private static NatEngineConfig.Builder configure(final String rulesText, final String boxText,
-        final String sysctlText) throws ReplayException
+        final String sysctlText, final ChecksumMode checksums) throws ReplayException
     {
         final NatRuleSet rules;
         final BoxConfig box;
@@ -111,7 +143,8 @@ public final class EngineAdapter implements ReplayEngine
         }
         box = TraceCheck.parseBox(boxText);
         return NatEngineConfig.builder().rules(rules).box(box).timeouts(KernelTimeouts.parse(sysctlText))
-            .events(false);
+            .events(false).checksumVerification(checksums == ChecksumMode.VERIFY ? ChecksumVerification.ALL :
+                checksums == ChecksumMode.IP ? ChecksumVerification.IP_HEADER_ONLY : ChecksumVerification.NONE);
     }
 
     @Override
