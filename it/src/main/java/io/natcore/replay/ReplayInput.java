@@ -181,6 +181,34 @@ final class ReplayInput
     }
 
     /**
+     * Replays the capture, with a progress line on stderr when that is a terminal.
+     *
+     * @param reader the capture.
+     * @param sink   gets the packets the engine sends.
+     * @param err    standard error.
+     * @throws IOException         on a read or write error.
+     * @throws PcapFormatException if the capture is malformed (the packets before it have gone to the sink).
+     * @throws ReplayException     if a packet's interface is unknown or none is given.
+     */
+    void run(final PcapReader reader, final Replayer.Sink sink, final PrintStream err)
+        throws IOException, PcapFormatException, ReplayException
+    {
+        final Progress progress = Progress.onTerminal(err);
+        replayer.progress(progress);
+        try
+        {
+            replayer.run(reader, sink);
+        }
+        finally
+        {
+            if (progress != null)
+            {
+                progress.done();
+            }
+        }
+    }
+
+    /**
      * Warns when most packets failed their TCP/UDP/ICMP checksum: the mark of a capture taken on a host whose NIC
      * fills in checksums (offload), which the engine then forwards untranslated as INVALID.
      *

@@ -49,27 +49,18 @@ final class RewriteCommand
         {
             input.replayer.observe(log);
         }
-        final Progress progress = Progress.onTerminal(err);
-        input.replayer.progress(progress);
         PcapFormatException readError = null;
-        try (PcapReader reader = input.openReader(stdin);
-            PacketOutput output = PacketOutput.open(outFile, out, o.has("--format") ? o.get("--format") : "pcapng",
-                input.box))
+        // A file that is no capture fails here, before OUT is created.
+        try (PcapReader reader = input.openReader(stdin))
         {
-            try
+            try (PacketOutput output = PacketOutput.open(outFile, out,
+                o.has("--format") ? o.get("--format") : "pcapng", input.box))
             {
-                input.replayer.run(reader, output);
+                input.run(reader, output, err);
             }
             catch (final PcapFormatException ex)
             {
                 readError = ex; // as tcpdump: what came before is written, then the error
-            }
-        }
-        finally
-        {
-            if (progress != null)
-            {
-                progress.done();
             }
         }
         final VerdictSummary summary = input.replayer.summary();

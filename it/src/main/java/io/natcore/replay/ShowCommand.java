@@ -52,18 +52,9 @@ final class ShowCommand
         final ReplayInput input = ReplayInput.open(o, dir, factory, out);
         final TranslationLog log = new TranslationLog();
         input.replayer.observe(log);
-        final Progress progress = Progress.onTerminal(err);
-        input.replayer.progress(progress);
         try (PcapReader reader = input.openReader(stdin))
         {
-            input.replayer.run(reader, (record, ts, egressIf, buffer, offset, length) -> { });
-        }
-        finally
-        {
-            if (progress != null)
-            {
-                progress.done();
-            }
+            input.run(reader, (record, ts, egressIf, buffer, offset, length) -> { }, err);
         }
         final StringBuilder table = new StringBuilder();
         input.engine.dumpConntrack(table, input.replayer.lastTimestamp());
