@@ -52,6 +52,11 @@ public final class NatEngine implements AutoCloseable
     static final int PROTO_UDP = 17;
     static final int PROTO_GRE = 47;
 
+    {
+        // Before any field initializer touches an Agrona buffer: a missing export fails here with the option's name.
+        JdkAccess.require();
+    }
+
     final NatEngineConfig config;
     final FlowTable table;
     final NatRuleSet rules;
@@ -112,6 +117,8 @@ public final class NatEngine implements AutoCloseable
 
     /**
      * @param config settings.
+     * @throws IllegalStateException if the JVM runs without {@code --add-exports
+     *     java.base/jdk.internal.misc=ALL-UNNAMED}, which Agrona's buffers need (the message names the option).
      */
     public NatEngine(final NatEngineConfig config)
     {

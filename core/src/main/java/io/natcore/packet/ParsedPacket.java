@@ -34,7 +34,7 @@ public final class ParsedPacket
     public int tos;
     /** Identification. */
     public int ipId;
-    /** TTL as received (TTL <= 1 is the engine's business). */
+    /** TTL as received (TTL &lt;= 1 is the engine's business). */
     public int ttl;
     /** Protocol number. */
     public int protocol;

@@ -6,7 +6,7 @@ package io.natcore.rules;
 /**
  * One rule of the nat table, parsed and validated. Immutable after {@link IptablesSaveParser}
  * publishes it inside a {@link NatRuleSet}. The match fields are primitives so that
- * {@link #matches} allocates nothing.
+ * matching a packet allocates nothing.
  */
 public final class NatRule
 {

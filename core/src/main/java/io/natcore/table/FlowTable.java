@@ -22,7 +22,7 @@ import static io.natcore.table.FlowTableFile.*;
  * <pre>
  *   31                                                            0
  *  +-----------------+--------+-----------------------------------+
- *  |       TAG       |  DIST  |    REF + 1 = (entry << 1 | dir) + 1 |
+ *  |       TAG       |  DIST  |    REF + 1 = (entry &lt;&lt; 1 | dir) + 1 |
  *  +-----------------+--------+-----------------------------------+
  *   8 bits at 1M     3 bits   {@link #refBits(int)} bits (21 at a million connections)
  * </pre>

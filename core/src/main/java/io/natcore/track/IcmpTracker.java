@@ -11,10 +11,10 @@ package io.natcore.track;
  *
  * <pre>
  *  request            reply                 errors (RELATED, never create)
- *   8 echo        <->  0 echo reply           3 destination unreachable
- *  13 timestamp   <-> 14 timestamp reply      4 source quench
- *  15 info        <-> 16 info reply           5 redirect
- *  17 address     <-> 18 address reply       11 time exceeded
+ *   8 echo        &lt;-&gt;  0 echo reply           3 destination unreachable
+ *  13 timestamp   &lt;-&gt; 14 timestamp reply      4 source quench
+ *  15 info        &lt;-&gt; 16 info reply           5 redirect
+ *  17 address     &lt;-&gt; 18 address reply       11 time exceeded
  *                                            12 parameter problem
  *  types above 18: INVALID
  * </pre>

@@ -7,40 +7,50 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 
 /**
- * {@code replay check [-v] TRACE_DIR...}: replays each trace folder in memory and compares the
- * engine with the kernel. Prints each mismatch, and last {@code N passed, M failed}.
+ * {@code replay check [-v] [--iface NAME] TRACE_DIR...}: replays each trace folder in memory and compares the
+ * engine with the kernel. Prints each mismatch, and last {@code N passed, M failed}. A folder that cannot be read
+ * is an error (one line on stderr, exit status 2 once the others are checked).
  */
 final class CheckCommand
 {
+    static final String USAGE = String.join(System.lineSeparator(),
+        "  check [-v] [--iface NAME] TRACE_DIR...",
+        "      replay each trace folder (rules.txt, box.txt, trace.pcap, and sysctl.txt when the box's",
+        "      timeouts were changed) and compare with what the kernel sent; prints each mismatch and",
+        "      last 'N passed, M failed' (exit 1 if any failed, 2 if a folder could not be read); -v adds the",
+        "      packets set aside and the verdict counts; --iface NAME takes every received packet as arriving",
+        "      on that interface of box.txt");
+
     private CheckCommand()
     {
     }
 
-    static int run(final String[] args, final PrintStream out, final EngineFactory factory) throws ReplayException
+    static int run(final String[] args, final PrintStream out, final PrintStream err, final EngineFactory factory)
+        throws ReplayException
     {
-        boolean verbose = false;
+        final Options o = new Options("check").flag("-v", "--verbose").value("--iface").parse(args);
+        if (o.positional().isEmpty())
+        {
+            throw new ReplayException("check needs at least one trace folder (e.g. it/src/test/resources/traces/*/)");
+        }
+        final boolean verbose = o.has("--verbose");
         int passed = 0;
         int failed = 0;
-        int folders = 0;
-        for (int i = 1; i < args.length; i++)
+        int unreadable = 0;
+        for (final String dir : o.positional())
         {
-            if ("-v".equals(args[i]) || "--verbose".equals(args[i]))
-            {
-                verbose = true;
-                continue;
-            }
-            folders++;
-            TraceCheck.Result r;
+            final TraceSource trace;
             try
             {
-                r = TraceCheck.run(TraceSource.fromDirectory(Path.of(args[i])), factory);
+                trace = TraceSource.fromDirectory(Path.of(dir));
             }
             catch (final ReplayException ex)
             {
-                out.println("FAIL " + args[i] + ": " + ex.getMessage());
-                failed++;
+                err.println("replay: check: " + ex.getMessage());
+                unreadable++;
                 continue;
             }
+            final TraceCheck.Result r = TraceCheck.run(trace, factory, o.get("--iface"));
             r.print(out, verbose);
             if (r.passed())
             {
@@ -51,11 +61,7 @@ final class CheckCommand
                 failed++;
             }
         }
-        if (folders == 0)
-        {
-            throw new ReplayException("check needs at least one trace folder (e.g. it/src/test/resources/traces/*/)");
-        }
-        out.println(passed + " passed, " + failed + " failed");
-        return failed == 0 ? 0 : 1;
+        out.println(passed + " passed, " + failed + " failed" + (unreadable > 0 ? ", " + unreadable + " unreadable" : ""));
+        return unreadable > 0 ? 2 : failed == 0 ? 0 : 1;
     }
 }

@@ -6,13 +6,11 @@ package io.natcore.replay;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.Arrays;
+import java.nio.file.Path;
 
 import io.natcore.pcap.PcapFormatException;
 import io.natcore.pcap.PcapReader;
-import io.natcore.pcap.PcapRecord;
 import io.natcore.rules.BoxConfig;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * {@code replay demo [TRACE]}: replays a bundled reference trace and prints the translations as
@@ -28,67 +26,33 @@ final class DemoCommand
     {
     }
 
+    static final String USAGE = String.join(System.lineSeparator(),
+        "  demo [TRACE] [--svg FILE]",
+        "      replay a bundled kernel trace (default " + DEFAULT_TRACE + ") and print who talked",
+        "      to whom, what the server saw, the connection states and the verdicts; --svg FILE also draws",
+        "      the connections as a sequence diagram (open it in a browser)");
+
     static int run(final String[] args, final PrintStream out, final EngineFactory factory)
         throws ReplayException, IOException, PcapFormatException
     {
-        if (args.length > 2)
+        final Options o = new Options("demo").value("--svg").parse(args);
+        if (o.positional().size() > 1)
         {
             throw new ReplayException("demo takes at most one trace name (bundled: " +
                 String.join(", ", TraceSource.bundledNames()) + ")");
         }
-        final TraceSource trace = TraceSource.bundled(args.length == 2 ? args[1] : DEFAULT_TRACE);
+        final TraceSource trace = TraceSource.bundled(o.positional().isEmpty() ? DEFAULT_TRACE : o.positional().get(0));
         final BoxConfig box = TraceCheck.parseBox(trace.box());
         final ReplayEngine engine = factory.create(trace.rules(), trace.box(), trace.sysctl());
-        final Replayer ingress = new Replayer(engine, box, -1);
-        final VerdictSummary summary = ingress.summary();
+        final Replayer replayer = new Replayer(engine, box, -1);
+        final VerdictSummary summary = replayer.summary();
         final TranslationLog log = new TranslationLog();
-        final UnsafeBuffer work = new UnsafeBuffer(new byte[0]);
-        long last = 0;
+        replayer.observe(log);
         try (PcapReader reader = new PcapReader(new ByteArrayInputStream(trace.pcap()), trace.name() + "/trace.pcap"))
         {
-            final PcapRecord rec = new PcapRecord();
-            while (reader.next(rec))
-            {
-                summary.records++;
-                last = rec.timestampNanos;
-                if (rec.isOutgoing() || !rec.isIpv4())
-                {
-                    if (rec.isOutgoing())
-                    {
-                        summary.skippedOutgoing++;
-                    }
-                    else
-                    {
-                        summary.skippedNonIpv4++;
-                    }
-                    continue;
-                }
-                final byte[] ip = Arrays.copyOfRange(rec.buffer.byteArray(), rec.ipOffset, rec.ipOffset + rec.ipLength);
-                final FlowTuple in = FlowTuple.of(ip, 0, ip.length);
-                final FlowTuple quoted = FlowTuple.quotedBy(ip, 0, ip.length);
-                final boolean laterFragment = FlowTuple.isLaterFragment(ip, 0, ip.length);
-                final byte[] before = ip.clone();
-                work.wrap(ip);
-                final boolean send = engine.process(work, 0, ip.length, ingress.ingressOf(rec), rec.timestampNanos);
-                summary.countLast();
-                final String verdict = engine.verdictName(engine.verdict());
-                if (send && !"FORWARD".equals(verdict))
-                {
-                    summary.sent++;
-                    log.forwardedUntranslated(rec.number, before, before.length, verdict, engine.reasonName(engine.reason()));
-                }
-                else if (send)
-                {
-                    summary.sent++;
-                    log.forwarded(in, FlowTuple.of(ip, 0, Replayer.ipPacketLength(work, 0, ip.length)), quoted,
-                        laterFragment);
-                }
-                else
-                {
-                    log.notForwarded(rec.number, before, before.length, verdict, engine.reasonName(engine.reason()));
-                }
-            }
+            replayer.run(reader, (record, ts, egressIf, buffer, offset, length) -> { });
         }
+        final long last = replayer.lastTimestamp();
         final StringBuilder dump = new StringBuilder();
         engine.dumpConntrack(dump, last);
 
@@ -126,6 +90,11 @@ final class DemoCommand
         out.println();
         out.println("Other traces: " + String.join(" ", TraceSource.bundledNames()));
         out.println("Compare with the kernel: java -jar it/target/replay.jar check it/src/test/resources/traces/*/");
+        if (o.has("--svg"))
+        {
+            SequenceDiagram.write(Path.of(o.get("--svg")), "natcore demo: " + trace.name(), log, trace.rules(),
+                box::isLocalAddress, out);
+        }
         return 0;
     }
 }

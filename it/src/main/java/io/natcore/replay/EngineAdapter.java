@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.natcore.engine.ChecksumVerification;
 import io.natcore.engine.ConntrackEvent;
 import io.natcore.engine.ConntrackEventHandler;
 import io.natcore.engine.ConntrackEventType;
@@ -73,7 +74,7 @@ public final class EngineAdapter implements ReplayEngine
     public static ReplayEngine create(final String rulesText, final String boxText, final String sysctlText)
         throws ReplayException
     {
-        return new EngineAdapter(new NatEngine(configure(rulesText, boxText, sysctlText).build()), null);
+        return build(configure(rulesText, boxText, sysctlText, ChecksumMode.VERIFY));
     }
 
     /**
@@ -105,7 +106,26 @@ public final class EngineAdapter implements ReplayEngine
     public static ReplayEngine create(final String rulesText, final String boxText, final String sysctlText,
         final long seed) throws ReplayException
     {
-        return new EngineAdapter(new NatEngine(configure(rulesText, boxText, sysctlText).seed(seed).build()), null);
+        return build(configure(rulesText, boxText, sysctlText, ChecksumMode.VERIFY).seed(seed));
+    }
+
+    /**
+     * The engine as {@code rewrite} configures it.
+     *
+     * @param rulesText  iptables-save text.
+     * @param boxText    box description.
+     * @param sysctlText the box's conntrack timeout sysctls, or "" for Linux defaults.
+     * @param seeded     whether {@code seed} fixes the NAT port/id choice (else a random seed).
+     * @param seed       the engine seed.
+     * @param checksums  which received checksums the engine verifies.
+     * @return an engine ready for packets.
+     * @throws ReplayException if the rules, box or timeouts are rejected.
+     */
+    public static ReplayEngine create(final String rulesText, final String boxText, final String sysctlText,
+        final boolean seeded, final long seed, final ChecksumMode checksums) throws ReplayException
+    {
+        final NatEngineConfig.Builder b = configure(rulesText, boxText, sysctlText, checksums);
+        return build(seeded ? b.seed(seed) : b);
     }
 
     /**
@@ -118,23 +138,42 @@ public final class EngineAdapter implements ReplayEngine
      * @param sysctlText the box's conntrack timeout sysctls, or "" for Linux defaults.
      * @param seed       the engine seed, or null for a random one.
      * @param draws      the kernel's draws and evictions.
+     * @param checksums  which received checksums the engine verifies.
      * @return an engine ready for packets.
      * @throws ReplayException if the rules, box or timeouts are rejected.
      */
     public static ReplayEngine create(final String rulesText, final String boxText, final String sysctlText,
-        final Long seed, final KernelDraws draws) throws ReplayException
+        final Long seed, final KernelDraws draws, final ChecksumMode checksums) throws ReplayException
     {
-        final NatEngineConfig.Builder b = configure(rulesText, boxText, sysctlText).drawHints(draws.hints())
-            .events(true).expiryWorkPerPacket(0);
+        final NatEngineConfig.Builder b = configure(rulesText, boxText, sysctlText, checksums)
+            .drawHints(draws.hints()).events(true).expiryWorkPerPacket(0);
         if (seed != null)
         {
             b.seed(seed);
         }
-        return new EngineAdapter(new NatEngine(b.build()), draws);
+        return build(b, draws);
+    }
+
+    private static ReplayEngine build(final NatEngineConfig.Builder config) throws ReplayException
+    {
+        return build(config, null);
+    }
+
+    private static ReplayEngine build(final NatEngineConfig.Builder config, final KernelDraws draws)
+        throws ReplayException
+    {
+        try
+        {
+            return new EngineAdapter(new NatEngine(config.build()), draws);
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw new ReplayException(ex.getMessage(), ex); // the JVM lacks the export Agrona needs
+        }
     }
 
     private static NatEngineConfig.Builder configure(final String rulesText, final String boxText,
-        final String sysctlText) throws ReplayException
+        final String sysctlText, final ChecksumMode checksums) throws ReplayException
     {
         final NatRuleSet rules;
         final BoxConfig box;
@@ -148,7 +187,8 @@ public final class EngineAdapter implements ReplayEngine
         }
         box = TraceCheck.parseBox(boxText);
         return NatEngineConfig.builder().rules(rules).box(box).timeouts(KernelTimeouts.parse(sysctlText))
-            .events(false);
+            .events(false).checksumVerification(checksums == ChecksumMode.VERIFY ? ChecksumVerification.ALL :
+                checksums == ChecksumMode.IP ? ChecksumVerification.IP_HEADER_ONLY : ChecksumVerification.NONE);
     }
 
     @Override

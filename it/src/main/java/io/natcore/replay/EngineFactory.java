@@ -10,7 +10,7 @@ package io.natcore.replay;
 public interface EngineFactory
 {
     /** The real engine, with a random NAT seed. */
-    EngineFactory NATCORE = new NatcoreEngineFactory(false, 0);
+    EngineFactory NATCORE = new NatcoreEngineFactory(false, 0, ChecksumMode.VERIFY);
 
     /**
      * The real engine with a fixed NAT seed: port and ICMP-id choices repeat from run to run.
@@ -20,7 +20,20 @@ public interface EngineFactory
      */
     static EngineFactory natcoreSeeded(final long seed)
     {
-        return new NatcoreEngineFactory(true, seed);
+        return new NatcoreEngineFactory(true, seed, ChecksumMode.VERIFY);
+    }
+
+    /**
+     * The real engine as {@code rewrite} sets it up.
+     *
+     * @param seeded    whether {@code seed} fixes the port/id choice (else a random seed per engine).
+     * @param seed      the engine's port/id choice seed.
+     * @param checksums which received checksums the engine verifies.
+     * @return a factory.
+     */
+    static EngineFactory natcore(final boolean seeded, final long seed, final ChecksumMode checksums)
+    {
+        return new NatcoreEngineFactory(seeded, seed, checksums);
     }
 
     /**

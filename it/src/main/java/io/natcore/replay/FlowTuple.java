@@ -90,6 +90,19 @@ record FlowTuple(int proto, int src, int sport, int dst, int dport)
         return len >= 20 && (b[off] & 0xF0) == 0x40 && (Wire.u16(b, off + 6) & 0x1FFF) != 0;
     }
 
+    /**
+     * @param b   packet bytes.
+     * @param off start of the IPv4 header.
+     * @param len bytes available.
+     * @return "tcp 10.0.0.1:1234 -> 10.0.0.2:80", or what makes it unreadable.
+     */
+    static String describe(final byte[] b, final int off, final int len)
+    {
+        final FlowTuple t = of(b, off, len);
+        return t == null ? len + " bytes, not a readable IPv4 header" :
+            t.protoName() + " " + t.from() + " -> " + t.to() + (isLaterFragment(b, off, len) ? " (later fragment)" : "");
+    }
+
     FlowTuple reversed()
     {
         return new FlowTuple(proto, dst, dport, src, sport);

@@ -5,17 +5,20 @@ package io.natcore.replay;
 
 /**
  * {@link EngineFactory#NATCORE} and {@link EngineFactory#natcoreSeeded}: the real engine, with the box's timeouts
- * when a trace gives them, and a fixed NAT seed when asked.
+ * when a trace gives them, a fixed NAT seed
+ * and the checksums to verify when asked.
  */
 final class NatcoreEngineFactory implements EngineFactory
 {
     private final boolean seeded;
     private final long seed;
+    private final ChecksumMode checksums;
 
-    NatcoreEngineFactory(final boolean seeded, final long seed)
+    NatcoreEngineFactory(final boolean seeded, final long seed, final ChecksumMode checksums)
     {
         this.seeded = seeded;
         this.seed = seed;
+        this.checksums = checksums;
     }
 
     @Override
@@ -28,14 +31,13 @@ final class NatcoreEngineFactory implements EngineFactory
     public ReplayEngine create(final String rulesText, final String boxText, final String sysctlText)
         throws ReplayException
     {
-        return seeded ? EngineAdapter.create(rulesText, boxText, sysctlText, seed) :
-            EngineAdapter.create(rulesText, boxText, sysctlText);
+        return EngineAdapter.create(rulesText, boxText, sysctlText, seeded, seed, checksums);
     }
 
     @Override
     public ReplayEngine create(final String rulesText, final String boxText, final String sysctlText,
         final KernelDraws draws) throws ReplayException
     {
-        return EngineAdapter.create(rulesText, boxText, sysctlText, seeded ? seed : null, draws);
+        return EngineAdapter.create(rulesText, boxText, sysctlText, seeded ? seed : null, draws, checksums);
     }
 }

@@ -4,45 +4,28 @@
 package io.natcore.replay;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.Properties;
 
 import io.natcore.pcap.PcapFormatException;
 
 /**
- * Entry point of {@code replay.jar}: replays pcap captures through the NAT engine.
- * <pre>
- *   rewrite --rules RULES --box BOX --in IN.pcap --out OUT.pcap [--iface NAME] [--conntrack] [--seed N]
- *           [--sysctl SYSCTL] [--draws-from CONNTRACK_EVENTS]
- *   check [-v] TRACE_DIR...
- *   demo [TRACE]
- * </pre>
- * Exit status: 0 success, 1 a check failed, 2 bad usage or unreadable input. Errors are one
- * line on stderr, never a stack trace (set REPLAY_DEBUG=1 to get one).
+ * Entry point of {@code replay.jar}: replays pcap captures through the NAT engine. Commands: {@code demo},
+ * {@code rewrite}, {@code show}, {@code check}; each answers {@code --help}, and {@code --version} names the build.
+ * Exit status: 0 success, 1 a check failed, 2 bad usage or unreadable input. Errors are one line on stderr, never a
+ * stack trace (set REPLAY_DEBUG=1 to get one).
  */
 public final class ReplayMain
 {
     private static final String USAGE = String.join(System.lineSeparator(),
-        "usage: java -jar replay.jar <command> [options]",
-        "  demo [TRACE]",
-        "      replay a bundled kernel trace (default " + DemoCommand.DEFAULT_TRACE + ") and print who talked",
-        "      to whom, what the server saw, the connection states and the verdicts",
-        "  rewrite --rules RULES --box BOX --in IN.pcap --out OUT.pcap [--iface NAME] [--conntrack] [--seed N]",
-        "          [--sysctl SYSCTL] [--draws-from CONNTRACK_EVENTS]",
-        "      feed every received packet of IN.pcap through the engine (clock = pcap timestamps) and",
-        "      write what it sends to OUT.pcap (LINUX_SLL2, outgoing, egress interface); --iface names",
-        "      the ingress interface for captures without one (Ethernet, RAW, LINUX_SLL);",
-        "      --conntrack prints the final connection table; --seed N (decimal or 0x hex) fixes the NAT",
-        "      port/id choice so runs repeat (default: a random seed per run, as the kernel's is);",
-        "      --sysctl SYSCTL sets the conntrack timeouts from 'sysctl -a' lines (default: Linux's);",
-        "      --draws-from CONNTRACK_EVENTS ('conntrack -E -o timestamp,id' of the same traffic) makes each",
-        "      new connection try the kernel's NAT choice first; each refused draw is printed as a deviation",
-        "  check [-v] TRACE_DIR...",
-        "      replay each trace folder (rules.txt, box.txt, trace.pcap, and sysctl.txt when the box's",
-        "      timeouts were changed) and compare with what the kernel sent; prints each mismatch and",
-        "      last 'N passed, M failed'; a folder with conntrack-events.txt is replayed with the kernel's",
-        "      draws and compared byte for byte (no port pairing), its evictions with the kernel's");
+        "usage: java -jar replay.jar <command> [options]      (<command> --help: that command only; --version)",
+        DemoCommand.USAGE,
+        RewriteCommand.USAGE,
+        ShowCommand.USAGE,
+        CheckCommand.USAGE);
 
     private ReplayMain()
     {
@@ -53,7 +36,7 @@ public final class ReplayMain
      */
     public static void main(final String[] args)
     {
-        final int status = run(args, System.out, System.err, EngineFactory.NATCORE);
+        final int status = run(args, System.in, System.out, System.err, EngineFactory.NATCORE);
         System.out.flush();
         if (status != 0)
         {
@@ -62,7 +45,7 @@ public final class ReplayMain
     }
 
     /**
-     * Runs a command; what {@link #main} does without exiting.
+     * Runs a command with no standard input; what {@link #main} does without exiting.
      *
      * @param args    command line.
      * @param out     standard output.
@@ -72,28 +55,60 @@ public final class ReplayMain
      */
     public static int run(final String[] args, final PrintStream out, final PrintStream err, final EngineFactory factory)
     {
+        return run(args, InputStream.nullInputStream(), out, err, factory);
+    }
+
+    /**
+     * Runs a command; what {@link #main} does without exiting.
+     *
+     * @param args    command line.
+     * @param in      standard input ({@code --in -}).
+     * @param out     standard output.
+     * @param err     standard error.
+     * @param factory makes the engine.
+     * @return exit status.
+     */
+    public static int run(final String[] args, final InputStream in, final PrintStream out, final PrintStream err,
+        final EngineFactory factory)
+    {
         if (args.length == 0 || "--help".equals(args[0]) || "-h".equals(args[0]) || "help".equals(args[0]))
         {
-            out.println(USAGE);
+            (args.length == 0 ? err : out).println(USAGE);
             return args.length == 0 ? 2 : 0;
+        }
+        if ("--version".equals(args[0]) || "-V".equals(args[0]))
+        {
+            out.println("replay (natcore) " + version() + ", Java " + System.getProperty("java.version"));
+            return 0;
+        }
+        final String usage = usage(args[0]);
+        if (usage == null)
+        {
+            err.println("replay: unknown command '" + args[0] + "' (try --help)");
+            return 2;
+        }
+        if (asksForHelp(args))
+        {
+            out.println("usage: java -jar replay.jar" + System.lineSeparator() + usage);
+            return 0;
         }
         try
         {
             switch (args[0])
             {
                 case "rewrite":
-                    return RewriteCommand.run(args, out, factory);
+                    return RewriteCommand.run(args, in, out, err, factory);
+                case "show":
+                    return ShowCommand.run(args, in, out, err, factory);
                 case "check":
-                    return CheckCommand.run(args, out, factory);
-                case "demo":
-                    return DemoCommand.run(args, out, factory);
+                    return CheckCommand.run(args, out, err, factory);
                 default:
-                    err.println("replay: unknown command '" + args[0] + "' (try --help)");
-                    return 2;
+                    return DemoCommand.run(args, out, factory);
             }
         }
         catch (final ReplayException | PcapFormatException ex)
         {
+            out.flush();
             err.println("replay: " + ex.getMessage());
             debug(ex, err);
             return 2;
@@ -119,6 +134,49 @@ public final class ReplayMain
             err.println("replay: internal error: " + ex + " (set REPLAY_DEBUG=1 for the stack trace)");
             debug(ex, err);
             return 2;
+        }
+    }
+
+    private static String usage(final String command)
+    {
+        switch (command)
+        {
+            case "demo": return DemoCommand.USAGE;
+            case "rewrite": return RewriteCommand.USAGE;
+            case "show": return ShowCommand.USAGE;
+            case "check": return CheckCommand.USAGE;
+            default: return null;
+        }
+    }
+
+    /** -h or --help anywhere before a "--" that ends the options. */
+    private static boolean asksForHelp(final String[] args)
+    {
+        for (int i = 1; i < args.length && !"--".equals(args[i]); i++)
+        {
+            if ("-h".equals(args[i]) || "--help".equals(args[i]))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The build's version, from the properties Maven filled in. */
+    static String version()
+    {
+        try (InputStream v = ReplayMain.class.getResourceAsStream("version.properties"))
+        {
+            final Properties p = new Properties();
+            if (v != null)
+            {
+                p.load(v);
+            }
+            return p.getProperty("version", "(version unknown)");
+        }
+        catch (final IOException ex)
+        {
+            return "(version unknown)";
         }
     }
 

@@ -43,6 +43,10 @@ public final class Replayer
     private final int fixedIngress;
     private final VerdictSummary summary;
     private long lastTimestamp;
+    private long recordLimit = Long.MAX_VALUE;
+    private RecordObserver[] observers = new RecordObserver[0];
+    private Progress progress;
+    private byte[] before = new byte[2048];
 
     /**
      * @param engine       the engine.
@@ -55,6 +59,38 @@ public final class Replayer
         this.box = box;
         this.fixedIngress = fixedIngress;
         this.summary = new VerdictSummary(engine);
+    }
+
+    /**
+     * @param records stop after reading this many records ({@code -c N}).
+     * @return this.
+     */
+    public Replayer stopAfter(final long records)
+    {
+        this.recordLimit = records;
+        return this;
+    }
+
+    /**
+     * @param observer also told about every record (each packet is then copied before the engine sees it).
+     * @return this.
+     */
+    Replayer observe(final RecordObserver observer)
+    {
+        final RecordObserver[] more = java.util.Arrays.copyOf(observers, observers.length + 1);
+        more[observers.length] = observer;
+        observers = more;
+        return this;
+    }
+
+    /**
+     * @param progress told after every record (prints a line now and then).
+     * @return this.
+     */
+    Replayer progress(final Progress progress)
+    {
+        this.progress = progress;
+        return this;
     }
 
     /**
@@ -74,7 +110,8 @@ public final class Replayer
     }
 
     /**
-     * Replays every record.
+     * Replays every record (or the first {@link #stopAfter N}). On a read error the packets of the complete
+     * records before it have gone to the sink, and the counts cover them.
      *
      * @param reader source.
      * @param sink   destination of the packets the engine sends.
@@ -85,39 +122,75 @@ public final class Replayer
     public void run(final PcapReader reader, final Sink sink) throws IOException, PcapFormatException, ReplayException
     {
         final PcapRecord rec = new PcapRecord();
-        while (reader.next(rec))
+        while (summary.records < recordLimit && reader.next(rec))
         {
             summary.records++;
             lastTimestamp = rec.timestampNanos;
-            if (rec.isOutgoing())
+            if (rec.isOutgoing() || !rec.isIpv4())
             {
-                summary.skippedOutgoing++;
-                continue;
+                if (rec.isOutgoing())
+                {
+                    summary.skippedOutgoing++;
+                }
+                else
+                {
+                    summary.skippedNonIpv4++;
+                }
+                for (final RecordObserver o : observers)
+                {
+                    o.skipped(rec.number, rec.isOutgoing());
+                }
             }
-            if (!rec.isIpv4())
+            else
             {
-                summary.skippedNonIpv4++;
-                continue;
+                replay(rec, sink);
             }
-            final int ingress = ingressOf(rec);
-            final MutableDirectBuffer buffer = rec.buffer;
-            final boolean send = engine.process(buffer, rec.ipOffset, rec.ipLength, ingress, rec.timestampNanos);
-            summary.countLast();
-            if (send)
+            if (progress != null)
+            {
+                progress.record(summary);
+            }
+        }
+    }
+
+    private void replay(final PcapRecord rec, final Sink sink) throws IOException, ReplayException
+    {
+        final int ingress = ingressOf(rec);
+        final MutableDirectBuffer buffer = rec.buffer;
+        if (observers.length > 0)
+        {
+            if (before.length < rec.ipLength)
+            {
+                before = new byte[Math.max(rec.ipLength, before.length * 2)];
+            }
+            buffer.getBytes(rec.ipOffset, before, 0, rec.ipLength);
+        }
+        final boolean send = engine.process(buffer, rec.ipOffset, rec.ipLength, ingress, rec.timestampNanos);
+        summary.countLast();
+        final int length = ipPacketLength(buffer, rec.ipOffset, rec.ipLength);
+        if (send)
+        {
+            summary.sent++;
+            sink.send(rec.number, rec.timestampNanos, engine.egressIfIndex(), buffer, rec.ipOffset, length);
+        }
+        for (final RecordObserver o : observers)
+        {
+            o.judged(rec.number, before, rec.ipLength, send, buffer, rec.ipOffset, length,
+                engine.verdictName(engine.verdict()), engine.reasonName(engine.reason()), engine.egressIfIndex());
+        }
+        // Fragments held until their first fragment (this one) came: out after it.
+        for (int i = 0; i < engine.releasedCount(); i++)
+        {
+            final boolean sent = engine.releasedSent(i);
+            if (sent)
             {
                 summary.sent++;
-                sink.send(rec.number, rec.timestampNanos, engine.egressIfIndex(), buffer, rec.ipOffset,
-                    ipPacketLength(buffer, rec.ipOffset, rec.ipLength));
+                sink.send(rec.number, rec.timestampNanos, engine.releasedEgress(i), engine.releasedBuffer(i),
+                    engine.releasedOffset(i), engine.releasedLength(i));
             }
-            // Fragments held until their first fragment (this one) came: out after it.
-            for (int i = 0; i < engine.releasedCount(); i++)
+            for (final RecordObserver o : observers)
             {
-                if (engine.releasedSent(i))
-                {
-                    summary.sent++;
-                    sink.send(rec.number, rec.timestampNanos, engine.releasedEgress(i), engine.releasedBuffer(i),
-                        engine.releasedOffset(i), engine.releasedLength(i));
-                }
+                o.released(rec.number, sent, engine.releasedBuffer(i), engine.releasedOffset(i),
+                    engine.releasedLength(i), sent ? engine.releasedEgress(i) : -1);
             }
         }
     }

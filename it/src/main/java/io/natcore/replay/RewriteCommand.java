@@ -4,133 +4,91 @@
 package io.natcore.replay;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
 import io.natcore.pcap.PcapFormatException;
 import io.natcore.pcap.PcapReader;
-import io.natcore.pcap.PcapWriter;
-import io.natcore.pcap.Sll2Header;
-import io.natcore.rules.BoxConfig;
 
 /**
- * {@code replay rewrite --rules RULES --box BOX --in IN.pcap --out OUT.pcap [--iface NAME] [--conntrack]
- * [--seed N] [--sysctl SYSCTL] [--draws-from CONNTRACK_EVENTS]}:
- * replays a capture through the engine and writes what it sends as LINUX_SLL2 "outgoing".
+ * {@code replay rewrite}: replays a capture through the engine and writes what it sends, as pcapng (interface
+ * names, outbound flag) or classic pcap (LINUX_SLL2 "outgoing"), to a file or standard output.
  */
 final class RewriteCommand
 {
+    static final String USAGE = String.join(System.lineSeparator(),
+        "  rewrite --rules RULES --box BOX --in IN.pcap --out OUT.pcapng [--format pcapng|pcap] [--iface NAME]",
+        "          [--checksums verify|ip|none] [-c N] [-v] [--connections] [--conntrack] [--seed N] [--sysctl SYSCTL]",
+        "      feed every received packet of IN.pcap through the engine (clock = pcap timestamps) and write what",
+        "      it sends to OUT: pcapng with the box's interface names and the outbound flag (default), or classic",
+        "      pcap (LINUX_SLL2, outgoing, egress interface index); --out - writes standard output and the summary",
+        "      goes to stderr (rewrite ... --out - | tcpdump -r -); --connections prints each connection as the",
+        "      client sent it and as the server saw it; --conntrack prints the final connection table;",
+        ReplayInput.USAGE);
+
     private RewriteCommand()
     {
     }
 
-    static int run(final String[] args, final PrintStream out, final EngineFactory factory) throws ReplayException, IOException, PcapFormatException
+    static int run(final String[] args, final InputStream stdin, final PrintStream out, final PrintStream err,
+        final EngineFactory factory) throws ReplayException, IOException, PcapFormatException
     {
-        String rules = null;
-        String box = null;
-        String in = null;
-        String outFile = null;
-        String iface = null;
-        boolean conntrack = false;
-        String seed = null;
-        String sysctl = null;
-        String drawsFrom = null;
-        for (int i = 1; i < args.length; i++)
+        final Options o = ReplayInput.declare(new Options("rewrite")).value("--out").value("--format")
+            .flag("--conntrack").flag("--connections").parse(args);
+        if (!o.positional().isEmpty())
         {
-            switch (args[i])
+            throw new ReplayException("rewrite: unexpected argument '" + o.positional().get(0) + "' (try rewrite --help)");
+        }
+        o.require("--rules", "--box", "--in", "--out");
+        final String outFile = o.get("--out");
+        // With the packets on standard output, everything else goes to stderr.
+        final PrintStream report = "-".equals(outFile) ? err : out;
+        final ReplayInput input = ReplayInput.open(o, null, factory, report);
+        final TranslationLog log = new TranslationLog();
+        if (o.has("--connections"))
+        {
+            input.replayer.observe(log);
+        }
+        PcapFormatException readError = null;
+        // A file that is no capture fails here, before OUT is created.
+        try (PcapReader reader = input.openReader(stdin))
+        {
+            try (PacketOutput output = PacketOutput.open(outFile, out,
+                o.has("--format") ? o.get("--format") : "pcapng", input.box))
             {
-                case "--rules": rules = value(args, ++i, "--rules"); break;
-                case "--box": box = value(args, ++i, "--box"); break;
-                case "--in": in = value(args, ++i, "--in"); break;
-                case "--out": outFile = value(args, ++i, "--out"); break;
-                case "--iface": iface = value(args, ++i, "--iface"); break;
-                case "--conntrack": conntrack = true; break;
-                case "--seed": seed = value(args, ++i, "--seed"); break;
-                case "--sysctl": sysctl = value(args, ++i, "--sysctl"); break;
-                case "--draws-from": drawsFrom = value(args, ++i, "--draws-from"); break;
-                default: throw new ReplayException("rewrite: unknown option '" + args[i] + "' (try --help)");
+                input.run(reader, output, err);
+            }
+            catch (final PcapFormatException ex)
+            {
+                readError = ex; // as tcpdump: what came before is written, then the error
             }
         }
-        if (rules == null || box == null || in == null || outFile == null)
+        final VerdictSummary summary = input.replayer.summary();
+        summary.print(report);
+        report.println("wrote " + summary.sent + " packets to " + ("-".equals(outFile) ? "standard output" : outFile) +
+            (readError != null ? " (the complete records before the error)" : ""));
+        if (input.draws != null)
         {
-            throw new ReplayException("rewrite needs --rules RULES --box BOX --in IN.pcap --out OUT.pcap");
+            input.draws.deviations().forEach(d -> report.println("deviation: " + d));
         }
-        final String rulesText = new String(TraceSource.read(Path.of(rules)), StandardCharsets.UTF_8);
-        final String boxText = new String(TraceSource.read(Path.of(box)), StandardCharsets.UTF_8);
-        final String sysctlText = sysctl == null ? "" :
-            new String(TraceSource.read(Path.of(sysctl)), StandardCharsets.UTF_8);
-        final BoxConfig boxConfig = TraceCheck.parseBox(boxText);
-        int fixedIngress = -1;
-        if (iface != null)
+        if (o.has("--connections"))
         {
-            fixedIngress = boxConfig.ifIndex(iface);
-            if (fixedIngress < 0)
-            {
-                throw new ReplayException("--iface " + iface + ": the box file has no such interface");
-            }
+            final StringBuilder table = new StringBuilder();
+            input.engine.dumpConntrack(table, input.replayer.lastTimestamp());
+            report.println();
+            log.print(report, input.rulesText, input.box::isLocalAddress, table.toString());
         }
-        final EngineFactory f = seed == null ? factory : seeded(factory, parseSeed(seed));
-        final KernelDraws draws = drawsFrom == null ? null :
-            KernelDraws.parse(new String(TraceSource.read(Path.of(drawsFrom)), StandardCharsets.UTF_8));
-        final ReplayEngine engine = draws == null ? f.create(rulesText, boxText, sysctlText) :
-            f.create(rulesText, boxText, sysctlText, draws);
-        final Replayer replayer = new Replayer(engine, boxConfig, fixedIngress);
-        try (PcapReader reader = PcapReader.open(Path.of(in));
-            PcapWriter writer = PcapWriter.create(Path.of(outFile)))
+        if (o.has("--conntrack"))
         {
-            replayer.run(reader, (record, ts, egressIf, buffer, offset, length) ->
-                writer.writeSll2(ts, egressIf, Sll2Header.PACKET_OUTGOING, buffer, offset, length));
+            report.println("conntrack table at the last packet:");
+            input.engine.dumpConntrack(report, input.replayer.lastTimestamp());
         }
-        replayer.summary().print(out);
-        out.println("wrote " + replayer.summary().sent + " packets to " + outFile);
-        if (draws != null)
+        report.flush();
+        input.warnAboutChecksums(err);
+        if (readError != null)
         {
-            draws.deviations().forEach(d -> out.println("deviation: " + d));
-        }
-        if (conntrack)
-        {
-            out.println("conntrack table at the last packet:");
-            engine.dumpConntrack(out, replayer.lastTimestamp());
-            out.flush();
+            throw readError;
         }
         return 0;
-    }
-
-    /** The seeded real engine; a test's own factory has no seed to set, so --seed is refused for it. */
-    private static EngineFactory seeded(final EngineFactory factory, final long seed) throws ReplayException
-    {
-        if (factory != EngineFactory.NATCORE)
-        {
-            throw new ReplayException("--seed applies to the natcore engine only");
-        }
-        return EngineFactory.natcoreSeeded(seed);
-    }
-
-    /** Decimal or 0x-prefixed hexadecimal, as a signed or unsigned 64-bit value. */
-    static long parseSeed(final String text) throws ReplayException
-    {
-        try
-        {
-            final String t = text.trim();
-            if (t.startsWith("0x") || t.startsWith("0X"))
-            {
-                return Long.parseUnsignedLong(t.substring(2), 16);
-            }
-            return t.startsWith("-") ? Long.parseLong(t) : Long.parseUnsignedLong(t);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new ReplayException("--seed " + text + ": not a 64-bit number (decimal or 0x hex)");
-        }
-    }
-
-    static String value(final String[] args, final int i, final String option) throws ReplayException
-    {
-        if (i >= args.length || args[i].startsWith("--"))
-        {
-            throw new ReplayException(option + " needs a value");
-        }
-        return args[i];
     }
 }

@@ -123,6 +123,19 @@ public final class TraceCheck
      */
     public static Result run(final TraceSource trace, final EngineFactory factory)
     {
+        return run(trace, factory, null);
+    }
+
+    /**
+     * Runs one trace with every received packet taken as arriving on one interface ({@code check --iface}).
+     *
+     * @param trace   the trace.
+     * @param factory makes the engine.
+     * @param iface   the ingress interface's name in the box file, or null to take the capture's.
+     * @return the outcome; errors are captured in it, not thrown.
+     */
+    public static Result run(final TraceSource trace, final EngineFactory factory, final String iface)
+    {
         final Result result = new Result(trace.name());
         try
         {
@@ -136,7 +149,12 @@ public final class TraceCheck
             final KernelComparator comparator = new KernelComparator(trace.rules(), trace.box(), !result.steered);
             noteReceived(trace, comparator);
             final UnsafeBuffer work = new UnsafeBuffer(new byte[0]);
-            final Replayer ingress = new Replayer(engine, box, -1);
+            final int fixedIngress = iface == null ? -1 : box.ifIndex(iface);
+            if (iface != null && fixedIngress < 0)
+            {
+                throw new ReplayException("--iface " + iface + ": the box file has no such interface");
+            }
+            final Replayer ingress = new Replayer(engine, box, fixedIngress);
             try (PcapReader reader = new PcapReader(new ByteArrayInputStream(trace.pcap()), trace.name() + "/trace.pcap"))
             {
                 final PcapRecord rec = new PcapRecord();

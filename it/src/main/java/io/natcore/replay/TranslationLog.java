@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 import io.natcore.replay.compare.Wire;
+import org.agrona.DirectBuffer;
 
 /**
  * The demo's view of a replay: each connection as the client sent it and as the server saw it,
  * read off the packets going in and out of the engine (not from the engine's table), plus the
  * packets the engine did not forward.
  */
-final class TranslationLog
+final class TranslationLog implements RecordObserver
 {
     private static final int MAX_NOT_FORWARDED_LINES = 25;
 
@@ -35,13 +36,80 @@ final class TranslationLog
         }
     }
 
+    /** A packet the engine did not translate: dropped, or forwarded as it came (INVALID). */
+    record Unforwarded(long record, FlowTuple tuple, String verdict, String reason)
+    {
+    }
+
     private final List<Connection> connections = new ArrayList<>();
+    private final List<Unforwarded> marked = new ArrayList<>();
+    private byte[] after = new byte[2048];
     private final Map<FlowTuple, Connection> byClientTuple = new HashMap<>();
     private final Map<FlowTuple, Connection> byReplyTuple = new HashMap<>();
     private final List<String> notForwarded = new ArrayList<>();
     private final List<String> untranslated = new ArrayList<>();
     private int notForwardedCount;
     private int laterFragments;
+
+    @Override
+    public void skipped(final long record, final boolean sentByBox)
+    {
+        // not the engine's traffic
+    }
+
+    @Override
+    public void judged(final long record, final byte[] before, final int beforeLength, final boolean sent,
+        final DirectBuffer buffer, final int afterOffset, final int afterLength, final String verdict,
+        final String reason, final int egressIf)
+    {
+        if (sent && "FORWARD".equals(verdict))
+        {
+            if (after.length < afterLength)
+            {
+                after = new byte[Math.max(afterLength, after.length * 2)];
+            }
+            buffer.getBytes(afterOffset, after, 0, afterLength);
+            forwarded(FlowTuple.of(before, 0, beforeLength), FlowTuple.of(after, 0, afterLength),
+                FlowTuple.quotedBy(before, 0, beforeLength), FlowTuple.isLaterFragment(before, 0, beforeLength));
+        }
+        else
+        {
+            if (marked.size() < MAX_NOT_FORWARDED_LINES)
+            {
+                marked.add(new Unforwarded(record, FlowTuple.of(before, 0, beforeLength), verdict, reason));
+            }
+            if (sent)
+            {
+                forwardedUntranslated(record, before, beforeLength, verdict, reason);
+            }
+            else
+            {
+                notForwarded(record, before, beforeLength, verdict, reason);
+            }
+        }
+    }
+
+    @Override
+    public void released(final long record, final boolean sent, final DirectBuffer buffer, final int offset,
+        final int length, final int egressIf)
+    {
+        if (sent)
+        {
+            laterFragments++;
+        }
+    }
+
+    /** @return the connections in the order their first packet came. */
+    List<Connection> connections()
+    {
+        return connections;
+    }
+
+    /** @return the first packets the engine dropped or forwarded untranslated (at most 25). */
+    List<Unforwarded> unforwarded()
+    {
+        return marked;
+    }
 
     void forwarded(final FlowTuple in, final FlowTuple outTuple, final FlowTuple quotedIn, final boolean laterFragment)
     {
@@ -95,7 +163,7 @@ final class TranslationLog
         byReplyTuple.put(outTuple.reversed(), c);
     }
 
-    void notForwarded(final long record, final byte[] b, final int len, final String verdict, final String reason)
+    private void notForwarded(final long record, final byte[] b, final int len, final String verdict, final String reason)
     {
         notForwardedCount++;
         if (notForwarded.size() < MAX_NOT_FORWARDED_LINES)
@@ -105,7 +173,7 @@ final class TranslationLog
     }
 
     /** A packet sent on as it came: conntrack deemed it INVALID (the kernel forwards those untranslated). */
-    void forwardedUntranslated(final long record, final byte[] b, final int len, final String verdict, final String reason)
+    private void forwardedUntranslated(final long record, final byte[] b, final int len, final String verdict, final String reason)
     {
         if (untranslated.size() < MAX_NOT_FORWARDED_LINES)
         {
@@ -115,10 +183,7 @@ final class TranslationLog
 
     private static String line(final long record, final byte[] b, final int len, final String verdict, final String reason)
     {
-        final FlowTuple t = FlowTuple.of(b, 0, len);
-        final String what = t == null ? len + " bytes, not a readable IPv4 header" :
-            t.protoName() + " " + t.from() + " -> " + t.to();
-        return String.format("#%-5d %-44s %s (%s)", record, what, verdict, reason);
+        return String.format("#%-5d %-44s %s (%s)", record, FlowTuple.describe(b, 0, len), verdict, reason);
     }
 
     void print(final PrintStream out, final String rulesText, final java.util.function.IntPredicate isBoxAddress,
@@ -137,32 +202,9 @@ final class TranslationLog
             final FlowTuple a = c.client;
             final FlowTuple s = c.server;
             final boolean dnat = a.dst() != s.dst() || a.dport() != s.dport();
-            final boolean snat = a.src() != s.src() || a.sport() != s.sport();
             out.printf("%3d. %-4s client %s -> %s%s  ==>  server saw %s -> %s%n", n, a.protoName(), a.from(),
                 dnat ? "published " : "", a.to(), s.from(), s.to());
-            final StringBuilder nat = new StringBuilder();
-            if (dnat)
-            {
-                nat.append("DNAT to ").append(FlowTuple.endpoint(s.dst(), a.proto() == Wire.ICMP ? -1 : s.dport()));
-            }
-            if (snat)
-            {
-                if (nat.length() > 0)
-                {
-                    nat.append(", ");
-                }
-                nat.append(masquerade && isBoxAddress.test(s.src()) ? "MASQUERADE to " : "SNAT to ")
-                    .append(Wire.ip(s.src()));
-                if (a.sport() != s.sport())
-                {
-                    nat.append(a.proto() == Wire.ICMP ? " (id " : " (port ").append(a.sport()).append(" -> ")
-                        .append(s.sport()).append(')');
-                }
-            }
-            if (!dnat && !snat)
-            {
-                nat.append("routed, no NAT");
-            }
+            final String nat = nat(c, masquerade, isBoxAddress);
             out.printf("       %s; %s out, %d back%s%s%n", nat, plural(c.out, "packet"), c.back,
                 c.icmpErrors > 0 ? ", " + plural(c.icmpErrors, "ICMP error") + " about it translated" : "",
                 state(conntrackDump, a));
@@ -193,6 +235,44 @@ final class TranslationLog
                 out.println("  ... and " + (notForwardedCount - notForwarded.size()) + " more");
             }
         }
+    }
+
+    /**
+     * @param c            a connection.
+     * @param masquerade   whether the rules MASQUERADE.
+     * @param isBoxAddress tells the box's own addresses.
+     * @return what the box did to it: "DNAT to 192.168.1.5:22, MASQUERADE to 172.16.2.5", or "routed, no NAT".
+     */
+    static String nat(final Connection c, final boolean masquerade, final java.util.function.IntPredicate isBoxAddress)
+    {
+        final FlowTuple a = c.client;
+        final FlowTuple s = c.server;
+        final boolean dnat = a.dst() != s.dst() || a.dport() != s.dport();
+        final boolean snat = a.src() != s.src() || a.sport() != s.sport();
+        final StringBuilder nat = new StringBuilder();
+        if (dnat)
+        {
+            nat.append("DNAT to ").append(FlowTuple.endpoint(s.dst(), a.proto() == Wire.ICMP ? -1 : s.dport()));
+        }
+        if (snat)
+        {
+            if (nat.length() > 0)
+            {
+                nat.append(", ");
+            }
+            nat.append(masquerade && isBoxAddress.test(s.src()) ? "MASQUERADE to " : "SNAT to ")
+                .append(Wire.ip(s.src()));
+            if (a.sport() != s.sport())
+            {
+                nat.append(a.proto() == Wire.ICMP ? " (id " : " (port ").append(a.sport()).append(" -> ")
+                    .append(s.sport()).append(')');
+            }
+        }
+        if (!dnat && !snat)
+        {
+            nat.append("routed, no NAT");
+        }
+        return nat.toString();
     }
 
     private static String plural(final int n, final String what)

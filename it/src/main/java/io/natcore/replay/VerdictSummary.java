@@ -57,6 +57,43 @@ public final class VerdictSummary
     }
 
     /**
+     * @return each verdict seen with its count, e.g. "FORWARD 41, DROP 2".
+     */
+    public String verdictCounts()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int v = 0; v < counts.length; v++)
+        {
+            final long total = verdictTotal(v);
+            if (total != 0)
+            {
+                sb.append(sb.length() == 0 ? "" : ", ").append(engine.verdictName(v)).append(' ').append(total);
+            }
+        }
+        return sb.length() == 0 ? "no packets judged" : sb.toString();
+    }
+
+    /**
+     * @param reason a reason name.
+     * @return packets judged with that reason, whatever the verdict.
+     */
+    public long reasonTotal(final String reason)
+    {
+        long n = 0;
+        for (int r = 0; r < engine.reasonCount(); r++)
+        {
+            if (engine.reasonName(r).equals(reason))
+            {
+                for (final long[] byReason : counts)
+                {
+                    n += byReason[r];
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
      * Prints the summary, one line per verdict and one indented line per reason seen.
      *
      * @param out destination.

@@ -69,10 +69,11 @@ class ReplayMainTest
     }
 
     @Test
-    void noArgumentsPrintsUsage()
+    void noArgumentsPrintsUsageOnStderr()
     {
         assertEquals(2, run(ForwardAllEngine::new0));
-        assertTrue(out().contains("rewrite --rules RULES --box BOX --in IN.pcap --out OUT.pcap"), out());
+        assertTrue(err().contains("rewrite --rules RULES --box BOX --in IN.pcap --out OUT.pcapng"), err());
+        assertEquals("", out());
     }
 
     @Test
@@ -87,7 +88,7 @@ class ReplayMainTest
     {
         final Path outFile = dir.resolve("out.pcap");
         final int status = run(ForwardAllEngine::new0, "rewrite", "--rules", trace(T05, "rules.txt"), "--box",
-            trace(T05, "box.txt"), "--in", trace(T05, "trace.pcap"), "--out", outFile.toString(), "--conntrack");
+            trace(T05, "box.txt"), "--in", trace(T05, "trace.pcap"), "--out", outFile.toString(), "--format", "pcap", "--conntrack");
         assertEquals(0, status, err());
         // The input's received packets (SLL2 type 0), in order, are what a forward-everything engine sends.
         final List<byte[]> received = new ArrayList<>();
@@ -175,14 +176,25 @@ class ReplayMainTest
     void checkPrintsEachMismatchWithItsPacketNumberAndFailsTheRun()
     {
         final String d05 = Traces.DIR.resolve(T05).toString();
-        assertEquals(1, run(ForwardAllEngine::new0, "check", d05, "no-such-dir"));
+        assertEquals(1, run(ForwardAllEngine::new0, "check", d05));
         final String text = out();
         final String[] lines = text.split("\n");
-        assertEquals("0 passed, 2 failed", lines[lines.length - 1]);
+        assertEquals("0 passed, 1 failed", lines[lines.length - 1]);
         // The kernel's record 2 is the SYN after DNAT and masquerade; a router without NAT sends it unchanged.
         assertTrue(text.contains("packet #2 (engine output for input #1): TCP 172.16.2.5:33610 > 192.168.1.5:22 [S]: " +
             "ip.src kernel=172.16.2.5 engine=172.16.3.5; ip.dst kernel=192.168.1.5 engine=172.16.20.6"), text);
-        assertTrue(text.contains("FAIL no-such-dir: no-such-dir: not a trace folder"), text);
+    }
+
+    @Test
+    void checkOfAFolderItCannotReadSaysSoOnStderrAndExitsTwoAfterCheckingTheOthers()
+    {
+        final String d05 = Traces.DIR.resolve(T05).toString();
+        assertEquals(2, run(echo(T05), "check", "no-such-dir", d05));
+        assertEquals("replay: check: no-such-dir: not a trace folder (expected a directory with rules.txt, box.txt, " +
+            "trace.pcap)\n", err());
+        final String[] lines = out().split("\n");
+        assertTrue(lines[0].startsWith("PASS " + T05), out());
+        assertEquals("1 passed, 0 failed, 1 unreadable", lines[lines.length - 1]);
     }
 
     @Test
@@ -233,7 +245,7 @@ class ReplayMainTest
     {
         final Path outFile = dir.resolve("out.pcap");
         assertEquals(0, run(EngineFactory.NATCORE, "rewrite", "--rules", trace(T05, "rules.txt"), "--box",
-            trace(T05, "box.txt"), "--in", trace(T05, "trace.pcap"), "--out", outFile.toString()), err());
+            trace(T05, "box.txt"), "--in", trace(T05, "trace.pcap"), "--out", outFile.toString(), "--format", "pcap"), err());
         final List<String> kernel = new ArrayList<>();
         try (PcapReader r = PcapReader.open(Path.of(trace(T05, "trace.pcap"))))
         {
@@ -305,7 +317,7 @@ class ReplayMainTest
         throws Exception
     {
         final List<String> args = new ArrayList<>(List.of("rewrite", "--rules", trace(traceName, "rules.txt"), "--box",
-            trace(traceName, "box.txt"), "--in", trace(traceName, "trace.pcap"), "--out", outFile.toString()));
+            trace(traceName, "box.txt"), "--in", trace(traceName, "trace.pcap"), "--out", outFile.toString(), "--format", "pcap"));
         args.addAll(Arrays.asList(more));
         assertEquals(0, run(EngineFactory.NATCORE, args.toArray(new String[0])), err());
         final List<Integer> ports = new ArrayList<>();
@@ -336,7 +348,7 @@ class ReplayMainTest
         throws Exception
     {
         assertEquals(0, run(EngineFactory.NATCORE, "rewrite", "--rules", trace(traceName, "rules.txt"), "--box",
-            trace(traceName, "box.txt"), "--in", trace(traceName, "trace.pcap"), "--out", outFile.toString(),
+            trace(traceName, "box.txt"), "--in", trace(traceName, "trace.pcap"), "--out", outFile.toString(), "--format", "pcap",
             "--seed", seed), err());
         final List<String> sent = new ArrayList<>();
         try (PcapReader r = PcapReader.open(outFile))
