@@ -383,7 +383,7 @@ final class Dataplane
                     continue;
                 }
                 all = false;
-                if (neighbours.claimRequest(s, System.nanoTime()))
+                if (neighbours.claimRequest(s, BoxClock.nanos()))
                 {
                     arp.request(ips.get(i));
                 }

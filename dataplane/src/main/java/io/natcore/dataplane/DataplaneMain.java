@@ -52,6 +52,18 @@ public final class DataplaneMain
             {
                 return ConntrackCommand.run(Arrays.copyOfRange(args, 1, args.length), out);
             }
+            if (args.length > 0 && "loadgen".equals(args[0]))
+            {
+                return LoadGenerator.run(Arrays.copyOfRange(args, 1, args.length), out);
+            }
+            if (args.length > 0 && "rtt-server".equals(args[0]))
+            {
+                return RoundTrip.server(Arrays.copyOfRange(args, 1, args.length), out);
+            }
+            if (args.length > 0 && "rtt-client".equals(args[0]))
+            {
+                return RoundTrip.client(Arrays.copyOfRange(args, 1, args.length), out);
+            }
             final String[] runArgs = args.length > 0 && "run".equals(args[0]) ?
                 Arrays.copyOfRange(args, 1, args.length) : args;
             return box(DataplaneOptions.parse(runArgs), out, err);
@@ -61,7 +73,7 @@ public final class DataplaneMain
             err.println("natcore-dataplane: " + ex.getMessage());
             return 2;
         }
-        catch (final java.io.IOException ex)
+        catch (final Exception ex)
         {
             err.println("natcore-dataplane: " + ex.getMessage());
             return 2;

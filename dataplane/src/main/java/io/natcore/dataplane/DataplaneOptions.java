@@ -20,6 +20,7 @@ final class DataplaneOptions
         "usage: java -jar natcore-dataplane.jar --rules RULES --box BOX --interface IFACE [options]",
         "       java -jar natcore-dataplane.jar stat [--dir DIR] [-w SECONDS | --once]",
         "       java -jar natcore-dataplane.jar conntrack [-L] [--dir DIR]",
+        "       java -jar natcore-dataplane.jar loadgen|rtt-server|rtt-client ...   (the lab benchmark's tools)",
         "",
         "Runs natcore as the NAT box on IFACE: AF_PACKET rings, the kernel out of the NAT path.",
         "Prints 'ready' once it forwards. SIGTERM: stop, undo host changes, print counters. SIGHUP: reload",

@@ -80,7 +80,7 @@ final class Housekeeper implements Runnable
             synchronized (dp.engineLock)
             {
                 final NatEngine engine = dp.generation().engine;
-                engine.expire(System.nanoTime(), EXPIRY_WORK);
+                engine.expire(BoxClock.nanos(), EXPIRY_WORK);
                 if (nowMs - lastPublish >= PUBLISH_EVERY_MILLIS)
                 {
                     lastPublish = nowMs;
@@ -156,7 +156,7 @@ final class Housekeeper implements Runnable
         {
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8))
             {
-                engine.dumpConntrack(w, System.nanoTime());
+                engine.dumpConntrack(w, BoxClock.nanos());
             }
             Files.move(tmp, dp.options.dir.resolve(CONNTRACK_LISTING), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);

@@ -127,7 +127,7 @@ final class Worker implements Runnable
                 paused = false;
                 continue;
             }
-            final long now = System.nanoTime();
+            final long now = BoxClock.nanos();
             final int n = drainRx(now);
             if (pending.inUse() > 0)
             {
@@ -253,7 +253,7 @@ final class Worker implements Runnable
         {
             final MutableDirectBuffer b = processor.releasedBuffer(i);
             act(b, processor.releasedOffset(i), processor.releasedVerdict(i), processor.releasedEgress(i),
-                processor.releasedLength(i), processor.releasedReason(i), System.nanoTime());
+                processor.releasedLength(i), processor.releasedReason(i), BoxClock.nanos());
             sidePool.free(sidePool.indexOf(b));
         }
     }
