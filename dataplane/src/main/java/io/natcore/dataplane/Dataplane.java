@@ -56,7 +56,8 @@ final class Dataplane
     private ArpSender arp;
     private CountersFile counters;
     private Housekeeper housekeeper;
-    private Thread[] threads;
+    /** The worker threads (index = worker id); read by the housekeeper for their allocation counters. */
+    Thread[] threads;
     private Thread housekeeperThread;
 
     Dataplane(final DataplaneOptions options) throws StartException

@@ -23,7 +23,7 @@ final class LoadGenerator
 {
     static final String USAGE = String.join("\n",
         "usage: natcore-dataplane.jar loadgen --interface IFACE --dst-mac MAC --src IP --dst IP --dport PORT",
-        "       [--flows N] [--seconds S] [--rate PPS] [--frame BYTES]",
+        "       [--flows N] [--seconds S] [--packets N] [--rate PPS] [--frame BYTES]",
         "Sends UDP from SRC to DST through the next hop MAC, cycling over N flows: flow f has source port",
         "10000 + f % 40000 and destination port DPORT + f / 40000 (so a masquerade keeps every flow's port).");
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
@@ -45,6 +45,7 @@ final class LoadGenerator
         int seconds = 5;
         long rate = 0;
         int frame = 60;
+        long packets = Long.MAX_VALUE;
         for (int i = 0; i < args.length; i++)
         {
             final String a = args[i];
@@ -58,6 +59,7 @@ final class LoadGenerator
                 case "--flows" -> flows = DataplaneOptions.number(DataplaneOptions.value(args, ++i, a), a, 1, 4_000_000);
                 case "--seconds" -> seconds = DataplaneOptions.number(DataplaneOptions.value(args, ++i, a), a, 1, 3600);
                 case "--rate" -> rate = DataplaneOptions.number(DataplaneOptions.value(args, ++i, a), a, 1, 100_000_000);
+                case "--packets" -> packets = Long.parseLong(DataplaneOptions.value(args, ++i, a));
                 case "--frame" -> frame = DataplaneOptions.number(DataplaneOptions.value(args, ++i, a), a, 60, 1514);
                 case "--help", "-h" ->
                 {
@@ -94,7 +96,7 @@ final class LoadGenerator
         final long end = start + seconds * 1_000_000_000L;
         final long nanosPerPacket = rate > 0 ? 1_000_000_000L / rate : 0;
         long now = start;
-        while (now < end)
+        while (now < end && sent < packets)
         {
             if (nanosPerPacket > 0 && sent * nanosPerPacket > now - start)
             {
