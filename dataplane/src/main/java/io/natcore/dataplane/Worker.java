@@ -38,6 +38,11 @@ final class Worker implements Runnable
 {
     static final int BATCH = 64;
     static final int IDLE_POLL_MILLIS = 10;
+    /**
+     * How long an idle worker spins on its ring before it sleeps in {@code poll()}: a reply usually follows a
+     * request within tens of microseconds, and a wake-up from {@code poll()} costs about as much again.
+     */
+    static final long SPIN_NANOS = 50_000;
     static final long NEIGHBOUR_WAIT_NANOS = 3_000_000_000L;
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
     private static final int PROTO_TCP = 6;
@@ -68,6 +73,7 @@ final class Worker implements Runnable
     private int unsent;
     private int cachedHop;
     private int cachedSlot = Neighbours.FULL;
+    private long lastPacketNanos;
 
     volatile boolean running = true;
     volatile boolean pauseRequested;
@@ -129,13 +135,21 @@ final class Worker implements Runnable
             }
             final long now = BoxClock.nanos();
             final int n = drainRx(now);
+            if (n > 0)
+            {
+                lastPacketNanos = now;
+            }
             if (pending.inUse() > 0)
             {
                 retryPending(now);
             }
             flush();
             publishCounters();
-            if (n == 0)
+            if (n == 0 && now - lastPacketNanos < SPIN_NANOS)
+            {
+                Thread.onSpinWait();
+            }
+            else if (n == 0)
             {
                 processor.expireHeld(now);
                 drainReleased();
