@@ -111,7 +111,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     {
         try
         {
-            WRITER_LOCK = MethodHandles.lookup().findVarHandle(FlowTable.class, "writerLock", int.class);
+            WRITER_LOCK = MethodHandles.lookup().findVarHandle(WriterStateFields.class, "lock", int.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -164,19 +164,16 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      */
     private final long headerAddress;
 
-    @SuppressWarnings("unused") // accessed through WRITER_LOCK
-    private volatile int writerLock;
-    /** Free entry stack threaded through the free entries' FREE_LINK_OFFSET; guarded by the writer lock. */
-    private int freeHead = -1;
-    /** Expiry cursor; one expiring thread at a time. */
-    private int expiryCursor;
+    /** Writer lock, free list head and expiry cursor, on a cache line of their own ({@link WriterState}). */
+    private final WriterState writers = new WriterState();
     /** Entries {@link #expire} examines per pass. */
     private static final int EXPIRY_CHUNK = 64;
     /** Due entries of one expiry chunk with both tuples' home slots (entry, orig home, reply home); one expirer. */
     private final int[] expiryDue = new int[3 * EXPIRY_CHUNK];
-    /** Keeps burst prefetch loads alive. */
-    private long burstSink;
-    /** Written only when a touched cold word equals {@link #TOUCH_NEVER}: keeps the touch without a store per lookup. */
+    /**
+     * Written only when a touched word (or a sum of them) equals {@link #TOUCH_NEVER}: keeps the touching loads
+     * (prefetches by hand) alive without a store per lookup, which every thread would make to this one line.
+     */
     private long touchSink;
     private static final long TOUCH_NEVER = 0x5DEE_CE66_D1CE_B00FL;
     /** Slots past the home slot the burst's scan (its pass 3) looks at for a tag match (the probe itself has no cap). */
@@ -303,7 +300,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         {
             sink += UnsafeApi.getInt(null, slotsAddress + ((handles[i] & 0xFFFF_FFFFL) << 2));
         }
-        burstSink = sink;
+        keepAlive(sink);
         final long v1 = UnsafeApi.getLongAcquire(null, shiftSeqAddress); // acquire: later slot loads see finished shifts
         if ((v1 & 1) == 0)
         {
@@ -341,7 +338,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                     }
                 }
             }
-            burstSink = touched;
+            keepAlive(touched);
             // acquire fence: every slot load of pass 3 is ordered before the key loads below, which is what an
             // acquire load of each slot would give (pairs with insert's release publish), for one fence per burst.
             VarHandle.acquireFence();
@@ -396,7 +393,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 sink += cold.getLong(at) + cold.getLong(at + COLD_LENGTH - 8);
             }
         }
-        burstSink = sink;
+        keepAlive(sink);
     }
 
     /** Plain loads of both cache lines of a cold record (the result only feeds a compare that keeps them). */
@@ -574,8 +571,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         final long hReply = hash(replyK0, replyK1);
         // Touch both home slots (plain loads feeding a sink) so the two misses overlap before the lock's CAS.
         final long slotsAddress = this.slotsAddress;
-        burstSink = UnsafeApi.getInt(null, slotsAddress + ((long)homeOf(hOrig) << 2)) +
-            UnsafeApi.getInt(null, slotsAddress + ((long)homeOf(hReply) << 2));
+        keepAlive(UnsafeApi.getInt(null, slotsAddress + ((long)homeOf(hOrig) << 2)) +
+            UnsafeApi.getInt(null, slotsAddress + ((long)homeOf(hReply) << 2)));
         lockWriters();
         try
         {
@@ -758,7 +755,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     {
         int skipped = -1;
         int e = -1;
-        for (int attempt = 0; attempt < 4 && freeHead >= 0; attempt++)
+        for (int attempt = 0; attempt < 4 && writers.freeHead >= 0; attempt++)
         {
             final int candidate = popFreeLocked();
             if (candidate < 0)
@@ -796,21 +793,21 @@ public class FlowTable extends FlowEntries implements AutoCloseable
 
     private int popFreeLocked()
     {
-        final int e = freeHead;
+        final int e = writers.freeHead;
         if (e < 0)
         {
             return -1;
         }
         final long next = UnsafeApi.getLong(null, hotAddress + ((long)e << HOT_SHIFT) + FREE_LINK_OFFSET);
         // Defensive: a corrupted link must not hand out a bad or live entry; drop the rest of the list instead.
-        freeHead = next >= 0 && next < capacity ? (int)next : -1;
+        writers.freeHead = next >= 0 && next < capacity ? (int)next : -1;
         return e;
     }
 
     private void pushFreeLocked(final int e)
     {
-        UnsafeApi.putLong(null, hotAddress + ((long)e << HOT_SHIFT) + FREE_LINK_OFFSET, freeHead);
-        freeHead = e;
+        UnsafeApi.putLong(null, hotAddress + ((long)e << HOT_SHIFT) + FREE_LINK_OFFSET, writers.freeHead);
+        writers.freeHead = e;
     }
 
     /** Evicts the best non-ASSURED entry near {@code home}; returns it write-locked and unlinked, or -1. */
@@ -965,7 +962,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     private void lockWriters()
     {
         int spins = 0;
-        while (!WRITER_LOCK.compareAndSet(this, 0, 1))
+        while (!WRITER_LOCK.compareAndSet(writers, 0, 1))
         {
             backOff(++spins);
         }
@@ -973,7 +970,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
 
     private void unlockWriters()
     {
-        WRITER_LOCK.setRelease(this, 0);
+        WRITER_LOCK.setRelease(writers, 0);
     }
 
     /** A known-valid entry's status word (volatile). */
@@ -1029,7 +1026,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         final long hotAddress = this.hotAddress;
         final long slotsAddress = this.slotsAddress;
         int removed = 0;
-        int e = expiryCursor;
+        int e = writers.expiryCursor;
         int left = Math.min(Math.max(0, maxEntries), limit);
         while (left > 0)
         {
@@ -1061,7 +1058,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 }
                 e++;
             }
-            burstSink = sink;
+            keepAlive(sink);
             left -= chunk;
             // Pass 2: remove them; everything is decided again here, under the entry's write lock.
             for (int i = 0; i < found; i++)
@@ -1087,7 +1084,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 }
             }
         }
-        expiryCursor = e;
+        writers.expiryCursor = e;
         return removed;
     }
 
@@ -1125,7 +1122,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             header.putInt(OPEN_COUNT_OFFSET, header.getInt(OPEN_COUNT_OFFSET) + 1);
             final int highWater = Math.max(0, Math.min(capacity, header.getInt(HIGH_WATER_OFFSET)));
             header.putInt(HIGH_WATER_OFFSET, highWater);
-            freeHead = -1;
+            writers.freeHead = -1;
             long size = 0;
             for (int e = highWater - 1; e >= 0; e--)
             {
@@ -1336,8 +1333,12 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         }
     }
 
-    long burstSink()
+    /** Keeps {@code touched} computed (and the loads behind it) without storing it: see {@link #touchSink}. */
+    private void keepAlive(final long touched)
     {
-        return burstSink;
+        if (touched == TOUCH_NEVER)
+        {
+            touchSink++;
+        }
     }
 }

@@ -72,6 +72,33 @@ final class ClientsComparison
         }
     }
 
+    /**
+     * For a scenario whose links lose packets at random (13): whether a client's connection got through, or timed
+     * out before or after its first line, is chance with either box, so only the commands are compared, and every
+     * address a server reports must be {@code natAddress} with a port in the class of a drawn one.
+     *
+     * @return the differences, one line each; empty when the runs agree.
+     */
+    static List<String> compareLossy(final String kernel, final String natcore, final String natAddress)
+    {
+        final List<String> problems = new ArrayList<>();
+        final List<String> kernelCommands = kernel.lines().filter(l -> l.startsWith("$ [")).toList();
+        final List<String> natcoreCommands = natcore.lines().filter(l -> l.startsWith("$ [")).toList();
+        if (!kernelCommands.equals(natcoreCommands))
+        {
+            problems.add("commands differ: kernel " + kernelCommands + ", natcore " + natcoreCommands);
+        }
+        final Matcher m = ENDPOINT.matcher(normalize(natcore));
+        while (m.find())
+        {
+            if (!m.group(1).equals(natAddress) || portClass(Integer.parseInt(m.group(2))) != 2)
+            {
+                problems.add("server saw " + m.group() + ", expected " + natAddress + ":1024-65535");
+            }
+        }
+        return problems;
+    }
+
     /** Removes what differs between any two runs: timings and script line numbers. */
     static String normalize(final String text)
     {

@@ -49,4 +49,16 @@ class ClientsComparisonTest
         assertTrue(ClientsComparison.compare(kernel, natcore).isEmpty());
         assertEquals(1, ClientsComparison.compare(kernel, natcore.replace("ttl=61", "ttl=62")).size());
     }
+
+    @Test
+    void onALossyLinkOnlyTheCommandsAndTheMasqueradedAddressCount()
+    {
+        final String cmd = "$ [onp] python3 oracle/client.py tcp 172.16.2.65 7 - 0 3\n";
+        final String timedOut = cmd + "Traceback (most recent call last):\nTimeoutError: timed out\n(exit 1)\n";
+        assertTrue(ClientsComparison.compareLossy(timedOut, cmd + "remote=172.16.2.5:40000\nline 0\n",
+            "172.16.2.5").isEmpty());
+        assertEquals(1, ClientsComparison.compareLossy(timedOut, cmd + "remote=192.168.1.5:40000\n",
+            "172.16.2.5").size());
+        assertEquals(1, ClientsComparison.compareLossy(timedOut, "$ [onp] ping 172.16.2.65\n", "172.16.2.5").size());
+    }
 }
