@@ -17,6 +17,7 @@ import io.natcore.pcap.PcapFormatException;
  *           [--sysctl SYSCTL] [--draws-from CONNTRACK_EVENTS]
  *   check [-v] TRACE_DIR...
  *   demo [TRACE]
+ *   validate --rules RULES --box BOX [--strict]
  * </pre>
  * Exit status: 0 success, 1 a check failed, 2 bad usage or unreadable input. Errors are one
  * line on stderr, never a stack trace (set REPLAY_DEBUG=1 to get one).
@@ -38,6 +39,11 @@ public final class ReplayMain
         "      --sysctl SYSCTL sets the conntrack timeouts from 'sysctl -a' lines (default: Linux's);",
         "      --draws-from CONNTRACK_EVENTS ('conntrack -E -o timestamp,id' of the same traffic) makes each",
         "      new connection try the kernel's NAT choice first; each refused draw is printed as a deviation",
+        "  validate --rules RULES --box BOX [--strict]",
+        "      check a rules file against a box file as the engine would load them: a refusal prints",
+        "      'line N: reason' on stderr (exit 2); else the warnings (parts not enforced, unknown interfaces,",
+        "      rules that never match, routes) and one line per NAT rule saying what it does on this box;",
+        "      exit 0, or 1 with --strict when there were warnings",
         "  check [-v] TRACE_DIR...",
         "      replay each trace folder (rules.txt, box.txt, trace.pcap, and sysctl.txt when the box's",
         "      timeouts were changed) and compare with what the kernel sent; prints each mismatch and",
@@ -87,6 +93,8 @@ public final class ReplayMain
                     return CheckCommand.run(args, out, factory);
                 case "demo":
                     return DemoCommand.run(args, out, factory);
+                case "validate":
+                    return ValidateCommand.run(args, out, err);
                 default:
                     err.println("replay: unknown command '" + args[0] + "' (try --help)");
                     return 2;
