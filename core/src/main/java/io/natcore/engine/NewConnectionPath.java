@@ -301,10 +301,14 @@ final class NewConnectionPath
         return null;
     }
 
+    /** Under the bind lock: the statistic's random source is the engine's (one sequence per engine and seed). */
     private boolean prerouting(final int inIf)
     {
-        return engine.rules.prerouting(orig.proto, orig.srcIp, orig.dstIp, orig.srcPort, orig.dstPort,
-            pkt.icmpType, pkt.icmpCode, inIf, decision);
+        decision.statisticRandom = engine.statisticRandom;
+        final boolean translated = engine.rules.prerouting(orig.proto, orig.srcIp, orig.dstIp, orig.srcPort,
+            orig.dstPort, pkt.icmpType, pkt.icmpCode, inIf, decision);
+        engine.statisticRandom = decision.statisticRandom;
+        return translated;
     }
 
     /**

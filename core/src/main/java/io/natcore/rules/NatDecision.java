@@ -78,6 +78,11 @@ public final class NatDecision
     public long statisticForced;
     /** Out: random statistic matches consulted by the last evaluation. */
     public int statisticConsulted;
+    /**
+     * State of the random source of {@code -m statistic --mode random} (splitmix64, advanced by each draw): seed it
+     * for repeatable runs; the engine keeps one per engine, seeded from its seed. Not cleared by reset().
+     */
+    public long statisticRandom = new java.util.SplittableRandom().nextLong();
 
     /**
      * Resets to "no rule matched".

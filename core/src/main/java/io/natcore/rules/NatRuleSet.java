@@ -6,9 +6,7 @@ package io.natcore.rules;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -60,8 +58,6 @@ public final class NatRuleSet
     private final AtomicIntegerArray nthCount;
     /** Per rule: packets a LOG rule matched (getAndIncrement: counts only, no ordering with anything else). */
     private final AtomicLongArray logCount;
-    /** State of the statistic's random source: splitmix64 over a getAndAdd counter, lock-free and allocation-free. */
-    private final AtomicLong randomState;
     private final boolean hasRandomStatistic;
 
     private final BoxConfig box;
@@ -149,7 +145,6 @@ public final class NatRuleSet
         contextual = new boolean[rules.length];
         nthCount = new AtomicIntegerArray(rules.length);
         logCount = new AtomicLongArray(rules.length);
-        randomState = new AtomicLong(new SplittableRandom().nextLong());
         boolean random = false;
         for (int i = 0; i < rules.length; i++)
         {
@@ -309,7 +304,7 @@ public final class NatRuleSet
             }
             else
             {
-                hit = (nextRandom() & 0x7FFFFFFF) < r.statProbability;
+                hit = (nextRandom(out) & 0x7FFFFFFF) < r.statProbability;
             }
             out.statisticConsulted++;
             return hit != r.statInvert;
@@ -335,22 +330,13 @@ public final class NatRuleSet
         return box != null ? box.addressType(ip, dev) : BoxConfig.generalAddressType(ip);
     }
 
-    private long nextRandom()
+    /** splitmix64 on the decision's own state: the holder belongs to one thread, so plain fields suffice. */
+    private static long nextRandom(final NatDecision out)
     {
-        long z = randomState.getAndAdd(0x9E3779B97F4A7C15L) + 0x9E3779B97F4A7C15L; // atomic: threads never share a value
+        long z = out.statisticRandom += 0x9E3779B97F4A7C15L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
-    }
-
-    /**
-     * Seeds the random source of {@code -m statistic --mode random} so that runs repeat (default: a random seed).
-     *
-     * @param seed any value.
-     */
-    public void seedStatistic(final long seed)
-    {
-        randomState.set(seed); // volatile store: seen by the next evaluation on any thread
     }
 
     /** @return true when a rule has {@code -m statistic --mode random}: its choices can be steered. */

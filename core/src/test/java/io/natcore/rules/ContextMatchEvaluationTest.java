@@ -143,8 +143,8 @@ class ContextMatchEvaluationTest
     void randomStatisticSplitsAsItsProbabilitiesSay()
     {
         final NatRuleSet rules = trace("26-kube-proxy-style-nat");
-        rules.seedStatistic(42);
         final NatDecision d = new NatDecision();
+        d.statisticRandom = 42;
         final int[] hits = new int[3];
         final int n = 30_000;
         for (int i = 0; i < n; i++)
