@@ -19,11 +19,13 @@ import java.util.Map;
  * {@code -d}, {@code -i}, {@code -o} (exact or {@code +} prefix), {@code -p}, {@code -f}, each
  * optionally after {@code !}; matches {@code tcp}/{@code udp} ({@code --sport}, {@code --dport}),
  * {@code icmp} ({@code --icmp-type}), {@code multiport} ({@code --sports}, {@code --dports},
- * {@code --ports}), {@code comment}; targets ACCEPT, RETURN, DNAT, SNAT, MASQUERADE, REDIRECT, a
- * user chain by {@code -j} or {@code -g}. Anything else is refused with a
- * {@link RuleParseException} naming the line. Other tables (filter, mangle, raw, security) are
+ * {@code --ports}), {@code comment}, {@code addrtype}, {@code statistic}, {@code mark}, {@code conntrack}
+ * ({@link ContextMatchReader}); targets ACCEPT, RETURN, DNAT, SNAT, MASQUERADE, REDIRECT, NETMAP, MARK,
+ * LOG, a user chain by {@code -j} or {@code -g}. Anything else is refused with a
+ * {@link RuleParseException} naming the line, saying "not supported by natcore" for what iptables has
+ * ({@link UnsupportedSyntax}) and "unknown" otherwise. Other tables (filter, mangle, raw, security) are
  * checked for structure only (chains exist, jumps resolve, quotes close) since natcore does not
- * evaluate them.
+ * evaluate them; {@link NatRuleSet#loadWarnings()} says so for each.
  */
 public final class IptablesSaveParser
 {

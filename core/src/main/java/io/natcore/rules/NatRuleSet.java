@@ -11,9 +11,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The loaded rules: every table as text ({@link #table(String)}) and the nat table compiled for
- * evaluation on the first packet of a connection. Immutable and safe to share between threads;
- * evaluation allocates nothing (arrays of primitives, recursion bounded by the loop-free chain
- * graph) and writes only into the caller's {@link NatDecision}.
+ * evaluation on the first packet of a connection. Safe to share between threads: the rules are
+ * immutable; the only shared state is per-rule counters ({@code -m statistic --mode nth}, LOG), kept
+ * in atomics as the kernel keeps them. Evaluation allocates nothing (arrays of primitives, recursion
+ * bounded by the loop-free chain graph) and otherwise writes only into the caller's
+ * {@link NatDecision}, which also carries the packet's mark and conntrack view from PREROUTING to
+ * POSTROUTING and the random source of {@code -m statistic --mode random}.
  * <p>
  * Semantics as the kernel's {@code ipt_do_table} on the nat table: rules run in order; the first
  * matching terminal rule (ACCEPT, DNAT, SNAT, MASQUERADE, REDIRECT) decides; {@code -j CHAIN}
