@@ -76,6 +76,8 @@ public final class NatEngine implements AutoCloseable
     /** Serialises port choice and insertion of new connections (guards {@link #allocator}). */
     final Object bindLock = new Object();
     final PortAllocator allocator;
+    /** State of -m statistic --mode random's source (NatDecision#statisticRandom); read and written under bindLock. */
+    long statisticRandom;
     /** The kernel's recorded draws, or null; read and written under {@link #bindLock} only. */
     final DrawHints drawHints;
     final TableOracle oracle = new TableOracle();
@@ -144,6 +146,7 @@ public final class NatEngine implements AutoCloseable
         this.zone = config.zone;
         this.tickNanos = 1_000_000_000L / config.hz;
         this.allocator = new PortAllocator(new NatRandom(config.seed));
+        this.statisticRandom = config.seed ^ 0x5DEECE66DL;
         this.drawHints = config.drawHints;
         this.bySource = new SourceMappings(table, zone);
     }

@@ -236,8 +236,9 @@ final class NewConnectionPath
             hints.copyTo(draw, drawn);
         }
 
-        if (engine.rules.prerouting(orig.proto, orig.srcIp, orig.dstIp, orig.srcPort, orig.dstPort,
-            pkt.icmpType, pkt.icmpCode, inIf, decision))
+        final boolean translated = draw != DrawHints.NONE && engine.rules.hasRandomStatistic()
+            ? steeredPrerouting(inIf) : prerouting(inIf);
+        if (translated)
         {
             if (decision.kind == NatDecision.Kind.DNAT || decision.kind == NatDecision.Kind.REDIRECT)
             {
@@ -261,6 +262,8 @@ final class NewConnectionPath
                 tuple.copyFrom(chosen);
             }
         }
+        // The conntrack status POSTROUTING's -m conntrack sees; the mark and original destination carry on too.
+        decision.ctDstNat = tuple.dstIp != orig.dstIp || tuple.dstPort != orig.dstPort;
 
         if (engine.box.isLocalAddress(tuple.dstIp))
         {
@@ -296,6 +299,74 @@ final class NewConnectionPath
             range.address(tuple.srcIp);
         }
         return null;
+    }
+
+    /** Under the bind lock: the statistic's random source is the engine's (one sequence per engine and seed). */
+    private boolean prerouting(final int inIf)
+    {
+        decision.statisticRandom = engine.statisticRandom;
+        final boolean translated = engine.rules.prerouting(orig.proto, orig.srcIp, orig.dstIp, orig.srcPort,
+            orig.dstPort, pkt.icmpType, pkt.icmpCode, inIf, decision);
+        engine.statisticRandom = decision.statisticRandom;
+        return translated;
+    }
+
+    /**
+     * PREROUTING with the {@code -m statistic --mode random} outcomes that lead where the kernel's recorded draw went:
+     * outcome sets are tried in order (bit k = the k-th random match consulted) until the decision's destination
+     * range holds the recorded destination. When none does, the draw is refused ({@link DrawRefusal#STATISTIC}) and
+     * the random source decides.
+     */
+    private boolean steeredPrerouting(final int inIf)
+    {
+        decision.statisticSteered = true;
+        try
+        {
+            int mostConsulted = 0;
+            for (long outcomes = 0; outcomes < STEERED_OUTCOMES; outcomes++)
+            {
+                if (outcomes > 0 && mostConsulted < 63 && outcomes >= 1L << mostConsulted)
+                {
+                    break; // every later set repeats an earlier one on the outcomes a walk can consult
+                }
+                decision.statisticForced = outcomes;
+                final boolean translated = prerouting(inIf);
+                mostConsulted = Math.max(mostConsulted, decision.statisticConsulted);
+                if ((outcomes >>> Math.min(decision.statisticConsulted, 63)) != 0)
+                {
+                    continue; // differs from an earlier set only in outcomes this walk never consulted
+                }
+                if (reachesDrawnDestination(translated))
+                {
+                    return translated;
+                }
+            }
+        }
+        finally
+        {
+            decision.statisticSteered = false;
+        }
+        engine.drawHints.refused(draw, DrawRefusal.STATISTIC, orig);
+        draw = DrawHints.NONE;
+        return prerouting(inIf);
+    }
+
+    /** Outcome sets {@link #steeredPrerouting} tries at most: 2^12, enough for 12 random matches on one path. */
+    private static final long STEERED_OUTCOMES = 1L << 12;
+
+    private boolean reachesDrawnDestination(final boolean translated)
+    {
+        final NatDecision d = decision;
+        if (!translated || (d.kind != NatDecision.Kind.DNAT && d.kind != NatDecision.Kind.REDIRECT))
+        {
+            return drawn.dstIp == orig.dstIp && drawn.dstPort == orig.dstPort;
+        }
+        final boolean address = d.mapIps
+            ? Integer.compareUnsigned(drawn.dstIp, d.minIp) >= 0 && Integer.compareUnsigned(drawn.dstIp, d.maxIp) <= 0
+            : d.kind == NatDecision.Kind.REDIRECT || drawn.dstIp == orig.dstIp;
+        final boolean port = d.hasPortRange
+            ? drawn.dstPort >= d.minPort && drawn.dstPort <= d.maxPort : drawn.dstPort == orig.dstPort;
+        return address && port;
     }
 
     private void fillRange(final NatDecision d)

@@ -11,6 +11,8 @@ public enum DrawRefusal
 {
     /** The recorded tuple's destination is not the one the engine's destination manip gave. */
     DESTINATION("the kernel's destination differs from the one the engine's rules gave"),
+    /** No outcome of the rules' {@code -m statistic --mode random} matches leads to the recorded destination. */
+    STATISTIC("no outcome of the statistic matches leads to the kernel's destination"),
     /** The recorded address is outside the rule's address range (or moves an address no rule maps). */
     ADDRESS("the address is outside the rule's address range"),
     /** The recorded port (ICMP id) is outside the rule's port range. */

@@ -17,9 +17,9 @@ import java.util.Map;
  * <p>
  * Addresses follow the kernel's rules: an address whose subnet (same prefix length) already holds
  * an earlier address of the same interface is secondary; 127.0.0.0/8 addresses get host scope;
- * on a loopback interface ({@code lo}) the whole prefix is local, elsewhere the address only. The
- * routes are NOT derived from the addresses: give the connected routes as {@code ip route} shows
- * them.
+ * on a loopback interface ({@code lo}) the whole prefix is local, elsewhere the address only. A
+ * {@code box.txt} gets the connected route of each primary address as the kernel adds it
+ * ({@link Builder#addConnectedRoutes()}); a builder only when asked.
  */
 public final class BoxConfig
 {
@@ -44,8 +44,10 @@ public final class BoxConfig
     private final int[] localAddresses;      // sorted
     private final int[] localPrefixes;        // whole prefixes local (loopback interfaces)
     private final int[] localPrefixMasks;
+    private final int[] localPrefixIf;
     private final int[] broadcastAddresses;  // sorted
     private final RouteTable routes;
+    private final boolean routesGiven;
 
     private BoxConfig(final Builder b)
     {
@@ -70,6 +72,7 @@ public final class BoxConfig
         final List<Integer> broadcasts = new ArrayList<>();
         final List<Integer> lp = new ArrayList<>();
         final List<Integer> lm = new ArrayList<>();
+        final List<Integer> li = new ArrayList<>();
         broadcasts.add(0xFFFFFFFF);
         for (int i = 0; i < n; i++)
         {
@@ -97,6 +100,7 @@ public final class BoxConfig
                 {
                     lp.add(prefix);
                     lm.add(mask);
+                    li.add(addrIf[i]);
                 }
                 if (addrPrefixLength[i] < 31)
                 {
@@ -108,12 +112,15 @@ public final class BoxConfig
         broadcastAddresses = sortedUnique(broadcasts);
         localPrefixes = new int[lp.size()];
         localPrefixMasks = new int[lm.size()];
+        localPrefixIf = new int[li.size()];
         for (int i = 0; i < lp.size(); i++)
         {
             localPrefixes[i] = lp.get(i);
             localPrefixMasks[i] = lm.get(i);
+            localPrefixIf[i] = li.get(i);
         }
         routes = RouteTable.of(b.routes);
+        routesGiven = b.routeLinesGiven;
     }
 
     private static int[] sortedUnique(final List<Integer> values)
@@ -167,6 +174,8 @@ public final class BoxConfig
                     throw new RuleParseException(lineNo, "expected ifindex, addr or route, got \"" + t[0] + "\"");
             }
         }
+        b.routeLinesGiven = b.routeCount() > 0;
+        b.addConnectedRoutes();
         return b.build();
     }
 
@@ -302,6 +311,58 @@ public final class BoxConfig
     }
 
     /**
+     * The address's type as the kernel's {@code inet_dev_addr_type} gives it (what {@code -m addrtype} tests):
+     * 0.0.0.0/8 and 255.255.255.255 BROADCAST, 224.0.0.0/4 MULTICAST, else the local table's answer: LOCAL for an
+     * address of the box (or of a loopback prefix), BROADCAST for a subnet broadcast, UNICAST otherwise. With an
+     * interface, a local-table entry counts only when it belongs to that interface (else UNICAST). No allocation.
+     *
+     * @param ip      address.
+     * @param ifIndex the interface the type is limited to ({@code --limit-iface-in/out}), -1 for none.
+     * @return the RTN_* type ({@link AddressTypes}).
+     */
+    public int addressType(final int ip, final int ifIndex)
+    {
+        final int general = generalAddressType(ip);
+        if (general != AddressTypes.UNICAST)
+        {
+            return general;
+        }
+        for (int i = 0; i < addrIp.length; i++)
+        {
+            if (addrIp[i] == ip)
+            {
+                return ifIndex < 0 || addrIf[i] == ifIndex ? AddressTypes.LOCAL : AddressTypes.UNICAST;
+            }
+        }
+        for (int i = 0; i < addrIp.length; i++)
+        {
+            final int mask = Ipv4Text.mask(addrPrefixLength[i]);
+            if (!addrSecondary[i] && addrPrefixLength[i] < 31 && ((addrIp[i] & mask) | ~mask) == ip)
+            {
+                return ifIndex < 0 || addrIf[i] == ifIndex ? AddressTypes.BROADCAST : AddressTypes.UNICAST;
+            }
+        }
+        for (int i = 0; i < localPrefixes.length; i++)
+        {
+            if ((ip & localPrefixMasks[i]) == localPrefixes[i])
+            {
+                return ifIndex < 0 || ifIndex == localPrefixIf[i] ? AddressTypes.LOCAL : AddressTypes.UNICAST;
+            }
+        }
+        return AddressTypes.UNICAST;
+    }
+
+    /** @return the type any box gives ip before its local table: BROADCAST, MULTICAST, else UNICAST. */
+    static int generalAddressType(final int ip)
+    {
+        if ((ip >>> 24) == 0 || ip == 0xFFFFFFFF)
+        {
+            return AddressTypes.BROADCAST;
+        }
+        return (ip >>> 28) == 0xE ? AddressTypes.MULTICAST : AddressTypes.UNICAST;
+    }
+
+    /**
      * Whether ip is a broadcast address of the box (255.255.255.255, or the subnet broadcast of a
      * primary address with prefix shorter than /31), which the kernel delivers locally too.
      *
@@ -422,6 +483,12 @@ public final class BoxConfig
         return routes;
     }
 
+    /** @return false for a {@code box.txt} without route lines (its routes are the connected ones only). */
+    public boolean routesGiven()
+    {
+        return routesGiven;
+    }
+
     /**
      * Programmatic construction of a {@link BoxConfig}. Not thread-safe; {@link #build()} copies.
      */
@@ -434,6 +501,7 @@ public final class BoxConfig
         private final List<Integer> addrLen = new ArrayList<>();
         private final List<Scope> addrScope = new ArrayList<>();
         private final List<RouteTable.Route> routes = new ArrayList<>();
+        private boolean routeLinesGiven = true;
 
         private Builder()
         {
@@ -575,6 +643,62 @@ public final class BoxConfig
             }
             routes.add(new RouteTable.Route(prefix, prefixLength, gateway, egressIf, preferredSource, metric, type));
             return this;
+        }
+
+        /**
+         * Adds the connected route of every primary address, as the kernel's {@code fib_add_ifaddr} does (prefix
+         * route on the address's interface, scope link, source the address; not for a /32, a 0.0.0.0 prefix or a
+         * loopback interface, whose prefix is local), unless a route to the same prefix on that interface is
+         * already there.
+         *
+         * @return this.
+         */
+        public Builder addConnectedRoutes()
+        {
+            final int n = addrIp.size();
+            for (int i = 0; i < n; i++)
+            {
+                final int len = addrLen.get(i);
+                final int ifIndex = addrIf.get(i);
+                final int mask = Ipv4Text.mask(len);
+                final int prefix = addrIp.get(i) & mask;
+                if (len == 32 || prefix == 0 || loopback.contains(ifIndex) || isSecondary(i))
+                {
+                    continue;
+                }
+                boolean present = false;
+                for (final RouteTable.Route r : routes)
+                {
+                    present |= r.prefixLength == len && (r.prefix & mask) == prefix && r.egressIf == ifIndex;
+                }
+                if (!present)
+                {
+                    final RouteTable.Route r =
+                        new RouteTable.Route(prefix, len, 0, ifIndex, addrIp.get(i), 0, RouteTable.Type.UNICAST);
+                    routes.add(r);
+                }
+            }
+            return this;
+        }
+
+        private boolean isSecondary(final int i)
+        {
+            final int mask = Ipv4Text.mask(addrLen.get(i));
+            for (int j = 0; j < i; j++)
+            {
+                if (addrIf.get(j).equals(addrIf.get(i)) && addrLen.get(j).equals(addrLen.get(i))
+                    && ((addrIp.get(j) ^ addrIp.get(i)) & mask) == 0)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** @return routes given so far. */
+        int routeCount()
+        {
+            return routes.size();
         }
 
         boolean hasInterface(final int index)

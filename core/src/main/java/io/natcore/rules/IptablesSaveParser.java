@@ -19,11 +19,13 @@ import java.util.Map;
  * {@code -d}, {@code -i}, {@code -o} (exact or {@code +} prefix), {@code -p}, {@code -f}, each
  * optionally after {@code !}; matches {@code tcp}/{@code udp} ({@code --sport}, {@code --dport}),
  * {@code icmp} ({@code --icmp-type}), {@code multiport} ({@code --sports}, {@code --dports},
- * {@code --ports}), {@code comment}; targets ACCEPT, RETURN, DNAT, SNAT, MASQUERADE, REDIRECT, a
- * user chain by {@code -j} or {@code -g}. Anything else is refused with a
- * {@link RuleParseException} naming the line. Other tables (filter, mangle, raw, security) are
+ * {@code --ports}), {@code comment}, {@code addrtype}, {@code statistic}, {@code mark}, {@code conntrack}
+ * ({@link ContextMatchReader}); targets ACCEPT, RETURN, DNAT, SNAT, MASQUERADE, REDIRECT, NETMAP, MARK,
+ * LOG, a user chain by {@code -j} or {@code -g}. Anything else is refused with a
+ * {@link RuleParseException} naming the line, saying "not supported by natcore" for what iptables has
+ * ({@link UnsupportedSyntax}) and "unknown" otherwise. Other tables (filter, mangle, raw, security) are
  * checked for structure only (chains exist, jumps resolve, quotes close) since natcore does not
- * evaluate them.
+ * evaluate them; {@link NatRuleSet#loadWarnings()} says so for each.
  */
 public final class IptablesSaveParser
 {
@@ -38,7 +40,7 @@ public final class IptablesSaveParser
         BUILTINS.put("security", Arrays.asList("INPUT", "FORWARD", "OUTPUT"));
     }
 
-    private static final List<String> NAT_TARGETS = Arrays.asList("DNAT", "SNAT", "MASQUERADE", "REDIRECT");
+    private static final List<String> NAT_TARGETS = Arrays.asList("DNAT", "SNAT", "MASQUERADE", "REDIRECT", "NETMAP");
 
     private IptablesSaveParser()
     {
@@ -55,6 +57,7 @@ public final class IptablesSaveParser
     public static NatRuleSet parse(final String text) throws RuleParseException
     {
         final Map<String, SavedTable> tables = new LinkedHashMap<>();
+        final List<LoadWarning> warnings = new ArrayList<>();
         TableState table = null;
         TableState nat = null;
         final String[] lines = text.split("\n", -1);
@@ -94,6 +97,10 @@ public final class IptablesSaveParser
                 {
                     table.checkNat();
                     nat = table;
+                }
+                else
+                {
+                    table.warnNotEnforced(warnings);
                 }
                 tables.put(table.name, table.saved());
                 table = null;
@@ -145,7 +152,8 @@ public final class IptablesSaveParser
         {
             nat = new TableState("nat", 0);
         }
-        return nat.compile(tables);
+        warnings.sort((a, b) -> Integer.compare(a.line(), b.line()));
+        return nat.compile(tables, warnings);
     }
 
     static void checkCounters(final String word, final int lineNo)
@@ -195,6 +203,7 @@ public final class IptablesSaveParser
         final boolean isNat;
         final List<String> builtins;
         final Map<String, String> policies = new LinkedHashMap<>();
+        final Map<String, Integer> policyLines = new HashMap<>();
         final List<String> ruleChains = new ArrayList<>();
         final List<String> ruleTexts = new ArrayList<>();
         final List<Integer> ruleLines = new ArrayList<>();
@@ -243,6 +252,7 @@ public final class IptablesSaveParser
                     throw new RuleParseException(lineNo, "policy " + policy + " is not supported in table nat");
                 }
                 policies.put(chain, policy);
+                policyLines.put(chain, lineNo);
                 return;
             }
             if (!"-".equals(policy))
@@ -421,7 +431,20 @@ public final class IptablesSaveParser
                         allowed = new String[] {"POSTROUTING"};
                         break;
                     default:
-                        continue;
+                        allowed = null;
+                        break;
+                }
+                if (r.typesLimit == AddressTypes.LIMIT_IN)
+                {
+                    checkHooks(r, hooks, new String[] {"PREROUTING", "INPUT"}, "--limit-iface-in");
+                }
+                else if (r.typesLimit == AddressTypes.LIMIT_OUT)
+                {
+                    checkHooks(r, hooks, new String[] {"POSTROUTING", "OUTPUT"}, "--limit-iface-out");
+                }
+                if (allowed == null)
+                {
+                    continue;
                 }
                 for (int h = 0; h < builtins.size(); h++)
                 {
@@ -430,6 +453,18 @@ public final class IptablesSaveParser
                         throw new RuleParseException(r.lineNumber, r.target + " is only valid in "
                             + String.join(" and ", allowed) + ", not " + builtins.get(h));
                     }
+                }
+            }
+        }
+
+        private void checkHooks(final NatRule r, final int hooks, final String[] allowed, final String what)
+        {
+            for (int h = 0; h < builtins.size(); h++)
+            {
+                if ((hooks & (1 << h)) != 0 && !Arrays.asList(allowed).contains(builtins.get(h)))
+                {
+                    throw new RuleParseException(r.lineNumber, what + " is only valid in "
+                        + String.join(" and ", allowed) + ", not " + builtins.get(h));
                 }
             }
         }
@@ -468,7 +503,25 @@ public final class IptablesSaveParser
             }
         }
 
-        NatRuleSet compile(final Map<String, SavedTable> tables)
+        /** A table natcore does not evaluate: one warning for its rules, one per policy other than ACCEPT. */
+        void warnNotEnforced(final List<LoadWarning> warnings)
+        {
+            if (!ruleLines.isEmpty())
+            {
+                warnings.add(new LoadWarning(startLine, "table " + name + " is not enforced: its " + ruleLines.size()
+                    + (ruleLines.size() == 1 ? " rule is" : " rules are") + " ignored (natcore evaluates the nat table only)"));
+            }
+            for (final Map.Entry<String, String> e : policies.entrySet())
+            {
+                if (builtins.contains(e.getKey()) && !"ACCEPT".equals(e.getValue()))
+                {
+                    warnings.add(new LoadWarning(policyLines.get(e.getKey()), "policy " + e.getValue() + " of " + name
+                        + " " + e.getKey() + " is not enforced: natcore lets these packets through"));
+                }
+            }
+        }
+
+        NatRuleSet compile(final Map<String, SavedTable> tables, final List<LoadWarning> warnings)
         {
             final List<String> chains = new ArrayList<>(policies.keySet());
             final String[] names = chains.toArray(new String[0]);
@@ -489,7 +542,7 @@ public final class IptablesSaveParser
             {
                 hookChain[hook.ordinal()] = chains.indexOf(hook.name());
             }
-            return new NatRuleSet(rules, names, chainRules, targetChain, hookChain, tables, null);
+            return new NatRuleSet(rules, names, chainRules, targetChain, hookChain, tables, warnings, null);
         }
     }
 
@@ -580,6 +633,10 @@ public final class IptablesSaveParser
                 case "--sport": case "--source-port": case "--dport": case "--destination-port":
                 case "--sports": case "--source-ports": case "--dports": case "--destination-ports":
                 case "--ports": case "--icmp-type":
+                case "--src-type": case "--dst-type": case "--probability": case "--every": case "--mark":
+                case "--ctstate": case "--ctorigdst": case "--ctorigdstport":
+                case "--ctproto": case "--ctorigsrc": case "--ctreplsrc": case "--ctrepldst": case "--ctorigsrcport":
+                case "--ctreplsrcport": case "--ctrepldstport": case "--ctstatus": case "--ctexpire":
                     return true;
                 default:
                     return false;
@@ -702,6 +759,15 @@ public final class IptablesSaveParser
         {
             switch (name)
             {
+                case "addrtype":
+                case "statistic":
+                case "mark":
+                case "conntrack":
+                    if (matchNames.contains(name))
+                    {
+                        throw new RuleParseException(lineNo, "a second -m " + name + " in one rule is not supported by natcore");
+                    }
+                    // fall through
                 case "tcp":
                 case "udp":
                 case "icmp":
@@ -711,6 +777,10 @@ public final class IptablesSaveParser
                     matchSeen.add(new ArrayList<>());
                     return;
                 default:
+                    if (UnsupportedSyntax.isKnownMatch(name))
+                    {
+                        throw new RuleParseException(lineNo, "match \"" + name + "\" is not supported by natcore");
+                    }
                     throw new RuleParseException(lineNo, "unknown match \"" + name + "\"");
             }
         }
@@ -730,6 +800,16 @@ public final class IptablesSaveParser
                         || "--destination-ports".equals(option) || "--ports".equals(option);
                 case "comment":
                     return "--comment".equals(option);
+                case "addrtype":
+                    return "--src-type".equals(option) || "--dst-type".equals(option)
+                        || "--limit-iface-in".equals(option) || "--limit-iface-out".equals(option);
+                case "statistic":
+                    return "--mode".equals(option) || "--probability".equals(option) || "--every".equals(option)
+                        || "--packet".equals(option);
+                case "mark":
+                    return "--mark".equals(option);
+                case "conntrack":
+                    return option.startsWith("--ct");
                 default:
                     return false;
             }
@@ -762,6 +842,21 @@ public final class IptablesSaveParser
                     r.icmpInvert = negate;
                     return;
                 }
+                case "--limit-iface-in":
+                case "--limit-iface-out":
+                    once(seen, option, option);
+                    ContextMatchReader.flag(r, option, negate, lineNo);
+                    return;
+                case "--src-type":
+                case "--dst-type":
+                case "--mode":
+                case "--probability":
+                case "--every":
+                case "--packet":
+                case "--mark":
+                    once(seen, option, option);
+                    ContextMatchReader.read(r, option, value(option), negate, lineNo);
+                    return;
                 case "--comment":
                 {
                     once(seen, "comment", "--comment");
@@ -775,6 +870,12 @@ public final class IptablesSaveParser
                 }
                 default:
                 {
+                    if ("conntrack".equals(match))
+                    {
+                        once(seen, option, option);
+                        ContextMatchReader.read(r, option, value(option), negate, lineNo);
+                        return;
+                    }
                     if (!seen.isEmpty())
                     {
                         throw new RuleParseException(lineNo, "match " + match + " takes one of --sports, --dports, --ports");
@@ -826,7 +927,24 @@ public final class IptablesSaveParser
                     case "REDIRECT":
                         r.target = NatRule.Target.REDIRECT;
                         return;
+                    case "NETMAP":
+                        r.target = NatRule.Target.NETMAP;
+                        return;
+                    case "MARK":
+                        r.target = NatRule.Target.MARK;
+                        return;
+                    case "LOG":
+                        r.target = NatRule.Target.LOG;
+                        return;
+                    case "DROP":
+                    case "REJECT":
+                        throw new RuleParseException(lineNo, name + " is not allowed in table nat (iptables refuses it:"
+                            + " the nat table is not for filtering)");
                     default:
+                        if (UnsupportedSyntax.isKnownTarget(name) && !table.isUserChain(name))
+                        {
+                            throw new RuleParseException(lineNo, "target \"" + name + "\" is not supported by natcore");
+                        }
                         break;
                 }
             }
@@ -897,7 +1015,19 @@ public final class IptablesSaveParser
                     r.persistent = true;
                     return true;
                 default:
-                    return false;
+                    if (!ContextMatchReader.ownsTargetOption(t, option))
+                    {
+                        return false;
+                    }
+                    if (t == NatRule.Target.MARK && !targetSeen.isEmpty())
+                    {
+                        throw new RuleParseException(lineNo, "MARK takes one of --set-xmark, --set-mark, --and-mark,"
+                            + " --or-mark, --xor-mark");
+                    }
+                    once(targetSeen, option, option);
+                    ContextMatchReader.readTargetOption(r, option, ContextMatchReader.targetOptionHasValue(option)
+                        ? value(option) : null, lineNo);
+                    return true;
             }
         }
 
@@ -935,6 +1065,18 @@ public final class IptablesSaveParser
             if (r.target == NatRule.Target.SNAT && !targetSeen.contains("--to-source"))
             {
                 throw new RuleParseException(lineNo, "SNAT needs --to-source");
+            }
+            if (r.target == NatRule.Target.NETMAP && !targetSeen.contains("--to"))
+            {
+                throw new RuleParseException(lineNo, "NETMAP needs --to");
+            }
+            if (r.target == NatRule.Target.MARK && targetSeen.isEmpty())
+            {
+                throw new RuleParseException(lineNo, "MARK needs --set-xmark, --set-mark, --and-mark, --or-mark or --xor-mark");
+            }
+            for (int m = 0; m < matchNames.size(); m++)
+            {
+                ContextMatchReader.finish(r, matchNames.get(m), matchSeen.get(m), lineNo);
             }
             if (r.hasPortRange && (!NatRule.hasPorts(r.protocol) || r.protoInvert))
             {

@@ -54,6 +54,36 @@ public final class NatDecision
     /** Index of the matching rule in {@link NatRuleSet#rule(int)}, -1 when the policy applied. */
     public int ruleIndex = -1;
 
+    // The packet as the rules see it beyond its headers. A PREROUTING (or OUTPUT) evaluation starts a connection's
+    // first packet: mark 0, original destination = the packet's; the POSTROUTING (or INPUT) evaluation that follows
+    // on the same holder carries them on (the kernel's skb->mark and the conntrack entry). Not cleared by reset().
+
+    /** The packet mark: read by {@code -m mark}, rewritten by {@code -j MARK}. */
+    public int mark;
+    /** The connection's original destination address and port ({@code -m conntrack --ctorigdst/--ctorigdstport}). */
+    public int ctOrigDst;
+    public int ctOrigDstPort;
+    /** Whether PREROUTING changed the destination (conntrack status DNAT); the engine sets it from its binding. */
+    public boolean ctDstNat;
+    /** True between a PREROUTING/OUTPUT evaluation and the POSTROUTING/INPUT one that consumes its packet state. */
+    boolean carried;
+
+    /**
+     * Steering of {@code -m statistic --mode random} (set by the caller, e.g. to follow a recorded run): when true,
+     * the k-th random statistic match consulted in an evaluation matches iff bit k of {@link #statisticForced} is
+     * set (k from 0, bits beyond 63 clear) instead of drawing a random number.
+     */
+    public boolean statisticSteered;
+    /** The forced outcomes, see {@link #statisticSteered}. */
+    public long statisticForced;
+    /** Out: random statistic matches consulted by the last evaluation. */
+    public int statisticConsulted;
+    /**
+     * State of the random source of {@code -m statistic --mode random} (splitmix64, advanced by each draw): seed it
+     * for repeatable runs; the engine keeps one per engine, seeded from its seed. Not cleared by reset().
+     */
+    public long statisticRandom = new java.util.SplittableRandom().nextLong();
+
     /**
      * Resets to "no rule matched".
      *
@@ -72,6 +102,7 @@ public final class NatDecision
         randomFully = false;
         persistent = false;
         ruleIndex = -1;
+        statisticConsulted = 0;
         return this;
     }
 

@@ -30,7 +30,13 @@ public final class NatRule
         /** Source NAT to the egress interface address. */
         MASQUERADE,
         /** Destination NAT to the ingress interface address. */
-        REDIRECT
+        REDIRECT,
+        /** {@code NETMAP --to}: map the destination (PREROUTING, OUTPUT) or source (POSTROUTING, INPUT) prefix. */
+        NETMAP,
+        /** {@code MARK}: rewrite the packet mark, then continue. */
+        MARK,
+        /** {@code LOG}: count (and optionally report) the packet, then continue. */
+        LOG
     }
 
     /** Port condition: which port of the packet it looks at. */
@@ -76,7 +82,50 @@ public final class NatRule
     int icmpCodeMax;
     boolean icmpInvert;
 
+    /** -m addrtype: bits 1 << rtn type ({@link AddressTypes}); 0 = no condition. */
+    int srcTypes;
+    boolean srcTypesInvert;
+    int dstTypes;
+    boolean dstTypesInvert;
+    /** --limit-iface-in / --limit-iface-out: 0 none, else {@link AddressTypes#LIMIT_IN} or LIMIT_OUT. */
+    int typesLimit;
+
+    /** -m statistic: 0 none, {@link #STAT_RANDOM}, {@link #STAT_NTH}. */
+    int statMode;
+    boolean statInvert;
+    /** Random: matches when a 31-bit random value is below this (the kernel's lround(0x80000000 * p)). */
+    long statProbability;
+    /** Nth: --every minus one, and the counter's start (every - packet), as xt_statistic stores them. */
+    int nthEvery;
+    int nthStart;
+
+    /** -m mark --mark value/mask. */
+    boolean hasMark;
+    int markValue;
+    int markMask;
+    boolean markInvert;
+
+    /** -m conntrack --ctstate: bits of {@link ConntrackMatch}; 0 = no condition. */
+    int ctStates;
+    boolean ctStatesInvert;
+    boolean hasCtOrigDst;
+    int ctOrigDst;
+    int ctOrigDstMask;
+    boolean ctOrigDstInvert;
+    boolean hasCtOrigDstPort;
+    int ctOrigDstPortLo;
+    int ctOrigDstPortHi;
+    boolean ctOrigDstPortInvert;
+
     Target target = Target.NONE;
+    /** MARK: new mark = (mark & ~markClear) ^ markXor (the kernel's xt_MARK v2). */
+    int markClear;
+    int markXor;
+    /** NETMAP --to prefix and mask. */
+    int netmapIp;
+    int netmapMask;
+    /** LOG --log-prefix, or null. */
+    String logPrefix;
     String targetChain;
     boolean mapIps;
     int minIp;
@@ -205,6 +254,21 @@ public final class NatRule
             }
         }
         return hit != portInvert[c];
+    }
+
+    /** Statistic mode: random. */
+    static final int STAT_RANDOM = 1;
+    /** Statistic mode: every n-th packet. */
+    static final int STAT_NTH = 2;
+
+    /**
+     * @return true when the rule has a match that needs more than the packet's addresses, ports and interfaces
+     *     (addrtype, statistic, mark, conntrack): {@link NatRuleSet} evaluates those with the box and the decision.
+     */
+    boolean hasContextMatch()
+    {
+        return srcTypes != 0 || dstTypes != 0 || statMode != 0 || hasMark || ctStates != 0 || hasCtOrigDst
+            || hasCtOrigDstPort;
     }
 
     /** Protocols whose headers carry ports that the tcp/udp/multiport matches read. */

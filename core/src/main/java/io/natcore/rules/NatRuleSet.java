@@ -4,13 +4,19 @@
 package io.natcore.rules;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The loaded rules: every table as text ({@link #table(String)}) and the nat table compiled for
- * evaluation on the first packet of a connection. Immutable and safe to share between threads;
- * evaluation allocates nothing (arrays of primitives, recursion bounded by the loop-free chain
- * graph) and writes only into the caller's {@link NatDecision}.
+ * evaluation on the first packet of a connection. Safe to share between threads: the rules are
+ * immutable; the only shared state is per-rule counters ({@code -m statistic --mode nth}, LOG), kept
+ * in atomics as the kernel keeps them. Evaluation allocates nothing (arrays of primitives, recursion
+ * bounded by the loop-free chain graph) and otherwise writes only into the caller's
+ * {@link NatDecision}, which also carries the packet's mark and conntrack view from PREROUTING to
+ * POSTROUTING and the random source of {@code -m statistic --mode random}.
  * <p>
  * Semantics as the kernel's {@code ipt_do_table} on the nat table: rules run in order; the first
  * matching terminal rule (ACCEPT, DNAT, SNAT, MASQUERADE, REDIRECT) decides; {@code -j CHAIN}
@@ -48,6 +54,14 @@ public final class NatRuleSet
     private final int[] targetChain;
     private final int[] hookChain;
     private final Map<String, SavedTable> tables;
+    private final List<LoadWarning> warnings;
+    /** Rules with addrtype, statistic, mark or conntrack matches ({@link #contextHolds}). */
+    private final boolean[] contextual;
+    /** Per rule: xt_statistic's nth counter (compare-and-set, as the kernel's atomic_cmpxchg loop). */
+    private final AtomicIntegerArray nthCount;
+    /** Per rule: packets a LOG rule matched (getAndIncrement: counts only, no ordering with anything else). */
+    private final AtomicLongArray logCount;
+    private final boolean hasRandomStatistic;
 
     private final BoxConfig box;
     /**
@@ -106,9 +120,10 @@ public final class NatRuleSet
         final int[] targetChain,
         final int[] hookChain,
         final Map<String, SavedTable> tables,
+        final List<LoadWarning> warnings,
         final BoxConfig box)
     {
-        this(rules, chainNames, chainRules, targetChain, hookChain, tables, box, true);
+        this(rules, chainNames, chainRules, targetChain, hookChain, tables, warnings, box, true);
     }
 
     private NatRuleSet(
@@ -118,6 +133,7 @@ public final class NatRuleSet
         final int[] targetChain,
         final int[] hookChain,
         final Map<String, SavedTable> tables,
+        final List<LoadWarning> warnings,
         final BoxConfig box,
         final boolean indexed)
     {
@@ -127,7 +143,19 @@ public final class NatRuleSet
         this.targetChain = targetChain;
         this.hookChain = hookChain;
         this.tables = Collections.unmodifiableMap(tables);
+        this.warnings = Collections.unmodifiableList(warnings);
         this.box = box;
+        contextual = new boolean[rules.length];
+        nthCount = new AtomicIntegerArray(rules.length);
+        logCount = new AtomicLongArray(rules.length);
+        boolean random = false;
+        for (int i = 0; i < rules.length; i++)
+        {
+            contextual[i] = rules[i].hasContextMatch();
+            nthCount.set(i, rules[i].nthStart);
+            random |= rules[i].statMode == NatRule.STAT_RANDOM;
+        }
+        hasRandomStatistic = random;
         final int chains = chainRules.length;
         dstKeys = new int[chains][];
         dstRules = new int[chains][][];
@@ -223,8 +251,117 @@ public final class NatRuleSet
         m[lengthAt] = table.length;
     }
 
-    /** {@link NatRule#matchesPacket} and both interface matches of rule i, from {@link #packed} where it can. */
+    /** Rule i's matches, the header ones first ({@link #headerMatches}), then the contextual ones. */
     private boolean matches(
+        final int i, final int proto, final int src, final int dst, final int sport, final int dport,
+        final int icmpType, final int icmpCode, final int inIf, final int outIf, final NatDecision out)
+    {
+        return headerMatches(i, proto, src, dst, sport, dport, icmpType, icmpCode, inIf, outIf)
+            && (!contextual[i] || contextHolds(rules[i], src, dst, inIf, outIf, out));
+    }
+
+    /**
+     * addrtype, mark, conntrack, then statistic (last, so that its counter and random draws see only packets the
+     * rule's other matches let through). No allocation.
+     */
+    private boolean contextHolds(
+        final NatRule r, final int src, final int dst, final int inIf, final int outIf, final NatDecision out)
+    {
+        if (r.srcTypes != 0 || r.dstTypes != 0)
+        {
+            final int dev = r.typesLimit == AddressTypes.LIMIT_IN ? inIf : r.typesLimit == AddressTypes.LIMIT_OUT ? outIf : -1;
+            if (r.srcTypes != 0 && (((r.srcTypes >>> addressType(src, dev)) & 1) != 0) == r.srcTypesInvert)
+            {
+                return false;
+            }
+            if (r.dstTypes != 0 && (((r.dstTypes >>> addressType(dst, dev)) & 1) != 0) == r.dstTypesInvert)
+            {
+                return false;
+            }
+        }
+        if (r.hasMark && (((out.mark & r.markMask) == r.markValue) == r.markInvert))
+        {
+            return false;
+        }
+        if (r.ctStates != 0 &&
+            (((ConntrackMatch.firstPacketStates(out.ctDstNat) & r.ctStates) != 0) == r.ctStatesInvert))
+        {
+            return false;
+        }
+        if (r.hasCtOrigDst && (((out.ctOrigDst & r.ctOrigDstMask) == r.ctOrigDst) == r.ctOrigDstInvert))
+        {
+            return false;
+        }
+        if (r.hasCtOrigDstPort &&
+            ((out.ctOrigDstPort >= r.ctOrigDstPortLo && out.ctOrigDstPort <= r.ctOrigDstPortHi) == r.ctOrigDstPortInvert))
+        {
+            return false;
+        }
+        if (r.statMode == NatRule.STAT_RANDOM)
+        {
+            final boolean hit;
+            if (out.statisticSteered)
+            {
+                final int k = out.statisticConsulted;
+                hit = k < 64 && ((out.statisticForced >>> k) & 1) != 0;
+            }
+            else
+            {
+                hit = (nextRandom(out) & 0x7FFFFFFF) < r.statProbability;
+            }
+            out.statisticConsulted++;
+            return hit != r.statInvert;
+        }
+        if (r.statMode == NatRule.STAT_NTH)
+        {
+            final int i = r.index;
+            int old;
+            int next;
+            do
+            {
+                old = nthCount.get(i); // volatile read, then CAS: the kernel's atomic_read / atomic_cmpxchg
+                next = old == r.nthEvery ? 0 : old + 1;
+            }
+            while (!nthCount.compareAndSet(i, old, next));
+            return (next == 0) != r.statInvert;
+        }
+        return true;
+    }
+
+    private int addressType(final int ip, final int dev)
+    {
+        return box != null ? box.addressType(ip, dev) : BoxConfig.generalAddressType(ip);
+    }
+
+    /** splitmix64 on the decision's own state: the holder belongs to one thread, so plain fields suffice. */
+    private static long nextRandom(final NatDecision out)
+    {
+        long z = out.statisticRandom += 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** @return true when a rule has {@code -m statistic --mode random}: its choices can be steered. */
+    public boolean hasRandomStatistic()
+    {
+        return hasRandomStatistic;
+    }
+
+    /** @param index rule index. @return packets the LOG rule matched so far. */
+    public long logCount(final int index)
+    {
+        return logCount.get(index);
+    }
+
+    /** @return what loading found that natcore does not enforce (filter tables, policies), in line order. */
+    public List<LoadWarning> loadWarnings()
+    {
+        return warnings;
+    }
+
+    /** {@link NatRule#matchesPacket} and both interface matches of rule i, from {@link #packed} where it can. */
+    private boolean headerMatches(
         final int i, final int proto, final int src, final int dst, final int sport, final int dport,
         final int icmpType, final int icmpCode, final int inIf, final int outIf)
     {
@@ -374,7 +511,7 @@ public final class NatRuleSet
     /** The same rules evaluated by walking every rule of a chain (the general path the index must agree with). */
     NatRuleSet withoutIndex()
     {
-        return new NatRuleSet(rules, chainNames, chainRules, targetChain, hookChain, tables, box, false);
+        return new NatRuleSet(rules, chainNames, chainRules, targetChain, hookChain, tables, warnings, box, false);
     }
 
     private static boolean[] ifaceTable(final String pattern, final boolean invert, final int maxIf, final BoxConfig box)
@@ -405,7 +542,7 @@ public final class NatRuleSet
      */
     public NatRuleSet bind(final BoxConfig box)
     {
-        return new NatRuleSet(rules, chainNames, chainRules, targetChain, hookChain, tables, box);
+        return new NatRuleSet(rules, chainNames, chainRules, targetChain, hookChain, tables, warnings, box);
     }
 
     /** @return the box bound by {@link #bind(BoxConfig)}, or null. */
@@ -495,9 +632,9 @@ public final class NatRuleSet
         final int proto, final int src, final int dst, final int sport, final int dport,
         final int icmpType, final int icmpCode, final int outIf, final int nextHop, final NatDecision out)
     {
-        out.reset();
-        evalChain(hookChain[Hook.POSTROUTING.ordinal()], proto, src, dst, sport, dport, icmpType, icmpCode, NO_IF, outIf,
-            out);
+        begin(Hook.POSTROUTING, dst, dport, out);
+        evalChain(hookChain[Hook.POSTROUTING.ordinal()], SRC_MANIP, proto, src, dst, sport, dport, icmpType, icmpCode,
+            NO_IF, outIf, out);
         if (box != null && out.kind == NatDecision.Kind.MASQUERADE && outIf >= 0)
         {
             masquerade(outIf, nextHop, out);
@@ -533,8 +670,13 @@ public final class NatRuleSet
         final Hook hook, final int proto, final int src, final int dst, final int sport, final int dport,
         final int icmpType, final int icmpCode, final int inIf, final int outIf, final NatDecision out)
     {
-        out.reset();
-        evalChain(hookChain[hook.ordinal()], proto, src, dst, sport, dport, icmpType, icmpCode, inIf, outIf, out);
+        begin(hook, dst, dport, out);
+        evalChain(hookChain[hook.ordinal()], hook == Hook.PREROUTING || hook == Hook.OUTPUT ? DST_MANIP : SRC_MANIP,
+            proto, src, dst, sport, dport, icmpType, icmpCode, inIf, outIf, out);
+        if (hook == Hook.PREROUTING || hook == Hook.OUTPUT)
+        {
+            out.ctDstNat = out.kind == NatDecision.Kind.DNAT || out.kind == NatDecision.Kind.REDIRECT;
+        }
         if (box != null && out.kind == NatDecision.Kind.MASQUERADE && outIf >= 0)
         {
             masquerade(outIf, box.routes().lookupNextHop(dst), out);
@@ -549,15 +691,37 @@ public final class NatRuleSet
         return out.isTranslation();
     }
 
+    /**
+     * Starts an evaluation: the decision is reset; PREROUTING/OUTPUT start a first packet (mark 0, original
+     * destination = this one), POSTROUTING/INPUT take what the preceding evaluation carried, if any.
+     */
+    private static void begin(final Hook hook, final int dst, final int dport, final NatDecision out)
+    {
+        out.reset();
+        final boolean first = hook == Hook.PREROUTING || hook == Hook.OUTPUT;
+        if (first || !out.carried)
+        {
+            out.mark = 0;
+            out.ctOrigDst = dst;
+            out.ctOrigDstPort = dport;
+            out.ctDstNat = false;
+        }
+        out.carried = first;
+    }
+
+    /** evalChain's manip argument: which address NETMAP maps. */
+    private static final int DST_MANIP = 0;
+    private static final int SRC_MANIP = 1;
+
     private int evalChain(
-        final int chain, final int proto, final int src, final int dst, final int sport, final int dport,
-        final int icmpType, final int icmpCode, final int inIf, final int outIf, final NatDecision out)
+        final int chain, final int manip, final int proto, final int src, final int dst, final int sport,
+        final int dport, final int icmpType, final int icmpCode, final int inIf, final int outIf, final NatDecision out)
     {
         final int[] ruleIndexes = rulesFor(chain, dst);
         for (int k = 0; k < ruleIndexes.length; k++)
         {
             final int i = ruleIndexes[k];
-            if (!matches(i, proto, src, dst, sport, dport, icmpType, icmpCode, inIf, outIf))
+            if (!matches(i, proto, src, dst, sport, dport, icmpType, icmpCode, inIf, outIf, out))
             {
                 continue;
             }
@@ -566,21 +730,31 @@ public final class NatRuleSet
             {
                 case NONE:
                     continue;
+                case MARK:
+                    out.mark = (out.mark & ~r.markClear) ^ r.markXor;
+                    continue;
+                case LOG:
+                    logCount.getAndIncrement(i);
+                    continue;
                 case RETURN:
                     return RESULT_CONTINUE;
                 case JUMP:
-                    if (evalChain(targetChain[i], proto, src, dst, sport, dport, icmpType, icmpCode, inIf, outIf, out)
-                        == RESULT_DONE)
+                    if (evalChain(targetChain[i], manip, proto, src, dst, sport, dport, icmpType, icmpCode, inIf, outIf,
+                        out) == RESULT_DONE)
                     {
                         return RESULT_DONE;
                     }
                     continue;
                 case GOTO:
                     // The goto target's end returns to our caller: this chain ends with it.
-                    return evalChain(targetChain[i], proto, src, dst, sport, dport, icmpType, icmpCode, inIf, outIf, out);
+                    return evalChain(targetChain[i], manip, proto, src, dst, sport, dport, icmpType, icmpCode, inIf,
+                        outIf, out);
                 case ACCEPT:
                     out.kind = NatDecision.Kind.ACCEPT;
                     out.ruleIndex = i;
+                    return RESULT_DONE;
+                case NETMAP:
+                    netmap(r, manip == DST_MANIP ? dst : src, manip == DST_MANIP, out);
                     return RESULT_DONE;
                 default:
                     decide(r, out);
@@ -588,6 +762,16 @@ public final class NatRuleSet
             }
         }
         return RESULT_CONTINUE;
+    }
+
+    /** xt_NETMAP: the rule's prefix replaces the address's network part; a one-address range, ports kept. */
+    private static void netmap(final NatRule r, final int address, final boolean destination, final NatDecision out)
+    {
+        out.kind = destination ? NatDecision.Kind.DNAT : NatDecision.Kind.SNAT;
+        out.mapIps = true;
+        out.minIp = (address & ~r.netmapMask) | (r.netmapIp & r.netmapMask);
+        out.maxIp = out.minIp;
+        out.ruleIndex = r.index;
     }
 
     private static boolean ifaceHolds(final boolean[] table, final boolean other, final int ifIndex)

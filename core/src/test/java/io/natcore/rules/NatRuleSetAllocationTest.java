@@ -31,6 +31,13 @@ class NatRuleSetAllocationTest
             "-A PREROUTING -i eth+ -p icmp -m icmp --icmp-type echo-request -j DNAT --to-destination 172.16.3.5",
             "-A WEB -s 10.0.0.0/8 -j RETURN",
             "-A WEB -p tcp -j DNAT --to-destination 172.16.3.5:80",
+            ":MARKED - [0:0]",
+            "-A PREROUTING -p udp -m addrtype ! --dst-type LOCAL -m conntrack --ctstate NEW -j MARKED",
+            "-A MARKED -j MARK --or-mark 0x4000",
+            "-A MARKED -j LOG",
+            "-A MARKED -m statistic --mode random --probability 0.5 -j DNAT --to-destination 172.16.3.6",
+            "-A MARKED -m statistic --mode nth --every 2 -j NETMAP --to 172.16.3.0/24",
+            "-A POSTROUTING -m mark --mark 0x4000/0x4000 -m conntrack --ctorigdst 172.16.2.0/24 -j MASQUERADE",
             "COMMIT")).bind(box);
         final int[] protos = {6, 6, 17, 1, 6, 6};
         final int[] srcs = {ip("192.168.1.5"), ip("172.16.3.5"), ip("192.168.1.5"), ip("192.168.1.5"),

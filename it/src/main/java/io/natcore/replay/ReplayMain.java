@@ -14,7 +14,7 @@ import io.natcore.pcap.PcapFormatException;
 
 /**
  * Entry point of {@code replay.jar}: replays pcap captures through the NAT engine. Commands: {@code demo},
- * {@code rewrite}, {@code show}, {@code check}; each answers {@code --help}, and {@code --version} names the build.
+ * {@code rewrite}, {@code show}, {@code check}, {@code validate}; each answers {@code --help}, and {@code --version} names the build.
  * Exit status: 0 success, 1 a check failed, 2 bad usage or unreadable input. Errors are one line on stderr, never a
  * stack trace (set REPLAY_DEBUG=1 to get one).
  */
@@ -25,7 +25,8 @@ public final class ReplayMain
         DemoCommand.USAGE,
         RewriteCommand.USAGE,
         ShowCommand.USAGE,
-        CheckCommand.USAGE);
+        CheckCommand.USAGE,
+        ValidateCommand.USAGE);
 
     private ReplayMain()
     {
@@ -102,6 +103,8 @@ public final class ReplayMain
                     return ShowCommand.run(args, in, out, err, factory);
                 case "check":
                     return CheckCommand.run(args, out, err, factory);
+                case "validate":
+                    return ValidateCommand.run(args, out, err);
                 default:
                     return DemoCommand.run(args, out, factory);
             }
@@ -145,6 +148,7 @@ public final class ReplayMain
             case "rewrite": return RewriteCommand.USAGE;
             case "show": return ShowCommand.USAGE;
             case "check": return CheckCommand.USAGE;
+            case "validate": return ValidateCommand.USAGE;
             default: return null;
         }
     }
