@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * addrtype, statistic, mark, conntrack, MARK, NETMAP and LOG, on the Docker-style and kube-proxy-style tables of
- * traces 26 and 27 (decisions as the kernel's conntrack-final.txt of those runs shows them) and on hand-worked
+ * traces 27 and 28 (decisions as the kernel's conntrack-final.txt of those runs shows them) and on hand-worked
  * cases of the kernel modules' arithmetic.
  */
 class ContextMatchEvaluationTest
@@ -33,13 +33,13 @@ class ContextMatchEvaluationTest
     private static NatRuleSet nat(final String... rules)
     {
         return IptablesSaveParser.parse(HEADER + String.join("\n", rules) + "\nCOMMIT\n")
-            .bind(BoxConfig.parse(TraceFiles.read("26-docker-style-nat", "box.txt")));
+            .bind(BoxConfig.parse(TraceFiles.read("27-docker-style-nat", "box.txt")));
     }
 
     @Test
     void dockerPublishedPortIsDnatForLocalDestinationsNotFromTheBridge()
     {
-        final NatRuleSet rules = trace("26-docker-style-nat");
+        final NatRuleSet rules = trace("27-docker-style-nat");
         final NatDecision d = new NatDecision();
         assertTrue(rules.prerouting(TCP, ip("192.168.1.5"), ip("172.16.2.5"), 38490, 8080, 0, ETH0, d));
         assertEquals(5, d.ruleIndex);
@@ -57,7 +57,7 @@ class ContextMatchEvaluationTest
     @Test
     void dockerMasqueradesTheBridgeSubnetLeavingByAnotherInterface()
     {
-        final NatRuleSet rules = trace("26-docker-style-nat");
+        final NatRuleSet rules = trace("27-docker-style-nat");
         final NatDecision d = new NatDecision();
         assertTrue(rules.postrouting(TCP, ip("172.16.3.5"), ip("172.16.1.5"), 46100, 7, 0, ETH0, d));
         assertEquals(NatDecision.Kind.MASQUERADE, d.kind);
@@ -73,7 +73,7 @@ class ContextMatchEvaluationTest
     @Test
     void kubeServiceMarksOutsideClientsAndPostroutingMasqueradesByMark()
     {
-        final NatRuleSet rules = trace("27-kube-proxy-style-nat");
+        final NatRuleSet rules = trace("28-kube-proxy-style-nat");
         final NatDecision d = new NatDecision();
         // outcome sets: bit k = the k-th random statistic consulted; 1 -> first endpoint, 0b10 -> second, 0 -> last
         final long[] outcomes = {1, 2, 0};
@@ -100,7 +100,7 @@ class ContextMatchEvaluationTest
     @Test
     void kubePodToAnotherEndpointIsNotMarkedSoNotMasqueraded()
     {
-        final NatRuleSet rules = trace("27-kube-proxy-style-nat");
+        final NatRuleSet rules = trace("28-kube-proxy-style-nat");
         final NatDecision d = new NatDecision();
         d.statisticSteered = true;
         d.statisticForced = 1;
@@ -120,7 +120,7 @@ class ContextMatchEvaluationTest
     @Test
     void postroutingWithoutAPrecedingPreroutingStartsFromMarkZero()
     {
-        final NatRuleSet rules = trace("27-kube-proxy-style-nat");
+        final NatRuleSet rules = trace("28-kube-proxy-style-nat");
         final NatDecision d = new NatDecision();
         d.mark = 0x4000; // left by someone else, not carried
         assertFalse(rules.postrouting(TCP, ip("192.168.1.5"), ip("172.16.3.5"), 1, 8080, 0, ETH0, d));
@@ -129,7 +129,7 @@ class ContextMatchEvaluationTest
     @Test
     void kubeNodePortReachesTheServiceThroughAddrtypeLocal()
     {
-        final NatRuleSet rules = trace("27-kube-proxy-style-nat");
+        final NatRuleSet rules = trace("28-kube-proxy-style-nat");
         final NatDecision d = new NatDecision();
         d.statisticSteered = true;
         d.statisticForced = 0;
@@ -142,7 +142,7 @@ class ContextMatchEvaluationTest
     @Test
     void randomStatisticSplitsAsItsProbabilitiesSay()
     {
-        final NatRuleSet rules = trace("27-kube-proxy-style-nat");
+        final NatRuleSet rules = trace("28-kube-proxy-style-nat");
         final NatDecision d = new NatDecision();
         d.statisticRandom = 42;
         final int[] hits = new int[3];

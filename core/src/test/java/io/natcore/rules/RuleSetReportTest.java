@@ -110,8 +110,8 @@ class RuleSetReportTest
     @Test
     void kubeServiceIsMasqueradedThroughTheMarkItsChainsSet()
     {
-        final RuleSetReport r = report(TraceFiles.read("27-kube-proxy-style-nat", "box.txt"),
-            TraceFiles.read("27-kube-proxy-style-nat", "rules.txt"));
+        final RuleSetReport r = report(TraceFiles.read("28-kube-proxy-style-nat", "box.txt"),
+            TraceFiles.read("28-kube-proxy-style-nat", "rules.txt"));
         assertEquals(List.of(), r.warnings());
         assertTrue(r.ruleLines().contains("line 30: tcp to 172.16.20.10:80 with probability 0.500 -> DNAT"
             + " 172.16.3.6:8080, out eth0 via 172.16.2.1, source masqueraded to 172.16.2.5 by line 26"),

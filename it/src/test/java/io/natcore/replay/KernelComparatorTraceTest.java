@@ -27,8 +27,8 @@ class KernelComparatorTraceTest
 {
     /** Trace 14's record 26 is the box's own ICMP time exceeded for the TTL-1 SYN of record 25 (tcpdump shows it). */
     private static final Set<Long> BOX_MADE_14 = Set.of(26L);
-    /** Trace 26's record 1 is the IGMP report the box sent when its docker0 bridge came up. */
-    private static final Set<Long> BOX_MADE_26 = Set.of(1L);
+    /** Trace 27's record 1 is the IGMP report the box sent when its docker0 bridge came up. */
+    private static final Set<Long> BOX_MADE_27 = Set.of(1L);
     private static final int MASQ = 0xAC100205; // 172.16.2.5
 
     static List<String> traces()
@@ -42,7 +42,7 @@ class KernelComparatorTraceTest
     private static Set<Long> boxMade(final String name)
     {
         return name.startsWith("14-") ? BOX_MADE_14 : name.startsWith("19-") ? TO_THE_BOX_19
-            : name.startsWith("26-") ? BOX_MADE_26 : Set.of();
+            : name.startsWith("27-") ? BOX_MADE_27 : Set.of();
     }
 
     private static Set<Long> local(final String name)
