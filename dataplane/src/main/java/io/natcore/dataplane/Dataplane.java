@@ -247,6 +247,7 @@ final class Dataplane
             .decrementTtl(true)
             .events(false)
             .reservedPorts(options.reserve)
+            .timeouts(HostTimeouts.read(HostTimeouts.PROC_SYS))
             .build());
     }
 

@@ -3,21 +3,15 @@
  */
 package io.natcore.replay;
 
-import java.util.concurrent.TimeUnit;
-
-import io.natcore.track.TcpState;
+import io.natcore.track.SysctlTimeouts;
 import io.natcore.track.Timeouts;
 
 /**
  * The box's conntrack timeouts from a trace's {@code sysctl.txt} ({@code sysctl -a} lines, {@code name = seconds}),
- * as the engine's {@link Timeouts}, so a replay expires connections when the kernel did. Names the engine has no
- * timeout for (SCTP, ICMPv6, IPv6 fragments) are ignored; a timeout not listed keeps the Linux default. The kernel
- * has no sysctl for TCP SYN_SENT2: it keeps its default, as in the kernel.
+ * as the engine's {@link Timeouts} ({@link SysctlTimeouts}), so a replay expires connections when the kernel did.
  */
 public final class KernelTimeouts
 {
-    private static final String CT = "net.netfilter.nf_conntrack_";
-
     private KernelTimeouts()
     {
     }
@@ -29,67 +23,13 @@ public final class KernelTimeouts
      */
     public static Timeouts parse(final String sysctlText) throws ReplayException
     {
-        final Timeouts t = new Timeouts();
-        int lineNumber = 0;
-        for (final String raw : sysctlText.split("\n", -1))
+        try
         {
-            lineNumber++;
-            final String line = raw.strip();
-            if (line.isEmpty() || line.startsWith("#"))
-            {
-                continue;
-            }
-            final int eq = line.indexOf('=');
-            if (eq < 0)
-            {
-                throw new ReplayException("sysctl.txt line " + lineNumber + ": expected 'name = value': " + line);
-            }
-            final String name = line.substring(0, eq).strip();
-            final String value = line.substring(eq + 1).strip();
-            if (!name.startsWith(CT) && !"net.ipv4.ipfrag_time".equals(name))
-            {
-                continue;
-            }
-            final long seconds;
-            try
-            {
-                seconds = Long.parseLong(value);
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw new ReplayException("sysctl.txt line " + lineNumber + ": " + name + " is not a number: " + value);
-            }
-            if (seconds < 0)
-            {
-                throw new ReplayException("sysctl.txt line " + lineNumber + ": " + name + " is negative: " + value);
-            }
-            apply(t, name.startsWith(CT) ? name.substring(CT.length()) : name, TimeUnit.SECONDS.toNanos(seconds));
+            return SysctlTimeouts.parse(sysctlText);
         }
-        return t;
-    }
-
-    private static void apply(final Timeouts t, final String key, final long nanos)
-    {
-        switch (key)
+        catch (final IllegalArgumentException ex)
         {
-            case "tcp_timeout_syn_sent": t.tcp(TcpState.SYN_SENT, nanos); break;
-            case "tcp_timeout_syn_recv": t.tcp(TcpState.SYN_RECV, nanos); break;
-            case "tcp_timeout_established": t.tcp(TcpState.ESTABLISHED, nanos); break;
-            case "tcp_timeout_fin_wait": t.tcp(TcpState.FIN_WAIT, nanos); break;
-            case "tcp_timeout_close_wait": t.tcp(TcpState.CLOSE_WAIT, nanos); break;
-            case "tcp_timeout_last_ack": t.tcp(TcpState.LAST_ACK, nanos); break;
-            case "tcp_timeout_time_wait": t.tcp(TcpState.TIME_WAIT, nanos); break;
-            case "tcp_timeout_close": t.tcp(TcpState.CLOSE, nanos); break;
-            case "tcp_timeout_max_retrans": t.tcpMaxRetrans(nanos); break;
-            case "tcp_timeout_unacknowledged": t.tcpUnacknowledged(nanos); break;
-            case "udp_timeout": t.udpUnreplied(nanos); break;
-            case "udp_timeout_stream": t.udpStream(nanos); break;
-            case "icmp_timeout": t.icmp(nanos); break;
-            case "generic_timeout": t.generic(nanos); break;
-            case "gre_timeout": t.greUnreplied(nanos); break;
-            case "gre_timeout_stream": t.greReplied(nanos); break;
-            case "net.ipv4.ipfrag_time": t.fragment(nanos); break;
-            default: break; // a protocol the engine does not track (SCTP, DCCP, ICMPv6, IPv6 fragments)
+            throw new ReplayException("sysctl.txt " + ex.getMessage(), ex);
         }
     }
 }

@@ -99,10 +99,12 @@ final class ClientsComparison
         return problems;
     }
 
-    /** Removes what differs between any two runs: timings and script line numbers. */
+    /** Removes what differs between any two runs: timings, temporary file names, script line numbers. */
     static String normalize(final String text)
     {
         return text.replaceAll("time[= ][0-9.]+ ?ms", "time=T")
+            .replaceAll("(?m)^\\d+\\.\\d\\d ", "T ")
+            .replaceAll("/tmp/tmp\\.\\w+", "/tmp/TMP")
             .replaceAll("rtt min/avg/max/mdev = \\S+ ms", "rtt T")
             .replaceAll("File \"[^\"]*?([\\w.]+\\.py)\", line \\d+", "File \"$1\", line N");
     }

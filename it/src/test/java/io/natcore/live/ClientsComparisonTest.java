@@ -48,6 +48,8 @@ class ClientsComparisonTest
             "  File \"/work/lab/client.py\", line 61, in <module>\n";
         assertTrue(ClientsComparison.compare(kernel, natcore).isEmpty());
         assertEquals(1, ClientsComparison.compare(kernel, natcore.replace("ttl=61", "ttl=62")).size());
+        assertTrue(ClientsComparison.compare("0.00 A ok\n fill /tmp/tmp.67PXqWmQYr\n",
+            "0.03 A ok\n fill /tmp/tmp.OgQ4MjCjFF\n").isEmpty(), "client clocks and temporary names");
     }
 
     @Test

@@ -29,7 +29,7 @@ final class LabRun
     }
 
     /**
-     * @param scenario  scenario file (it/lab/scenarios/NN-name.sh).
+     * @param scenario  scenario file (a trace folder's scenario.sh, as NN-name.sh).
      * @param out       output folder (replaced).
      * @param extraArgs more dataplane options.
      * @param env       more environment for the lab.
