@@ -24,12 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The live NAT box in the lab: every reference scenario (the {@code scenario.sh} of each trace folder) run with
  * the natcore dataplane as the NAT box (the kernel's nat table empty, ip_forward=0), real clients through it.
  * <ul>
- *   <li>01-13: the clients print what they printed with the kernel as the NAT box (the trace folder's
+ *   <li>Scenarios with real clients: they print what they printed with the kernel as the NAT box (the trace folder's
  *   {@code clients.txt}, compared by {@link ClientsComparison}); 13 loses 6% of packets at random, so whether its
  *   last connection gets through is chance with either box: there the commands and the masqueraded address are
  *   compared ({@link ClientsComparison#compareLossy}).</li>
- *   <li>14 (malformed input): the box survives to a clean stop (its final counters reach engine.log), counts the
- *   bad packets under their reasons, and sends exactly the packets the kernel sent ({@link SentPackets}).</li>
+ *   <li>Hand-made packets ({@code scenario.cases}: 14's malformed input, the fragment cases): the box sends exactly
+ *   the packets the kernel sent ({@link SentPackets}); for 14 it also counts the bad ones under their reasons.</li>
+ *   <li>Every scenario: the box survives to a clean stop (its final counters reach engine.log).</li>
  *   <li>Every scenario: the kernel tracked nothing ({@code kernel-conntrack.txt} empty).</li>
  * </ul>
  * Needs root, network namespaces and the lab's packages (it/lab/install.sh); skipped with the reason otherwise.
@@ -123,9 +124,9 @@ class LiveLabTest
             assertTrue(log.startsWith("ready"), name + ": engine.log does not start with ready: " + head(log));
             assertTrue(log.contains("verdict "), name + ": the box did not stop cleanly: " + head(log));
             assertTrue(!log.contains("Exception"), name + ": the box threw: " + head(log));
-            if (name.startsWith("14-"))
+            if (Files.exists(LabEnvironment.TRACES.resolve(name).resolve("scenario.cases")))
             {
-                malformedInput(run);
+                handMadeInput(name, run);
             }
             else
             {
@@ -166,18 +167,25 @@ class LiveLabTest
             clients;
     }
 
-    private static void malformedInput(final LabRun run) throws Exception
+    /**
+     * A scenario of hand-made packets (its {@code scenario.cases}, injected into the NAT VM's NIC): the same
+     * packets in, so exactly the kernel's packets out ({@link SentPackets}); for 14 (malformed input) also the
+     * bad packets counted under their reasons.
+     */
+    private static void handMadeInput(final String name, final LabRun run) throws Exception
     {
-        final String log = run.read("engine.log");
-        for (final String reason : List.of("reason ip: bad header checksum", "reason ip: version not 4",
-            "reason tcp: invalid flags", "reason l4: bad checksum", "verdict TIME_EXCEEDED"))
+        if (name.startsWith("14-"))
         {
-            assertTrue(log.contains(reason), "14: no counter '" + reason + "' in engine.log");
+            final String log = run.read("engine.log");
+            for (final String reason : List.of("reason ip: bad header checksum", "reason ip: version not 4",
+                "reason tcp: invalid flags", "reason l4: bad checksum", "verdict TIME_EXCEEDED"))
+            {
+                assertTrue(log.contains(reason), name + ": no counter '" + reason + "' in engine.log");
+            }
         }
-        final String trace = "14-malformed-input";
-        final List<String> kernel = SentPackets.of(LabEnvironment.TRACES.resolve(trace).resolve("trace.pcap"));
+        final List<String> kernel = SentPackets.of(LabEnvironment.TRACES.resolve(name).resolve("trace.pcap"));
         final List<String> natcore = SentPackets.of(run.out.resolve("trace.pcap"));
-        assertEquals(kernel, natcore, "14: the packets sent differ from the kernel's");
+        assertEquals(kernel, natcore, name + ": the packets sent differ from the kernel's");
     }
 
     private static String name(final Path scenario)
