@@ -77,9 +77,17 @@ class LiveLabTest
         {
             s.filter(d -> Files.exists(d.resolve("scenario.sh"))).sorted().forEach(scenarios::add);
         }
-        return scenarios.stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(),
-            () -> runScenario(scenarioFile(d))));
+        final Stream<DynamicTest> oneWorker = scenarios.stream().map(d -> DynamicTest.dynamicTest(
+            d.getFileName().toString(), () -> runScenario(scenarioFile(d), "")));
+        // Two workers on PACKET_FANOUT: a connection's two directions may land on different workers.
+        final Stream<DynamicTest> twoWorkers = TWO_WORKERS.stream().map(n -> DynamicTest.dynamicTest(
+            n + " (2 workers)", () -> runScenario(scenarioFile(LabEnvironment.TRACES.resolve(n)), "--workers 2")));
+        return Stream.concat(oneWorker, twoWorkers);
     }
+
+    /** Scenarios also run with two workers: TCP, UDP with ICMP errors, fragments. */
+    static final List<String> TWO_WORKERS =
+        List.of("05-reverse-dnat-to-onprem", "09-icmp-errors-related", "12-udp-fragments");
 
     /**
      * A trace folder's scenario as the lab wants it: {@code NAME.sh}, with its hand-made packets beside it as
@@ -104,9 +112,10 @@ class LiveLabTest
         "NAT of the box's own traffic (INPUT/OUTPUT: DNAT and REDIRECT to the box) is not in the engine yet " +
         "(issue 17, 'The box's own traffic'); the dataplane leaves the box's traffic to the host");
 
-    private static void runScenario(final Path scenario) throws Exception
+    private static void runScenario(final Path scenario, final String options) throws Exception
     {
         final String name = name(scenario);
+        final String label = options.isEmpty() ? name : name + " (" + options + ")";
         if (NOT_SERVED.containsKey(name))
         {
             SUMMARY.add("SKIP " + name + ": " + NOT_SERVED.get(name));
@@ -117,7 +126,7 @@ class LiveLabTest
         String detail = "";
         try
         {
-            final LabRun run = LabRun.natcore(scenario, OUT.resolve(name), "", Map.of());
+            final LabRun run = LabRun.natcore(scenario, OUT.resolve(label.replace(' ', '_')), options, Map.of());
             assertEquals(0, run.exitCode, name + ": lab.sh failed (see " + run.out.resolve("lab.log") + ")");
             assertTrue(run.read("kernel-conntrack.txt").isBlank(), name + ": the kernel tracked connections");
             final String log = run.read("engine.log");
@@ -141,7 +150,7 @@ class LiveLabTest
         }
         finally
         {
-            SUMMARY.add(verdict + " " + name + " (" + (System.nanoTime() - start) / 1_000_000_000L + " s)" + detail);
+            SUMMARY.add(verdict + " " + label + " (" + (System.nanoTime() - start) / 1_000_000_000L + " s)" + detail);
         }
     }
 
