@@ -126,7 +126,7 @@ class LiveLabTest
         String detail = "";
         try
         {
-            final LabRun run = LabRun.natcore(scenario, OUT.resolve(label.replace(' ', '_')), options, Map.of());
+            final LabRun run = LabRun.natcore(scenario, OUT.resolve(label.replaceAll("[^A-Za-z0-9._-]+", "_")), options, Map.of());
             assertEquals(0, run.exitCode, name + ": lab.sh failed (see " + run.out.resolve("lab.log") + ")");
             assertTrue(run.read("kernel-conntrack.txt").isBlank(), name + ": the kernel tracked connections");
             final String log = run.read("engine.log");
