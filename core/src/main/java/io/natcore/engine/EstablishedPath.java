@@ -18,7 +18,7 @@ import java.nio.ByteOrder;
 /**
  * Fast path: a packet of a known connection. Under the entry's write lock: check the entry still holds the tuple
  * and has not expired, run the tracker, apply its result (deadline, SEEN_REPLY, ASSURED, UPDATE event), read the
- * precomputed rewrite; then, lock released, rewrite and forward. Allocation free.
+ * precomputed rewrite, and remove it if the tracker says so; then, lock released, rewrite and forward. Allocation free.
  */
 final class EstablishedPath
 {
@@ -63,9 +63,9 @@ final class EstablishedPath
         final long deadline = table.deadlineOpaque(entry);
         if (deadline <= now)
         {
-            // Expired but not reaped yet: the kernel treats it as gone.
+            // Expired but not reaped yet: the kernel treats it as gone. Removed under the lock (see destroyLocked).
+            engine.destroyLocked(entry, now, p.counters);
             table.endWrite(entry);
-            engine.destroy(entry, now, p.counters);
             return null;
         }
 
@@ -149,11 +149,11 @@ final class EstablishedPath
         final int l4Delta = table.l4ChecksumDelta(entry, dir);
         final int egress = table.egressIfIndex(entry, dir);
         table.addCountersPlain(entry, dir, pkt.totalLength);
-        table.endWrite(entry);
         if (destroy)
         {
-            engine.destroy(entry, now, p.counters);
+            engine.destroyLocked(entry, now, p.counters);
         }
+        table.endWrite(entry);
         p.lastHandle = handle;
         return p.forward(buf, ops, newSrcIp, newDstIp, newSrcPort, newDstPort, ipDelta, l4Delta, egress,
             !pkt.isFragment || pkt.isFirstFragment);
@@ -202,8 +202,8 @@ final class EstablishedPath
                 refusal = p.finish(Verdict.DROP, Reason.TRACK_DROP);
                 return false;
             case TrackResult.REPEAT:
+                engine.destroyLocked(entry, now, p.counters);
                 table.endWrite(entry);
-                engine.destroy(entry, now, p.counters);
                 refusal = null;
                 return false;
             default:

@@ -307,8 +307,8 @@ final class NewConnectionPath
         trackFirst(base, now);
         if (result.verdict != TrackResult.ACCEPT)
         {
+            table.remove(entry); // under the entry's lock, as every remover
             table.endWrite(entry);
-            table.remove(entry);
             return p.untracked(buf, PacketProcessor.trackReason(result.reason));
         }
         table.putDeadlineOpaque(entry, now + result.timeoutNanos);
