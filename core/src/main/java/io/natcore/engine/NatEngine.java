@@ -7,6 +7,7 @@ import io.natcore.nat.NatRandom;
 import io.natcore.nat.NatTuple;
 import io.natcore.nat.PortAllocator;
 import io.natcore.nat.TupleOracle;
+import io.natcore.packet.IpProtocol;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.NatRuleSet;
 import io.natcore.rules.RouteTable;
@@ -45,10 +46,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class NatEngine implements AutoCloseable
 {
-    static final int PROTO_ICMP = 1;
-    static final int PROTO_TCP = 6;
-    static final int PROTO_UDP = 17;
-    static final int PROTO_GRE = 47;
 
     final NatEngineConfig config;
     final FlowTable table;
@@ -327,7 +324,7 @@ public final class NatEngine implements AutoCloseable
         {
             out.append("ipv4     2 ");
         }
-        ConntrackText.appendEntry(out, proto, proto == PROTO_TCP ? table.stateOpaque(entry) : 0,
+        ConntrackText.appendEntry(out, proto, proto == IpProtocol.TCP ? table.stateOpaque(entry) : 0,
             timeoutSeconds(table.deadlineOpaque(entry), nowNanos), table.statusOpaque(entry),
             FlowKey.srcIp(ok0), FlowKey.dstIp(ok0), FlowKey.srcPort(ok1), FlowKey.dstPort(ok1),
             FlowKey.srcIp(rk0), FlowKey.dstIp(rk0), FlowKey.srcPort(rk1), FlowKey.dstPort(rk1),
@@ -378,7 +375,7 @@ public final class NatEngine implements AutoCloseable
         b.putInt(index + ConntrackEventDescriptor.TYPE_OFFSET, type.ordinal());
         b.putInt(index + ConntrackEventDescriptor.PROTOCOL_OFFSET, proto);
         b.putInt(index + ConntrackEventDescriptor.STATE_OFFSET,
-            proto == PROTO_TCP ? table.stateOpaque(entry) : 0);
+            proto == IpProtocol.TCP ? table.stateOpaque(entry) : 0);
         b.putInt(index + ConntrackEventDescriptor.TIMEOUT_OFFSET,
             type == ConntrackEventType.DESTROY && table.deadlineOpaque(entry) <= nowNanos ?
             0 : timeoutSeconds(table.deadlineOpaque(entry), nowNanos));
@@ -536,7 +533,7 @@ public final class NatEngine implements AutoCloseable
                 return false;
             }
             final int entry = FlowTable.entry(handle);
-            if (FlowTable.direction(handle) != FlowTable.DIR_REPLY || proto != PROTO_TCP)
+            if (FlowTable.direction(handle) != FlowTable.DIR_REPLY || proto != IpProtocol.TCP)
             {
                 return true;
             }

@@ -5,6 +5,8 @@ package io.natcore.engine;
 
 import io.natcore.nat.Rewriter;
 import io.natcore.packet.Checksum;
+import io.natcore.packet.IpProtocol;
+import io.natcore.packet.Ipv4Header;
 import io.natcore.packet.PacketParser;
 import io.natcore.packet.ParseStatus;
 import io.natcore.packet.ParsedPacket;
@@ -310,7 +312,7 @@ public final class PacketProcessor
         final int protocol = pkt.protocol;
         final int srcPort;
         final int dstPort;
-        if (protocol == NatEngine.PROTO_ICMP)
+        if (protocol == IpProtocol.ICMP)
         {
             if (pkt.isIcmpError)
             {
@@ -350,7 +352,7 @@ public final class PacketProcessor
 
     int srcPort()
     {
-        if (pkt.protocol == NatEngine.PROTO_ICMP)
+        if (pkt.protocol == IpProtocol.ICMP)
         {
             return pkt.icmpId;
         }
@@ -359,7 +361,7 @@ public final class PacketProcessor
 
     int dstPort()
     {
-        if (pkt.protocol == NatEngine.PROTO_ICMP)
+        if (pkt.protocol == IpProtocol.ICMP)
         {
             return pkt.icmpId;
         }
@@ -537,13 +539,13 @@ public final class PacketProcessor
         int delta = ipDelta;
         if (decrementTtl)
         {
-            buf.putByte(pkt.ipOffset + 8, (byte)(pkt.ttl - 1));
+            buf.putByte(pkt.ipOffset + Ipv4Header.TTL_OFFSET, (byte)(pkt.ttl - 1));
             delta = Checksum.combine(delta, Rewriter.TTL_DECREMENT_DELTA);
         }
         if (ops != 0 || decrementTtl)
         {
-            Rewriter.apply(buf, pkt.ipOffset, pkt.l4Offset, pkt.protocol, withL4, ops, newSrcIp, newDstIp, newSrcPort,
-                newDstPort, delta, l4Delta);
+            Rewriter.apply(buf, pkt.ipOffset, pkt.l4Offset, pkt.protocol, withL4, pkt.isFragment ? -1 : pkt.l4Length,
+                ops, newSrcIp, newDstIp, newSrcPort, newDstPort, delta, l4Delta);
         }
         egress = egressIf >= 0 ? egressIf : engine.routes.lookupEgress(newDstIpOf(ops, newDstIp));
         return finish(Verdict.FORWARD, Reason.NONE);

@@ -45,6 +45,10 @@ public enum Reason
     ICMP_ERROR_BAD_INNER(17, "icmp: error quote unusable"),
     /** SCTP chunk malformed. */
     SCTP_MALFORMED(18, "sctp: malformed"),
+    /** UDP-Lite checksum coverage below the header or beyond the datagram. */
+    UDPLITE_BAD_COVERAGE(19, "udplite: bad checksum coverage"),
+    /** UDP-Lite without a checksum. */
+    UDPLITE_NO_CHECKSUM(9, "udplite: checksum missing"),
 
     /** TCP: this segment cannot open a connection (SYN/ACK, FIN, RST without one; pickup disabled). */
     TCP_INVALID_NEW(20, "tcp: cannot open a connection"),
@@ -174,6 +178,8 @@ public enum Reason
             case ICMP_ERROR_TRUNCATED: return ICMP_ERROR_TRUNCATED;
             case ICMP_ERROR_BAD_INNER: return ICMP_ERROR_BAD_INNER;
             case SCTP_MALFORMED: return SCTP_MALFORMED;
+            case UDPLITE_BAD_COVERAGE: return UDPLITE_BAD_COVERAGE;
+            case UDPLITE_NO_CHECKSUM: return UDPLITE_NO_CHECKSUM;
             default: return status.isL3Drop() ? IP_BAD_TOTAL_LENGTH : TRACK_INVALID;
         }
     }

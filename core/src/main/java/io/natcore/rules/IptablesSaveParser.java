@@ -3,6 +3,7 @@
  */
 package io.natcore.rules;
 
+import io.natcore.packet.IpProtocol;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -688,7 +689,8 @@ public final class IptablesSaveParser
                 }
             }
             // iptables loads the protocol's match implicitly: -p tcp --dport 80.
-            final String implicit = r.protocol == 6 ? "tcp" : r.protocol == 17 ? "udp" : r.protocol == 1 ? "icmp" : null;
+            final String implicit = r.protocol == IpProtocol.TCP ? "tcp" : r.protocol == IpProtocol.UDP ? "udp" :
+                r.protocol == IpProtocol.ICMP ? "icmp" : null;
             if (implicit != null && matchOwns(implicit, w))
             {
                 loadMatch(implicit);
