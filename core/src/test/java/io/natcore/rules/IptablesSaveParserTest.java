@@ -6,7 +6,6 @@ package io.natcore.rules;
 import static io.natcore.rules.TraceFiles.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -212,9 +211,12 @@ class IptablesSaveParserTest
     @Test
     void commentTextKeepsEscapedQuotes()
     {
-        final NatRule r = natWith("-A PREROUTING -m comment --comment \"web \\\"front\\\" door\" -j ACCEPT").rule(0);
+        final String line = "-A PREROUTING -m comment --comment \"web \\\"front\\\" door\" -j ACCEPT";
+        final NatRule r = natWith(line).rule(0);
         assertEquals("web \"front\" door", r.comment());
-        assertNotNull(r.toString());
+        // toString names the rule as load errors do: its line in the file and its text, escapes as written.
+        assertTrue(r.toString().matches("line \\d+: .*"), r.toString());
+        assertEquals(line, r.toString().substring(r.toString().indexOf(": ") + 2));
     }
 
     static Stream<Arguments> refusedRules()
