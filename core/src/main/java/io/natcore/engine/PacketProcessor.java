@@ -61,12 +61,16 @@ public final class PacketProcessor
     final boolean decrementTtl;
     final boolean verifyIpHeader;
     final boolean verifyL4;
+    /** {@link FragmentHandling#REASSEMBLE}: fragments wait for their whole datagram. */
+    private final boolean reassemble;
     final boolean dropInvalid;
     final int expiryWork;
     final int zone;
 
     /** Non-first fragments held per datagram before its first fragment arrives. */
     static final int MAX_HELD_PER_DATAGRAM = 8;
+    /** Reassembly: fragments one datagram may have (a 65535-byte datagram in 1500-byte frames has 45). */
+    static final int MAX_FRAGMENTS_PER_DATAGRAM = 64;
 
     /** Packets between two expiry steps of this processor. */
     static final int EXPIRY_BATCH = 32;
@@ -93,8 +97,12 @@ public final class PacketProcessor
         this.zone = engine.zone;
         this.held = new HeldFragments(engine.config.fragmentsHeld);
         this.fragmentTimeoutNanos = engine.timeouts.fragment();
-        this.fragments = new FragmentTracker(engine.config.fragmentCapacity, 8,
-            held.capacity > 0 ? MAX_HELD_PER_DATAGRAM : 0, fragmentTimeoutNanos, engine.config.seed);
+        this.reassemble = engine.config.fragmentHandling == FragmentHandling.REASSEMBLE;
+        // Reassembly: every fragment of a datagram is held, each may open a run of its own (out of order).
+        final int perDatagram = reassemble ? Math.min(held.capacity, MAX_FRAGMENTS_PER_DATAGRAM) :
+            held.capacity > 0 ? MAX_HELD_PER_DATAGRAM : 0;
+        this.fragments = new FragmentTracker(engine.config.fragmentCapacity, reassemble ? Math.max(1, perDatagram) : 8,
+            perDatagram, fragmentTimeoutNanos, engine.config.seed, reassemble);
         this.fragmentResult = fragments.newResult();
         this.established = new EstablishedPath(this);
         this.newConnection = new NewConnectionPath(this);
@@ -376,6 +384,10 @@ public final class PacketProcessor
         final long nowNanos,
         final ParseStatus status)
     {
+        if (reassemble)
+        {
+            return reassembleFragment(buf, offset, length, ingressIfIndex, nowNanos);
+        }
         // Only a non-first fragment may wait for its first one; the slot is given back unless the tracker parks it.
         final boolean holdable = pkt.fragmentOffset > 0 && held.capacity > 0;
         final int slot = holdable ? held.hold(buf, offset, length, ingressIfIndex, nowNanos) : -1;
@@ -418,6 +430,101 @@ public final class PacketProcessor
             default:
                 return finish(Verdict.DROP, Reason.FRAG_ORPHAN);
         }
+    }
+
+    /**
+     * {@link FragmentHandling#REASSEMBLE}: the fragment is held until its datagram is complete; the one that completes
+     * it releases all of them, translated, in offset order (see {@link #releaseDatagram}). On overlap (and other
+     * inconsistencies) the datagram's held fragments are dropped with this one.
+     */
+    private Verdict reassembleFragment(
+        final MutableDirectBuffer buf, final int offset, final int length, final int ingressIfIndex, final long nowNanos)
+    {
+        final int slot = held.capacity > 0 ? held.hold(buf, offset, length, ingressIfIndex, nowNanos) : -1;
+        final int action = fragments.onFragment(pkt.srcIp, pkt.dstIp, pkt.protocol, pkt.ipId, pkt.fragmentOffset,
+            pkt.l4Length, pkt.moreFragments, slot, nowNanos, fragmentResult);
+        if (slot >= 0 && action != FragmentTracker.PARKED && action != FragmentTracker.COMPLETE)
+        {
+            held.unhold(slot);
+        }
+        final int listed = fragmentResult.tokenCount;
+        if (action != FragmentTracker.COMPLETE && listed > 0)
+        {
+            final Reason r = fragmentReason(fragmentResult.listedReason);
+            for (int i = 0; i < listed; i++)
+            {
+                dropHeld((int)fragmentResult.tokens[i], r);
+            }
+        }
+        switch (action)
+        {
+            case FragmentTracker.PARKED:
+                if (held.heldCount == 1)
+                {
+                    nextHeldCheckNanos = nowNanos + fragmentTimeoutNanos;
+                }
+                return finish(Verdict.HOLD, Reason.NONE);
+            case FragmentTracker.COMPLETE:
+                releaseDatagram(listed, fragmentResult.datagramLength, nowNanos);
+                return finish(Verdict.HOLD, Reason.NONE);
+            default:
+                if (slot < 0 && held.capacity > 0 && fragmentResult.reason == TrackReason.FRAG_ORPHAN)
+                {
+                    return finish(Verdict.DROP, Reason.FRAG_HELD_FULL);
+                }
+                return finish(Verdict.DROP, fragmentReason(fragmentResult.reason));
+        }
+    }
+
+    /**
+     * A complete datagram's fragments (held slots in offset order, the first at offset 0): the first is processed as
+     * a packet (connection, NAT, ports and L4 checksum), the others get its connection's address rewrite; all are
+     * released in that order. A datagram past 65535 bytes is dropped whole, as {@code ip_frag_reasm} does.
+     */
+    private void releaseDatagram(final int n, final int datagramLength, final long nowNanos)
+    {
+        final int savedEgress = egress;
+        final Reason savedReason = reason;
+        final long savedHandle = lastHandle;
+        final int first = (int)fragmentResult.tokens[0];
+        final MutableDirectBuffer firstBuf = held.buffer(first);
+        final ParseStatus status = PacketParser.parse(firstBuf, held.offsets[first], held.lengths[first], pkt,
+            verifyIpHeader, verifyL4);
+        if (pkt.ipHeaderLength + datagramLength > Ipv4Header.MAX_DATAGRAM_LENGTH)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                dropHeld((int)fragmentResult.tokens[i], Reason.FRAG_OVERSIZE);
+            }
+        }
+        else
+        {
+            egress = -1;
+            reason = Reason.NONE;
+            final Verdict v = status.isOk() ? tracked(firstBuf, held.ingress(first), nowNanos, LOOK_UP, 0, 0) :
+                untracked(firstBuf, Reason.of(status));
+            final long handle = v == Verdict.DROP || v == Verdict.TIME_EXCEEDED ? HANDLE_DROPPED :
+                v == Verdict.LOCAL ? HANDLE_LOCAL : lastHandle;
+            held.release(first, v, egress, reason, v == Verdict.FORWARD || v == Verdict.INVALID ?
+                pkt.totalLength : held.lengths[first]);
+            counters.unhold();
+            for (int i = 1; i < n; i++)
+            {
+                final int slot = (int)fragmentResult.tokens[i];
+                final MutableDirectBuffer b = held.buffer(slot);
+                egress = -1;
+                reason = Reason.NONE;
+                final ParseStatus st = PacketParser.parse(b, held.offsets[slot], held.lengths[slot], pkt,
+                    verifyIpHeader, verifyL4);
+                final Verdict fv = st.isL3Drop() ? finish(Verdict.DROP, Reason.of(st)) : follow(b, handle);
+                held.release(slot, fv, egress, reason, fv == Verdict.FORWARD || fv == Verdict.INVALID ?
+                    pkt.totalLength : held.lengths[slot]);
+                counters.unhold();
+            }
+        }
+        egress = savedEgress;
+        reason = savedReason;
+        lastHandle = savedHandle;
     }
 
     /**
@@ -474,7 +581,8 @@ public final class PacketProcessor
 
     private void dropExpiredHeld(final long token)
     {
-        dropHeld((int)token, Reason.FRAG_ORPHAN);
+        // Reassembly: the datagram did not complete in time (ipfrag_time); otherwise its first fragment never came.
+        dropHeld((int)token, reassemble ? Reason.FRAG_TIMEOUT : Reason.FRAG_ORPHAN);
     }
 
     private void dropHeld(final int slot, final Reason why)
@@ -657,6 +765,8 @@ public final class PacketProcessor
             case TrackReason.FRAG_TABLE_FULL: return Reason.FRAG_TABLE_FULL;
             case TrackReason.FRAG_DATAGRAM_DROPPED: return Reason.FRAG_DATAGRAM_DROPPED;
             case TrackReason.FRAG_TOO_MANY: return Reason.FRAG_TOO_MANY;
+            case TrackReason.FRAG_TIMEOUT: return Reason.FRAG_TIMEOUT;
+            case TrackReason.FRAG_OVERSIZE: return Reason.FRAG_OVERSIZE;
             default: return Reason.FRAG_ORPHAN;
         }
     }

@@ -95,7 +95,11 @@ public enum Reason
     /** Too many fragments for bounded tracking. */
     FRAG_TOO_MANY(46, "fragment: too many"),
     /** Non-first fragment before its first fragment, and the processor's held-fragment store is full. */
-    FRAG_HELD_FULL(47, "fragment: held store full");
+    FRAG_HELD_FULL(47, "fragment: held store full"),
+    /** The datagram did not complete within the fragment timeout (kernel {@code ipfrag_time}). */
+    FRAG_TIMEOUT(48, "fragment: reassembly timeout"),
+    /** The reassembled datagram would pass 65535 bytes. */
+    FRAG_OVERSIZE(49, "fragment: datagram over 65535 bytes");
 
     private static final Reason[] BY_ID;
 

@@ -4,12 +4,14 @@
 package io.natcore.replay;
 
 import java.io.IOException;
+import java.nio.ByteOrder;
 
 import io.natcore.engine.NatEngine;
 import io.natcore.engine.NatEngineConfig;
 import io.natcore.engine.PacketProcessor;
 import io.natcore.engine.Reason;
 import io.natcore.engine.Verdict;
+import io.natcore.packet.Ipv4Header;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.IptablesSaveParser;
 import io.natcore.rules.NatRuleSet;
@@ -22,7 +24,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * builds a {@link NatEngine} from iptables-save and box text (and the box's timeout sysctls, when a trace has
  * them) with the engine's defaults (the kernel's: INVALID packets forwarded untranslated, TTL decremented) and runs
  * packets through
- * one {@link PacketProcessor}. No conntrack events are buffered: nobody reads them here. Later fragments are
+ * one {@link PacketProcessor}. No conntrack events are buffered: nobody reads them here. Fragments are
  * processed in a copy the adapter owns, so a held one ({@link Verdict#HOLD}) survives the caller's buffer reuse.
  */
 public final class EngineAdapter implements ReplayEngine
@@ -119,9 +121,9 @@ public final class EngineAdapter implements ReplayEngine
         final MutableDirectBuffer buffer, final int offset, final int length, final int ingressIf, final long nowNanos)
     {
         final Verdict v;
-        if (isLaterFragment(buffer, offset, length))
+        if (isFragment(buffer, offset, length))
         {
-            // The engine may hold it (HOLD) by reference until its first fragment comes, while the caller reuses
+            // The engine may hold it (HOLD) by reference until its datagram is complete, while the caller reuses
             // its buffer for the next record: give the engine a copy of its own, copied back unless held.
             final UnsafeBuffer own = new UnsafeBuffer(new byte[length]);
             own.putBytes(0, buffer, offset, length);
@@ -140,9 +142,12 @@ public final class EngineAdapter implements ReplayEngine
         return v == Verdict.FORWARD || (v == Verdict.INVALID && processor.egressIfIndex() >= 0);
     }
 
-    private static boolean isLaterFragment(final MutableDirectBuffer buffer, final int offset, final int length)
+    /** More fragments set, or a fragment offset: the first fragment is held too (reassembly). */
+    private static boolean isFragment(final MutableDirectBuffer buffer, final int offset, final int length)
     {
-        return length >= 20 && ((buffer.getByte(offset + 6) & 0x1F) != 0 || buffer.getByte(offset + 7) != 0);
+        return length >= Ipv4Header.MIN_LENGTH &&
+            (buffer.getShort(offset + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) &
+            (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK)) != 0;
     }
 
     @Override

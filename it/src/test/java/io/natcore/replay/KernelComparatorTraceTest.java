@@ -70,9 +70,9 @@ class KernelComparatorTraceTest
     }
 
     @Test
-    void allTwentyTracesAreThere()
+    void allTwentyFiveTracesAreThere()
     {
-        assertEquals(20, Traces.names().size(), Traces.names().toString());
+        assertEquals(25, Traces.names().size(), Traces.names().toString());
     }
 
     @Test
