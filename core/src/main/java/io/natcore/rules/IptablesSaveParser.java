@@ -938,9 +938,10 @@ public final class IptablesSaveParser
             {
                 throw new RuleParseException(lineNo, "SNAT needs --to-source");
             }
-            if (r.hasPortRange && (!NatRule.hasPorts(r.protocol) || r.protoInvert))
+            // libxt_NAT's parse_to: port maps for TCP, UDP, SCTP and DCCP only (iptables 1.8.9 refuses UDP-Lite: trace 25).
+            if (r.hasPortRange && (!NatRule.hasPorts(r.protocol) || r.protocol == IpProtocol.UDPLITE || r.protoInvert))
             {
-                throw new RuleParseException(lineNo, "a port range needs -p tcp, udp, udplite, sctp or dccp");
+                throw new RuleParseException(lineNo, "Need TCP, UDP, SCTP or DCCP with port specification");
             }
             final int n = portConditions.size();
             r.portKind = new int[n];
