@@ -409,7 +409,7 @@ public final class PacketProcessor
                 final int n = fragments.bind(pkt.srcIp, pkt.dstIp, pkt.protocol, pkt.ipId, handle, fragmentResult);
                 if (n > 0)
                 {
-                    releaseFollowing(n, handle);
+                    releaseFollowing(0, n, handle);
                 }
                 return v;
             }
@@ -508,19 +508,7 @@ public final class PacketProcessor
             held.release(first, v, egress, reason, v == Verdict.FORWARD || v == Verdict.INVALID ?
                 pkt.totalLength : held.lengths[first]);
             counters.unhold();
-            for (int i = 1; i < n; i++)
-            {
-                final int slot = (int)fragmentResult.tokens[i];
-                final MutableDirectBuffer b = held.buffer(slot);
-                egress = -1;
-                reason = Reason.NONE;
-                final ParseStatus st = PacketParser.parse(b, held.offsets[slot], held.lengths[slot], pkt,
-                    verifyIpHeader, verifyL4);
-                final Verdict fv = st.isL3Drop() ? finish(Verdict.DROP, Reason.of(st)) : follow(b, handle);
-                held.release(slot, fv, egress, reason, fv == Verdict.FORWARD || fv == Verdict.INVALID ?
-                    pkt.totalLength : held.lengths[slot]);
-                counters.unhold();
-            }
+            releaseFollowing(1, n, handle);
         }
         egress = savedEgress;
         reason = savedReason;
@@ -528,15 +516,16 @@ public final class PacketProcessor
     }
 
     /**
-     * Translates the held fragments {@link FragmentTracker#bind} listed, exactly as a fragment arriving after its
-     * first one ({@link #follow}); the current packet's verdict state is kept.
+     * Translates the held fragments listed in {@code fragmentResult.tokens[from, n)} (by {@link FragmentTracker#bind},
+     * or after the first of a complete datagram), exactly as a fragment arriving after its first one
+     * ({@link #follow}); the current packet's verdict state is kept.
      */
-    private void releaseFollowing(final int n, final long handle)
+    private void releaseFollowing(final int from, final int n, final long handle)
     {
         final int savedEgress = egress;
         final Reason savedReason = reason;
         final long savedHandle = lastHandle;
-        for (int i = 0; i < n; i++)
+        for (int i = from; i < n; i++)
         {
             final int slot = (int)fragmentResult.tokens[i];
             final MutableDirectBuffer b = held.buffer(slot);
