@@ -12,9 +12,10 @@ public enum FragmentHandling
      * As the kernel (the default): every fragment is held ({@link Verdict#HOLD}, no copy) until the datagram is
      * complete and consistent, then all are translated and released in offset order, each as it came (the kernel
      * reassembles in PREROUTING and sends the datagram again cut where it was cut: {@code ip_do_fragment}'s fast
-     * path with {@code frag_max_size}). A datagram with overlapping fragments, one past 65535 bytes, or one not
-     * complete within the fragment timeout ({@code ipfrag_time}, 30 s) is dropped whole, with its reason and counter;
-     * it makes no connection.
+     * path with {@code frag_max_size}), each with the first fragment's TTL and TOS and the ECN bits of all
+     * ({@code ip_frag_ecn_table}). A datagram with overlapping fragments, one past 65535 bytes, one mixing Not-ECT and
+     * ECN-capable fragments, or one not complete within the fragment timeout ({@code ipfrag_time}, 30 s) is dropped
+     * whole, with its reason and counter; it makes no connection.
      */
     REASSEMBLE,
     /**

@@ -18,6 +18,8 @@ import io.natcore.track.FragmentTracker;
 import io.natcore.track.TrackReason;
 import org.agrona.MutableDirectBuffer;
 
+import java.nio.ByteOrder;
+
 /**
  * The per-packet entry point, one per thread (not thread safe; all state is reused, nothing allocates after
  * warm-up). The packet is rewritten in place; the verdict says what to do with it, {@link #egressIfIndex()} where
@@ -71,6 +73,8 @@ public final class PacketProcessor
     static final int MAX_HELD_PER_DATAGRAM = 8;
     /** Reassembly: fragments one datagram may have (a 65535-byte datagram in 1500-byte frames has 45). */
     static final int MAX_FRAGMENTS_PER_DATAGRAM = 64;
+    /** ECN codepoint bits of the TOS byte (RFC 3168). */
+    private static final int ECN_MASK = 3;
 
     /** Packets between two expiry steps of this processor. */
     static final int EXPIRY_BATCH = 32;
@@ -409,7 +413,7 @@ public final class PacketProcessor
                 final int n = fragments.bind(pkt.srcIp, pkt.dstIp, pkt.protocol, pkt.ipId, handle, fragmentResult);
                 if (n > 0)
                 {
-                    releaseFollowing(0, n, handle);
+                    releaseFollowing(0, n, handle, -1);
                 }
                 return v;
             }
@@ -488,17 +492,33 @@ public final class PacketProcessor
         final long savedHandle = lastHandle;
         final int first = (int)fragmentResult.tokens[0];
         final MutableDirectBuffer firstBuf = held.buffer(first);
-        final ParseStatus status = PacketParser.parse(firstBuf, held.offsets[first], held.lengths[first], pkt,
-            verifyIpHeader, verifyL4);
-        if (pkt.ipHeaderLength + datagramLength > Ipv4Header.MAX_DATAGRAM_LENGTH)
+        final int firstAt = held.offsets[first];
+        // ip_frag_reasm: the ECN codepoints of all fragments combined (ip_frag_ecn_table) go into the head's TOS.
+        int ecnSeen = 0;
+        for (int i = 0; i < n; i++)
+        {
+            final int slot = (int)fragmentResult.tokens[i];
+            ecnSeen |= 1 << (held.buffer(slot).getByte(held.offsets[slot] + Ipv4Header.TOS_OFFSET) & ECN_MASK);
+        }
+        final int ecn = FragmentTracker.reassembledEcn(ecnSeen);
+        final ParseStatus status = PacketParser.parse(firstBuf, firstAt, held.lengths[first], pkt, verifyIpHeader,
+            verifyL4);
+        final Reason dropped = ecn < 0 ? Reason.FRAG_ECN_INVALID :
+            pkt.ipHeaderLength + datagramLength > Ipv4Header.MAX_DATAGRAM_LENGTH ? Reason.FRAG_OVERSIZE : Reason.NONE;
+        if (dropped != Reason.NONE)
         {
             for (int i = 0; i < n; i++)
             {
-                dropHeld((int)fragmentResult.tokens[i], Reason.FRAG_OVERSIZE);
+                dropHeld((int)fragmentResult.tokens[i], dropped);
             }
         }
         else
         {
+            if (ecn > 0)
+            {
+                setTos(firstBuf, firstAt, pkt.tos | ecn);
+                pkt.tos |= ecn;
+            }
             egress = -1;
             reason = Reason.NONE;
             final Verdict v = status.isOk() ? tracked(firstBuf, held.ingress(first), nowNanos, LOOK_UP, 0, 0) :
@@ -508,19 +528,47 @@ public final class PacketProcessor
             held.release(first, v, egress, reason, v == Verdict.FORWARD || v == Verdict.INVALID ?
                 pkt.totalLength : held.lengths[first]);
             counters.unhold();
-            releaseFollowing(1, n, handle);
+            // ip_do_fragment gives every fragment the head's header: its TTL and TOS, whatever each one came with.
+            final int headTtlTos = (firstBuf.getByte(firstAt + Ipv4Header.TTL_OFFSET) & 0xFF) << 8 |
+                firstBuf.getByte(firstAt + Ipv4Header.TOS_OFFSET) & 0xFF;
+            releaseFollowing(1, n, handle, headTtlTos);
         }
         egress = savedEgress;
         reason = savedReason;
         lastHandle = savedHandle;
     }
 
+    /** Sets the TOS byte of the IPv4 header at {@code at}, updating its checksum (the word: version, IHL, TOS). */
+    private static void setTos(final MutableDirectBuffer buf, final int at, final int tos)
+    {
+        final int oldWord = buf.getShort(at + Ipv4Header.VERSION_IHL_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int newWord = (oldWord & 0xFF00) | (tos & 0xFF);
+        buf.putByte(at + Ipv4Header.TOS_OFFSET, (byte)tos);
+        final int csumAt = at + Ipv4Header.CHECKSUM_OFFSET;
+        buf.putShort(csumAt, (short)Checksum.update16(buf.getShort(csumAt, ByteOrder.BIG_ENDIAN) & 0xFFFF, oldWord,
+            newWord), ByteOrder.BIG_ENDIAN);
+    }
+
+    /** Sets the TTL byte of the IPv4 header at {@code at}, updating its checksum (the word: TTL, protocol). */
+    private static void setTtl(final MutableDirectBuffer buf, final int at, final int ttl)
+    {
+        final int oldWord = buf.getShort(at + Ipv4Header.TTL_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int newWord = (ttl & 0xFF) << 8 | (oldWord & 0xFF);
+        buf.putByte(at + Ipv4Header.TTL_OFFSET, (byte)ttl);
+        final int csumAt = at + Ipv4Header.CHECKSUM_OFFSET;
+        buf.putShort(csumAt, (short)Checksum.update16(buf.getShort(csumAt, ByteOrder.BIG_ENDIAN) & 0xFFFF, oldWord,
+            newWord), ByteOrder.BIG_ENDIAN);
+    }
+
     /**
      * Translates the held fragments listed in {@code fragmentResult.tokens[from, n)} (by {@link FragmentTracker#bind},
      * or after the first of a complete datagram), exactly as a fragment arriving after its first one
      * ({@link #follow}); the current packet's verdict state is kept.
+     *
+     * @param headTtlTos reassembly: the first fragment's TTL and TOS as sent ({@code ttl << 8 | tos}), given to each
+     *                   fragment sent; -1 to leave each its own.
      */
-    private void releaseFollowing(final int from, final int n, final long handle)
+    private void releaseFollowing(final int from, final int n, final long handle, final int headTtlTos)
     {
         final int savedEgress = egress;
         final Reason savedReason = reason;
@@ -534,8 +582,13 @@ public final class PacketProcessor
             final ParseStatus st = PacketParser.parse(b, held.offsets[slot], held.lengths[slot], pkt, verifyIpHeader,
                 verifyL4);
             final Verdict v = st.isL3Drop() ? finish(Verdict.DROP, Reason.of(st)) : follow(b, handle);
-            held.release(slot, v, egress, reason, v == Verdict.FORWARD || v == Verdict.INVALID ?
-                pkt.totalLength : held.lengths[slot]);
+            final boolean sent = v == Verdict.FORWARD || v == Verdict.INVALID;
+            if (sent && headTtlTos >= 0)
+            {
+                setTtl(b, pkt.ipOffset, headTtlTos >>> 8);
+                setTos(b, pkt.ipOffset, headTtlTos & 0xFF);
+            }
+            held.release(slot, v, egress, reason, sent ? pkt.totalLength : held.lengths[slot]);
             counters.unhold();
         }
         egress = savedEgress;

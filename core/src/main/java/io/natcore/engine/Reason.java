@@ -99,7 +99,9 @@ public enum Reason
     /** The datagram did not complete within the fragment timeout (kernel {@code ipfrag_time}). */
     FRAG_TIMEOUT(48, "fragment: reassembly timeout"),
     /** The reassembled datagram would pass 65535 bytes. */
-    FRAG_OVERSIZE(49, "fragment: datagram over 65535 bytes");
+    FRAG_OVERSIZE(49, "fragment: datagram over 65535 bytes"),
+    /** The fragments mix not-ECT and ECN-capable codepoints ({@code ip_frag_ecn_table}: invalid). */
+    FRAG_ECN_INVALID(50, "fragment: invalid ECN mix");
 
     private static final Reason[] BY_ID;
 

@@ -156,6 +156,27 @@ public final class FragmentTracker
         sortOffsets = new int[Math.max(1, this.maxParked) + 1];
     }
 
+    /**
+     * The kernel's {@code ip_frag_ecn_table}: the ECN bits a reassembled datagram's header gets from the ECN
+     * codepoints its fragments carried.
+     *
+     * @param seen bit {@code 1 << codepoint} for each codepoint some fragment carried (Not-ECT 0, ECT(1) 1, ECT(0) 2,
+     *             CE 3).
+     * @return the bits to OR into the first fragment's TOS (CE when one fragment had CE and the others ECT; else 0),
+     *     or -1 for an invalid mix (Not-ECT with any ECN-capable codepoint): the kernel drops the datagram.
+     */
+    public static int reassembledEcn(final int seen)
+    {
+        final int notEct = 1;
+        final int ect = 2 | 4;
+        final int ce = 8;
+        if ((seen & notEct) != 0 && (seen & (ect | ce)) != 0)
+        {
+            return -1;
+        }
+        return (seen & ce) != 0 && (seen & ect) != 0 ? 3 : 0;
+    }
+
     /** @return a result holder sized for this tracker. */
     public FragmentResult newResult()
     {

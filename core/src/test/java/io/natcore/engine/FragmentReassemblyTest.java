@@ -72,6 +72,54 @@ class FragmentReassemblyTest
     }
 
     @Test
+    void everyFragmentLeavesWithTheFirstOnesTtlAndTosAndTheEcnOfAll() throws Exception
+    {
+        // Trace 26: TTL 64/40/30 and TOS 0x22/0x03/0x82 in, TTL 63 and TOS 0x23 (DSCP of the first, CE) on all out.
+        start();
+        final byte[][] frags = FragmentHoldTest.fragments(41005, 0x4105);
+        final int[] ttl = {64, 40, 30};
+        final int[] tos = {0x22, 0x03, 0x82};
+        final UnsafeBuffer[] bufs = new UnsafeBuffer[3];
+        for (int f = 0; f < 3; f++)
+        {
+            frags[f][1] = (byte)tos[f];
+            frags[f][8] = (byte)ttl[f];
+            io.natcore.nat.TestPackets.fixIpChecksum(frags[f], 0);
+            bufs[f] = FragmentHoldTest.buffer(frags[f]);
+            assertEquals(Verdict.HOLD, p.process(bufs[f], AT, frags[f].length, ETH0, T0));
+        }
+        assertEquals(3, p.releasedCount());
+        for (int i = 0; i < 3; i++)
+        {
+            assertEquals(Verdict.FORWARD, p.releasedVerdict(i));
+            final byte[] out = FragmentHoldTest.copyOut(bufs[i], p.releasedLength(i));
+            assertEquals(63, out[8] & 0xFF, "fragment " + (i + 1) + " TTL");
+            assertEquals(0x23, out[1] & 0xFF, "fragment " + (i + 1) + " TOS");
+            assertEquals(0xFFFF, io.natcore.nat.TestPackets.sum(out, 0, 20, 0), "fragment " + (i + 1) + " IP checksum");
+        }
+    }
+
+    @Test
+    void aDatagramMixingNotEctAndEctIsDroppedWhole() throws Exception
+    {
+        start();
+        final byte[][] frags = FragmentHoldTest.fragments(41006, 0x4106);
+        for (int f = 0; f < 3; f++)
+        {
+            frags[f][1] = (byte)(f == 0 ? 0x00 : 0x02);
+            io.natcore.nat.TestPackets.fixIpChecksum(frags[f], 0);
+            assertEquals(Verdict.HOLD, p.process(FragmentHoldTest.buffer(frags[f]), AT, frags[f].length, ETH0, T0));
+        }
+        assertEquals(3, p.releasedCount());
+        for (int i = 0; i < 3; i++)
+        {
+            assertEquals(Verdict.DROP, p.releasedVerdict(i));
+            assertEquals(Reason.FRAG_ECN_INVALID, p.releasedReason(i));
+        }
+        assertEquals(0, engine.size(), "no connection");
+    }
+
+    @Test
     void anOverlapAfterTheFirstFragmentDropsTheWholeDatagram() throws Exception
     {
         start();
