@@ -42,7 +42,10 @@ class FlowTableKillTest
                 if (n == CHURN_BEFORE_MARK)
                 {
                     // The inserts so far are in the shared mapping (page cache): a SIGKILL from now on cannot lose them.
-                    Files.writeString(file.resolveSibling("churned"), Long.toString(t.inserts()));
+                    // Written aside, then renamed: the parent never reads a created but still empty file.
+                    final Path mark = file.resolveSibling("churned.tmp");
+                    Files.writeString(mark, Long.toString(t.inserts()));
+                    Files.move(mark, file.resolveSibling("churned"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 }
                 final int i = n % (CAPACITY * 2);
                 final long h = t.lookup(FlowTableTest.origK0(i), FlowTableTest.origK1(i));
