@@ -10,6 +10,7 @@ import io.natcore.packet.Ipv4Header;
 import io.natcore.packet.PacketParser;
 import io.natcore.packet.ParseStatus;
 import io.natcore.packet.ParsedPacket;
+import io.natcore.packet.SctpHeader;
 import io.natcore.rules.NatDecision;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowTable;
@@ -73,6 +74,8 @@ public final class PacketProcessor
     static final int MAX_HELD_PER_DATAGRAM = 8;
     /** Reassembly: fragments one datagram may have (a 65535-byte datagram in 1500-byte frames has 45). */
     static final int MAX_FRAGMENTS_PER_DATAGRAM = 64;
+    /** {@link #sctpAddressesAndPorts} of a packet that is not a whole SCTP one. */
+    private static final long NOT_SCTP = -1;
     /** ECN codepoint bits of the TOS byte (RFC 3168). */
     private static final int ECN_MASK = 3;
 
@@ -521,8 +524,14 @@ public final class PacketProcessor
             }
             egress = -1;
             reason = Reason.NONE;
+            final long sctpBefore = sctpAddressesAndPorts(firstBuf, firstAt, status);
             final Verdict v = status.isOk() ? tracked(firstBuf, held.ingress(first), nowNanos, LOOK_UP, 0, 0) :
                 untracked(firstBuf, Reason.of(status));
+            if (sctpBefore != NOT_SCTP && v == Verdict.FORWARD && sctpAddressesAndPorts(firstBuf, firstAt, status) !=
+                sctpBefore)
+            {
+                sctpChecksumOverFragments(n, firstBuf, firstAt);
+            }
             final long handle = v == Verdict.DROP || v == Verdict.TIME_EXCEEDED ? HANDLE_DROPPED :
                 v == Verdict.LOCAL ? HANDLE_LOCAL : lastHandle;
             held.release(first, v, egress, reason, v == Verdict.FORWARD || v == Verdict.INVALID ?
@@ -536,6 +545,48 @@ public final class PacketProcessor
         egress = savedEgress;
         reason = savedReason;
         lastHandle = savedHandle;
+    }
+
+    /**
+     * For the first fragment of a whole SCTP packet: a digest of its addresses and ports, to see whether NAT changed
+     * them ({@link #NOT_SCTP} for anything else).
+     */
+    private static long sctpAddressesAndPorts(final MutableDirectBuffer buf, final int at, final ParseStatus status)
+    {
+        if (!status.isOk() || (buf.getByte(at + Ipv4Header.PROTOCOL_OFFSET) & 0xFF) != IpProtocol.SCTP)
+        {
+            return NOT_SCTP;
+        }
+        final int l4 = at + (buf.getByte(at) & 0x0F) * 4;
+        final long addresses = (long)buf.getInt(at + Ipv4Header.SRC_ADDRESS_OFFSET) * 31 +
+            buf.getInt(at + Ipv4Header.DST_ADDRESS_OFFSET);
+        return (addresses * 31 + buf.getInt(l4 + SctpHeader.SRC_PORT_OFFSET)) & Long.MAX_VALUE;
+    }
+
+    /**
+     * sctp_manip_pkt on a reassembled packet: its CRC32c over all fragments (in offset order, the first one's
+     * rewritten ports included), stored in the first fragment.
+     */
+    private void sctpChecksumOverFragments(final int n, final MutableDirectBuffer firstBuf, final int firstAt)
+    {
+        final int ihl = (firstBuf.getByte(firstAt) & 0x0F) * 4;
+        final int firstL4 = (firstBuf.getShort(firstAt + Ipv4Header.TOTAL_LENGTH_OFFSET, ByteOrder.BIG_ENDIAN) &
+            0xFFFF) - ihl;
+        if (firstL4 < SctpHeader.LENGTH)
+        {
+            return;
+        }
+        int crc = SctpHeader.startChecksum(firstBuf, firstAt + ihl, firstL4);
+        for (int i = 1; i < n; i++)
+        {
+            final int slot = (int)fragmentResult.tokens[i];
+            final MutableDirectBuffer b = held.buffer(slot);
+            final int at = held.offsets[slot];
+            final int h = (b.getByte(at) & 0x0F) * 4;
+            final int length = (b.getShort(at + Ipv4Header.TOTAL_LENGTH_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF) - h;
+            crc = SctpHeader.continueChecksum(crc, b, at + h, length);
+        }
+        SctpHeader.putChecksumRegister(firstBuf, firstAt + ihl, crc);
     }
 
     /** Sets the TOS byte of the IPv4 header at {@code at}, updating its checksum (the word: version, IHL, TOS). */

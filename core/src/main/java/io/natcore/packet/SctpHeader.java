@@ -65,6 +65,30 @@ public final class SctpHeader
         return checksum(buffer, l4Offset, l4Length) == buffer.getInt(l4Offset + CHECKSUM_OFFSET, CHECKSUM_ORDER);
     }
 
+    /**
+     * The CRC32c register over the first piece of an SCTP packet (its common header, checksum as zero, and what
+     * follows in this piece), to continue with {@link #continueChecksum} over the next pieces and store with
+     * {@link #putChecksumRegister}: a reassembled packet's CRC from its fragments, in offset order.
+     */
+    public static int startChecksum(final DirectBuffer buffer, final int l4Offset, final int pieceLength)
+    {
+        int crc = Crc32c.update(0xFFFF_FFFF, buffer, l4Offset, CHECKSUM_OFFSET);
+        crc = Crc32c.updateZeros(crc, 4);
+        return Crc32c.update(crc, buffer, l4Offset + LENGTH, pieceLength - LENGTH);
+    }
+
+    /** @return the register continued over the next piece of the packet. */
+    public static int continueChecksum(final int crc, final DirectBuffer buffer, final int offset, final int length)
+    {
+        return Crc32c.update(crc, buffer, offset, length);
+    }
+
+    /** Stores the CRC a register ends with in the checksum field of the packet's first piece. */
+    public static void putChecksumRegister(final MutableDirectBuffer buffer, final int l4Offset, final int crc)
+    {
+        buffer.putInt(l4Offset + CHECKSUM_OFFSET, ~crc, CHECKSUM_ORDER);
+    }
+
     /** Compute the packet's CRC32c and store it in its checksum field. */
     public static void putChecksum(final MutableDirectBuffer buffer, final int l4Offset, final int l4Length)
     {

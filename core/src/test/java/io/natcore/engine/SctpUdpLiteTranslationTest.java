@@ -65,7 +65,12 @@ class SctpUdpLiteTranslationTest
 
     private static int crc32c(final byte[] b)
     {
-        final byte[] l4 = java.util.Arrays.copyOfRange(b, 20, b.length);
+        return crc32c(b, 20);
+    }
+
+    private static int crc32c(final byte[] b, final int from)
+    {
+        final byte[] l4 = java.util.Arrays.copyOfRange(b, from, b.length);
         l4[8] = l4[9] = l4[10] = l4[11] = 0;
         final CRC32C crc = new CRC32C();
         crc.update(l4);
@@ -75,11 +80,16 @@ class SctpUdpLiteTranslationTest
     /** RFC 9260 appendix B: the CRC goes on the wire least significant byte first. */
     private static void putCrc32c(final byte[] b)
     {
-        final int c = crc32c(b);
-        b[28] = (byte)c;
-        b[29] = (byte)(c >>> 8);
-        b[30] = (byte)(c >>> 16);
-        b[31] = (byte)(c >>> 24);
+        putCrc32c(b, 20);
+    }
+
+    private static void putCrc32c(final byte[] b, final int from)
+    {
+        final int c = crc32c(b, from);
+        b[from + 8] = (byte)c;
+        b[from + 9] = (byte)(c >>> 8);
+        b[from + 10] = (byte)(c >>> 16);
+        b[from + 11] = (byte)(c >>> 24);
     }
 
     /** UDP-Lite (RFC 3828): UDP's header with the checksum coverage in place of the length. */
@@ -133,6 +143,52 @@ class SctpUdpLiteTranslationTest
             expected[8] = 63;
             TestPackets.fixIpChecksum(expected, 0);
             assertEquals(TestPackets.hex(expected), TestPackets.hex(out));
+        }
+    }
+
+    @Test
+    void aFragmentedSctpPacketGetsTheCrc32cOfTheWholeReassembledPacket() throws Exception
+    {
+        try (NatEngine engine = new NatEngine(EngineFixture.config(BOX, RULES).build()))
+        {
+            final PacketProcessor p = engine.newProcessor();
+            // One SCTP packet (common header, a DATA chunk of 16 + 84 bytes), valid CRC, cut into 48 + 48 + 16 bytes.
+            final byte[] whole = new byte[12 + 100];
+            TestPackets.put16(whole, 0, 40000);
+            TestPackets.put16(whole, 2, 3868);
+            TestPackets.put32(whole, 4, 0x55667788);
+            whole[12] = 0;
+            whole[13] = 3;
+            TestPackets.put16(whole, 14, 100);
+            for (int i = 28; i < whole.length; i++)
+            {
+                whole[i] = (byte)(i * 13);
+            }
+            putCrc32c(whole, 0);
+            final int[][] pieces = {{0, 48}, {48, 96}, {96, whole.length}};
+            final byte[][] out = new byte[3][];
+            for (int f = 0; f < 3; f++)
+            {
+                final int len = pieces[f][1] - pieces[f][0];
+                final byte[] b = ipv4(SCTP, "172.16.2.99", "172.16.2.65", len);
+                TestPackets.put16(b, 4, 0x5C7F);
+                TestPackets.put16(b, 6, (f < 2 ? 0x2000 : 0) | pieces[f][0] / 8);
+                TestPackets.fixIpChecksum(b, 0);
+                System.arraycopy(whole, pieces[f][0], b, 20, len);
+                out[f] = b;
+                assertEquals(Verdict.HOLD, send(p, b));
+            }
+            assertEquals(3, p.releasedCount());
+            final byte[] reassembled = new byte[whole.length];
+            for (int f = 0; f < 3; f++)
+            {
+                assertEquals(Verdict.FORWARD, p.releasedVerdict(f));
+                System.arraycopy(out[f], 20, reassembled, pieces[f][0], pieces[f][1] - pieces[f][0]);
+            }
+            assertEquals(3869, TestPackets.u16(reassembled, 2), "the DNAT port");
+            final byte[] expected = reassembled.clone();
+            putCrc32c(expected, 0);
+            assertEquals(TestPackets.hex(expected), TestPackets.hex(reassembled), "CRC32c of the whole packet");
         }
     }
 
