@@ -53,10 +53,7 @@ public final class SctpHeader
      */
     public static int checksum(final DirectBuffer buffer, final int l4Offset, final int l4Length)
     {
-        int crc = Crc32c.update(0xFFFF_FFFF, buffer, l4Offset, CHECKSUM_OFFSET);
-        crc = Crc32c.updateZeros(crc, 4);
-        crc = Crc32c.update(crc, buffer, l4Offset + LENGTH, l4Length - LENGTH);
-        return ~crc;
+        return ~startChecksum(buffer, l4Offset, l4Length);
     }
 
     /** @return true when the packet's checksum field holds its CRC32c. */
