@@ -4,8 +4,8 @@
 package io.natcore.engine;
 
 import io.natcore.packet.IcmpHeader;
+import io.natcore.packet.IpProtocol;
 import io.natcore.packet.Ipv4Header;
-import io.natcore.packet.ParsedPacket;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowTable;
 import org.agrona.DirectBuffer;
@@ -117,7 +117,7 @@ final class BurstScratch
         final int protocol = (int)(w1 >>> 48) & 0xFF;
         final int l4 = offset + hl;
         final int ports;
-        if (protocol == ParsedPacket.PROTO_TCP || protocol == ParsedPacket.PROTO_UDP)
+        if (protocol == IpProtocol.TCP || protocol == IpProtocol.UDP)
         {
             if (hl + 4 > length)
             {
@@ -125,7 +125,7 @@ final class BurstScratch
             }
             ports = buf.getInt(l4, NET);
         }
-        else if (protocol == ParsedPacket.PROTO_ICMP)
+        else if (protocol == IpProtocol.ICMP)
         {
             if (hl + IcmpHeader.LENGTH > length)
             {

@@ -3,6 +3,7 @@
  */
 package io.natcore.engine;
 
+import io.natcore.packet.IpProtocol;
 import io.natcore.table.FlowStatus;
 import io.natcore.track.TcpState;
 import org.agrona.DirectBuffer;
@@ -61,7 +62,7 @@ public final class ConntrackEvent
     /** @return the TCP state name, or null for protocols without one. */
     public String stateName()
     {
-        return protocol == 6 ? TcpState.name(state) : null;
+        return protocol == IpProtocol.TCP ? TcpState.name(state) : null;
     }
 
     /**

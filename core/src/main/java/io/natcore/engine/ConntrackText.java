@@ -3,6 +3,7 @@
  */
 package io.natcore.engine;
 
+import io.natcore.packet.IpProtocol;
 import io.natcore.table.FlowStatus;
 import io.natcore.track.IcmpTracker;
 import io.natcore.track.TcpState;
@@ -15,9 +16,6 @@ import java.io.IOException;
  */
 final class ConntrackText
 {
-    private static final int ICMP = 1;
-    private static final int TCP = 6;
-    private static final int GRE = 47;
 
     private ConntrackText()
     {
@@ -27,13 +25,13 @@ final class ConntrackText
     {
         switch (proto)
         {
-            case ICMP: return "icmp";
-            case TCP: return "tcp";
-            case 17: return "udp";
-            case 33: return "dccp";
-            case GRE: return "gre";
-            case 132: return "sctp";
-            case 136: return "udplite";
+            case IpProtocol.ICMP: return "icmp";
+            case IpProtocol.TCP: return "tcp";
+            case IpProtocol.UDP: return "udp";
+            case IpProtocol.DCCP: return "dccp";
+            case IpProtocol.GRE: return "gre";
+            case IpProtocol.SCTP: return "sctp";
+            case IpProtocol.UDPLITE: return "udplite";
             default: return "unknown";
         }
     }
@@ -78,7 +76,7 @@ final class ConntrackText
             // The kernel leaves the timeout out of a DESTROY event for a connection that timed out.
             out.append(' ').append(Integer.toString(timeoutSeconds));
         }
-        if (proto == TCP)
+        if (proto == IpProtocol.TCP)
         {
             out.append(' ').append(TcpState.name(state));
         }
@@ -104,20 +102,20 @@ final class ConntrackText
         appendIp(out, dst);
         switch (proto)
         {
-            case ICMP:
+            case IpProtocol.ICMP:
                 out.append(" type=").append(Integer.toString(icmpType))
                     .append(" code=").append(Integer.toString(icmpCode))
                     .append(" id=").append(Integer.toString(sport));
                 break;
-            case GRE:
+            case IpProtocol.GRE:
                 out.append(" srckey=0x").append(Integer.toHexString(sport))
                     .append(" dstkey=0x").append(Integer.toHexString(dport));
                 break;
-            case TCP:
-            case 17:
-            case 33:
-            case 132:
-            case 136:
+            case IpProtocol.TCP:
+            case IpProtocol.UDP:
+            case IpProtocol.DCCP:
+            case IpProtocol.SCTP:
+            case IpProtocol.UDPLITE:
                 out.append(" sport=").append(Integer.toString(sport))
                     .append(" dport=").append(Integer.toString(dport));
                 break;

@@ -3,6 +3,7 @@
  */
 package io.natcore.engine;
 
+import io.natcore.packet.IpProtocol;
 import io.natcore.table.FlowTable;
 
 /**
@@ -33,13 +34,13 @@ final class EntryScratch
 
     static int icmpType(final FlowTable table, final int entry, final int proto)
     {
-        return proto == NatEngine.PROTO_ICMP ?
+        return proto == IpProtocol.ICMP ?
             table.scratchBuffer().getByte(table.scratchOffset(entry) + ICMP_TYPE_OFFSET) & 0xFF : 0;
     }
 
     static int icmpCode(final FlowTable table, final int entry, final int proto)
     {
-        return proto == NatEngine.PROTO_ICMP ?
+        return proto == IpProtocol.ICMP ?
             table.scratchBuffer().getByte(table.scratchOffset(entry) + ICMP_CODE_OFFSET) & 0xFF : 0;
     }
 }

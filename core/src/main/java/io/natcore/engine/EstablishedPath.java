@@ -3,6 +3,7 @@
  */
 package io.natcore.engine;
 
+import io.natcore.packet.IpProtocol;
 import io.natcore.packet.ParsedPacket;
 import io.natcore.packet.TcpHeader;
 import io.natcore.table.FlowKey;
@@ -18,7 +19,7 @@ import java.nio.ByteOrder;
 /**
  * Fast path: a packet of a known connection. Under the entry's write lock: check the entry still holds the tuple
  * and has not expired, run the tracker, apply its result (deadline, SEEN_REPLY, ASSURED, UPDATE event), read the
- * precomputed rewrite; then, lock released, rewrite and forward. Allocation free.
+ * precomputed rewrite, and remove it if the tracker says so; then, lock released, rewrite and forward. Allocation free.
  */
 final class EstablishedPath
 {
@@ -63,9 +64,9 @@ final class EstablishedPath
         final long deadline = table.deadlineOpaque(entry);
         if (deadline <= now)
         {
-            // Expired but not reaped yet: the kernel treats it as gone.
+            // Expired but not reaped yet: the kernel treats it as gone. Removed under the lock (see destroyLocked).
+            engine.destroyLocked(entry, now, p.counters);
             table.endWrite(entry);
-            engine.destroy(entry, now, p.counters);
             return null;
         }
 
@@ -80,7 +81,7 @@ final class EstablishedPath
         final long timeout;
         switch (valueForms ? pkt.protocol : -1)
         {
-            case NatEngine.PROTO_TCP:
+            case IpProtocol.TCP:
                 if (plainAck(buf) && table.stateOpaque(entry) == TcpState.ESTABLISHED)
                 {
                     timeout = engine.tcp.establishedAck(table.scratchBuffer(), base, dir, pkt.tcpSeq, pkt.tcpAck,
@@ -92,14 +93,14 @@ final class EstablishedPath
                     timeout = -1;
                 }
                 break;
-            case NatEngine.PROTO_UDP:
+            case IpProtocol.UDP:
             {
                 final boolean stream = engine.udp.stream(table.scratchBuffer(), base, seenReply, now);
                 timeout = engine.udp.timeout(stream);
                 setAssured = stream && !assured;
                 break;
             }
-            case NatEngine.PROTO_ICMP:
+            case IpProtocol.ICMP:
                 timeout = engine.icmp.timeout(table.scratchBuffer().getByte(base + EntryScratch.ICMP_TYPE_OFFSET) & 0xFF);
                 break;
             default:
@@ -149,11 +150,11 @@ final class EstablishedPath
         final int l4Delta = table.l4ChecksumDelta(entry, dir);
         final int egress = table.egressIfIndex(entry, dir);
         table.addCountersPlain(entry, dir, pkt.totalLength);
-        table.endWrite(entry);
         if (destroy)
         {
-            engine.destroy(entry, now, p.counters);
+            engine.destroyLocked(entry, now, p.counters);
         }
+        table.endWrite(entry);
         p.lastHandle = handle;
         return p.forward(buf, ops, newSrcIp, newDstIp, newSrcPort, newDstPort, ipDelta, l4Delta, egress,
             !pkt.isFragment || pkt.isFirstFragment);
@@ -202,8 +203,8 @@ final class EstablishedPath
                 refusal = p.finish(Verdict.DROP, Reason.TRACK_DROP);
                 return false;
             case TrackResult.REPEAT:
+                engine.destroyLocked(entry, now, p.counters);
                 table.endWrite(entry);
-                engine.destroy(entry, now, p.counters);
                 refusal = null;
                 return false;
             default:
@@ -227,7 +228,7 @@ final class EstablishedPath
      */
     private boolean plainAck(final MutableDirectBuffer buf)
     {
-        if (pkt.protocol != NatEngine.PROTO_TCP || pkt.isFragment ||
+        if (pkt.protocol != IpProtocol.TCP || pkt.isFragment ||
             (pkt.tcpFlags & (TcpSegment.SYN | TcpSegment.FIN | TcpSegment.RST | TcpSegment.ACK)) != TcpSegment.ACK)
         {
             return false;
@@ -254,7 +255,7 @@ final class EstablishedPath
     {
         switch (pkt.protocol)
         {
-            case NatEngine.PROTO_TCP:
+            case IpProtocol.TCP:
                 // A whole packet was parsed with an OK status: its TCP fields are in pkt (a first fragment's may
                 // be cut short, so it is read again with the bounds checks).
                 if (pkt.isFragment ? !pkt.isFirstFragment || !segment.readFrom(buf, pkt.l4Offset, pkt.l4Length) :
@@ -268,14 +269,14 @@ final class EstablishedPath
                 engine.tcp.packet(table.scratchBuffer(), base, table.stateOpaque(entry), segment, dir, seenReply, assured,
                     deadline - now, result);
                 return true;
-            case NatEngine.PROTO_UDP:
-            case 136:
+            case IpProtocol.UDP:
+            case IpProtocol.UDPLITE:
                 engine.udp.packet(table.scratchBuffer(), base, false, seenReply, assured, now, result);
                 return true;
-            case NatEngine.PROTO_ICMP:
+            case IpProtocol.ICMP:
                 engine.icmp.packet(table.scratchBuffer().getByte(base + EntryScratch.ICMP_TYPE_OFFSET) & 0xFF, result);
                 return true;
-            case NatEngine.PROTO_GRE:
+            case IpProtocol.GRE:
                 engine.gre.packet(seenReply, assured, result);
                 return true;
             default:

@@ -87,6 +87,12 @@ final class HeldFragments
         return buffers[slot];
     }
 
+    /** @return the interface a held slot's packet came in on. */
+    int ingress(final int slot)
+    {
+        return ingress[slot];
+    }
+
     /** Gives back a slot taken by {@link #hold} that was not needed after all. */
     void unhold(final int slot)
     {

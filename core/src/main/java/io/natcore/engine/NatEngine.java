@@ -4,11 +4,12 @@
 package io.natcore.engine;
 
 import io.natcore.nat.NatRandom;
-import io.natcore.nat.NatTuple;
 import io.natcore.nat.DrawHints;
+import io.natcore.nat.NatTuple;
 import io.natcore.nat.PortAllocator;
 import io.natcore.nat.ReservedPorts;
 import io.natcore.nat.TupleOracle;
+import io.natcore.packet.IpProtocol;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.NatRuleSet;
 import io.natcore.rules.RouteTable;
@@ -47,10 +48,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class NatEngine implements AutoCloseable
 {
-    static final int PROTO_ICMP = 1;
-    static final int PROTO_TCP = 6;
-    static final int PROTO_UDP = 17;
-    static final int PROTO_GRE = 47;
 
     {
         // Before any field initializer touches an Agrona buffer: a missing export fails here with the option's name.
@@ -124,6 +121,15 @@ public final class NatEngine implements AutoCloseable
      */
     public NatEngine(final NatEngineConfig config)
     {
+        this(config, FlowTable::new);
+    }
+
+    /**
+     * @param config       settings.
+     * @param tableFactory builds the connection table from its settings (tests wrap it to force interleavings).
+     */
+    NatEngine(final NatEngineConfig config, final java.util.function.Function<FlowTableConfig, FlowTable> tableFactory)
+    {
         this.config = config;
         this.box = config.box;
         this.rules = config.rules.box() == config.box ? config.rules : config.rules.bind(config.box);
@@ -136,7 +142,7 @@ public final class NatEngine implements AutoCloseable
         {
             tableConfig.mappedFile(config.mappedFile);
         }
-        this.table = new FlowTable(tableConfig);
+        this.table = tableFactory.apply(tableConfig);
         this.tcp = new TcpTracker(timeouts, config.beLiberal, config.tcpLoose, 3, false);
         this.udp = new UdpTracker(timeouts);
         this.icmp = new IcmpTracker(timeouts);
@@ -335,7 +341,7 @@ public final class NatEngine implements AutoCloseable
         {
             out.append("ipv4     2 ");
         }
-        ConntrackText.appendEntry(out, proto, proto == PROTO_TCP ? table.stateOpaque(entry) : 0,
+        ConntrackText.appendEntry(out, proto, proto == IpProtocol.TCP ? table.stateOpaque(entry) : 0,
             timeoutSeconds(table.deadlineOpaque(entry), nowNanos), table.statusOpaque(entry),
             FlowKey.srcIp(ok0), FlowKey.dstIp(ok0), FlowKey.srcPort(ok1), FlowKey.dstPort(ok1),
             FlowKey.srcIp(rk0), FlowKey.dstIp(rk0), FlowKey.srcPort(rk1), FlowKey.dstPort(rk1),
@@ -386,7 +392,7 @@ public final class NatEngine implements AutoCloseable
         b.putInt(index + ConntrackEventDescriptor.TYPE_OFFSET, type.ordinal());
         b.putInt(index + ConntrackEventDescriptor.PROTOCOL_OFFSET, proto);
         b.putInt(index + ConntrackEventDescriptor.STATE_OFFSET,
-            proto == PROTO_TCP ? table.stateOpaque(entry) : 0);
+            proto == IpProtocol.TCP ? table.stateOpaque(entry) : 0);
         b.putInt(index + ConntrackEventDescriptor.TIMEOUT_OFFSET,
             type == ConntrackEventType.DESTROY && table.deadlineOpaque(entry) <= nowNanos ?
             0 : timeoutSeconds(table.deadlineOpaque(entry), nowNanos));
@@ -409,16 +415,47 @@ public final class NatEngine implements AutoCloseable
     }
 
     /**
-     * Remove a connection now (RST before any reply, reopen, eviction), publishing DESTROY. The caller must not
-     * hold the entry's write lock if it wants a consistent snapshot from others; the table allows either.
+     * Remove a connection now (RST before any reply, reopen, expired on use, eviction by a new connection),
+     * publishing DESTROY only when this call removes it. The caller holds the entry's write lock, as every remover
+     * does (expiry and early drop take it with {@code tryBeginWrite}): so the entry cannot be freed, and handed to
+     * another connection by the free list, between the check, the event and the removal.
      */
-    void destroy(final int entry, final long nowNanos, final Counters counters)
+    void destroyLocked(final int entry, final long nowNanos, final Counters counters)
     {
+        // acquire: a removal by another thread (which held this lock before us) is seen
+        if ((table.statusAcquire(entry) & FlowStatus.CONFIRMED) == 0)
+        {
+            return;
+        }
         publish(ConntrackEventType.DESTROY, entry, nowNanos, counters);
         if (table.remove(entry))
         {
             counters.extra(Counters.CONNECTIONS_DESTROYED);
         }
+    }
+
+    /**
+     * The allocator found {@code handle}'s entry in its way and the kernel would reap or evict it: take its write
+     * lock (try only: the bind lock is held, and a packet thread holding the entry may be refreshing it), check it
+     * still holds the tuple, and destroy it.
+     *
+     * @return true when it was destroyed; false when it is busy or no longer holds the tuple (the tuple is then
+     *     treated as taken, or looked at again by the caller's next lookup).
+     */
+    boolean destroyFound(final long handle, final long k0, final long k1, final long nowNanos, final Counters counters)
+    {
+        final int entry = FlowTable.entry(handle);
+        if (table.tryBeginWrite(entry) < 0)
+        {
+            return false;
+        }
+        final boolean same = table.matches(entry, FlowTable.direction(handle), k0, k1);
+        if (same)
+        {
+            destroyLocked(entry, nowNanos, counters);
+        }
+        table.endWrite(entry);
+        return same;
     }
 
     /**
@@ -490,19 +527,15 @@ public final class NatEngine implements AutoCloseable
             {
                 return true;
             }
-            final long handle = table.lookup(FlowKey.k0(srcIp, dstIp), FlowKey.k1(srcPort, dstPort, proto, zone));
+            final long k0 = FlowKey.k0(srcIp, dstIp);
+            final long k1 = FlowKey.k1(srcPort, dstPort, proto, zone);
+            final long handle = table.lookup(k0, k1);
             if (handle == FlowTable.MISS)
             {
                 return false;
             }
-            final int entry = FlowTable.entry(handle);
-            if (table.deadlineOpaque(entry) <= now)
-            {
-                // Timed out but not reaped yet: the kernel's tuple_taken reaps it and finds the tuple free.
-                destroy(entry, now, counters);
-                return false;
-            }
-            return true;
+            // Timed out but not reaped yet: the kernel's tuple_taken reaps it and finds the tuple free.
+            return table.deadlineOpaque(FlowTable.entry(handle)) > now || !destroyFound(handle, k0, k1, now, counters);
         }
 
         @Override
@@ -525,13 +558,15 @@ public final class NatEngine implements AutoCloseable
         public boolean isTakenOrEvictClosing(
             final int proto, final int srcIp, final int dstIp, final int srcPort, final int dstPort)
         {
-            final long handle = table.lookup(FlowKey.k0(srcIp, dstIp), FlowKey.k1(srcPort, dstPort, proto, zone));
+            final long k0 = FlowKey.k0(srcIp, dstIp);
+            final long k1 = FlowKey.k1(srcPort, dstPort, proto, zone);
+            final long handle = table.lookup(k0, k1);
             if (handle == FlowTable.MISS)
             {
                 return false;
             }
             final int entry = FlowTable.entry(handle);
-            if (FlowTable.direction(handle) != FlowTable.DIR_REPLY || proto != PROTO_TCP)
+            if (FlowTable.direction(handle) != FlowTable.DIR_REPLY || proto != IpProtocol.TCP)
             {
                 return true;
             }
@@ -553,8 +588,7 @@ public final class NatEngine implements AutoCloseable
             {
                 return true;
             }
-            destroy(entry, now, counters);
-            return false;
+            return !destroyFound(handle, k0, k1, now, counters);
         }
     }
 }

@@ -34,6 +34,7 @@ public final class NatEngineConfig
     final int hz;
     final int fragmentCapacity;
     final int fragmentsHeld;
+    final FragmentHandling fragmentHandling;
     final int expiryWorkPerPacket;
     final Path mappedFile;
     final ChecksumVerification checksumVerification;
@@ -57,6 +58,7 @@ public final class NatEngineConfig
         this.hz = b.hz;
         this.fragmentCapacity = b.fragmentCapacity;
         this.fragmentsHeld = b.fragmentsHeld;
+        this.fragmentHandling = b.fragmentHandling;
         this.expiryWorkPerPacket = b.expiryWorkPerPacket;
         this.mappedFile = b.mappedFile;
         this.checksumVerification = b.checksumVerification;
@@ -149,7 +151,8 @@ public final class NatEngineConfig
         private boolean events = true;
         private int hz = 250;
         private int fragmentCapacity = 1024;
-        private int fragmentsHeld = 64;
+        private int fragmentsHeld = 256;
+        private FragmentHandling fragmentHandling = FragmentHandling.REASSEMBLE;
         private int expiryWorkPerPacket = 2;
         private Path mappedFile;
         private ChecksumVerification checksumVerification = ChecksumVerification.ALL;
@@ -273,12 +276,21 @@ public final class NatEngineConfig
         }
 
         /**
-         * @return this; non-first fragments each processor may hold ({@link Verdict#HOLD}) until their first
-         *     fragment arrives (default 64; 0: such fragments are dropped as orphans).
+         * @return this; fragments each processor may hold ({@link Verdict#HOLD}): until their datagram is complete
+         *     ({@link FragmentHandling#REASSEMBLE}), or until their first fragment arrives
+         *     ({@link FragmentHandling#EMIT_ON_ARRIVAL}). Default 256 (a 65535-byte datagram in 1500-byte frames is
+         *     45 fragments); 0: nothing is held (reassembly then drops every fragmented datagram).
          */
         public Builder fragmentsHeld(final int fragmentsHeld)
         {
             this.fragmentsHeld = Math.max(0, fragmentsHeld);
+            return this;
+        }
+
+        /** @return this; when fragments leave the engine (default {@link FragmentHandling#REASSEMBLE}, as the kernel). */
+        public Builder fragmentHandling(final FragmentHandling handling)
+        {
+            this.fragmentHandling = handling;
             return this;
         }
 

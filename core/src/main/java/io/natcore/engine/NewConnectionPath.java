@@ -9,6 +9,7 @@ import io.natcore.nat.NatRange;
 import io.natcore.nat.NatTuple;
 import io.natcore.nat.PortAllocator;
 import io.natcore.nat.Rewriter;
+import io.natcore.packet.IpProtocol;
 import io.natcore.packet.ParsedPacket;
 import io.natcore.rules.NatDecision;
 import io.natcore.table.FlowEntryLayout;
@@ -79,7 +80,7 @@ final class NewConnectionPath
     Verdict process(final MutableDirectBuffer buf, final int inIf, final long now, final long k0, final long k1)
     {
         final int proto = pkt.protocol;
-        if (proto == NatEngine.PROTO_TCP)
+        if (proto == IpProtocol.TCP)
         {
             if (!segment.readFrom(buf, pkt.l4Offset, pkt.l4Length))
             {
@@ -90,7 +91,7 @@ final class NewConnectionPath
                 return p.untracked(buf, PacketProcessor.trackReason(result.reason));
             }
         }
-        else if (proto == NatEngine.PROTO_ICMP && !IcmpTracker.isQuery(pkt.icmpType))
+        else if (proto == IpProtocol.ICMP && !IcmpTracker.isQuery(pkt.icmpType))
         {
             return p.untracked(buf, IcmpTracker.isUnknown(pkt.icmpType) ? Reason.ICMP_BAD_TYPE : Reason.ICMP_INVALID_NEW);
         }
@@ -227,7 +228,7 @@ final class NewConnectionPath
         oracle.mappingFound = false;
         oracle.counters = p.counters;
         oracle.newTcpEnd = segment.end();
-        tcpSyn = orig.proto == NatEngine.PROTO_TCP && (segment.flags & TcpSegment.SYN) != 0;
+        tcpSyn = orig.proto == IpProtocol.TCP && (segment.flags & TcpSegment.SYN) != 0;
         tuple.copyFrom(orig);
         final DrawHints hints = engine.drawHints;
         draw = hints == null ? DrawHints.NONE : hints.find(orig);
@@ -401,7 +402,7 @@ final class NewConnectionPath
         table.putEgressIfIndex(entry, FlowTable.DIR_ORIGINAL, egressIf);
 
         final int proto = orig.proto;
-        if (proto == NatEngine.PROTO_ICMP)
+        if (proto == IpProtocol.ICMP)
         {
             // The ICMP identifier is both "ports" of the tuple: computed, not derived.
             replyPkt.invertOf(tuple);
@@ -423,8 +424,8 @@ final class NewConnectionPath
         trackFirst(base, now);
         if (result.verdict != TrackResult.ACCEPT)
         {
+            table.remove(entry); // under the entry's lock, as every remover
             table.endWrite(entry);
-            table.remove(entry);
             return p.untracked(buf, PacketProcessor.trackReason(result.reason));
         }
         table.putDeadlineOpaque(entry, now + result.timeoutNanos);
@@ -454,23 +455,23 @@ final class NewConnectionPath
         final UnsafeBuffer area;
         switch (orig.proto)
         {
-            case NatEngine.PROTO_TCP:
+            case IpProtocol.TCP:
                 area = tcpScratch;
                 engine.tcp.packet(area, 0, TcpState.NONE, segment, FlowTable.DIR_ORIGINAL, false, false, Long.MAX_VALUE,
                     result);
                 break;
-            case NatEngine.PROTO_UDP:
-            case 136:
+            case IpProtocol.UDP:
+            case IpProtocol.UDPLITE:
                 area = zeroedFirstScratch();
                 engine.udp.packet(area, 0, true, false, false, now, result);
                 break;
-            case NatEngine.PROTO_ICMP:
+            case IpProtocol.ICMP:
                 area = zeroedFirstScratch();
                 area.putByte(EntryScratch.ICMP_TYPE_OFFSET, (byte)pkt.icmpType);
                 area.putByte(EntryScratch.ICMP_CODE_OFFSET, (byte)pkt.icmpCode);
                 engine.icmp.packet(pkt.icmpType, result);
                 break;
-            case NatEngine.PROTO_GRE:
+            case IpProtocol.GRE:
                 area = zeroedFirstScratch();
                 engine.gre.packet(false, false, result);
                 break;

@@ -5,9 +5,12 @@ package io.natcore.engine;
 
 import io.natcore.nat.Rewriter;
 import io.natcore.packet.Checksum;
+import io.natcore.packet.IpProtocol;
+import io.natcore.packet.Ipv4Header;
 import io.natcore.packet.PacketParser;
 import io.natcore.packet.ParseStatus;
 import io.natcore.packet.ParsedPacket;
+import io.natcore.packet.SctpHeader;
 import io.natcore.rules.NatDecision;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowTable;
@@ -15,6 +18,8 @@ import io.natcore.track.FragmentResult;
 import io.natcore.track.FragmentTracker;
 import io.natcore.track.TrackReason;
 import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
 
 /**
  * The per-packet entry point, one per thread (not thread safe; all state is reused, nothing allocates after
@@ -59,12 +64,20 @@ public final class PacketProcessor
     final boolean decrementTtl;
     final boolean verifyIpHeader;
     final boolean verifyL4;
+    /** {@link FragmentHandling#REASSEMBLE}: fragments wait for their whole datagram. */
+    private final boolean reassemble;
     final boolean dropInvalid;
     final int expiryWork;
     final int zone;
 
     /** Non-first fragments held per datagram before its first fragment arrives. */
     static final int MAX_HELD_PER_DATAGRAM = 8;
+    /** Reassembly: fragments one datagram may have (a 65535-byte datagram in 1500-byte frames has 45). */
+    static final int MAX_FRAGMENTS_PER_DATAGRAM = 64;
+    /** {@link #sctpAddressesAndPorts} of a packet that is not a whole SCTP one. */
+    private static final long NOT_SCTP = -1;
+    /** ECN codepoint bits of the TOS byte (RFC 3168). */
+    private static final int ECN_MASK = 3;
 
     /** Packets between two expiry steps of this processor. */
     static final int EXPIRY_BATCH = 32;
@@ -93,8 +106,12 @@ public final class PacketProcessor
         this.zone = engine.zone;
         this.held = new HeldFragments(engine.config.fragmentsHeld);
         this.fragmentTimeoutNanos = engine.timeouts.fragment();
-        this.fragments = new FragmentTracker(engine.config.fragmentCapacity, 8,
-            held.capacity > 0 ? MAX_HELD_PER_DATAGRAM : 0, fragmentTimeoutNanos, engine.config.seed);
+        this.reassemble = engine.config.fragmentHandling == FragmentHandling.REASSEMBLE;
+        // Reassembly: every fragment of a datagram is held, each may open a run of its own (out of order).
+        final int perDatagram = reassemble ? Math.min(held.capacity, MAX_FRAGMENTS_PER_DATAGRAM) :
+            held.capacity > 0 ? MAX_HELD_PER_DATAGRAM : 0;
+        this.fragments = new FragmentTracker(engine.config.fragmentCapacity, reassemble ? Math.max(1, perDatagram) : 8,
+            perDatagram, fragmentTimeoutNanos, engine.config.seed, reassemble);
         this.fragmentResult = fragments.newResult();
         this.established = new EstablishedPath(this);
         this.newConnection = new NewConnectionPath(this);
@@ -322,7 +339,7 @@ public final class PacketProcessor
         final int protocol = pkt.protocol;
         final int srcPort;
         final int dstPort;
-        if (protocol == NatEngine.PROTO_ICMP)
+        if (protocol == IpProtocol.ICMP)
         {
             if (pkt.isIcmpError)
             {
@@ -362,7 +379,7 @@ public final class PacketProcessor
 
     int srcPort()
     {
-        if (pkt.protocol == NatEngine.PROTO_ICMP)
+        if (pkt.protocol == IpProtocol.ICMP)
         {
             return pkt.icmpId;
         }
@@ -371,7 +388,7 @@ public final class PacketProcessor
 
     int dstPort()
     {
-        if (pkt.protocol == NatEngine.PROTO_ICMP)
+        if (pkt.protocol == IpProtocol.ICMP)
         {
             return pkt.icmpId;
         }
@@ -386,6 +403,10 @@ public final class PacketProcessor
         final long nowNanos,
         final ParseStatus status)
     {
+        if (reassemble)
+        {
+            return reassembleFragment(buf, offset, length, ingressIfIndex, nowNanos);
+        }
         // Only a non-first fragment may wait for its first one; the slot is given back unless the tracker parks it.
         final boolean holdable = pkt.fragmentOffset > 0 && held.capacity > 0;
         final int slot = holdable ? held.hold(buf, offset, length, ingressIfIndex, nowNanos) : -1;
@@ -407,7 +428,7 @@ public final class PacketProcessor
                 final int n = fragments.bind(pkt.srcIp, pkt.dstIp, pkt.protocol, pkt.ipId, handle, fragmentResult);
                 if (n > 0)
                 {
-                    releaseFollowing(n, handle);
+                    releaseFollowing(0, n, handle, -1);
                 }
                 return v;
             }
@@ -431,15 +452,191 @@ public final class PacketProcessor
     }
 
     /**
-     * Translates the held fragments {@link FragmentTracker#bind} listed, exactly as a fragment arriving after its
-     * first one ({@link #follow}); the current packet's verdict state is kept.
+     * {@link FragmentHandling#REASSEMBLE}: the fragment is held until its datagram is complete; the one that completes
+     * it releases all of them, translated, in offset order (see {@link #releaseDatagram}). On overlap (and other
+     * inconsistencies) the datagram's held fragments are dropped with this one.
      */
-    private void releaseFollowing(final int n, final long handle)
+    private Verdict reassembleFragment(
+        final MutableDirectBuffer buf, final int offset, final int length, final int ingressIfIndex, final long nowNanos)
+    {
+        final int slot = held.capacity > 0 ? held.hold(buf, offset, length, ingressIfIndex, nowNanos) : -1;
+        final int action = fragments.onFragment(pkt.srcIp, pkt.dstIp, pkt.protocol, pkt.ipId, pkt.fragmentOffset,
+            pkt.l4Length, pkt.moreFragments, slot, nowNanos, fragmentResult);
+        if (slot >= 0 && action != FragmentTracker.PARKED && action != FragmentTracker.COMPLETE)
+        {
+            held.unhold(slot);
+        }
+        final int listed = fragmentResult.tokenCount;
+        if (action != FragmentTracker.COMPLETE && listed > 0)
+        {
+            final Reason r = fragmentReason(fragmentResult.listedReason);
+            for (int i = 0; i < listed; i++)
+            {
+                dropHeld((int)fragmentResult.tokens[i], r);
+            }
+        }
+        switch (action)
+        {
+            case FragmentTracker.PARKED:
+                if (held.heldCount == 1)
+                {
+                    nextHeldCheckNanos = nowNanos + fragmentTimeoutNanos;
+                }
+                return finish(Verdict.HOLD, Reason.NONE);
+            case FragmentTracker.COMPLETE:
+                releaseDatagram(listed, fragmentResult.datagramLength, nowNanos);
+                return finish(Verdict.HOLD, Reason.NONE);
+            default:
+                if (slot < 0 && held.capacity > 0 && fragmentResult.reason == TrackReason.FRAG_ORPHAN)
+                {
+                    return finish(Verdict.DROP, Reason.FRAG_HELD_FULL);
+                }
+                return finish(Verdict.DROP, fragmentReason(fragmentResult.reason));
+        }
+    }
+
+    /**
+     * A complete datagram's fragments (held slots in offset order, the first at offset 0): the first is processed as
+     * a packet (connection, NAT, ports and L4 checksum), the others get its connection's address rewrite; all are
+     * released in that order. A datagram past 65535 bytes is dropped whole, as {@code ip_frag_reasm} does.
+     */
+    private void releaseDatagram(final int n, final int datagramLength, final long nowNanos)
     {
         final int savedEgress = egress;
         final Reason savedReason = reason;
         final long savedHandle = lastHandle;
+        final int first = (int)fragmentResult.tokens[0];
+        final MutableDirectBuffer firstBuf = held.buffer(first);
+        final int firstAt = held.offsets[first];
+        // ip_frag_reasm: the ECN codepoints of all fragments combined (ip_frag_ecn_table) go into the head's TOS.
+        int ecnSeen = 0;
         for (int i = 0; i < n; i++)
+        {
+            final int slot = (int)fragmentResult.tokens[i];
+            ecnSeen |= 1 << (held.buffer(slot).getByte(held.offsets[slot] + Ipv4Header.TOS_OFFSET) & ECN_MASK);
+        }
+        final int ecn = FragmentTracker.reassembledEcn(ecnSeen);
+        final ParseStatus status = PacketParser.parse(firstBuf, firstAt, held.lengths[first], pkt, verifyIpHeader,
+            verifyL4);
+        final Reason dropped = ecn < 0 ? Reason.FRAG_ECN_INVALID :
+            pkt.ipHeaderLength + datagramLength > Ipv4Header.MAX_DATAGRAM_LENGTH ? Reason.FRAG_OVERSIZE : Reason.NONE;
+        if (dropped != Reason.NONE)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                dropHeld((int)fragmentResult.tokens[i], dropped);
+            }
+        }
+        else
+        {
+            if (ecn > 0)
+            {
+                setTos(firstBuf, firstAt, pkt.tos | ecn);
+                pkt.tos |= ecn;
+            }
+            egress = -1;
+            reason = Reason.NONE;
+            final long sctpBefore = sctpAddressesAndPorts(firstBuf, firstAt, status);
+            final Verdict v = status.isOk() ? tracked(firstBuf, held.ingress(first), nowNanos, LOOK_UP, 0, 0) :
+                untracked(firstBuf, Reason.of(status));
+            if (sctpBefore != NOT_SCTP && v == Verdict.FORWARD && sctpAddressesAndPorts(firstBuf, firstAt, status) !=
+                sctpBefore)
+            {
+                sctpChecksumOverFragments(n, firstBuf, firstAt);
+            }
+            final long handle = v == Verdict.DROP || v == Verdict.TIME_EXCEEDED ? HANDLE_DROPPED :
+                v == Verdict.LOCAL ? HANDLE_LOCAL : lastHandle;
+            held.release(first, v, egress, reason, v == Verdict.FORWARD || v == Verdict.INVALID ?
+                pkt.totalLength : held.lengths[first]);
+            counters.unhold();
+            // ip_do_fragment gives every fragment the head's header: its TTL and TOS, whatever each one came with.
+            final int headTtlTos = (firstBuf.getByte(firstAt + Ipv4Header.TTL_OFFSET) & 0xFF) << 8 |
+                firstBuf.getByte(firstAt + Ipv4Header.TOS_OFFSET) & 0xFF;
+            releaseFollowing(1, n, handle, headTtlTos);
+        }
+        egress = savedEgress;
+        reason = savedReason;
+        lastHandle = savedHandle;
+    }
+
+    /**
+     * For the first fragment of a whole SCTP packet: a digest of its addresses and ports, to see whether NAT changed
+     * them ({@link #NOT_SCTP} for anything else).
+     */
+    private static long sctpAddressesAndPorts(final MutableDirectBuffer buf, final int at, final ParseStatus status)
+    {
+        if (!status.isOk() || (buf.getByte(at + Ipv4Header.PROTOCOL_OFFSET) & 0xFF) != IpProtocol.SCTP)
+        {
+            return NOT_SCTP;
+        }
+        final int l4 = at + (buf.getByte(at) & 0x0F) * 4;
+        final long addresses = (long)buf.getInt(at + Ipv4Header.SRC_ADDRESS_OFFSET) * 31 +
+            buf.getInt(at + Ipv4Header.DST_ADDRESS_OFFSET);
+        return (addresses * 31 + buf.getInt(l4 + SctpHeader.SRC_PORT_OFFSET)) & Long.MAX_VALUE;
+    }
+
+    /**
+     * sctp_manip_pkt on a reassembled packet: its CRC32c over all fragments (in offset order, the first one's
+     * rewritten ports included), stored in the first fragment.
+     */
+    private void sctpChecksumOverFragments(final int n, final MutableDirectBuffer firstBuf, final int firstAt)
+    {
+        final int ihl = (firstBuf.getByte(firstAt) & 0x0F) * 4;
+        final int firstL4 = (firstBuf.getShort(firstAt + Ipv4Header.TOTAL_LENGTH_OFFSET, ByteOrder.BIG_ENDIAN) &
+            0xFFFF) - ihl;
+        if (firstL4 < SctpHeader.LENGTH)
+        {
+            return;
+        }
+        int crc = SctpHeader.startChecksum(firstBuf, firstAt + ihl, firstL4);
+        for (int i = 1; i < n; i++)
+        {
+            final int slot = (int)fragmentResult.tokens[i];
+            final MutableDirectBuffer b = held.buffer(slot);
+            final int at = held.offsets[slot];
+            final int h = (b.getByte(at) & 0x0F) * 4;
+            final int length = (b.getShort(at + Ipv4Header.TOTAL_LENGTH_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF) - h;
+            crc = SctpHeader.continueChecksum(crc, b, at + h, length);
+        }
+        SctpHeader.putChecksumRegister(firstBuf, firstAt + ihl, crc);
+    }
+
+    /** Sets the TOS byte of the IPv4 header at {@code at}, updating its checksum (the word: version, IHL, TOS). */
+    private static void setTos(final MutableDirectBuffer buf, final int at, final int tos)
+    {
+        final int oldWord = buf.getShort(at + Ipv4Header.VERSION_IHL_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int newWord = (oldWord & 0xFF00) | (tos & 0xFF);
+        buf.putByte(at + Ipv4Header.TOS_OFFSET, (byte)tos);
+        final int csumAt = at + Ipv4Header.CHECKSUM_OFFSET;
+        buf.putShort(csumAt, (short)Checksum.update16(buf.getShort(csumAt, ByteOrder.BIG_ENDIAN) & 0xFFFF, oldWord,
+            newWord), ByteOrder.BIG_ENDIAN);
+    }
+
+    /** Sets the TTL byte of the IPv4 header at {@code at}, updating its checksum (the word: TTL, protocol). */
+    private static void setTtl(final MutableDirectBuffer buf, final int at, final int ttl)
+    {
+        final int oldWord = buf.getShort(at + Ipv4Header.TTL_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int newWord = (ttl & 0xFF) << 8 | (oldWord & 0xFF);
+        buf.putByte(at + Ipv4Header.TTL_OFFSET, (byte)ttl);
+        final int csumAt = at + Ipv4Header.CHECKSUM_OFFSET;
+        buf.putShort(csumAt, (short)Checksum.update16(buf.getShort(csumAt, ByteOrder.BIG_ENDIAN) & 0xFFFF, oldWord,
+            newWord), ByteOrder.BIG_ENDIAN);
+    }
+
+    /**
+     * Translates the held fragments listed in {@code fragmentResult.tokens[from, n)} (by {@link FragmentTracker#bind},
+     * or after the first of a complete datagram), exactly as a fragment arriving after its first one
+     * ({@link #follow}); the current packet's verdict state is kept.
+     *
+     * @param headTtlTos reassembly: the first fragment's TTL and TOS as sent ({@code ttl << 8 | tos}), given to each
+     *                   fragment sent; -1 to leave each its own.
+     */
+    private void releaseFollowing(final int from, final int n, final long handle, final int headTtlTos)
+    {
+        final int savedEgress = egress;
+        final Reason savedReason = reason;
+        final long savedHandle = lastHandle;
+        for (int i = from; i < n; i++)
         {
             final int slot = (int)fragmentResult.tokens[i];
             final MutableDirectBuffer b = held.buffer(slot);
@@ -448,8 +645,13 @@ public final class PacketProcessor
             final ParseStatus st = PacketParser.parse(b, held.offsets[slot], held.lengths[slot], pkt, verifyIpHeader,
                 verifyL4);
             final Verdict v = st.isL3Drop() ? finish(Verdict.DROP, Reason.of(st)) : follow(b, handle);
-            held.release(slot, v, egress, reason, v == Verdict.FORWARD || v == Verdict.INVALID ?
-                pkt.totalLength : held.lengths[slot]);
+            final boolean sent = v == Verdict.FORWARD || v == Verdict.INVALID;
+            if (sent && headTtlTos >= 0)
+            {
+                setTtl(b, pkt.ipOffset, headTtlTos >>> 8);
+                setTos(b, pkt.ipOffset, headTtlTos & 0xFF);
+            }
+            held.release(slot, v, egress, reason, sent ? pkt.totalLength : held.lengths[slot]);
             counters.unhold();
         }
         egress = savedEgress;
@@ -484,7 +686,8 @@ public final class PacketProcessor
 
     private void dropExpiredHeld(final long token)
     {
-        dropHeld((int)token, Reason.FRAG_ORPHAN);
+        // Reassembly: the datagram did not complete in time (ipfrag_time); otherwise its first fragment never came.
+        dropHeld((int)token, reassemble ? Reason.FRAG_TIMEOUT : Reason.FRAG_ORPHAN);
     }
 
     private void dropHeld(final int slot, final Reason why)
@@ -550,13 +753,13 @@ public final class PacketProcessor
         int delta = ipDelta;
         if (decrementTtl)
         {
-            buf.putByte(pkt.ipOffset + 8, (byte)(pkt.ttl - 1));
+            buf.putByte(pkt.ipOffset + Ipv4Header.TTL_OFFSET, (byte)(pkt.ttl - 1));
             delta = Checksum.combine(delta, Rewriter.TTL_DECREMENT_DELTA);
         }
         if (ops != 0 || decrementTtl)
         {
-            Rewriter.apply(buf, pkt.ipOffset, pkt.l4Offset, pkt.protocol, withL4, ops, newSrcIp, newDstIp, newSrcPort,
-                newDstPort, delta, l4Delta);
+            Rewriter.apply(buf, pkt.ipOffset, pkt.l4Offset, pkt.protocol, withL4, pkt.isFragment ? -1 : pkt.l4Length,
+                ops, newSrcIp, newDstIp, newSrcPort, newDstPort, delta, l4Delta);
         }
         egress = egressIf >= 0 ? egressIf : engine.routes.lookupEgress(newDstIpOf(ops, newDstIp));
         return finish(Verdict.FORWARD, Reason.NONE);
@@ -668,6 +871,8 @@ public final class PacketProcessor
             case TrackReason.FRAG_TABLE_FULL: return Reason.FRAG_TABLE_FULL;
             case TrackReason.FRAG_DATAGRAM_DROPPED: return Reason.FRAG_DATAGRAM_DROPPED;
             case TrackReason.FRAG_TOO_MANY: return Reason.FRAG_TOO_MANY;
+            case TrackReason.FRAG_TIMEOUT: return Reason.FRAG_TIMEOUT;
+            case TrackReason.FRAG_OVERSIZE: return Reason.FRAG_OVERSIZE;
             default: return Reason.FRAG_ORPHAN;
         }
     }

@@ -45,6 +45,10 @@ public enum Reason
     ICMP_ERROR_BAD_INNER(17, "icmp: error quote unusable"),
     /** SCTP chunk malformed. */
     SCTP_MALFORMED(18, "sctp: malformed"),
+    /** UDP-Lite checksum coverage below the header or beyond the datagram. */
+    UDPLITE_BAD_COVERAGE(19, "udplite: bad checksum coverage"),
+    /** UDP-Lite without a checksum. */
+    UDPLITE_NO_CHECKSUM(9, "udplite: checksum missing"),
 
     /** TCP: this segment cannot open a connection (SYN/ACK, FIN, RST without one; pickup disabled). */
     TCP_INVALID_NEW(20, "tcp: cannot open a connection"),
@@ -91,7 +95,13 @@ public enum Reason
     /** Too many fragments for bounded tracking. */
     FRAG_TOO_MANY(46, "fragment: too many"),
     /** Non-first fragment before its first fragment, and the processor's held-fragment store is full. */
-    FRAG_HELD_FULL(47, "fragment: held store full");
+    FRAG_HELD_FULL(47, "fragment: held store full"),
+    /** The datagram did not complete within the fragment timeout (kernel {@code ipfrag_time}). */
+    FRAG_TIMEOUT(48, "fragment: reassembly timeout"),
+    /** The reassembled datagram would pass 65535 bytes. */
+    FRAG_OVERSIZE(49, "fragment: datagram over 65535 bytes"),
+    /** The fragments mix not-ECT and ECN-capable codepoints ({@code ip_frag_ecn_table}: invalid). */
+    FRAG_ECN_INVALID(50, "fragment: invalid ECN mix");
 
     private static final Reason[] BY_ID;
 
@@ -174,6 +184,8 @@ public enum Reason
             case ICMP_ERROR_TRUNCATED: return ICMP_ERROR_TRUNCATED;
             case ICMP_ERROR_BAD_INNER: return ICMP_ERROR_BAD_INNER;
             case SCTP_MALFORMED: return SCTP_MALFORMED;
+            case UDPLITE_BAD_COVERAGE: return UDPLITE_BAD_COVERAGE;
+            case UDPLITE_NO_CHECKSUM: return UDPLITE_NO_CHECKSUM;
             default: return status.isL3Drop() ? IP_BAD_TOTAL_LENGTH : TRACK_INVALID;
         }
     }

@@ -4,6 +4,11 @@
 package io.natcore.nat;
 
 import io.natcore.packet.Checksum;
+import io.natcore.packet.IcmpHeader;
+import io.natcore.packet.IpProtocol;
+import io.natcore.packet.Ipv4Header;
+import io.natcore.packet.TcpHeader;
+import io.natcore.packet.UdpHeader;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
@@ -22,10 +27,6 @@ import java.nio.ByteOrder;
 public final class IcmpErrorTranslator
 {
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
-    private static final int PROTO_ICMP = 1;
-    private static final int PROTO_TCP = 6;
-    private static final int PROTO_UDP = 17;
-    private static final int PROTO_UDPLITE = 136;
     private static final int TCP_HEADER_LENGTH = 20;
 
     private IcmpErrorTranslator()
@@ -62,45 +63,45 @@ public final class IcmpErrorTranslator
     {
         // Quoted datagram first: its bytes are covered by the ICMP checksum recomputed last.
         final int proto = innerTarget.proto;
-        final int oldSrc = buf.getInt(innerIpOffset + Rewriter.IP_SRC_OFFSET, NET);
-        final int oldDst = buf.getInt(innerIpOffset + Rewriter.IP_DST_OFFSET, NET);
+        final int oldSrc = buf.getInt(innerIpOffset + Ipv4Header.SRC_ADDRESS_OFFSET, NET);
+        final int oldDst = buf.getInt(innerIpOffset + Ipv4Header.DST_ADDRESS_OFFSET, NET);
         final int ipDelta = Checksum.combine(
             Checksum.delta32(oldSrc, innerTarget.srcIp), Checksum.delta32(oldDst, innerTarget.dstIp));
-        buf.putInt(innerIpOffset + Rewriter.IP_SRC_OFFSET, innerTarget.srcIp, NET);
-        buf.putInt(innerIpOffset + Rewriter.IP_DST_OFFSET, innerTarget.dstIp, NET);
-        final int innerCsumAt = innerIpOffset + Rewriter.IP_CHECKSUM_OFFSET;
+        buf.putInt(innerIpOffset + Ipv4Header.SRC_ADDRESS_OFFSET, innerTarget.srcIp, NET);
+        buf.putInt(innerIpOffset + Ipv4Header.DST_ADDRESS_OFFSET, innerTarget.dstIp, NET);
+        final int innerCsumAt = innerIpOffset + Ipv4Header.CHECKSUM_OFFSET;
         buf.putShort(innerCsumAt, (short)Checksum.applyDelta(buf.getShort(innerCsumAt, NET) & 0xFFFF, ipDelta), NET);
 
         if (innerL4Available >= 8)
         {
             switch (proto)
             {
-                case PROTO_TCP:
+                case IpProtocol.TCP:
                 {
                     final int l4Delta = portsDelta(buf, innerL4Offset, ipDelta, innerTarget);
                     writePorts(buf, innerL4Offset, innerTarget);
                     if (innerL4Available >= TCP_HEADER_LENGTH)
                     {
-                        final int at = innerL4Offset + Rewriter.TCP_CHECKSUM_OFFSET;
+                        final int at = innerL4Offset + TcpHeader.CHECKSUM_OFFSET;
                         buf.putShort(at, (short)Checksum.applyDelta(buf.getShort(at, NET) & 0xFFFF, l4Delta), NET);
                     }
                     break;
                 }
-                case PROTO_UDP:
-                case PROTO_UDPLITE:
+                case IpProtocol.UDP:
+                case IpProtocol.UDPLITE:
                 {
                     final int l4Delta = portsDelta(buf, innerL4Offset, ipDelta, innerTarget);
                     writePorts(buf, innerL4Offset, innerTarget);
-                    final int at = innerL4Offset + Rewriter.UDP_CHECKSUM_OFFSET;
+                    final int at = innerL4Offset + UdpHeader.CHECKSUM_OFFSET;
                     buf.putShort(at, (short)Checksum.applyDeltaUdp(buf.getShort(at, NET) & 0xFFFF, l4Delta), NET);
                     break;
                 }
-                case PROTO_ICMP:
+                case IpProtocol.ICMP:
                 {
-                    final int idAt = innerL4Offset + Rewriter.ICMP_ID_OFFSET;
+                    final int idAt = innerL4Offset + IcmpHeader.ID_OFFSET;
                     final int oldId = buf.getShort(idAt, NET) & 0xFFFF;
                     buf.putShort(idAt, (short)innerTarget.srcPort, NET);
-                    final int at = innerL4Offset + Rewriter.ICMP_CHECKSUM_OFFSET;
+                    final int at = innerL4Offset + IcmpHeader.CHECKSUM_OFFSET;
                     buf.putShort(at, (short)Checksum.update16(buf.getShort(at, NET) & 0xFFFF, oldId, innerTarget.srcPort), NET);
                     break;
                 }
@@ -113,20 +114,20 @@ public final class IcmpErrorTranslator
         int outerDelta = extraIpDelta;
         if ((outerOps & Rewriter.OP_SRC_IP) != 0)
         {
-            final int at = ipOffset + Rewriter.IP_SRC_OFFSET;
+            final int at = ipOffset + Ipv4Header.SRC_ADDRESS_OFFSET;
             outerDelta = Checksum.combine(outerDelta, Checksum.delta32(buf.getInt(at, NET), outerNewSrcIp));
             buf.putInt(at, outerNewSrcIp, NET);
         }
         if ((outerOps & Rewriter.OP_DST_IP) != 0)
         {
-            final int at = ipOffset + Rewriter.IP_DST_OFFSET;
+            final int at = ipOffset + Ipv4Header.DST_ADDRESS_OFFSET;
             outerDelta = Checksum.combine(outerDelta, Checksum.delta32(buf.getInt(at, NET), outerNewDstIp));
             buf.putInt(at, outerNewDstIp, NET);
         }
-        final int outerCsumAt = ipOffset + Rewriter.IP_CHECKSUM_OFFSET;
+        final int outerCsumAt = ipOffset + Ipv4Header.CHECKSUM_OFFSET;
         buf.putShort(outerCsumAt, (short)Checksum.applyDelta(buf.getShort(outerCsumAt, NET) & 0xFFFF, outerDelta), NET);
 
-        final int icmpCsumAt = icmpOffset + Rewriter.ICMP_CHECKSUM_OFFSET;
+        final int icmpCsumAt = icmpOffset + IcmpHeader.CHECKSUM_OFFSET;
         buf.putShort(icmpCsumAt, (short)0, NET);
         buf.putShort(icmpCsumAt, (short)Checksum.checksum(buf, icmpOffset, icmpLength), NET);
     }

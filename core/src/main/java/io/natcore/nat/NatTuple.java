@@ -3,6 +3,8 @@
  */
 package io.natcore.nat;
 
+import io.natcore.packet.IpProtocol;
+
 /**
  * Mutable IPv4 5-tuple (plain fields, one instance per thread). Addresses are ints in network order value,
  * ports 0..65535; an ICMP query carries its identifier in both port fields (as the flow table keys it).
@@ -60,7 +62,7 @@ public final class NatTuple
      */
     public static boolean hasPorts(final int proto)
     {
-        return proto == 6 || proto == 17 || proto == 136 || proto == 132 || proto == 33 || proto == 1;
+        return IpProtocol.hasPortHeader(proto) || proto == IpProtocol.ICMP;
     }
 
     @Override

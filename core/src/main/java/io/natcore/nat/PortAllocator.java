@@ -3,6 +3,8 @@
  */
 package io.natcore.nat;
 
+import io.natcore.packet.IpProtocol;
+
 /**
  * Chooses the translated tuple of a new connection the way Linux {@code nf_nat_core.c} does
  * ({@code get_unique_tuple}, {@code find_best_ips_proto}, {@code nf_nat_l4proto_unique_tuple}):
@@ -36,7 +38,6 @@ public final class PortAllocator
     public static final int MANIP_DST = 1;
 
     private static final int PROTO_ICMP = 1;
-    private static final int PROTO_TCP = 6;
 
     private final NatRandom random;
     private final NatTuple reply = new NatTuple();
@@ -259,7 +260,7 @@ public final class PortAllocator
             }
             setKey(out, MANIP_SRC, icmp, port);
         }
-        if (!used(out, oracle) || (tcpSyn && orig.proto == PROTO_TCP && !usedHarder(out, oracle)))
+        if (!used(out, oracle) || (tcpSyn && orig.proto == IpProtocol.TCP && !usedHarder(out, oracle)))
         {
             return null;
         }
@@ -308,7 +309,7 @@ public final class PortAllocator
         // The kernel's offset is a u16 that wraps.
         int off = range.randomAll() || manip != MANIP_DST ? random.nextU16() : 0;
         int attempts = Math.min(rangeSize, MAX_ATTEMPTS);
-        final boolean harder = tcpSyn && t.proto == PROTO_TCP;
+        final boolean harder = tcpSyn && t.proto == IpProtocol.TCP;
         while (true)
         {
             for (int i = 0; i < attempts; i++, off = (off + 1) & 0xFFFF)

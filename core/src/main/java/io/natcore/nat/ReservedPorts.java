@@ -3,6 +3,8 @@
  */
 package io.natcore.nat;
 
+import io.natcore.packet.IpProtocol;
+
 import java.util.BitSet;
 
 /**
@@ -15,9 +17,6 @@ public final class ReservedPorts
 {
     /** No port reserved. */
     public static final ReservedPorts NONE = new ReservedPorts(new BitSet(), new BitSet());
-
-    private static final int PROTO_TCP = 6;
-    private static final int PROTO_UDP = 17;
 
     private final BitSet tcp;
     private final BitSet udp;
@@ -102,11 +101,11 @@ public final class ReservedPorts
      */
     public boolean isReserved(final int proto, final int port)
     {
-        if (proto == PROTO_TCP)
+        if (proto == IpProtocol.TCP)
         {
             return tcp.get(port);
         }
-        return proto == PROTO_UDP && udp.get(port);
+        return proto == IpProtocol.UDP && udp.get(port);
     }
 
     /** @return "tcp:22,udp:500" form (allocates: diagnostics). */

@@ -4,6 +4,12 @@
 package io.natcore.nat;
 
 import io.natcore.packet.Checksum;
+import io.natcore.packet.IcmpHeader;
+import io.natcore.packet.IpProtocol;
+import io.natcore.packet.Ipv4Header;
+import io.natcore.packet.SctpHeader;
+import io.natcore.packet.TcpHeader;
+import io.natcore.packet.UdpHeader;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
@@ -16,8 +22,11 @@ import java.nio.ByteOrder;
  * As in Linux, a packet of one direction is rewritten to the inverse of the other direction's tuple: an original
  * packet gets source = reply destination, destination = reply source (and ports likewise).
  * <p>
- * L4 checksum positions: TCP at +16, UDP at +6 (0 = none: left alone; a result of 0 is sent as 0xFFFF), ICMP at +2
- * (no pseudo-header; the query identifier at +4 is the "port"). Other protocols: addresses only. Stateless.
+ * L4 checksums, as the kernel's {@code nf_nat_proto.c} manips: TCP and DCCP incrementally (pseudo-header and
+ * ports); UDP incrementally unless 0 (none: left alone), a result of 0 sent as 0xFFFF; UDP-Lite likewise, its
+ * checksum never 0 (the parser refuses that) and covering the pseudo-header and ports whatever its coverage; ICMP
+ * for the query identifier (the "port"; no pseudo-header); SCTP's CRC32c computed again over the whole packet
+ * ({@code sctp_manip_pkt}). Other protocols: addresses only. Stateless.
  */
 public final class Rewriter
 {
@@ -33,25 +42,10 @@ public final class Rewriter
     /** IP checksum delta of a TTL decrement: the word {@code ttl<<8|proto} loses 0x0100, whatever its value. */
     public static final int TTL_DECREMENT_DELTA = 0xFEFF;
 
-    /** Offset of the TCP checksum in the TCP header. */
-    public static final int TCP_CHECKSUM_OFFSET = 16;
-    /** Offset of the UDP checksum in the UDP header. */
-    public static final int UDP_CHECKSUM_OFFSET = 6;
-    /** Offset of the ICMP checksum in the ICMP header. */
-    public static final int ICMP_CHECKSUM_OFFSET = 2;
-    /** Offset of the ICMP query identifier. */
-    public static final int ICMP_ID_OFFSET = 4;
-
-    static final int IP_TTL_OFFSET = 8;
-    static final int IP_CHECKSUM_OFFSET = 10;
-    static final int IP_SRC_OFFSET = 12;
-    static final int IP_DST_OFFSET = 16;
+    /** DCCP generic header (RFC 4340 5.1): the checksum after ports, data offset and CCVal/CsCov. */
+    private static final int DCCP_CHECKSUM_OFFSET = 6;
 
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
-    private static final int PROTO_ICMP = 1;
-    private static final int PROTO_TCP = 6;
-    private static final int PROTO_UDP = 17;
-    private static final int PROTO_UDPLITE = 136;
 
     private Rewriter()
     {
@@ -79,7 +73,7 @@ public final class Rewriter
             {
                 ops |= OP_SRC_PORT;
             }
-            if (pkt.dstPort != target.dstPort && pkt.proto != PROTO_ICMP)
+            if (pkt.dstPort != target.dstPort && pkt.proto != IpProtocol.ICMP)
             {
                 ops |= OP_DST_PORT;
             }
@@ -96,18 +90,19 @@ public final class Rewriter
     }
 
     /**
-     * @return the L4 checksum delta: addresses (pseudo-header) and ports for TCP/UDP, the identifier only for ICMP,
-     *     0 for protocols this rewriter leaves alone above L3.
+     * @return the L4 checksum delta: addresses (pseudo-header) and ports for TCP, UDP, UDP-Lite and DCCP, the
+     *     identifier only for ICMP, 0 for the others (SCTP's CRC is computed whole, not updated).
      */
     public static int l4Delta(final NatTuple pkt, final NatTuple target)
     {
         switch (pkt.proto)
         {
-            case PROTO_ICMP:
+            case IpProtocol.ICMP:
                 return Checksum.delta16(pkt.srcPort, target.srcPort);
-            case PROTO_TCP:
-            case PROTO_UDP:
-            case PROTO_UDPLITE:
+            case IpProtocol.TCP:
+            case IpProtocol.UDP:
+            case IpProtocol.UDPLITE:
+            case IpProtocol.DCCP:
                 return Checksum.delta(
                     pkt.srcIp, pkt.dstIp, pkt.srcPort, pkt.dstPort,
                     target.srcIp, target.dstIp, target.srcPort, target.dstPort);
@@ -144,7 +139,8 @@ public final class Rewriter
      */
     public static int reverseDelta(final int proto, final int forwardDelta, final boolean l4)
     {
-        if (l4 && proto != PROTO_TCP && proto != PROTO_UDP && proto != PROTO_UDPLITE)
+        if (l4 && proto != IpProtocol.TCP && proto != IpProtocol.UDP && proto != IpProtocol.UDPLITE &&
+            proto != IpProtocol.DCCP)
         {
             return 0;
         }
@@ -160,6 +156,8 @@ public final class Rewriter
      * @param l4Offset     L4 header offset.
      * @param proto        IP protocol.
      * @param withL4       true when the L4 header is in this packet (unfragmented or first fragment).
+     * @param wholeL4Length the L4 length when the packet holds its whole L4 datagram (not a fragment), else -1: SCTP's
+     *                     CRC32c covers all of it, so it is computed again only then.
      * @param ops          ops bitmask.
      * @param newSrcIp     new source address.
      * @param newDstIp     new destination address.
@@ -174,6 +172,7 @@ public final class Rewriter
         final int l4Offset,
         final int proto,
         final boolean withL4,
+        final int wholeL4Length,
         final int ops,
         final int newSrcIp,
         final int newDstIp,
@@ -184,13 +183,13 @@ public final class Rewriter
     {
         if ((ops & OP_SRC_IP) != 0)
         {
-            buf.putInt(ipOffset + IP_SRC_OFFSET, newSrcIp, NET);
+            buf.putInt(ipOffset + Ipv4Header.SRC_ADDRESS_OFFSET, newSrcIp, NET);
         }
         if ((ops & OP_DST_IP) != 0)
         {
-            buf.putInt(ipOffset + IP_DST_OFFSET, newDstIp, NET);
+            buf.putInt(ipOffset + Ipv4Header.DST_ADDRESS_OFFSET, newDstIp, NET);
         }
-        final int ipCsumAt = ipOffset + IP_CHECKSUM_OFFSET;
+        final int ipCsumAt = ipOffset + Ipv4Header.CHECKSUM_OFFSET;
         buf.putShort(ipCsumAt, (short)Checksum.applyDelta(buf.getShort(ipCsumAt, NET) & 0xFFFF, ipDelta), NET);
         if (!withL4 || ops == 0)
         {
@@ -198,40 +197,45 @@ public final class Rewriter
         }
         switch (proto)
         {
-            case PROTO_TCP:
-            {
+            case IpProtocol.TCP:
                 writePorts(buf, l4Offset, ops, newSrcPort, newDstPort);
-                final int at = l4Offset + TCP_CHECKSUM_OFFSET;
-                buf.putShort(at, (short)Checksum.applyDelta(buf.getShort(at, NET) & 0xFFFF, l4Delta), NET);
+                applyL4(buf, l4Offset + TcpHeader.CHECKSUM_OFFSET, l4Delta);
                 break;
-            }
-            case PROTO_UDP:
-            case PROTO_UDPLITE:
+            case IpProtocol.DCCP:
+                writePorts(buf, l4Offset, ops, newSrcPort, newDstPort);
+                applyL4(buf, l4Offset + DCCP_CHECKSUM_OFFSET, l4Delta);
+                break;
+            case IpProtocol.UDP:
+            case IpProtocol.UDPLITE:
             {
                 writePorts(buf, l4Offset, ops, newSrcPort, newDstPort);
-                final int at = l4Offset + UDP_CHECKSUM_OFFSET;
+                final int at = l4Offset + UdpHeader.CHECKSUM_OFFSET;
                 buf.putShort(at, (short)Checksum.applyDeltaUdp(buf.getShort(at, NET) & 0xFFFF, l4Delta), NET);
                 break;
             }
-            case PROTO_ICMP:
-            {
+            case IpProtocol.ICMP:
                 if ((ops & OP_SRC_PORT) != 0)
                 {
-                    buf.putShort(l4Offset + ICMP_ID_OFFSET, (short)newSrcPort, NET);
-                    final int at = l4Offset + ICMP_CHECKSUM_OFFSET;
-                    buf.putShort(at, (short)Checksum.applyDelta(buf.getShort(at, NET) & 0xFFFF, l4Delta), NET);
+                    buf.putShort(l4Offset + IcmpHeader.ID_OFFSET, (short)newSrcPort, NET);
+                    applyL4(buf, l4Offset + IcmpHeader.CHECKSUM_OFFSET, l4Delta);
                 }
                 break;
-            }
-            default:
-                if ((ops & (OP_SRC_PORT | OP_DST_PORT)) != 0)
+            case IpProtocol.SCTP:
+                writePorts(buf, l4Offset, ops, newSrcPort, newDstPort);
+                if (wholeL4Length >= SctpHeader.LENGTH)
                 {
-                    // SCTP, DCCP: ports at the usual place; SCTP's CRC32c does not cover a pseudo-header
-                    // but does cover the ports: the caller recomputes it on this rare path.
-                    writePorts(buf, l4Offset, ops, newSrcPort, newDstPort);
+                    // sctp_manip_pkt: computed again on every manip (the CRC covers the ports, no pseudo-header).
+                    SctpHeader.putChecksum(buf, l4Offset, wholeL4Length);
                 }
+                break;
+            default:
                 break;
         }
+    }
+
+    private static void applyL4(final MutableDirectBuffer buf, final int at, final int l4Delta)
+    {
+        buf.putShort(at, (short)Checksum.applyDelta(buf.getShort(at, NET) & 0xFFFF, l4Delta), NET);
     }
 
     /**
@@ -242,9 +246,9 @@ public final class Rewriter
      */
     public static void decrementTtl(final MutableDirectBuffer buf, final int ipOffset)
     {
-        final int ttl = buf.getByte(ipOffset + IP_TTL_OFFSET) & 0xFF;
-        buf.putByte(ipOffset + IP_TTL_OFFSET, (byte)(ttl - 1));
-        final int at = ipOffset + IP_CHECKSUM_OFFSET;
+        final int ttl = buf.getByte(ipOffset + Ipv4Header.TTL_OFFSET) & 0xFF;
+        buf.putByte(ipOffset + Ipv4Header.TTL_OFFSET, (byte)(ttl - 1));
+        final int at = ipOffset + Ipv4Header.CHECKSUM_OFFSET;
         buf.putShort(at, (short)Checksum.applyDelta(buf.getShort(at, NET) & 0xFFFF, TTL_DECREMENT_DELTA), NET);
     }
 
@@ -253,11 +257,11 @@ public final class Rewriter
     {
         if ((ops & OP_SRC_PORT) != 0)
         {
-            buf.putShort(l4Offset, (short)newSrcPort, NET);
+            buf.putShort(l4Offset + UdpHeader.SRC_PORT_OFFSET, (short)newSrcPort, NET);
         }
         if ((ops & OP_DST_PORT) != 0)
         {
-            buf.putShort(l4Offset + 2, (short)newDstPort, NET);
+            buf.putShort(l4Offset + UdpHeader.DST_PORT_OFFSET, (short)newDstPort, NET);
         }
     }
 }

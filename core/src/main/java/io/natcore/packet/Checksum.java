@@ -365,6 +365,32 @@ public final class Checksum
     }
 
     /**
+     * Whether a checksum over part of the L4 datagram verifies (UDP-Lite's coverage, the kernel's
+     * {@code nf_checksum_partial}): the first {@code coverage} bytes plus a pseudo-header of the whole length.
+     *
+     * @param buffer   holding the packet.
+     * @param l4Offset of the L4 header.
+     * @param coverage bytes covered, from the L4 header on.
+     * @param l4Length the whole L4 length (pseudo-header).
+     * @param srcIp    source address.
+     * @param dstIp    destination address.
+     * @param protocol protocol in the pseudo-header.
+     * @return true when valid.
+     */
+    public static boolean partialValid(
+        final DirectBuffer buffer,
+        final int l4Offset,
+        final int coverage,
+        final int l4Length,
+        final int srcIp,
+        final int dstIp,
+        final int protocol)
+    {
+        return fold(sumNative(buffer, l4Offset, coverage) + pseudoHeaderSumNative(srcIp, dstIp, protocol, l4Length)) ==
+            0xFFFF;
+    }
+
+    /**
      * Whether an ICMP message's checksum verifies (sum over the message is 0xFFFF; no pseudo-header).
      *
      * @param buffer   holding the packet.
@@ -394,16 +420,16 @@ public final class Checksum
         }
         switch (p.protocol)
         {
-            case ParsedPacket.PROTO_TCP:
-                return l4Valid(buffer, p.l4Offset, p.l4Length, p.srcIp, p.dstIp, ParsedPacket.PROTO_TCP);
-            case ParsedPacket.PROTO_UDP:
+            case IpProtocol.TCP:
+                return l4Valid(buffer, p.l4Offset, p.l4Length, p.srcIp, p.dstIp, IpProtocol.TCP);
+            case IpProtocol.UDP:
                 if (p.l4Length >= UdpHeader.LENGTH &&
                     buffer.getShort(p.l4Offset + UdpHeader.CHECKSUM_OFFSET, NET) == 0)
                 {
                     return true;
                 }
-                return l4Valid(buffer, p.l4Offset, p.l4Length, p.srcIp, p.dstIp, ParsedPacket.PROTO_UDP);
-            case ParsedPacket.PROTO_ICMP:
+                return l4Valid(buffer, p.l4Offset, p.l4Length, p.srcIp, p.dstIp, IpProtocol.UDP);
+            case IpProtocol.ICMP:
                 return icmpValid(buffer, p.l4Offset, p.l4Length);
             default:
                 return true;

@@ -56,6 +56,8 @@ public final class Ipv4Header
     public static final int MIN_LENGTH = 20;
     /** Largest header (IHL 15). */
     public static final int MAX_LENGTH = 60;
+    /** Largest datagram, header included (the 16-bit total length). */
+    public static final int MAX_DATAGRAM_LENGTH = 65535;
     /** Don't-fragment flag in the flags/fragment word. */
     public static final int FLAG_DF = 0x4000;
     /** More-fragments flag in the flags/fragment word. */

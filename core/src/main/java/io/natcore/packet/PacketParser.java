@@ -38,8 +38,6 @@ public final class PacketParser
     private static final int IPOPT_TS_TSANDADDR = 1;
     private static final int IPOPT_TS_PRESPEC = 3;
 
-    private static final int SCTP_HEADER_LENGTH = 12;
-    private static final int SCTP_CHECKSUM_OFFSET = 8;
     private static final int SCTP_CID_INIT = 1;
     private static final int SCTP_CID_INIT_ACK = 2;
     private static final int SCTP_CID_COOKIE_ECHO = 10;
@@ -375,14 +373,23 @@ public final class PacketParser
     {
         switch (out.protocol)
         {
-            case ParsedPacket.PROTO_TCP:
+            case IpProtocol.TCP:
                 return out.isFragment ? tcpFirstFragment(buf, out) : tcp(buf, out, verify);
-            case ParsedPacket.PROTO_UDP:
+            case IpProtocol.UDP:
                 return out.isFragment ? udpFirstFragment(buf, out) : udp(buf, out, verify);
-            case ParsedPacket.PROTO_ICMP:
+            case IpProtocol.ICMP:
                 return icmp(buf, out, verify && !out.isFragment, !out.isFragment);
-            case ParsedPacket.PROTO_SCTP:
+            case IpProtocol.SCTP:
                 return sctp(buf, out, verify);
+            case IpProtocol.UDPLITE:
+                return udplite(buf, out, verify);
+            case IpProtocol.DCCP:
+                // Ports only (the generic tracker follows it); its checksum is updated on rewrite, never verified.
+                if (out.l4Length >= 4)
+                {
+                    readPorts(buf, out);
+                }
+                return ParseStatus.OK;
             default:
                 return ParseStatus.OK;
         }
@@ -457,7 +464,7 @@ public final class PacketParser
         readTcpOptions(buf, out);
         if (verify)
         {
-            if (!Checksum.l4Valid(buf, out.l4Offset, len, out.srcIp, out.dstIp, ParsedPacket.PROTO_TCP))
+            if (!Checksum.l4Valid(buf, out.l4Offset, len, out.srcIp, out.dstIp, IpProtocol.TCP))
             {
                 out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
                 out.l4ChecksumState = L4ChecksumState.BAD;
@@ -536,7 +543,7 @@ public final class PacketParser
         if (verify)
         {
             // Like nf_checksum(): over the whole IP payload, not just the UDP length.
-            if (!Checksum.l4Valid(buf, out.l4Offset, len, out.srcIp, out.dstIp, ParsedPacket.PROTO_UDP))
+            if (!Checksum.l4Valid(buf, out.l4Offset, len, out.srcIp, out.dstIp, IpProtocol.UDP))
             {
                 out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
                 out.l4ChecksumState = L4ChecksumState.BAD;
@@ -690,9 +697,11 @@ public final class PacketParser
         out.innerL4Available = l4Available;
         switch (out.innerProtocol)
         {
-            case ParsedPacket.PROTO_TCP:
-            case ParsedPacket.PROTO_UDP:
-            case ParsedPacket.PROTO_SCTP:
+            case IpProtocol.TCP:
+            case IpProtocol.UDP:
+            case IpProtocol.UDPLITE:
+            case IpProtocol.SCTP:
+            case IpProtocol.DCCP:
                 if (l4Available < 4)
                 {
                     return ParseStatus.ICMP_ERROR_TRUNCATED;
@@ -701,7 +710,7 @@ public final class PacketParser
                 out.innerDstPort = buf.getShort(l4 + 2, NET) & 0xFFFF;
                 out.innerHasPorts = true;
                 return ParseStatus.OK;
-            case ParsedPacket.PROTO_ICMP:
+            case IpProtocol.ICMP:
                 if (l4Available < IcmpHeader.LENGTH)
                 {
                     return ParseStatus.ICMP_ERROR_TRUNCATED;
@@ -721,6 +730,53 @@ public final class PacketParser
         }
     }
 
+    /**
+     * UDP-Lite as {@code udplite_error}: UDP's header with the checksum coverage in place of the length (0: the
+     * whole datagram; 1-7 or beyond the datagram: INVALID), a checksum that must not be 0, verified over the
+     * coverage. The kernel verifies it ({@code nf_checksum_partial}) with IPPROTO_UDP, not IPPROTO_UDPLITE, in the
+     * pseudo-header; so does this, so a datagram conntrack calls bad is bad here too.
+     */
+    private static ParseStatus udplite(final DirectBuffer buf, final ParsedPacket out, final boolean verify)
+    {
+        final int len = out.l4Length;
+        if (len >= 4)
+        {
+            readPorts(buf, out);
+        }
+        if (out.isFragment)
+        {
+            return ParseStatus.OK;
+        }
+        if (len < UdpHeader.LENGTH)
+        {
+            return ParseStatus.L4_TRUNCATED;
+        }
+        final int coverageField = buf.getShort(out.l4Offset + UdpHeader.COVERAGE_OFFSET, NET) & 0xFFFF;
+        final int coverage = coverageField == 0 ? len : coverageField;
+        if (coverage < UdpHeader.LENGTH || coverage > len)
+        {
+            return ParseStatus.UDPLITE_BAD_COVERAGE;
+        }
+        final int checksum = buf.getShort(out.l4Offset + UdpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF;
+        out.parserWrote |= ParsedPacket.WROTE_L4_CHECKSUM;
+        out.l4Checksum = checksum;
+        if (checksum == 0)
+        {
+            return ParseStatus.UDPLITE_NO_CHECKSUM;
+        }
+        if (verify)
+        {
+            out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
+            if (!Checksum.partialValid(buf, out.l4Offset, coverage, len, out.srcIp, out.dstIp, IpProtocol.UDP))
+            {
+                out.l4ChecksumState = L4ChecksumState.BAD;
+                return ParseStatus.BAD_L4_CHECKSUM;
+            }
+            setChecksumState(out, L4ChecksumState.VALID);
+        }
+        return ParseStatus.OK;
+    }
+
     private static ParseStatus sctp(final DirectBuffer buf, final ParsedPacket out, final boolean verify)
     {
         final int o = out.l4Offset;
@@ -733,17 +789,13 @@ public final class PacketParser
         {
             return ParseStatus.OK;
         }
-        if (len < SCTP_HEADER_LENGTH)
+        if (len < SctpHeader.LENGTH)
         {
             return ParseStatus.L4_TRUNCATED;
         }
         if (verify)
         {
-            int crc = Crc32c.update(0xFFFF_FFFF, buf, o, SCTP_CHECKSUM_OFFSET);
-            crc = Crc32c.updateZeros(crc, 4);
-            crc = Crc32c.update(crc, buf, o + SCTP_HEADER_LENGTH, len - SCTP_HEADER_LENGTH);
-            // The CRC goes on the wire least significant byte first.
-            if (~crc != buf.getInt(o + SCTP_CHECKSUM_OFFSET, ByteOrder.LITTLE_ENDIAN))
+            if (!SctpHeader.checksumValid(buf, o, len))
             {
                 out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
                 out.l4ChecksumState = L4ChecksumState.BAD;
@@ -755,7 +807,7 @@ public final class PacketParser
         // do_basic_checks(): at least one chunk, none of length 0, INIT/INIT-ACK/SHUTDOWN-COMPLETE alone,
         // COOKIE-ECHO/ACK first.
         final int end = o + len;
-        int at = o + SCTP_HEADER_LENGTH;
+        int at = o + SctpHeader.LENGTH;
         int count = 0;
         boolean alone = false;
         while (at < end && end - at >= 4)

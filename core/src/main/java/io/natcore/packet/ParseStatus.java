@@ -6,7 +6,7 @@ package io.natcore.packet;
  * The split follows the Linux kernel a NAT engine copies. L3 problems are found by
  * {@code ip_rcv_core()} (and {@code ip_options_compile()}) and the kernel DROPS the packet. L4 problems
  * are found by conntrack's {@code tcp_error()}, {@code udp_error()}, {@code icmp_error()},
- * {@code sctp_error()}: the packet is INVALID to conntrack and the kernel forwards it untranslated.
+ * {@code sctp_error()}, {@code udplite_error()}: the packet is INVALID to conntrack and the kernel forwards it untranslated.
  */
 public enum ParseStatus
 {
@@ -45,7 +45,11 @@ public enum ParseStatus
     /** ICMP error whose embedded datagram is a non-first fragment (conntrack cannot take a tuple from it). */
     ICMP_ERROR_BAD_INNER(Kind.L4_INVALID),
     /** SCTP chunk with a length below 4 (conntrack's {@code do_basic_checks()}). */
-    SCTP_MALFORMED(Kind.L4_INVALID);
+    SCTP_MALFORMED(Kind.L4_INVALID),
+    /** UDP-Lite checksum coverage of 1 to 7 bytes or beyond the datagram ({@code udplite_error}). */
+    UDPLITE_BAD_COVERAGE(Kind.L4_INVALID),
+    /** UDP-Lite checksum 0: UDP-Lite mandates one ({@code udplite_error}). */
+    UDPLITE_NO_CHECKSUM(Kind.L4_INVALID);
 
     private enum Kind
     {

@@ -9,16 +9,12 @@ package io.natcore.packet;
  */
 public final class ParsedPacket
 {
-    /** ICMP protocol number. */
-    public static final int PROTO_ICMP = 1;
-    /** TCP protocol number. */
-    public static final int PROTO_TCP = 6;
-    /** UDP protocol number. */
-    public static final int PROTO_UDP = 17;
-    /** GRE protocol number. */
-    public static final int PROTO_GRE = 47;
-    /** SCTP protocol number. */
-    public static final int PROTO_SCTP = 132;
+    /** ICMP protocol number ({@link IpProtocol#ICMP}; kept for the benchmarks, which read it here). */
+    public static final int PROTO_ICMP = IpProtocol.ICMP;
+    /** TCP protocol number ({@link IpProtocol#TCP}; kept for the benchmarks). */
+    public static final int PROTO_TCP = IpProtocol.TCP;
+    /** UDP protocol number ({@link IpProtocol#UDP}; kept for the benchmarks). */
+    public static final int PROTO_UDP = IpProtocol.UDP;
 
     /** Outcome of the last parse. */
     public ParseStatus status = ParseStatus.OK;

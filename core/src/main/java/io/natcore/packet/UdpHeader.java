@@ -17,6 +17,9 @@ import java.nio.ByteOrder;
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  * A checksum of 0 means "none" (IPv4 only).
+ * <p>
+ * UDP-Lite (RFC 3828) has the same header with the checksum coverage in place of the length (0: the whole
+ * datagram; else 8 or more bytes from the header on) and a checksum that is never 0.
  */
 public final class UdpHeader
 {
@@ -26,6 +29,8 @@ public final class UdpHeader
     public static final int DST_PORT_OFFSET = 2;
     /** Length of header plus data. */
     public static final int LENGTH_OFFSET = 4;
+    /** UDP-Lite: checksum coverage, in the place of UDP's length. */
+    public static final int COVERAGE_OFFSET = LENGTH_OFFSET;
     /** Checksum. */
     public static final int CHECKSUM_OFFSET = 6;
     /** Header length. */

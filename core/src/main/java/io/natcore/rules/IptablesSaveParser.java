@@ -3,6 +3,7 @@
  */
 package io.natcore.rules;
 
+import io.natcore.packet.IpProtocol;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -745,7 +746,8 @@ public final class IptablesSaveParser
                 }
             }
             // iptables loads the protocol's match implicitly: -p tcp --dport 80.
-            final String implicit = r.protocol == 6 ? "tcp" : r.protocol == 17 ? "udp" : r.protocol == 1 ? "icmp" : null;
+            final String implicit = r.protocol == IpProtocol.TCP ? "tcp" : r.protocol == IpProtocol.UDP ? "udp" :
+                r.protocol == IpProtocol.ICMP ? "icmp" : null;
             if (implicit != null && matchOwns(implicit, w))
             {
                 loadMatch(implicit);
@@ -1078,9 +1080,10 @@ public final class IptablesSaveParser
             {
                 ContextMatchReader.finish(r, matchNames.get(m), matchSeen.get(m), lineNo);
             }
-            if (r.hasPortRange && (!NatRule.hasPorts(r.protocol) || r.protoInvert))
+            // libxt_NAT's parse_to: port maps for TCP, UDP, SCTP and DCCP only (iptables 1.8.9 refuses UDP-Lite: trace 25).
+            if (r.hasPortRange && (!NatRule.hasPorts(r.protocol) || r.protocol == IpProtocol.UDPLITE || r.protoInvert))
             {
-                throw new RuleParseException(lineNo, "a port range needs -p tcp, udp, udplite, sctp or dccp");
+                throw new RuleParseException(lineNo, "Need TCP, UDP, SCTP or DCCP with port specification");
             }
             final int n = portConditions.size();
             r.portKind = new int[n];

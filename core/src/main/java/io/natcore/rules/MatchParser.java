@@ -3,6 +3,7 @@
  */
 package io.natcore.rules;
 
+import io.natcore.packet.IpProtocol;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,15 +22,15 @@ final class MatchParser
     static
     {
         PROTOCOLS.put("all", 0);
-        PROTOCOLS.put("icmp", 1);
+        PROTOCOLS.put("icmp", IpProtocol.ICMP);
         PROTOCOLS.put("igmp", 2);
         PROTOCOLS.put("ipencap", 4);
-        PROTOCOLS.put("tcp", 6);
+        PROTOCOLS.put("tcp", IpProtocol.TCP);
         PROTOCOLS.put("egp", 8);
-        PROTOCOLS.put("udp", 17);
-        PROTOCOLS.put("dccp", 33);
+        PROTOCOLS.put("udp", IpProtocol.UDP);
+        PROTOCOLS.put("dccp", IpProtocol.DCCP);
         PROTOCOLS.put("ipv6", 41);
-        PROTOCOLS.put("gre", 47);
+        PROTOCOLS.put("gre", IpProtocol.GRE);
         PROTOCOLS.put("esp", 50);
         PROTOCOLS.put("ah", 51);
         PROTOCOLS.put("ospf", 89);
@@ -37,8 +38,8 @@ final class MatchParser
         PROTOCOLS.put("pim", 103);
         PROTOCOLS.put("vrrp", 112);
         PROTOCOLS.put("l2tp", 115);
-        PROTOCOLS.put("sctp", 132);
-        PROTOCOLS.put("udplite", 136);
+        PROTOCOLS.put("sctp", IpProtocol.SCTP);
+        PROTOCOLS.put("udplite", IpProtocol.UDPLITE);
 
         icmp("any", 255, 0, 255);
         icmp("echo-reply", 0, 0, 255);

@@ -3,6 +3,8 @@
  */
 package io.natcore.rules;
 
+import io.natcore.packet.IpProtocol;
+
 /**
  * One rule of the nat table, parsed and validated. Immutable after {@link IptablesSaveParser}
  * publishes it inside a {@link NatRuleSet}. The match fields are primitives so that
@@ -224,7 +226,7 @@ public final class NatRule
         }
         if (hasIcmp)
         {
-            if (proto != 1)
+            if (proto != IpProtocol.ICMP)
             {
                 return false;
             }
@@ -274,7 +276,7 @@ public final class NatRule
     /** Protocols whose headers carry ports that the tcp/udp/multiport matches read. */
     static boolean hasPorts(final int proto)
     {
-        return proto == 6 || proto == 17 || proto == 136 || proto == 132 || proto == 33;
+        return IpProtocol.hasPortHeader(proto);
     }
 
     @Override

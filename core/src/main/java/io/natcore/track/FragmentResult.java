@@ -13,7 +13,7 @@ public final class FragmentResult
     public final long[] tokens;
     /** Number of valid entries in {@link #tokens}. */
     public int tokenCount;
-    /** One of {@link FragmentTracker#FIRST}, {@code FOLLOW}, {@code PARKED}, {@code DROP}. */
+    /** One of {@link FragmentTracker#FIRST}, {@code FOLLOW}, {@code PARKED}, {@code DROP}, {@code COMPLETE}. */
     public int action;
     /** {@link TrackReason} code when dropped. */
     public int reason;
@@ -23,6 +23,10 @@ public final class FragmentResult
     public long handle;
     /** The datagram is now complete (all bytes from 0 to the end seen): its slot is, or will be at bind, freed. */
     public boolean complete;
+    /** {@link TrackReason} for the tokens listed as dropped (their datagram died: overlap, timeout...). */
+    public int listedReason;
+    /** {@link FragmentTracker#COMPLETE}: bytes of the reassembled datagram after the IP header. */
+    public int datagramLength;
 
     /**
      * @param maxParked capacity of {@link #tokens}: the tracker's parked-fragment bound per datagram.
@@ -40,5 +44,7 @@ public final class FragmentResult
         slot = -1;
         handle = -1;
         complete = false;
+        listedReason = TrackReason.NONE;
+        datagramLength = 0;
     }
 }

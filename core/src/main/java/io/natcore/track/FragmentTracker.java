@@ -37,6 +37,14 @@ package io.natcore.track;
  *     non-first fragment is held, then dropped).</li>
  * </ol>
  *
+ * <p>Reassembly mode ({@code holdAll}), the kernel's own behaviour: every fragment, the first included, is
+ * {@link #PARKED} until the datagram is complete; the fragment that completes it gets {@link #COMPLETE} with every
+ * token of the datagram (its own last) in {@code out.tokens}, in offset order, and the datagram's length: the engine
+ * then translates the first fragment and the others after it, and sends them in that order, as the kernel sends a
+ * reassembled datagram again in its own fragments ({@code ip_do_fragment}, whose fast path keeps their geometry).
+ * As {@code inet_frag_kill} does, an overlap frees the datagram at once (its tokens listed to drop): a later fragment
+ * with the same key starts a new one. Too many fragments for the bounded store kill it the same way.
+ *
  * <p>Threading: single writer. One instance per engine thread; all fragments of a datagram must
  * reach the same instance (steer fragments by addresses, not ports), or guard one instance with a lock.
  */
@@ -46,6 +54,8 @@ public final class FragmentTracker
     public static final int FOLLOW = 1;
     public static final int PARKED = 2;
     public static final int DROP = 3;
+    /** Reassembly mode: the datagram is complete; {@code out.tokens} lists all its fragments in offset order. */
+    public static final int COMPLETE = 4;
 
     /** Receives the tokens of parked fragments whose datagram expired. */
     @FunctionalInterface
@@ -84,6 +94,9 @@ public final class FragmentTracker
     private final int[] runEnds;
     private final int[] parkedCounts;
     private final long[] parked;
+    private final int[] parkedOffsets;
+    private final int[] sortOffsets;
+    private final boolean holdAll;
     private int size;
 
     /**
@@ -97,6 +110,22 @@ public final class FragmentTracker
     public FragmentTracker(
         final int capacity, final int maxRuns, final int maxParked, final long timeoutNanos, final long seed)
     {
+        this(capacity, maxRuns, maxParked, timeoutNanos, seed, false);
+    }
+
+    /**
+     * @param capacity     slots, rounded up to a power of two; at most 3/4 are used.
+     * @param maxRuns      disjoint byte ranges tracked per datagram.
+     * @param maxParked    fragments parked per datagram (reassembly mode: all of them, the first included).
+     * @param timeoutNanos lifetime of a datagram from its first seen fragment.
+     * @param seed         hash seed.
+     * @param holdAll      reassembly mode (see the class comment).
+     */
+    public FragmentTracker(
+        final int capacity, final int maxRuns, final int maxParked, final long timeoutNanos, final long seed,
+        final boolean holdAll)
+    {
+        this.holdAll = holdAll;
         int cap = 16;
         while (cap < capacity)
         {
@@ -123,12 +152,35 @@ public final class FragmentTracker
         runEnds = new int[cap * this.maxRuns];
         parkedCounts = new int[cap];
         parked = new long[cap * Math.max(1, this.maxParked)];
+        parkedOffsets = new int[cap * Math.max(1, this.maxParked)];
+        sortOffsets = new int[Math.max(1, this.maxParked) + 1];
+    }
+
+    /**
+     * The kernel's {@code ip_frag_ecn_table}: the ECN bits a reassembled datagram's header gets from the ECN
+     * codepoints its fragments carried.
+     *
+     * @param seen bit {@code 1 << codepoint} for each codepoint some fragment carried (Not-ECT 0, ECT(1) 1, ECT(0) 2,
+     *             CE 3).
+     * @return the bits to OR into the first fragment's TOS (CE when one fragment had CE and the others ECT; else 0),
+     *     or -1 for an invalid mix (Not-ECT with any ECN-capable codepoint): the kernel drops the datagram.
+     */
+    public static int reassembledEcn(final int seen)
+    {
+        final int notEct = 1;
+        final int ect = 2 | 4;
+        final int ce = 8;
+        if ((seen & notEct) != 0 && (seen & (ect | ce)) != 0)
+        {
+            return -1;
+        }
+        return (seen & ce) != 0 && (seen & ect) != 0 ? 3 : 0;
     }
 
     /** @return a result holder sized for this tracker. */
     public FragmentResult newResult()
     {
-        return new FragmentResult(Math.max(1, maxParked));
+        return new FragmentResult(Math.max(1, maxParked) + 1);
     }
 
     /** @return datagrams currently tracked. */
@@ -172,6 +224,7 @@ public final class FragmentTracker
         {
             // Expired but not swept yet: the old datagram is gone, this fragment starts a new one.
             dropParkedInto(slot, out);
+            out.listedReason = TrackReason.FRAG_TIMEOUT;
             reset(slot, nowNanos);
         }
         if (slot < 0)
@@ -235,6 +288,10 @@ public final class FragmentTracker
         out.complete = (flags[slot] & (FLAG_FIRST_IN | FLAG_LAST_IN)) == (FLAG_FIRST_IN | FLAG_LAST_IN) &&
             meat[slot] == lengths[slot];
 
+        if (holdAll)
+        {
+            return holdOrComplete(slot, offset, token, out);
+        }
         if (offset == 0)
         {
             out.action = FIRST;
@@ -256,6 +313,47 @@ public final class FragmentTracker
             return out.action;
         }
         parked[slot * maxParked + parkedCounts[slot]++] = token;
+        out.action = PARKED;
+        return out.action;
+    }
+
+    /** Reassembly mode: park the fragment, or list the whole datagram in offset order once it is complete. */
+    private int holdOrComplete(final int slot, final int offset, final long token, final FragmentResult out)
+    {
+        final int base = slot * maxParked;
+        final int n = parkedCounts[slot];
+        if (token < 0 || n >= maxParked && !out.complete)
+        {
+            // The bounded store cannot keep the whole datagram: the kernel would; drop it all, as an overlap does.
+            return kill(slot, token < 0 ? TrackReason.FRAG_ORPHAN : TrackReason.FRAG_TOO_MANY, out);
+        }
+        if (out.complete)
+        {
+            // Insertion sort by offset (a few dozen fragments at most), this fragment included.
+            final long[] tokens = out.tokens;
+            for (int i = 0; i <= n; i++)
+            {
+                final long t = i < n ? parked[base + i] : token;
+                final int o = i < n ? parkedOffsets[base + i] : offset;
+                int j = i;
+                while (j > 0 && sortOffsets[j - 1] > o)
+                {
+                    tokens[j] = tokens[j - 1];
+                    sortOffsets[j] = sortOffsets[j - 1];
+                    j--;
+                }
+                tokens[j] = t;
+                sortOffsets[j] = o;
+            }
+            out.tokenCount = n + 1;
+            out.datagramLength = lengths[slot];
+            out.action = COMPLETE;
+            delete(slot);
+            return out.action;
+        }
+        parked[base + n] = token;
+        parkedOffsets[base + n] = offset;
+        parkedCounts[slot] = n + 1;
         out.action = PARKED;
         return out.action;
     }
@@ -384,10 +482,19 @@ public final class FragmentTracker
         return TrackReason.NONE;
     }
 
-    // The datagram is unusable: drop this fragment and its parked ones, drop later ones until expiry.
+    // The datagram is unusable: drop this fragment and its parked ones; then drop later ones until expiry, or, in
+    // reassembly mode, forget it as inet_frag_kill does (a later fragment starts a new datagram).
     private int kill(final int slot, final int reason, final FragmentResult out)
     {
         dropParkedInto(slot, out);
+        out.listedReason = TrackReason.FRAG_DATAGRAM_DROPPED;
+        out.reason = reason;
+        out.action = DROP;
+        if (holdAll)
+        {
+            delete(slot);
+            return out.action;
+        }
         flags[slot] = FLAG_DEAD;
         runCounts[slot] = 0;
         meat[slot] = 0;
@@ -497,6 +604,7 @@ public final class FragmentTracker
         if (maxParked > 0)
         {
             System.arraycopy(parked, from * maxParked, parked, to * maxParked, maxParked);
+            System.arraycopy(parkedOffsets, from * maxParked, parkedOffsets, to * maxParked, maxParked);
         }
     }
 }

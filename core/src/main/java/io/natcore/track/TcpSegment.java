@@ -64,25 +64,25 @@ public final class TcpSegment
      */
     public boolean readFrom(final DirectBuffer buffer, final int tcpOffset, final int tcpLength)
     {
-        if (tcpLength < 20)
+        if (tcpLength < TcpHeader.MIN_LENGTH)
         {
             return false;
         }
-        final int headerLength = ((buffer.getByte(tcpOffset + 12) & 0xF0) >>> 4) * 4;
-        if (headerLength < 20 || tcpLength < headerLength)
+        final int headerLength = ((buffer.getByte(tcpOffset + TcpHeader.DATA_OFFSET_OFFSET) & 0xF0) >>> 4) * 4;
+        if (headerLength < TcpHeader.MIN_LENGTH || tcpLength < headerLength)
         {
             return false;
         }
-        seq = buffer.getInt(tcpOffset + 4, ByteOrder.BIG_ENDIAN);
-        ack = buffer.getInt(tcpOffset + 8, ByteOrder.BIG_ENDIAN);
-        flags = buffer.getByte(tcpOffset + 13) & 0xFF;
-        window = buffer.getShort(tcpOffset + 14, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        seq = buffer.getInt(tcpOffset + TcpHeader.SEQ_OFFSET, ByteOrder.BIG_ENDIAN);
+        ack = buffer.getInt(tcpOffset + TcpHeader.ACK_OFFSET, ByteOrder.BIG_ENDIAN);
+        flags = buffer.getByte(tcpOffset + TcpHeader.FLAGS_OFFSET) & 0xFF;
+        window = buffer.getShort(tcpOffset + TcpHeader.WINDOW_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         payloadLength = tcpLength - headerLength;
-        optionsLength = headerLength - 20;
+        optionsLength = headerLength - TcpHeader.MIN_LENGTH;
         windowScale = -1;
         sackPermitted = false;
         sack = ack;
-        parseOptions(buffer, tcpOffset + 20, optionsLength);
+        parseOptions(buffer, tcpOffset + TcpHeader.OPTIONS_OFFSET, optionsLength);
         return true;
     }
 

@@ -58,6 +58,10 @@ public final class TrackReason
     public static final int FRAG_DATAGRAM_DROPPED = 23;
     /** Fragment: too many fragments or holes for the bounded tracking of one datagram. */
     public static final int FRAG_TOO_MANY = 24;
+    /** Fragment: the datagram did not complete within the reassembly timeout (kernel {@code ipfrag_time}). */
+    public static final int FRAG_TIMEOUT = 25;
+    /** Fragment: the reassembled datagram would pass 65535 bytes (kernel {@code ip_frag_reasm}: oversized). */
+    public static final int FRAG_OVERSIZE = 26;
 
     private static final String[] NAMES =
     {
@@ -65,7 +69,8 @@ public final class TrackReason
         "tcp ack over", "tcp seq under", "tcp ack under", "tcp overshot", "tcp invalid rst", "tcp ignored",
         "tcp challenge ack", "tcp reopen", "tcp truncated", "tcp bad flags", "tcp rst unreplied",
         "icmp invalid new", "icmp unknown type", "fragment overlap", "fragment duplicate", "fragment corrupt",
-        "fragment table full", "fragment orphan", "fragment datagram dropped", "fragment too many"
+        "fragment table full", "fragment orphan", "fragment datagram dropped", "fragment too many",
+        "fragment reassembly timeout", "fragment oversize"
     };
 
     /** Number of reason codes (for counter arrays). */

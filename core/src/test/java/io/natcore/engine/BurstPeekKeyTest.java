@@ -4,6 +4,7 @@
 package io.natcore.engine;
 
 import io.natcore.packet.IcmpHeader;
+import io.natcore.packet.IpProtocol;
 import io.natcore.packet.PacketParser;
 import io.natcore.packet.ParseStatus;
 import io.natcore.packet.ParsedPacket;
@@ -62,20 +63,20 @@ class BurstPeekKeyTest
                     final UnsafeBuffer buf = new UnsafeBuffer(b);
                     final boolean peeked = burst.peekKey(buf, offset, ip.length, zone, 5);
                     final ParseStatus st = PacketParser.parse(buf, offset, ip.length, pkt, false, false);
-                    if (!st.isOk() || pkt.isFragment || pkt.protocol == ParsedPacket.PROTO_ICMP && pkt.isIcmpError)
+                    if (!st.isOk() || pkt.isFragment || pkt.protocol == IpProtocol.ICMP && pkt.isIcmpError)
                     {
                         continue;
                     }
                     final int proto = pkt.protocol;
                     // Other ICMP types (neither query nor error) are declined and looked up after the parse.
-                    final boolean keyed = proto == ParsedPacket.PROTO_TCP || proto == ParsedPacket.PROTO_UDP ||
-                        proto == ParsedPacket.PROTO_ICMP && IcmpHeader.isQuery(pkt.icmpType);
+                    final boolean keyed = proto == IpProtocol.TCP || proto == IpProtocol.UDP ||
+                        proto == IpProtocol.ICMP && IcmpHeader.isQuery(pkt.icmpType);
                     final String what = name + " round " + round;
                     assertEquals(keyed, peeked, what + " proto " + proto);
                     if (keyed)
                     {
-                        final int sport = proto == ParsedPacket.PROTO_ICMP ? pkt.icmpId : pkt.srcPort;
-                        final int dport = proto == ParsedPacket.PROTO_ICMP ? pkt.icmpId : pkt.dstPort;
+                        final int sport = proto == IpProtocol.ICMP ? pkt.icmpId : pkt.srcPort;
+                        final int dport = proto == IpProtocol.ICMP ? pkt.icmpId : pkt.dstPort;
                         assertEquals(FlowKey.k0(pkt.srcIp, pkt.dstIp), burst.peekedK0(5), what);
                         assertEquals(FlowKey.k1(sport, dport, proto, zone), burst.peekedK1(5), what);
                         lookedUp++;

@@ -51,6 +51,7 @@ class BurstProcessingTest
         final int burst) throws Exception
     {
         final StringBuilder out = new StringBuilder();
+        final StringBuilder releases = new StringBuilder();
         try (NatEngine engine = new NatEngine(trace.config().build()))
         {
             final PacketProcessor p = engine.newProcessor();
@@ -59,16 +60,18 @@ class BurstProcessingTest
                 final byte[] b = inputs.get(i).clone();
                 final Verdict v = p.process(new UnsafeBuffer(b), 0, b.length, 2, burstTime(times, i, burst));
                 out.append(v).append(' ').append(p.egressIfIndex()).append(' ').append(p.reason()).append(' ')
-                    .append(HexFormat.of().formatHex(b)).append('\n');
+                    .append(v == Verdict.HOLD ? "" : HexFormat.of().formatHex(b)).append('\n');
+                released(p, releases);
             }
         }
-        return out.toString();
+        return out.append(releases).toString();
     }
 
     private static String bursts(final KernelTrace trace, final List<byte[]> inputs, final List<Long> times,
         final int burst) throws Exception
     {
         final StringBuilder out = new StringBuilder();
+        final StringBuilder releases = new StringBuilder();
         try (NatEngine engine = new NatEngine(trace.config().build()))
         {
             final PacketProcessor p = engine.newProcessor();
@@ -95,10 +98,23 @@ class BurstProcessingTest
                 for (int i = 0; i < n; i++)
                 {
                     out.append(verdicts[i]).append(' ').append(egresses[i]).append(' ').append(reasons[i]).append(' ')
-                        .append(HexFormat.of().formatHex(copies[i])).append('\n');
+                        .append(verdicts[i] == Verdict.HOLD ? "" : HexFormat.of().formatHex(copies[i])).append('\n');
                 }
+                released(p, releases);
             }
         }
-        return out.toString();
+        return out.append(releases).toString();
+    }
+
+    /** Held packets released by the last call, as they left (a held packet's bytes are final only then). */
+    private static void released(final PacketProcessor p, final StringBuilder releases)
+    {
+        for (int i = 0; i < p.releasedCount(); i++)
+        {
+            final byte[] bytes = new byte[p.releasedLength(i)];
+            p.releasedBuffer(i).getBytes(p.releasedOffset(i), bytes);
+            releases.append(p.releasedVerdict(i)).append(' ').append(p.releasedEgress(i)).append(' ')
+                .append(p.releasedReason(i)).append(' ').append(HexFormat.of().formatHex(bytes)).append('\n');
+        }
     }
 }

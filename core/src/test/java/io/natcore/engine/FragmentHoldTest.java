@@ -16,17 +16,17 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Non-first fragments that arrive before their first fragment are held ({@link Verdict#HOLD}) and handed back
+ * {@link FragmentHandling#EMIT_ON_ARRIVAL}: non-first fragments that arrive before their first fragment are held ({@link Verdict#HOLD}) and handed back
  * translated once it is processed, or dropped when their datagram times out. Expected bytes come from an
  * independent RFC 1071 sum over hand-built fragments of a UDP datagram sent through the fixture's DNAT
  * (172.16.2.65:53 -> 172.16.3.5:5353) and MASQUERADE (192.168.1.5 -> 172.16.2.5).
  */
 class FragmentHoldTest
 {
-    private static final long T0 = 1_000_000_000_000L;
-    private static final long FRAGMENT_TIMEOUT = 30_000_000_000L;
+    static final long T0 = 1_000_000_000_000L;
+    static final long FRAGMENT_TIMEOUT = 30_000_000_000L;
     /** Fragments sit behind a 14-byte link header in their buffers: offsets are honoured. */
-    private static final int AT = 14;
+    static final int AT = 14;
     private static final int UDP_LENGTH = 8 + 60;
     /** Payload bytes [start, end) of each fragment of the UDP datagram (multiples of 8 except the last). */
     private static final int[][] PIECES = {{0, 24}, {24, 48}, {48, UDP_LENGTH}};
@@ -70,7 +70,7 @@ class FragmentHoldTest
     @Test
     void aBurstReportsHeldFragmentsAndReleasesThemAfterTheFirst() throws Exception
     {
-        start(EngineFixture.config());
+        start(EngineFixture.config().fragmentHandling(FragmentHandling.EMIT_ON_ARRIVAL));
         final byte[][] frags = fragments(40004, 0x4444);
         final MutableDirectBuffer[] bufs = {buffer(frags[1]), buffer(frags[2]), buffer(frags[0])};
         final Verdict[] verdicts = new Verdict[3];
@@ -90,7 +90,7 @@ class FragmentHoldTest
     @Test
     void anOrphanIsReleasedAsDropAfterTheFragmentTimeout() throws Exception
     {
-        start(EngineFixture.config());
+        start(EngineFixture.config().fragmentHandling(FragmentHandling.EMIT_ON_ARRIVAL));
         final byte[][] frags = fragments(40005, 0x5555);
         final UnsafeBuffer orphan = buffer(frags[1]);
         assertEquals(Verdict.HOLD, p.process(orphan, AT, frags[1].length, ETH0, T0));
@@ -115,7 +115,7 @@ class FragmentHoldTest
     @Test
     void anIdleProcessorDropsTheOrphanOnExpireHeld() throws Exception
     {
-        start(EngineFixture.config());
+        start(EngineFixture.config().fragmentHandling(FragmentHandling.EMIT_ON_ARRIVAL));
         final byte[][] frags = fragments(40006, 0x6666);
         assertEquals(Verdict.HOLD, p.process(buffer(frags[2]), AT, frags[2].length, ETH0, T0));
         p.expireHeld(T0 + FRAGMENT_TIMEOUT);
@@ -126,7 +126,7 @@ class FragmentHoldTest
     @Test
     void aFullHeldStoreDropsWithItsReason() throws Exception
     {
-        start(EngineFixture.config().fragmentsHeld(2));
+        start(EngineFixture.config().fragmentHandling(FragmentHandling.EMIT_ON_ARRIVAL).fragmentsHeld(2));
         for (int id = 1; id <= 2; id++)
         {
             final byte[] f = fragments(40010 + id, id)[1];
@@ -140,7 +140,7 @@ class FragmentHoldTest
 
     private void deliverAndCheck(final int[] order, final int sport) throws Exception
     {
-        start(EngineFixture.config());
+        start(EngineFixture.config().fragmentHandling(FragmentHandling.EMIT_ON_ARRIVAL));
         final byte[][] frags = fragments(sport, sport & 0xFFFF);
         final UnsafeBuffer[] bufs = new UnsafeBuffer[3];
         final byte[][] out = new byte[3][];
@@ -181,7 +181,7 @@ class FragmentHoldTest
     }
 
     /** Addresses (DNAT + MASQUERADE), TTL and IP checksum of every fragment; ports and the UDP checksum over the reassembled datagram. */
-    private static void checkTranslated(final byte[][] out, final int sport)
+    static void checkTranslated(final byte[][] out, final int sport)
     {
         final byte[] udp = new byte[UDP_LENGTH];
         for (int f = 0; f < 3; f++)
@@ -205,7 +205,7 @@ class FragmentHoldTest
      * The three fragments of a UDP datagram 192.168.1.5:sport -> 172.16.2.65:53 with a valid checksum, each an
      * IPv4 packet with its own header (id {@code ipId}).
      */
-    private static byte[][] fragments(final int sport, final int ipId)
+    static byte[][] fragments(final int sport, final int ipId)
     {
         final byte[] udp = new byte[UDP_LENGTH];
         put16(udp, 0, sport);
@@ -238,7 +238,7 @@ class FragmentHoldTest
         return frags;
     }
 
-    private static UnsafeBuffer buffer(final byte[] packet)
+    static UnsafeBuffer buffer(final byte[] packet)
     {
         final byte[] framed = new byte[AT + packet.length + 6]; // trailing link padding is not transmitted
         System.arraycopy(packet, 0, framed, AT, packet.length);
@@ -250,7 +250,7 @@ class FragmentHoldTest
         return copyOut(buf, buf.capacity() - AT - 6);
     }
 
-    private static byte[] copyOut(final MutableDirectBuffer buf, final int length)
+    static byte[] copyOut(final MutableDirectBuffer buf, final int length)
     {
         final byte[] b = new byte[length];
         buf.getBytes(AT, b);

@@ -23,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ZeroAllocationTest
 {
     private static final long T0 = 1_000_000_000_000L;
+    /** Fragment arrival order of each reassembled datagram: last, first, middle. */
+    private static final int[] ORDER = {2, 0, 1};
 
     private static final com.sun.management.ThreadMXBean THREADS =
         (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
@@ -67,6 +69,61 @@ class ZeroAllocationTest
             assertEquals(0, allocated, "bytes allocated over 1M established packets");
             engine.pollEvents(e -> { }, Integer.MAX_VALUE);
         }
+    }
+
+    @Test
+    void reassembledDatagramsAllocateNothing() throws Exception
+    {
+        // REASSEMBLE (the default): every fragment is held until its datagram is complete, then all are released
+        // translated. 100,000 datagrams of three fragments (out of order: last, first, middle) of one connection.
+        try (NatEngine engine = new NatEngine(EngineFixture.config().build()))
+        {
+            final PacketProcessor p = engine.newProcessor();
+            final byte[][] frags = FragmentHoldTest.fragments(41500, 1);
+            final UnsafeBuffer[] bufs = new UnsafeBuffer[3];
+            for (int f = 0; f < 3; f++)
+            {
+                bufs[f] = new UnsafeBuffer(ByteBuffer.allocateDirect(256));
+            }
+            long now = T0;
+            for (int i = 0; i < 50_000; i++)
+            {
+                datagram(p, bufs, frags, i, now += 1000);
+            }
+            final long before = allocatedBytes();
+            int forwarded = 0;
+            for (int i = 0; i < 100_000; i++)
+            {
+                forwarded += datagram(p, bufs, frags, i, now += 1000);
+            }
+            final long allocated = allocatedBytes() - before;
+            assertEquals(300_000, forwarded);
+            assertEquals(0, allocated, "bytes allocated over 100k reassembled datagrams");
+            engine.pollEvents(e -> { }, Integer.MAX_VALUE);
+        }
+    }
+
+    /** One datagram's fragments, a fresh IP id each time (the IP checksum fixed incrementally): fragments forwarded. */
+    private static int datagram(
+        final PacketProcessor p, final UnsafeBuffer[] bufs, final byte[][] frags, final int id, final long now)
+    {
+        int forwarded = 0;
+        for (final int f : ORDER)
+        {
+            final UnsafeBuffer b = bufs[f];
+            b.putBytes(0, frags[f]);
+            final int oldId = b.getShort(4, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            final int newId = id & 0xFFFF;
+            b.putShort(4, (short)newId, java.nio.ByteOrder.BIG_ENDIAN);
+            final int csum = b.getShort(10, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            b.putShort(10, (short)io.natcore.packet.Checksum.update16(csum, oldId, newId), java.nio.ByteOrder.BIG_ENDIAN);
+            p.process(b, 0, frags[f].length, ETH0, now);
+            for (int i = 0; i < p.releasedCount(); i++)
+            {
+                forwarded += p.releasedVerdict(i) == Verdict.FORWARD ? 1 : 0;
+            }
+        }
+        return forwarded;
     }
 
     @Test

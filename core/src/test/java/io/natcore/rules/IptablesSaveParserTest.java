@@ -6,7 +6,6 @@ package io.natcore.rules;
 import static io.natcore.rules.TraceFiles.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -212,9 +211,12 @@ class IptablesSaveParserTest
     @Test
     void commentTextKeepsEscapedQuotes()
     {
-        final NatRule r = natWith("-A PREROUTING -m comment --comment \"web \\\"front\\\" door\" -j ACCEPT").rule(0);
+        final String line = "-A PREROUTING -m comment --comment \"web \\\"front\\\" door\" -j ACCEPT";
+        final NatRule r = natWith(line).rule(0);
         assertEquals("web \"front\" door", r.comment());
-        assertNotNull(r.toString());
+        // toString names the rule as load errors do: its line in the file and its text, escapes as written.
+        assertTrue(r.toString().matches("line \\d+: .*"), r.toString());
+        assertEquals(line, r.toString().substring(r.toString().indexOf(": ") + 2));
     }
 
     static Stream<Arguments> refusedRules()
@@ -296,9 +298,12 @@ class IptablesSaveParserTest
             Arguments.of("-A PREROUTING -p tcp -m multiport --dports 1:2,3:4,5:6,7:8,9:10,11:12,13:14,15:16",
                 "too many ports in --dports (max 15, a range counts 2)"),
             Arguments.of("-A PREROUTING -p icmp -j DNAT --to-destination 10.0.0.1:80",
-                "a port range needs -p tcp, udp, udplite, sctp or dccp"),
+                "Need TCP, UDP, SCTP or DCCP with port specification"),
             Arguments.of("-A PREROUTING -j DNAT --to-destination :80",
-                "a port range needs -p tcp, udp, udplite, sctp or dccp"),
+                "Need TCP, UDP, SCTP or DCCP with port specification"),
+            // iptables-restore refused this very rule when trace 25 was recorded.
+            Arguments.of("-A PREROUTING -d 172.16.2.65/32 -i eth0 -p udplite -m multiport --dports 5000 " +
+                "-j DNAT --to-destination 172.16.3.5:5001", "Need TCP, UDP, SCTP or DCCP with port specification"),
             Arguments.of("-A PREROUTING -j DNAT", "DNAT needs --to-destination"),
             Arguments.of("-A POSTROUTING -j SNAT", "SNAT needs --to-source"),
             Arguments.of("-A POSTROUTING -p tcp -j SNAT --to-source :80", "--to-source needs an address"),

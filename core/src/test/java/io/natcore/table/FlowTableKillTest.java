@@ -23,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FlowTableKillTest
 {
     private static final int CAPACITY = 4096;
+    /** Operations the child runs before it tells the parent it has churned (then it churns on until killed). */
+    private static final int CHURN_BEFORE_MARK = 50_000;
 
     @TempDir
     Path dir;
@@ -37,6 +39,14 @@ class FlowTableKillTest
             int version = 0;
             for (int n = 0; ; n++)
             {
+                if (n == CHURN_BEFORE_MARK)
+                {
+                    // The inserts so far are in the shared mapping (page cache): a SIGKILL from now on cannot lose them.
+                    // Written aside, then renamed: the parent never reads a created but still empty file.
+                    final Path mark = file.resolveSibling("churned.tmp");
+                    Files.writeString(mark, Long.toString(t.inserts()));
+                    Files.move(mark, file.resolveSibling("churned"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
                 final int i = n % (CAPACITY * 2);
                 final long h = t.lookup(FlowTableTest.origK0(i), FlowTableTest.origK1(i));
                 if (h == FlowTable.MISS)
@@ -80,14 +90,22 @@ class FlowTableKillTest
         }
         assertTrue(child.isAlive(), () -> "child died: " + read(dir.resolve("child.log").toFile()));
         assertTrue(Files.exists(dir.resolve("ready")), "child never mapped the table (machine overloaded?)");
-        Thread.sleep(1000); // let it churn
+        while (!Files.exists(dir.resolve("churned")) && System.nanoTime() < deadline && child.isAlive())
+        {
+            Thread.sleep(20);
+        }
+        assertTrue(Files.exists(dir.resolve("churned")),
+            () -> "child never churned: " + read(dir.resolve("child.log").toFile()));
+        final long insertsBeforeMark = Long.parseLong(Files.readString(dir.resolve("churned")));
         child.destroyForcibly(); // SIGKILL on Linux
         assertTrue(child.waitFor(10, TimeUnit.SECONDS));
 
         try (FlowTable t = new FlowTable(new FlowTableConfig().capacity(CAPACITY).mappedFile(file)))
         {
             assertEquals(1, t.openCount());
-            assertTrue(t.inserts() > 100, "the child did work: " + t.inserts());
+            assertTrue(insertsBeforeMark > CAPACITY, "the child filled the table before the mark: " + insertsBeforeMark);
+            assertTrue(t.inserts() >= insertsBeforeMark, "inserts survived the kill: " + t.inserts() + " < " +
+                insertsBeforeMark);
             int live = 0;
             int cursor = 0;
             final int[] bad = new int[1];

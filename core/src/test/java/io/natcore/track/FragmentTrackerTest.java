@@ -196,4 +196,23 @@ class FragmentTrackerTest
         assertEquals(fragmentsPerId.size(), complete, "every datagram completed");
         assertEquals(0, tracker.size());
     }
+
+    @Test
+    void reassembledEcnIsTheKernelsTable()
+    {
+        // ip_frag_ecn_table, indexed by IPFRAG_ECN_NOT_ECT 1 | ECT_1 2 | ECT_0 4 | CE 8: CE with ECT gives CE (3),
+        // not-ECT with anything ECN-capable is invalid (0xff: dropped), every other index 0.
+        final int[] kernel = new int[16];
+        kernel[8 | 4] = 3;
+        kernel[8 | 2] = 3;
+        kernel[8 | 4 | 2] = 3;
+        for (final int invalid : new int[] {1 | 8, 1 | 4, 1 | 2, 1 | 4 | 2, 1 | 8 | 4, 1 | 8 | 2, 1 | 8 | 4 | 2})
+        {
+            kernel[invalid] = -1;
+        }
+        for (int seen = 0; seen < 16; seen++)
+        {
+            assertEquals(kernel[seen], FragmentTracker.reassembledEcn(seen), "index " + seen);
+        }
+    }
 }

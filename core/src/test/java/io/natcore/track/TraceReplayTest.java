@@ -3,12 +3,19 @@
  */
 package io.natcore.track;
 
+import io.natcore.engine.ConntrackEvent;
+import io.natcore.engine.ConntrackEventType;
+import io.natcore.engine.NatEngine;
+import io.natcore.engine.NatEngineConfig;
+import io.natcore.engine.PacketProcessor;
+import io.natcore.rules.BoxConfig;
+import io.natcore.rules.IptablesSaveParser;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,9 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Replays every packet the kernel received in a reference trace through the trackers, pairing
- * packets with connections by the tuples of {@code conntrack-events.txt} NEW lines, and compares
- * the NEW/UPDATE events a conntrack engine would emit (state, timeout, ASSURED) with the kernel's.
+ * Replays every packet the kernel received in a reference trace through the engine ({@link NatEngine}, configured
+ * from the trace's rules and box, so the trackers' results are applied by the engine's own paths), and compares the
+ * NEW/UPDATE events it publishes for each connection (state, timeout, ASSURED), paired with the kernel's by original
+ * tuple, with the kernel's {@code conntrack-events.txt}.
  *
  * <p>Two differences are tolerated, both artefacts of how the kernel reports, not of tracking:
  * <ul>
@@ -57,19 +65,11 @@ class TraceReplayTest
         }
     }
 
-    /** The mini engine's entry. */
+    /** One kernel connection and what the engine published for it. */
     private static final class Entry
     {
         final ConntrackEvents.Conn conn;
-        final UnsafeBuffer area = new UnsafeBuffer(new byte[TcpStateLayout.LENGTH + 8]);
         final List<Emitted> emitted = new ArrayList<>();
-        boolean created;
-        boolean dead;
-        boolean seenReply;
-        boolean assured;
-        long deadline;
-        int icmpType;
-        int tcpState;
 
         Entry(final ConntrackEvents.Conn conn)
         {
@@ -79,17 +79,10 @@ class TraceReplayTest
 
     private static final long[] STREAM_AFTER_NANOS = {2_000_000_000L, 1_995_000_000L, 2_005_000_000L};
 
-    private final Timeouts timeouts = new Timeouts();
-    private final TcpTracker tcp = new TcpTracker(timeouts);
-    private UdpTracker udp;
-    private final IcmpTracker icmp = new IcmpTracker(timeouts);
-    private final TcpSegment seg = new TcpSegment();
-    private final TrackResult res = new TrackResult();
-
     @ParameterizedTest
     @ValueSource(strings = {
         "01-dnat-within-azure", "04-snat-masquerade", "09-icmp-errors-related", "11-many-flows", "13-lossy-links"})
-    void replayedTrackersEmitTheKernelsEventsPerConnection(final String trace) throws IOException
+    void replayedTrackersEmitTheKernelsEventsPerConnection(final String trace) throws Exception
     {
         final Path dir = TRACES.resolve(trace);
         final Map<String, ConntrackEvents.Conn> conns = ConntrackEvents.read(dir.resolve("conntrack-events.txt"));
@@ -100,8 +93,7 @@ class TraceReplayTest
         final List<List<Entry>> runs = new ArrayList<>();
         for (final long streamAfter : STREAM_AFTER_NANOS)
         {
-            udp = new UdpTracker(new Timeouts().udpStreamAfter(streamAfter));
-            runs.add(replay(conns, packets));
+            runs.add(replay(dir, new Timeouts().udpStreamAfter(streamAfter), conns, packets));
         }
 
         final StringBuilder failures = new StringBuilder();
@@ -134,133 +126,71 @@ class TraceReplayTest
         assertEquals("", failures.toString(), trace + ": event sequences differ");
     }
 
-    private List<Entry> replay(final Map<String, ConntrackEvents.Conn> conns, final List<PcapReader.Packet> packets)
+    private static List<Entry> replay(
+        final Path dir, final Timeouts timeouts, final Map<String, ConntrackEvents.Conn> conns,
+        final List<PcapReader.Packet> packets) throws Exception
     {
-        final Map<String, Entry> byKey = new HashMap<>();
+        final Map<String, Entry> byOrig = new HashMap<>();
         final Map<String, Integer> dirByKey = new HashMap<>();
         final List<Entry> entries = new ArrayList<>();
         for (final ConntrackEvents.Conn c : conns.values())
         {
             final Entry e = new Entry(c);
             entries.add(e);
-            final String ok = key(c.proto, c.orig);
-            final String rk = key(c.proto, c.reply);
-            byKey.put(ok, e);
-            dirByKey.put(ok, 0);
-            byKey.put(rk, e);
-            dirByKey.put(rk, 1);
+            byOrig.put(key(c.proto, c.orig), e);
+            dirByKey.put(key(c.proto, c.orig), 0);
+            dirByKey.put(key(c.proto, c.reply), 1);
         }
-        int matched = 0;
-        for (final PcapReader.Packet p : packets)
+        final BoxConfig box = BoxConfig.parse(Files.readString(dir.resolve("box.txt")));
+        final NatEngineConfig config = NatEngineConfig.builder().box(box)
+            .rules(IptablesSaveParser.parse(Files.readString(dir.resolve("rules.txt"))).bind(box))
+            .timeouts(timeouts).capacity(4096).seed(42).build();
+        int published = 0;
+        try (NatEngine engine = new NatEngine(config))
         {
-            if (!p.received())
+            final PacketProcessor p = engine.newProcessor();
+            for (final PcapReader.Packet packet : packets)
             {
-                continue;
+                if (!packet.received())
+                {
+                    continue;
+                }
+                final byte[] b = packet.ip.clone();
+                p.process(new UnsafeBuffer(b), 0, b.length, packet.ifIndex, packet.timeNanos);
+                final String k = packetKey(packet.ip);
+                final int packetDir = k == null ? -1 : dirByKey.getOrDefault(k, -1);
+                final long time = packet.timeNanos;
+                published += engine.pollEvents(ev ->
+                {
+                    final Entry e = byOrig.get(eventKey(ev));
+                    if (e != null && ev.type != ConntrackEventType.DESTROY)
+                    {
+                        e.emitted.add(new Emitted(new ConntrackEvents.Event(ev.type.name(),
+                            ev.protocol == 6 ? TcpState.name(ev.state) : "", ev.timeoutSeconds, ev.assured()),
+                            time, packetDir));
+                    }
+                }, Integer.MAX_VALUE);
             }
-            final String k = packetKey(p.ip);
-            if (k == null || !byKey.containsKey(k))
-            {
-                continue;
-            }
-            matched++;
-            process(byKey.get(k), dirByKey.get(k), p);
         }
-        assertTrue(matched > 0, "no packet matched a connection");
+        assertTrue(published > 0, "the engine published no event");
         return entries;
     }
 
-    private void process(final Entry e, final int dir, final PcapReader.Packet p)
+    /** The key of an event's original tuple, as {@link #key} makes it from the kernel's. */
+    private static String eventKey(final ConntrackEvent ev)
     {
-        final long now = p.timeNanos;
-        if (e.dead)
+        final String src = dotted(ev.origSrc);
+        final String dst = dotted(ev.origDst);
+        if (ev.protocol == 1)
         {
-            return;
+            return "1|" + src + "|" + dst + "|" + ev.origSport;
         }
-        if (e.created && now - e.deadline >= 0)
-        {
-            e.dead = true; // expired: the kernel destroys it
-            return;
-        }
-        final UnsafeBuffer ip = new UnsafeBuffer(p.ip);
-        final int ihl = (ip.getByte(0) & 0x0F) * 4;
-        final int total = ip.getShort(2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        final int proto = ip.getByte(9) & 0xFF;
-        final boolean isNew = !e.created;
-        if (isNew && dir != 0)
-        {
-            return;
-        }
-        switch (proto)
-        {
-            case 6:
-                if (!seg.readFrom(ip, ihl, total - ihl) || !TcpTracker.validFlags(seg.flags))
-                {
-                    return; // INVALID: untracked
-                }
-                if (isNew && !tcp.newConnection(e.area, 0, seg, res))
-                {
-                    return;
-                }
-                tcp.packet(e.area, 0, e.tcpState, seg, dir, e.seenReply, e.assured, e.deadline - now, res);
-                e.tcpState = res.newState;
-                break;
-            case 17:
-                udp.packet(e.area, 0, isNew, e.seenReply, e.assured, now, res);
-                break;
-            case 1:
-                final int type = ip.getByte(ihl) & 0xFF;
-                if (isNew)
-                {
-                    e.icmpType = type;
-                }
-                icmp.packet(e.icmpType, res);
-                break;
-            default:
-                return;
-        }
-        if (res.verdict == TrackResult.REPEAT)
-        {
-            e.dead = true;
-            return;
-        }
-        if (res.verdict != TrackResult.ACCEPT)
-        {
-            if (res.refresh && e.created)
-            {
-                e.deadline = now + res.timeoutNanos;
-            }
-            return;
-        }
-        if (res.destroy)
-        {
-            e.dead = true;
-            return;
-        }
-        if (res.refresh)
-        {
-            e.deadline = now + res.timeoutNanos;
-        }
-        int events = res.events;
-        if (dir == 1 && !e.seenReply)
-        {
-            e.seenReply = true;
-            events |= TrackResult.EVENT_REPLY;
-        }
-        if (res.setAssured)
-        {
-            e.assured = true;
-        }
-        final String state = proto == 6 ? TcpState.name(res.newState) : "";
-        final int timeout = (int)((e.deadline - now) / 1_000_000_000L);
-        if (isNew)
-        {
-            e.created = true;
-            e.emitted.add(new Emitted(new ConntrackEvents.Event("NEW", state, timeout, false), now, dir));
-        }
-        else if (events != 0)
-        {
-            e.emitted.add(new Emitted(new ConntrackEvents.Event("UPDATE", state, timeout, e.assured), now, dir));
-        }
+        return ev.protocol + "|" + src + "|" + dst + "|" + ev.origSport + "|" + ev.origDport;
+    }
+
+    private static String dotted(final int ip)
+    {
+        return (ip >>> 24) + "." + ((ip >>> 16) & 0xFF) + "." + ((ip >>> 8) & 0xFF) + "." + (ip & 0xFF);
     }
 
     static boolean matches(final List<ConntrackEvents.Event> kernel, final List<Emitted> ours)

@@ -5,6 +5,7 @@ package io.natcore.dataplane;
 
 import io.natcore.packet.Checksum;
 import io.natcore.packet.IcmpHeader;
+import io.natcore.packet.IpProtocol;
 import io.natcore.packet.Ipv4Header;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -23,7 +24,6 @@ final class IcmpErrorWriter
 {
     /** {@code icmp_send}: the error, IP header included, fits in 576 bytes (RFC 1812 4.3.2.3). */
     static final int MAX_ERROR_LENGTH = 576;
-    static final int PROTO_ICMP = 1;
     static final int DEFAULT_TTL = 64;
     static final int CODE_NET_UNREACHABLE = 0;
     static final int CODE_FRAGMENTATION_NEEDED = 4;
@@ -55,7 +55,7 @@ final class IcmpErrorWriter
         {
             return false;
         }
-        if (Ipv4Header.protocol(b, off) == PROTO_ICMP)
+        if (Ipv4Header.protocol(b, off) == IpProtocol.ICMP)
         {
             final int ihl = Ipv4Header.headerLength(b, off);
             return length >= ihl + 1 && !IcmpHeader.isError(IcmpHeader.type(b, off + ihl));
@@ -104,7 +104,7 @@ final class IcmpErrorWriter
         out.putShort(outOff + Ipv4Header.ID_OFFSET, (short)nextId++, NET);
         out.putShort(outOff + Ipv4Header.FLAGS_FRAGMENT_OFFSET, (short)0, NET);
         out.putByte(outOff + Ipv4Header.TTL_OFFSET, (byte)DEFAULT_TTL);
-        out.putByte(outOff + Ipv4Header.PROTOCOL_OFFSET, (byte)PROTO_ICMP);
+        out.putByte(outOff + Ipv4Header.PROTOCOL_OFFSET, (byte)IpProtocol.ICMP);
         out.putShort(outOff + Ipv4Header.CHECKSUM_OFFSET, (short)0);
         out.putInt(outOff + Ipv4Header.SRC_ADDRESS_OFFSET, srcIp, NET);
         out.putInt(outOff + Ipv4Header.DST_ADDRESS_OFFSET, Ipv4Header.srcAddress(orig, origOff), NET);

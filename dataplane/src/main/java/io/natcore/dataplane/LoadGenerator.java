@@ -4,6 +4,7 @@
 package io.natcore.dataplane;
 
 import io.natcore.packet.Checksum;
+import io.natcore.packet.IpProtocol;
 import io.natcore.packet.Ipv4Header;
 import io.natcore.packet.UdpHeader;
 import io.natcore.rules.Ipv4Text;
@@ -154,7 +155,7 @@ final class LoadGenerator
         b.putByte(ip + Ipv4Header.VERSION_IHL_OFFSET, (byte)0x45);
         b.putShort(ip + Ipv4Header.TOTAL_LENGTH_OFFSET, (short)total, NET);
         b.putByte(ip + Ipv4Header.TTL_OFFSET, (byte)64);
-        b.putByte(ip + Ipv4Header.PROTOCOL_OFFSET, (byte)17);
+        b.putByte(ip + Ipv4Header.PROTOCOL_OFFSET, (byte)IpProtocol.UDP);
         b.putInt(ip + Ipv4Header.SRC_ADDRESS_OFFSET, src, NET);
         b.putInt(ip + Ipv4Header.DST_ADDRESS_OFFSET, dst, NET);
         b.putShort(ip + Ipv4Header.CHECKSUM_OFFSET,

@@ -8,6 +8,7 @@ import io.natcore.engine.Reason;
 import io.natcore.engine.Verdict;
 import io.natcore.packet.Checksum;
 import io.natcore.packet.IcmpHeader;
+import io.natcore.packet.IpProtocol;
 import io.natcore.packet.Ipv4Header;
 import io.natcore.packet.TcpHeader;
 import io.natcore.packet.UdpHeader;
@@ -45,8 +46,6 @@ final class Worker implements Runnable
     static final long SPIN_NANOS = 50_000;
     static final long NEIGHBOUR_WAIT_NANOS = 3_000_000_000L;
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
-    private static final int PROTO_TCP = 6;
-    private static final int PROTO_UDP = 17;
 
     final int id;
     private final PacketSocket socket;
@@ -583,7 +582,7 @@ final class Worker implements Runnable
         final int dst = Ipv4Header.dstAddress(b, ip);
         switch (Ipv4Header.protocol(b, ip))
         {
-            case PROTO_TCP:
+            case IpProtocol.TCP:
                 if (l4Length < TcpHeader.CHECKSUM_OFFSET + 2)
                 {
                     return false;
@@ -591,7 +590,7 @@ final class Worker implements Runnable
                 b.putShort(l4 + TcpHeader.CHECKSUM_OFFSET, (short)0);
                 b.putShort(l4 + TcpHeader.CHECKSUM_OFFSET, (short)Checksum.tcpChecksum(b, l4, l4Length, src, dst), NET);
                 return true;
-            case PROTO_UDP:
+            case IpProtocol.UDP:
                 if (l4Length < UdpHeader.LENGTH)
                 {
                     return false;

@@ -4,6 +4,7 @@
 package io.natcore.replay;
 
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +18,7 @@ import io.natcore.engine.PacketProcessor;
 import io.natcore.engine.Reason;
 import io.natcore.engine.Verdict;
 import io.natcore.nat.NatTuple;
+import io.natcore.packet.Ipv4Header;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.IptablesSaveParser;
 import io.natcore.rules.NatRuleSet;
@@ -30,7 +32,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * them) with the engine's defaults (the kernel's: INVALID packets forwarded untranslated, TTL decremented) and runs
  * packets through
  * one {@link PacketProcessor}. No conntrack events are buffered unless the engine is steered by the kernel's draws
- * ({@link KernelDraws}): then its evictions are read to compare with the kernel's. Later fragments are
+ * ({@link KernelDraws}): then its evictions are read to compare with the kernel's. Fragments are
  * processed in a copy the adapter owns, so a held one ({@link Verdict#HOLD}) survives the caller's buffer reuse.
  */
 public final class EngineAdapter implements ReplayEngine
@@ -196,9 +198,9 @@ public final class EngineAdapter implements ReplayEngine
         final MutableDirectBuffer buffer, final int offset, final int length, final int ingressIf, final long nowNanos)
     {
         final Verdict v;
-        if (isLaterFragment(buffer, offset, length))
+        if (isFragment(buffer, offset, length))
         {
-            // The engine may hold it (HOLD) by reference until its first fragment comes, while the caller reuses
+            // The engine may hold it (HOLD) by reference until its datagram is complete, while the caller reuses
             // its buffer for the next record: give the engine a copy of its own, copied back unless held.
             final UnsafeBuffer own = new UnsafeBuffer(new byte[length]);
             own.putBytes(0, buffer, offset, length);
@@ -236,9 +238,12 @@ public final class EngineAdapter implements ReplayEngine
         }
     }
 
-    private static boolean isLaterFragment(final MutableDirectBuffer buffer, final int offset, final int length)
+    /** More fragments set, or a fragment offset: the first fragment is held too (reassembly). */
+    private static boolean isFragment(final MutableDirectBuffer buffer, final int offset, final int length)
     {
-        return length >= 20 && ((buffer.getByte(offset + 6) & 0x1F) != 0 || buffer.getByte(offset + 7) != 0);
+        return length >= Ipv4Header.MIN_LENGTH &&
+            (buffer.getShort(offset + Ipv4Header.FLAGS_FRAGMENT_OFFSET, ByteOrder.BIG_ENDIAN) &
+            (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK)) != 0;
     }
 
     @Override

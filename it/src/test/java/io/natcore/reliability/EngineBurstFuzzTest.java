@@ -57,6 +57,9 @@ class EngineBurstFuzzTest
             single[i] = new GuardedPacketBuffer(0x11 * i);
             burst[i] = new GuardedPacketBuffer(0xFF - i);
         }
+        // The engines may hold packets (HOLD) by reference until released: their buffers are not reused meanwhile.
+        final HeldGuardedBuffers heldSingle = new HeldGuardedBuffers(0x11);
+        final HeldGuardedBuffers heldBurst = new HeldGuardedBuffers(0xEE);
         final byte[] work = new byte[GuardedPacketBuffer.MAX_PACKET];
         long done = 0;
         long bursts = 0;
@@ -102,8 +105,21 @@ class EngineBurstFuzzTest
                         oneVerdict[i] = pa.process(singleViews[i], single[i].offset(), lengths[i], ingress[i], now);
                         oneReason[i] = pa.reason();
                         oneEgress[i] = pa.egressIfIndex();
+                        if (oneVerdict[i] == Verdict.HOLD)
+                        {
+                            heldSingle.hold(single[i], singleViews[i]);
+                        }
+                        assertTrue(heldSingle.drainReleased(pa), "a released packet's guards intact");
                     }
                     pb.processBurst(views, offsets, lengths, ingress, k, now, verdicts, egresses, reasons);
+                    for (int i = 0; i < k; i++)
+                    {
+                        if (verdicts[i] == Verdict.HOLD)
+                        {
+                            heldBurst.hold(burst[i], views[i]);
+                        }
+                    }
+                    assertTrue(heldBurst.drainReleased(pb), "a released packet's guards intact");
                     bursts++;
                     for (int i = 0; i < k; i++)
                     {
@@ -120,6 +136,12 @@ class EngineBurstFuzzTest
                                 oneEgress[i] + ", burst " + verdicts[i] + "/" + reasons[i] + "/" + egresses[i] +
                                 "; inputs " + hexAll(inputs, lengths, k));
                         }
+                    }
+                    for (int i = 0; i < k; i++)
+                    {
+                        // A held packet's buffer stays with its engine; a released one is back in the spares.
+                        single[i] = oneVerdict[i] == Verdict.HOLD ? heldSingle.take() : single[i];
+                        burst[i] = verdicts[i] == Verdict.HOLD ? heldBurst.take() : burst[i];
                     }
                 }
                 done += n;

@@ -45,8 +45,8 @@ class EngineFuzzTest
         final List<CapturedPackets.Packet> corpus = FuzzCorpus.corpusPackets();
         assertTrue(traces.size() >= 14 && corpus.size() > 100, "traces and corpus present");
         final PacketMutator mutator = new PacketMutator(seed);
-        final GuardedPacketBuffer bufA = new GuardedPacketBuffer(0x00);
-        final GuardedPacketBuffer bufB = new GuardedPacketBuffer(0xFF);
+        final HeldGuardedBuffers buffersA = new HeldGuardedBuffers(0x00);
+        final HeldGuardedBuffers buffersB = new HeldGuardedBuffers(0xFF);
         final byte[] work = new byte[GuardedPacketBuffer.MAX_PACKET];
         final Map<Verdict, Long> verdicts = new EnumMap<>(Verdict.class);
         final Map<Reason, Long> reasons = new EnumMap<>(Reason.class);
@@ -84,6 +84,9 @@ class EngineFuzzTest
                     final CapturedPackets.Packet other = stream.get(mutator.random().nextInt(stream.size()));
                     final int len = mutator.mutate(p.ip, other.ip, work);
                     final int misalign = mutator.random().nextInt(8);
+                    // A fresh buffer per packet unless the last one came back: the engine may hold packets (HOLD).
+                    final GuardedPacketBuffer bufA = buffersA.take();
+                    final GuardedPacketBuffer bufB = buffersB.take();
                     final UnsafeBuffer va = bufA.place(work, len, misalign);
                     final UnsafeBuffer vb = bufB.place(work, len, misalign);
                     final int ingress = p.ifIndex != 0 && mutator.random().nextInt(8) != 0 ? p.ifIndex : ifIndex;
@@ -111,6 +114,20 @@ class EngineFuzzTest
                         fail(where(seed, dir, done + n, p) + "result depends on bytes outside the packet: " + va1 +
                             "/" + pa.reason() + " vs " + vb1 + "/" + pb.reason() + "; input " +
                             ParserTrackerFuzzTest.hex(work, len));
+                    }
+                    if (va1 == Verdict.HOLD)
+                    {
+                        buffersA.hold(bufA, va);
+                        buffersB.hold(bufB, vb);
+                    }
+                    else
+                    {
+                        buffersA.give(bufA);
+                        buffersB.give(bufB);
+                    }
+                    if (!buffersA.drainReleased(pa) || !buffersB.drainReleased(pb))
+                    {
+                        fail(where(seed, dir, done + n, p) + "write outside a held packet");
                     }
                     verdicts.merge(va1, 1L, Long::sum);
                     reasons.merge(pa.reason(), 1L, Long::sum);

@@ -3,6 +3,7 @@
  */
 package io.natcore.reliability;
 
+import io.natcore.packet.IpProtocol;
 import io.natcore.packet.PacketParser;
 import io.natcore.packet.ParseStatus;
 import io.natcore.packet.ParsedPacket;
@@ -92,7 +93,7 @@ class ParserTrackerFuzzTest
                     fail("parse depends on bytes outside the packet (seed " + seed + ", packet " + n + "): " +
                         digest(pa) + " vs " + digest(pb) + " bytes " + hex(work, len));
                 }
-                if (sa == ParseStatus.OK && pa.protocol == ParsedPacket.PROTO_TCP)
+                if (sa == ParseStatus.OK && pa.protocol == IpProtocol.TCP)
                 {
                     final boolean ra = segA.readFrom(va, pa.l4Offset, pa.l4Length);
                     final boolean rb = segB.readFrom(vb, pb.l4Offset, pb.l4Length);
@@ -171,7 +172,7 @@ class ParserTrackerFuzzTest
         final int base = area * AREA_STRIDE;
         switch (pkt.protocol)
         {
-            case ParsedPacket.PROTO_TCP:
+            case IpProtocol.TCP:
                 if (!seg.readFrom(packet, pkt.l4Offset, pkt.l4Length))
                 {
                     return 1;
@@ -188,10 +189,10 @@ class ParserTrackerFuzzTest
                     tcp.packet(areas, base, seg, dir, dir == 1, (now & 1) == 0, 1_000_000_000L, result);
                 }
                 return 2;
-            case ParsedPacket.PROTO_UDP:
+            case IpProtocol.UDP:
                 udp.packet(areas, base, (now & 7) == 0, dir == 1, (now & 2) == 0, now, result);
                 return 1;
-            case ParsedPacket.PROTO_ICMP:
+            case IpProtocol.ICMP:
                 icmp.packet(pkt.icmpType, result);
                 return 1;
             default:

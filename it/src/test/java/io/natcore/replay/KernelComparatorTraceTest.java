@@ -73,9 +73,9 @@ class KernelComparatorTraceTest
     }
 
     @Test
-    void allTracesAreThere()
+    void allTwentyEightTracesAreThere()
     {
-        assertEquals(22, Traces.names().size(), Traces.names().toString());
+        assertEquals(28, Traces.names().size(), Traces.names().toString());
     }
 
     @Test

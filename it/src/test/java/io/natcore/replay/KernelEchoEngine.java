@@ -3,6 +3,7 @@
  */
 package io.natcore.replay;
 
+import io.natcore.packet.IpProtocol;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -175,7 +176,7 @@ public final class KernelEchoEngine implements ReplayEngine
         {
             return equalRange(in, out, 0, in.length);
         }
-        final int minimum = proto == 6 ? 20 : proto == 17 ? 8 : proto == 1 ? 2 : 0;
+        final int minimum = proto == 6 ? 20 : proto == 17 || proto == IpProtocol.UDPLITE ? 8 : proto == 1 ? 2 : 0;
         if (first && in.length - ihl < minimum)
         {
             return equalRange(in, out, ihl, in.length); // cut short: forwarded untranslated
@@ -189,7 +190,7 @@ public final class KernelEchoEngine implements ReplayEngine
         {
             from = ihl + 4; // seq, ack, flags, window; checksum at +16 compared below as well
         }
-        else if (proto == 17)
+        else if (proto == 17 || proto == IpProtocol.UDPLITE)
         {
             from = ihl + 8;
         }
