@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Smoke test of the latency gate on a tiny run: exit status against thresholds, output shape, baseline file. */
-class LatencyGateTest
+/** Smoke test of the latency gate's absolute mode on a tiny run: exit status against thresholds, output shape, baseline file. */
+class AbsoluteGateTest
 {
     private static final String[] SMALL = { "--flows", "2000", "--packets", "20000", "--warmup", "2000" };
 
@@ -81,7 +81,7 @@ class LatencyGateTest
         final Path baseline = dir.resolve("b.properties");
         final String[] out = new String[1];
         assertEquals(0, runCapturing(out, baseline, "--record-baseline", "--margin", "0.5"));
-        final long[] t = LatencyGate.readBaseline(baseline);
+        final long[] t = AbsoluteGate.readBaseline(baseline);
         assertTrue(t[0] >= 1 && t[1] >= t[0], Files.readString(baseline));
         assertTrue(out[0].contains("BASELINE RECORDED"), out[0]);
     }
@@ -89,13 +89,13 @@ class LatencyGateTest
     @Test
     void missingBaselineFileMeansTheIssueDefaults() throws Exception
     {
-        assertArrayEquals(new long[] { 1000, 5000 }, LatencyGate.readBaseline(dir.resolve("absent.properties")));
+        assertArrayEquals(new long[] { 1000, 5000 }, AbsoluteGate.readBaseline(dir.resolve("absent.properties")));
     }
 
     @Test
     void unknownOptionIsAUsageError() throws Exception
     {
-        assertEquals(2, LatencyGate.run(new String[] { "--bogus" }));
+        assertEquals(2, AbsoluteGate.run(new String[] { "--bogus" }));
     }
 
     private Path write(final String text) throws Exception
@@ -109,7 +109,7 @@ class LatencyGateTest
     {
         final String[] args = new String[SMALL.length + 2 + extra.length];
         System.arraycopy(SMALL, 0, args, 0, SMALL.length);
-        args[SMALL.length] = "--baseline";
+        args[SMALL.length] = "--thresholds";
         args[SMALL.length + 1] = baseline.toString();
         System.arraycopy(extra, 0, args, SMALL.length + 2, extra.length);
         final PrintStream saved = System.out;
@@ -117,7 +117,7 @@ class LatencyGateTest
         System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         try
         {
-            return LatencyGate.run(args);
+            return AbsoluteGate.run(args);
         }
         finally
         {
