@@ -21,7 +21,7 @@ import java.util.zip.ZipFile;
  * <p>
  * Per round, p50, p99 and p99.9 are taken from the round's histogram. For each percentile the gate runs a one-sided
  * Mann-Whitney U test ({@link RankTest}, exact) of "candidate rounds are larger than baseline rounds" on the
- * per-round values; the family's alpha (default 0.05) is split evenly over the three percentiles (Bonferroni). A
+ * per-round values; the family's alpha (default 0.03) is split evenly over the three percentiles (Bonferroni). A
  * percentile is WORSE when its p-value is below that share AND the ratio of the medians of the rounds exceeds
  * {@code 1 + min-effect} (default 0.03). Exit status: 0 pass, 1 a percentile is WORSE, 2 a setup error (bad option,
  * missing jar, a round that fails or drops a packet). {@code --absolute ...} runs {@link AbsoluteGate} instead.
@@ -43,7 +43,7 @@ public final class LatencyGate
         String candidate;
         int rounds = MIN_ROUNDS;
         String order = "ABAB";
-        double alpha = 0.05;
+        double alpha = 0.03;
         double minEffect = 0.03;
         double baselineSlowdown;
         double candidateSlowdown;

@@ -114,7 +114,7 @@ final class RankTest
         return (double)atLeast / total;
     }
 
-    private static double normal(final double[] a, final double[] b, final double observed)
+    static double normal(final double[] a, final double[] b, final double observed)
     {
         final int m = a.length;
         final int n = b.length;
