@@ -144,7 +144,7 @@ final class SuiteTable
                 .append(" |\n");
         }
         sb.append("\npeer / natcore above 1: natcore is that many times faster. Raw results: `")
-            .append(settings.get("resultsFile")).append("`.\n");
+            .append(relative(String.valueOf(settings.get("resultsFile")))).append("`.\n");
         return sb.toString();
     }
 
@@ -200,6 +200,13 @@ final class SuiteTable
             throw new IllegalArgumentException("markers " + BEGIN + " ... " + END + " not found");
         }
         return doc.substring(0, b + BEGIN.length()) + "\n" + table + doc.substring(e);
+    }
+
+    /** A path under the working directory, written relative to it (the table should not name one machine's tree). */
+    static String relative(final String path)
+    {
+        final String cwd = System.getProperty("user.dir") + java.io.File.separator;
+        return path.startsWith(cwd) ? path.substring(cwd.length()) : path;
     }
 
     static String ratio(final Double peer, final Double natcore)
