@@ -60,11 +60,7 @@ public final class AbsoluteGate
      */
     public static int run(final String[] args) throws Exception
     {
-        int flows = 1_000_000;
-        int threads = 2;
-        long packets = 10_000_000;
-        long warmup = 2_000_000;
-        int pool = -1;
+        final Workload w = new Workload(1_000_000, 2, 10_000_000, 2_000_000);
         Path baseline = Paths.get("bench/latency-baseline.properties");
         boolean record = false;
         boolean floor = true;
@@ -73,40 +69,39 @@ public final class AbsoluteGate
         {
             for (int i = 0; i < args.length; i++)
             {
+                final int taken = w.accept(args, i);
+                if (taken >= 0)
+                {
+                    i = taken;
+                    continue;
+                }
                 switch (args[i])
                 {
-                    case "--flows": flows = Integer.parseInt(args[++i]); break;
-                    case "--threads": threads = Integer.parseInt(args[++i]); break;
-                    case "--packets": packets = Long.parseLong(args[++i]); break;
-                    case "--warmup": warmup = Long.parseLong(args[++i]); break;
-                    case "--pool": pool = Integer.parseInt(args[++i]); break;
                     case "--thresholds": baseline = Paths.get(args[++i]); break;
                     case "--record-baseline": record = true; break;
                     case "--margin": margin = Double.parseDouble(args[++i]); break;
                     case "--no-floor": floor = false; break;
-                    case "--expiry-work":
-                        System.setProperty(Trace05.EXPIRY_WORK_PROPERTY, Integer.toString(Integer.parseInt(args[++i])));
-                        break;
                     default: throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            if (flows < 1 || threads < 1 || packets < threads || warmup < 0)
-            {
-                throw new IllegalArgumentException("flows, threads, packets must be positive");
-            }
+            w.check();
         }
         catch (final RuntimeException ex)
         {
             System.err.println("latency gate --absolute: " + ex.getMessage());
-            System.err.println("usage: latency-gate.sh --absolute [--flows N] [--threads N] [--packets N] [--warmup N] [--pool N]" +
-                " [--thresholds FILE] [--record-baseline [--margin F]] [--no-floor] [--expiry-work N]");
+            System.err.println("usage: latency-gate.sh --absolute [--flows N] [--threads N] [--packets N] [--warmup N]" +
+                " [--pool N] [--thresholds FILE] [--record-baseline [--margin F]] [--no-floor] [--expiry-work N]");
             return 2;
         }
+        final int flows = w.flows;
+        final int threads = w.threads;
+        final long packets = w.packets;
+        final long warmup = w.warmup;
 
         final long[] thresholds = readBaseline(baseline);
         final long timerP50 = timerOverheadP50();
 
-        final LatencyRound.Result r = LatencyRound.measure(flows, threads, packets, warmup, pool);
+        final LatencyRound.Result r = w.measure();
         final Histogram all = r.histogram;
         final long bad = r.notForwarded;
         final long longestRun = r.runNanos;

@@ -71,32 +71,19 @@ public final class LatencyRound
      */
     public static void main(final String[] args)
     {
-        int flows = 200_000;
-        int threads = 1;
-        long packets = 1_000_000;
-        long warmup = 500_000;
-        int pool = -1;
+        final Workload w = new Workload(200_000, 1, 1_000_000, 500_000);
         try
         {
             for (int i = 0; i < args.length; i++)
             {
-                switch (args[i])
+                final int taken = w.accept(args, i);
+                if (taken < 0)
                 {
-                    case "--flows": flows = Integer.parseInt(args[++i]); break;
-                    case "--threads": threads = Integer.parseInt(args[++i]); break;
-                    case "--packets": packets = Long.parseLong(args[++i]); break;
-                    case "--warmup": warmup = Long.parseLong(args[++i]); break;
-                    case "--pool": pool = Integer.parseInt(args[++i]); break;
-                    case "--expiry-work":
-                        System.setProperty(Trace05.EXPIRY_WORK_PROPERTY, Integer.toString(Integer.parseInt(args[++i])));
-                        break;
-                    default: throw new IllegalArgumentException("unknown option " + args[i]);
+                    throw new IllegalArgumentException("unknown option " + args[i]);
                 }
+                i = taken;
             }
-            if (flows < 1 || threads < 1 || packets < threads || warmup < 0)
-            {
-                throw new IllegalArgumentException("flows, threads, packets must be positive");
-            }
+            w.check();
         }
         catch (final RuntimeException ex)
         {
@@ -107,7 +94,7 @@ public final class LatencyRound
         final Result r;
         try
         {
-            r = measure(flows, threads, packets, warmup, pool);
+            r = w.measure();
         }
         catch (final Exception ex)
         {
