@@ -199,7 +199,8 @@ public final class Suite
                 m.put("unit", primary.getScoreUnit());
                 m.put("bytesPerOp", allocation(r));
                 measured.put(key, m);
-                flags.add(shortFlags(r.getParams().getJvmArgs()));
+                flags.add(bench.substring(0, bench.lastIndexOf('.')).replace(BenchJvm.class.getPackageName() + ".", "") +
+                    " " + shortFlags(r.getParams().getJvmArgs()));
             }
         }
         final Map<String, Object> settings = new LinkedHashMap<>();
