@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark suite behind BENCHMARKS.md's summary table: natcore's benchmarks and their peers in one JMH run.
 #
-#   bench/run-suite.sh                         # full run (~15-25 min on 2 vCPUs); writes bench/target/suite-results.json
+#   bench/run-suite.sh                         # full run (~10-20 min on 2 vCPUs); writes bench/results/suite-results.json
 #                                              # and regenerates the table in BENCHMARKS.md
 #   bench/run-suite.sh --quick                 # end-to-end check in a few minutes; numbers not for quoting
 #   bench/run-suite.sh --out vm-small.json --no-doc      # keep a machine's results without touching BENCHMARKS.md
@@ -17,7 +17,7 @@ root="$(cd "$here/.." && pwd)"
 jar="$here/target/benchmarks.jar"
 args=()
 doc=(--update-doc "$root/BENCHMARKS.md")
-out=(--out "$here/target/suite-results.json")
+out=(--out "$here/results/suite-results.json")
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;

@@ -76,10 +76,11 @@ public final class Suite
         System.exit(run(args));
     }
 
+    @SuppressWarnings("unchecked")
     static int run(final String[] args)
     {
         final Settings s = new Settings();
-        Path out = Paths.get("bench/target/suite-results.json");
+        Path out = Paths.get("bench/results/suite-results.json");
         Path doc = null;
         Path table = null;
         try
@@ -121,6 +122,11 @@ public final class Suite
         try
         {
             final Map<String, Object> results = table != null ? load(table) : measure(s, out);
+            if (table != null)
+            {
+                // the table points at the file it was generated from
+                ((Map<String, Object>)results.get("settings")).put("resultsFile", table.toString());
+            }
             if (table == null)
             {
                 Files.createDirectories(out.toAbsolutePath().getParent());
