@@ -90,7 +90,8 @@ final class BareSlotTable
     /**
      * Hash every key, touch every home slot line, then probe: the flow table's burst shape without its checks. The
      * touching loop does nothing else (the homes are hashed in a loop before it), so all 32 misses fit in the core's
-     * reorder window at once; hashing inside the touching loop measured 1.2-1.3x slower here (session 5).
+     * reorder window at once; hashing inside the touching loop measured 1.2-1.3x slower (BENCHMARKS.md, design note
+     * "Burst lookup in passes").
      */
     void lookupBurst(final long[] k0, final long[] k1, final int n, final long[] out)
     {

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
     "-Xms4g", "-Xmx4g",
     BenchJvm.OPEN_LANG, BenchJvm.OPEN_REFLECT, BenchJvm.OPEN_NIO, BenchJvm.OPEN_NIO_CH, BenchJvm.OPEN_MISC,
     BenchJvm.OPEN_REF, BenchJvm.OPEN_IO, BenchJvm.OPEN_UTIL, BenchJvm.EXPORT_REF, BenchJvm.EXPORT_NIO_CH,
-    BenchJvm.EXPORT_SUN_MISC, BenchJvm.CHRONICLE_NO_ANALYTICS, BenchJvm.EXPORT_MISC, BenchJvm.EXPORT_JAVAC_FILE })
+    BenchJvm.EXPORT_SUN_MISC, BenchJvm.CHRONICLE_NO_ANALYTICS, BenchJvm.EXPORT_MISC, BenchJvm.EXPORT_JAVAC_FILE,
+    BenchJvm.BOUNDS_CHECKS_OFF })
 public class FlowTableBenchmark
 {
     static final int BATCH = 32;

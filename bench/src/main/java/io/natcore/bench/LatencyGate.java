@@ -1,348 +1,418 @@
 package io.natcore.bench;
 
-import io.natcore.engine.Verdict;
 import org.HdrHistogram.Histogram;
 
+import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipFile;
 
 /**
- * Per-packet latency regression gate: translates a fixed number of packets of established connections
- * ({@link EstablishedFlows}, default 1M connections) on N threads (default 2) sharing one engine, times every
- * {@code process()} call with {@link System#nanoTime()} (so each sample includes the timer's own cost, printed
- * first), records it in an HdrHistogram, and compares p99.9 and p99.99 with the thresholds of a baseline file.
+ * Relative per-packet latency gate: baseline and candidate builds of natcore's core measured on the same machine in
+ * interleaved rounds, each round its own JVM running {@link LatencyRound}. The harness is this build's; each side
+ * only swaps the core classes (its jar comes first on the class path), so both sides run the same workload.
  * <p>
- * The last five lines of output are p50, p99, p99.9, p99.99 and max in nanoseconds. Exit status: 0 pass,
- * 1 a threshold exceeded, 2 usage error or a packet not forwarded (a broken path must not pass).
- * <p>
- * Options: {@code --flows N --threads N --packets N (total, measured) --warmup N (per thread, not measured)
- * --pool N --baseline FILE --record-baseline [--margin F] --no-floor --expiry-work N}. {@code --expiry-work 0} takes
- * expiry off the packet path (as an application running {@code NatEngine.expire} on a housekeeping thread would);
- * the default is the engine's own, which reaps a batch every 32 packets. With {@code --record-baseline} the measured p99.9 and
- * p99.99 times {@code 1 + margin} (default 0.25) are written to the baseline file and the run passes. Unless
- * {@code --no-floor}, a control run ({@link PlatformFloor}) then times a fixed spin of the packets' median length
- * the same way and prints its tail, so a failing gate says whether the machine alone would fail it.
+ * Per round, p50, p99 and p99.9 are taken from the round's histogram. For each percentile the gate runs a one-sided
+ * Mann-Whitney U test ({@link RankTest}, exact) of "candidate rounds are larger than baseline rounds" on the
+ * per-round values; the family's alpha (default 0.03) is split evenly over the three percentiles (Bonferroni). A
+ * percentile is WORSE when its p-value is below that share AND the ratio of the medians of the rounds exceeds
+ * {@code 1 + min-effect} (default 0.03). Exit status: 0 pass, 1 a percentile is WORSE, 2 a setup error (bad option,
+ * missing jar, a round that fails or drops a packet). {@code --absolute ...} runs {@link AbsoluteGate} instead.
  */
 public final class LatencyGate
 {
-    static final String P999_KEY = "p99.9.max.nanos";
-    static final String P9999_KEY = "p99.99.max.nanos";
-    static final long DEFAULT_P999 = 1_000;
-    static final long DEFAULT_P9999 = 5_000;
-    private static final long HIGHEST = TimeUnit.SECONDS.toNanos(60);
+    static final double[] PERCENTILES = { 50, 99, 99.9 };
+    static final String[] NAMES = { "p50", "p99", "p99.9" };
+    static final int MIN_ROUNDS = 5;
 
     private LatencyGate()
     {
     }
 
+    /** Gate settings. */
+    static final class Options
+    {
+        String baseline;
+        String candidate;
+        int rounds = MIN_ROUNDS;
+        String order = "ABAB";
+        double alpha = 0.03;
+        double minEffect = 0.03;
+        double baselineSlowdown;
+        double candidateSlowdown;
+        Path plot;
+        String classpath = System.getProperty("java.class.path");
+        List<String> jvmOpts = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"));
+        List<String> roundArgs = new ArrayList<>(List.of("--flows", "200000", "--packets", "1000000",
+            "--warmup", "500000", "--threads", "1"));
+    }
+
+    /** One build's per-round percentiles and merged histogram. */
+    static final class Side
+    {
+        final String name;
+        final List<double[]> rounds = new ArrayList<>();
+        final Histogram merged = new Histogram(LatencyRound.HIGHEST, 3);
+
+        Side(final String name)
+        {
+            this.name = name;
+        }
+
+        double[] values(final int percentile)
+        {
+            final double[] v = new double[rounds.size()];
+            for (int i = 0; i < v.length; i++)
+            {
+                v[i] = rounds.get(i)[percentile];
+            }
+            return v;
+        }
+    }
+
+    /** A setup problem: exit status 2. */
+    static final class SetupException extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        SetupException(final String message)
+        {
+            super(message);
+        }
+    }
+
     /**
-     * @param args see the class comment.
-     * @throws Exception on setup failure.
+     * @param args see {@link #USAGE}.
      */
-    public static void main(final String[] args) throws Exception
+    public static void main(final String[] args)
     {
         System.exit(run(args));
     }
 
+    static final String USAGE = "usage: latency-gate.sh --baseline CORE.jar|--baseline-ref REF [--candidate CORE.jar]" +
+        " [--rounds N>=5] [--order ABAB|ABBA] [--alpha A] [--min-effect F] [--plot FILE.svg]" +
+        " [--flows N] [--packets N] [--warmup N] [--threads N] [--expiry-work N] [--jvm-opts \"...\"]" +
+        " [--candidate-slowdown F] [--baseline-slowdown F]\n" +
+        "       latency-gate.sh --absolute [--thresholds FILE] [--record-baseline] ...";
+
     /**
-     * Run the gate.
-     *
-     * @param args see the class comment.
+     * @param args options.
      * @return exit status.
-     * @throws Exception on setup failure.
      */
-    public static int run(final String[] args) throws Exception
+    public static int run(final String[] args)
     {
-        int flows = 1_000_000;
-        int threads = 2;
-        long packets = 10_000_000;
-        long warmup = 2_000_000;
-        int pool = -1;
-        Path baseline = Paths.get("bench/latency-baseline.properties");
-        boolean record = false;
-        boolean floor = true;
-        double margin = 0.25;
+        if (args.length > 0 && args[0].equals("--absolute"))
+        {
+            try
+            {
+                return AbsoluteGate.run(Arrays.copyOfRange(args, 1, args.length));
+            }
+            catch (final Exception ex)
+            {
+                System.err.println("latency gate: " + ex);
+                return 2;
+            }
+        }
+        final Options o;
         try
         {
-            for (int i = 0; i < args.length; i++)
-            {
-                switch (args[i])
-                {
-                    case "--flows": flows = Integer.parseInt(args[++i]); break;
-                    case "--threads": threads = Integer.parseInt(args[++i]); break;
-                    case "--packets": packets = Long.parseLong(args[++i]); break;
-                    case "--warmup": warmup = Long.parseLong(args[++i]); break;
-                    case "--pool": pool = Integer.parseInt(args[++i]); break;
-                    case "--baseline": baseline = Paths.get(args[++i]); break;
-                    case "--record-baseline": record = true; break;
-                    case "--margin": margin = Double.parseDouble(args[++i]); break;
-                    case "--no-floor": floor = false; break;
-                    case "--expiry-work":
-                        System.setProperty(Trace05.EXPIRY_WORK_PROPERTY, Integer.toString(Integer.parseInt(args[++i])));
-                        break;
-                    default: throw new IllegalArgumentException("unknown option " + args[i]);
-                }
-            }
-            if (flows < 1 || threads < 1 || packets < threads || warmup < 0)
-            {
-                throw new IllegalArgumentException("flows, threads, packets must be positive");
-            }
+            o = parse(args);
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | SetupException ex)
         {
             System.err.println("latency gate: " + ex.getMessage());
-            System.err.println("usage: LatencyGate [--flows N] [--threads N] [--packets N] [--warmup N] [--pool N]" +
-                " [--baseline FILE] [--record-baseline [--margin F]] [--no-floor] [--expiry-work N]");
+            System.err.println(USAGE);
             return 2;
         }
-
-        final long[] thresholds = readBaseline(baseline);
-        final long timerP50 = timerOverheadP50();
-
-        final long setupStart = System.nanoTime();
-        final EstablishedFlows established = new EstablishedFlows(
-            flows, pool > 0 ? pool : EstablishedFlows.defaultPoolSize(flows), 7);
-        final double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
-
-        final long perThread = packets / threads;
-        final Histogram[] histograms = new Histogram[threads];
-        final long[] notForwarded = new long[threads];
-        final Worker[] workers = new Worker[threads];
-        for (int t = 0; t < threads; t++)
+        try
         {
-            histograms[t] = new Histogram(HIGHEST, 3);
-            workers[t] = new Worker(established, t, threads);
+            return gate(o);
         }
-        final CyclicBarrier start = new CyclicBarrier(threads);
-        final Thread[] runners = new Thread[threads];
-        final Throwable[] failures = new Throwable[threads];
-        final long[] runNanos = new long[threads];
-        for (int t = 0; t < threads; t++)
+        catch (final SetupException ex)
         {
-            final int id = t;
-            final long warm = warmup;
-            runners[t] = new Thread(() ->
+            System.err.println("latency gate: " + ex.getMessage());
+            return 2;
+        }
+        catch (final IOException | InterruptedException | java.util.zip.DataFormatException ex)
+        {
+            System.err.println("latency gate: " + ex);
+            return 2;
+        }
+    }
+
+    static Options parse(final String[] args) throws SetupException
+    {
+        final Options o = new Options();
+        for (int i = 0; i < args.length; i++)
+        {
+            final String a = args[i];
+            switch (a)
             {
-                try
-                {
-                    runThread(workers[id], warm, perThread, histograms[id], notForwarded, id, start, runNanos);
-                }
-                catch (final Throwable ex)
-                {
-                    failures[id] = ex;
-                }
-            }, "latency-gate-" + t);
-            runners[t].start();
-        }
-        for (final Thread r : runners)
-        {
-            r.join();
-        }
-        established.close();
-        for (final Throwable f : failures)
-        {
-            if (f != null)
-            {
-                throw new IllegalStateException("worker failed", f);
+                case "--baseline": o.baseline = args[++i]; break;
+                case "--candidate": o.candidate = args[++i]; break;
+                case "--rounds": o.rounds = Integer.parseInt(args[++i]); break;
+                case "--order": o.order = args[++i].toUpperCase(Locale.ROOT); break;
+                case "--alpha": o.alpha = Double.parseDouble(args[++i]); break;
+                case "--min-effect": o.minEffect = Double.parseDouble(args[++i]); break;
+                case "--plot": o.plot = Paths.get(args[++i]); break;
+                case "--classpath": o.classpath = args[++i]; break;
+                case "--jvm-opts": o.jvmOpts = new ArrayList<>(Arrays.asList(args[++i].trim().split("\\s+"))); break;
+                case "--candidate-slowdown": o.candidateSlowdown = Double.parseDouble(args[++i]); break;
+                case "--baseline-slowdown": o.baselineSlowdown = Double.parseDouble(args[++i]); break;
+                case "--flows": case "--packets": case "--warmup": case "--threads": case "--expiry-work":
+                    Long.parseLong(args[i + 1]);
+                    setRoundArg(o.roundArgs, a, args[++i]);
+                    break;
+                default: throw new SetupException("unknown option " + a);
             }
         }
+        if (o.baseline == null)
+        {
+            throw new SetupException("--baseline CORE.jar is required");
+        }
+        if (o.rounds < MIN_ROUNDS)
+        {
+            throw new SetupException("--rounds must be at least " + MIN_ROUNDS);
+        }
+        if (!o.order.equals("ABAB") && !o.order.equals("ABBA"))
+        {
+            throw new SetupException("--order is ABAB or ABBA");
+        }
+        if (!(o.alpha > 0 && o.alpha < 1) || o.minEffect < 0)
+        {
+            throw new SetupException("--alpha must be in (0, 1), --min-effect >= 0");
+        }
+        checkCore(o.baseline);
+        if (o.candidate != null)
+        {
+            checkCore(o.candidate);
+        }
+        return o;
+    }
 
-        final Histogram all = new Histogram(HIGHEST, 3);
-        long bad = 0;
-        long longestRun = 0;
-        for (int t = 0; t < threads; t++)
+    private static void setRoundArg(final List<String> roundArgs, final String name, final String value)
+    {
+        final int at = roundArgs.indexOf(name);
+        if (at >= 0)
         {
-            all.add(histograms[t]);
-            bad += notForwarded[t];
-            longestRun = Math.max(longestRun, runNanos[t]);
-        }
-        final long p50 = all.getValueAtPercentile(50);
-        final long p99 = all.getValueAtPercentile(99);
-        final long p999 = all.getValueAtPercentile(99.9);
-        final long p9999 = all.getValueAtPercentile(99.99);
-        final long max = all.getMaxValue();
-        final Histogram platform = floor ? PlatformFloor.measure(threads, perThread, p50) : null;
-
-        final StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT,
-            "latency gate: flows=%d threads=%d packets=%d (%d per thread) warmup=%d per thread pool=%d expiry-work=%s%n",
-            flows, threads, perThread * threads, perThread, warmup, established.poolSize,
-            System.getProperty(Trace05.EXPIRY_WORK_PROPERTY, "engine default")));
-        out.append(String.format(Locale.ROOT, "setup %.1f s, measured run %.2f s, %.2f Mpps per thread%n",
-            setupSeconds, longestRun / 1e9, perThread * 1e3 / Math.max(1, longestRun)));
-        out.append(String.format(Locale.ROOT,
-            "timer: a System.nanoTime() pair costs p50 %d ns on this machine; every sample below includes it%n",
-            timerP50));
-        if (platform != null)
-        {
-            out.append(String.format(Locale.ROOT,
-                "platform floor (control: a fixed spin of median %d ns timed the same way, same threads and sample " +
-                "count, no packets): p99 %d, p99.9 %d, p99.99 %d, max %d ns%n",
-                platform.getValueAtPercentile(50), platform.getValueAtPercentile(99),
-                platform.getValueAtPercentile(99.9), platform.getValueAtPercentile(99.99), platform.getMaxValue()));
-        }
-        int status = 0;
-        if (bad > 0)
-        {
-            out.append("GATE ERROR: ").append(bad).append(" packets were not forwarded (broken path)\n");
-            status = 2;
-        }
-        else if (record)
-        {
-            final long newP999 = (long)Math.ceil(p999 * (1 + margin));
-            final long newP9999 = (long)Math.ceil(p9999 * (1 + margin));
-            writeBaseline(baseline, newP999, newP9999, margin, flows, threads, packets);
-            out.append(String.format(Locale.ROOT, "BASELINE RECORDED in %s: p99.9 <= %d ns, p99.99 <= %d ns%n",
-                baseline, newP999, newP9999));
+            roundArgs.set(at + 1, value);
         }
         else
         {
-            out.append(String.format(Locale.ROOT, "baseline %s: p99.9 <= %d ns, p99.99 <= %d ns%n",
-                baseline, thresholds[0], thresholds[1]));
-            if (p999 > thresholds[0] || p9999 > thresholds[1])
-            {
-                out.append("GATE FAIL:").append(exceeded(p999, p9999, thresholds)).append('\n');
-                if (platform != null)
-                {
-                    final long f999 = platform.getValueAtPercentile(99.9);
-                    final long f9999 = platform.getValueAtPercentile(99.99);
-                    if (f999 > thresholds[0] || f9999 > thresholds[1])
-                    {
-                        out.append("note: the platform floor alone exceeds").append(exceeded(f999, f9999, thresholds))
-                            .append(": that tail is the machine's (timer ticks, hypervisor, scheduler), not the ")
-                            .append("packet path's\n");
-                    }
-                }
-                status = 1;
-            }
-            else
-            {
-                out.append("GATE PASS\n");
-            }
+            roundArgs.add(name);
+            roundArgs.add(value);
         }
-        out.append(String.format(Locale.ROOT, "p50    %d ns%n", p50));
-        out.append(String.format(Locale.ROOT, "p99    %d ns%n", p99));
-        out.append(String.format(Locale.ROOT, "p99.9  %d ns%n", p999));
-        out.append(String.format(Locale.ROOT, "p99.99 %d ns%n", p9999));
-        out.append(String.format(Locale.ROOT, "max    %d ns%n", max));
-        System.out.print(out);
-        System.out.flush();
-        return status;
     }
 
-    /** " p99.9 X ns > T ns" and/or " p99.99 ..." for each percentile above its threshold. */
-    static String exceeded(final long p999, final long p9999, final long[] thresholds)
+    /** A core build is a jar or classes directory holding the engine and no bench harness (it would shadow ours). */
+    static void checkCore(final String path) throws SetupException
     {
-        final StringBuilder sb = new StringBuilder();
-        if (p999 > thresholds[0])
+        final File f = new File(path);
+        final String engine = "io/natcore/engine/NatEngine.class";
+        final String harness = "io/natcore/bench/LatencyRound.class";
+        if (f.isDirectory())
         {
-            sb.append(String.format(Locale.ROOT, " p99.9 %d ns > %d ns", p999, thresholds[0]));
-        }
-        if (p9999 > thresholds[1])
-        {
-            sb.append(String.format(Locale.ROOT, " p99.99 %d ns > %d ns", p9999, thresholds[1]));
-        }
-        return sb.toString();
-    }
-
-    private static void runThread(
-        final Worker w,
-        final long warmup,
-        final long packets,
-        final Histogram h,
-        final long[] notForwarded,
-        final int id,
-        final CyclicBarrier start,
-        final long[] runNanos) throws Exception
-    {
-        for (long i = 0; i < warmup; i++)
-        {
-            w.receiveOne();
-            w.processOne();
-        }
-        start.await();
-        long bad = 0;
-        final long begin = System.nanoTime();
-        for (long i = 0; i < packets; i++)
-        {
-            w.receiveOne();
-            final long t0 = System.nanoTime();
-            final Verdict v = w.processOne();
-            final long t1 = System.nanoTime();
-            h.recordValue(Math.min(t1 - t0, HIGHEST));
-            if (v != Verdict.FORWARD)
+            if (!new File(f, engine).isFile())
             {
-                bad++;
+                throw new SetupException(path + ": no " + engine + " (not a natcore core build)");
+            }
+            if (new File(f, harness).isFile())
+            {
+                throw new SetupException(path + ": holds the bench harness; give the core classes or jar");
+            }
+            return;
+        }
+        try (ZipFile z = new ZipFile(f))
+        {
+            if (z.getEntry(engine) == null)
+            {
+                throw new SetupException(path + ": no " + engine + " (not a natcore-core jar)");
+            }
+            if (z.getEntry(harness) != null)
+            {
+                throw new SetupException(path + ": a benchmarks jar; give the natcore-core jar of that build");
             }
         }
-        runNanos[id] = System.nanoTime() - begin;
-        notForwarded[id] = bad;
+        catch (final IOException ex)
+        {
+            throw new SetupException(path + ": " + ex.getMessage());
+        }
     }
 
-    /** Median cost of two back-to-back nanoTime calls: what every sample carries on top of process(). */
-    static long timerOverheadP50()
+    /** @return true when round i (0-based, of 2 * rounds) runs the baseline. */
+    static boolean baselineAt(final String order, final int i)
     {
-        final Histogram h = new Histogram(HIGHEST, 3);
-        for (int i = 0; i < 2_000_000; i++)
+        return order.equals("ABAB") ? i % 2 == 0 : (i % 4 == 0 || i % 4 == 3);
+    }
+
+    static int gate(final Options o) throws SetupException, IOException, InterruptedException,
+        java.util.zip.DataFormatException
+    {
+        final Side a = new Side("baseline " + new File(o.baseline).getName());
+        final Side b = new Side("candidate " + (o.candidate == null ? "(this build)" : new File(o.candidate).getName()));
+        System.out.printf(Locale.ROOT, "latency gate (relative): %s vs %s, %d rounds each, order %s, round %s%n",
+            a.name, b.name, o.rounds, o.order, String.join(" ", o.roundArgs));
+        if (o.candidateSlowdown > 0 || o.baselineSlowdown > 0)
         {
-            final long t0 = System.nanoTime();
-            final long t1 = System.nanoTime();
-            h.recordValue(Math.min(Math.max(0, t1 - t0), HIGHEST));
+            System.out.printf(Locale.ROOT, "injected slowdown (benchmark-only switch): baseline %.3f, candidate %.3f%n",
+                o.baselineSlowdown, o.candidateSlowdown);
         }
-        return h.getValueAtPercentile(50);
+        final long start = System.nanoTime();
+        for (int i = 0; i < 2 * o.rounds; i++)
+        {
+            final boolean isA = baselineAt(o.order, i);
+            final Side side = isA ? a : b;
+            final Histogram h = round(o, isA ? o.baseline : o.candidate, isA ? o.baselineSlowdown : o.candidateSlowdown);
+            final double[] v = new double[PERCENTILES.length];
+            for (int p = 0; p < v.length; p++)
+            {
+                v[p] = h.getValueAtPercentile(PERCENTILES[p]);
+            }
+            side.rounds.add(v);
+            side.merged.add(h);
+            System.out.printf(Locale.ROOT, "round %2d %s  p50 %6.0f  p99 %6.0f  p99.9 %7.0f ns%n",
+                i + 1, isA ? "A" : "B", v[0], v[1], v[2]);
+        }
+        final Verdict verdict = judge(a, b, o.alpha, o.minEffect);
+        System.out.print(verdict.report);
+        System.out.printf(Locale.ROOT, "gate time %.0f s%n", (System.nanoTime() - start) / 1e9);
+        if (o.plot != null)
+        {
+            final Path parent = o.plot.toAbsolutePath().getParent();
+            if (parent != null)
+            {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(o.plot, PercentilePlot.svg("per-packet latency, " + String.join(" ", o.roundArgs) +
+                ", " + o.rounds + " rounds each merged", new String[] { a.name, b.name },
+                new Histogram[] { a.merged, b.merged }), StandardCharsets.UTF_8);
+            System.out.println("plot: " + o.plot);
+        }
+        System.out.println(verdict.worse ? "GATE FAIL: " + verdict.summary : "GATE PASS: " + verdict.summary);
+        return verdict.worse ? 1 : 0;
+    }
+
+    /** The gate's decision and its printed table. */
+    static final class Verdict
+    {
+        final boolean worse;
+        final String summary;
+        final String report;
+
+        Verdict(final boolean worse, final String summary, final String report)
+        {
+            this.worse = worse;
+            this.summary = summary;
+            this.report = report;
+        }
     }
 
     /**
-     * @param file baseline file; defaults when absent.
-     * @return {p99.9 max, p99.99 max} in ns.
-     * @throws IOException when unreadable.
+     * @param a         baseline rounds.
+     * @param b         candidate rounds.
+     * @param alpha     family-wise significance level, split over the percentiles.
+     * @param minEffect smallest ratio above 1 of the rounds' medians that can fail the gate.
+     * @return the verdict.
      */
-    static long[] readBaseline(final Path file) throws IOException
+    static Verdict judge(final Side a, final Side b, final double alpha, final double minEffect)
     {
-        final Properties p = new Properties();
-        if (Files.exists(file))
+        final double perTest = alpha / PERCENTILES.length;
+        final StringBuilder r = new StringBuilder();
+        r.append(String.format(Locale.ROOT, "%-6s %28s %28s %7s %8s  %s%n", "", "baseline median [min..max] spread",
+            "candidate median [min..max] spread", "ratio", "p", "verdict"));
+        final StringBuilder summary = new StringBuilder();
+        boolean worse = false;
+        for (int p = 0; p < PERCENTILES.length; p++)
         {
-            try (InputStream in = Files.newInputStream(file))
-            {
-                p.load(in);
-            }
+            final double[] va = a.values(p);
+            final double[] vb = b.values(p);
+            final double ma = RankTest.median(va);
+            final double mb = RankTest.median(vb);
+            final double ratio = mb / ma;
+            final double pWorse = RankTest.pGreater(va, vb);
+            final double pBetter = RankTest.pGreater(vb, va);
+            final boolean isWorse = pWorse < perTest && ratio > 1 + minEffect;
+            final boolean isBetter = pBetter < perTest && ratio < 1 - minEffect;
+            final String v = isWorse ? "WORSE" : isBetter ? "better" : "same within noise";
+            r.append(String.format(Locale.ROOT, "%-6s %28s %28s %7.3f %8.4f  %s%n", NAMES[p], describe(va),
+                describe(vb), ratio, isBetter ? pBetter : pWorse, v));
+            summary.append(summary.length() == 0 ? "" : ", ")
+                .append(String.format(Locale.ROOT, "%s %.3fx", NAMES[p], ratio));
+            worse |= isWorse;
         }
-        return new long[] {
-            Long.parseLong(p.getProperty(P999_KEY, Long.toString(DEFAULT_P999)).trim()),
-            Long.parseLong(p.getProperty(P9999_KEY, Long.toString(DEFAULT_P9999)).trim()) };
+        r.append(String.format(Locale.ROOT,
+            "test: one-sided exact Mann-Whitney U on per-round values (%d vs %d rounds), alpha %.3f split over %d " +
+            "percentiles (%.4f each); WORSE needs p below that and a ratio of medians above %.3f%n",
+            a.rounds.size(), b.rounds.size(), alpha, PERCENTILES.length, perTest, 1 + minEffect));
+        return new Verdict(worse, "candidate/baseline " + summary, r.toString());
     }
 
-    private static void writeBaseline(
-        final Path file,
-        final long p999,
-        final long p9999,
-        final double margin,
-        final int flows,
-        final int threads,
-        final long packets) throws IOException
+    /** "median [min..max] spread%" with spread = (max - min) / median. */
+    static String describe(final double[] v)
     {
-        final Path parent = file.toAbsolutePath().getParent();
-        if (parent != null)
+        final double[] s = v.clone();
+        Arrays.sort(s);
+        final double m = RankTest.median(s);
+        return String.format(Locale.ROOT, "%.0f [%.0f..%.0f] %.1f%%", m, s[0], s[s.length - 1],
+            100 * (s[s.length - 1] - s[0]) / m);
+    }
+
+    /** Run one round in its own JVM and return its histogram. */
+    private static Histogram round(final Options o, final String core, final double slowdown)
+        throws SetupException, IOException, InterruptedException, java.util.zip.DataFormatException
+    {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(o.jvmOpts);
+        cmd.addAll(Arrays.asList(BenchJvm.EXPORT_MISC, BenchJvm.OPEN_MISC, BenchJvm.OPEN_LANG, BenchJvm.OPEN_REFLECT,
+            BenchJvm.OPEN_NIO, BenchJvm.OPEN_NIO_CH, BenchJvm.OPEN_REF, BenchJvm.OPEN_IO, BenchJvm.OPEN_UTIL,
+            BenchJvm.EXPORT_REF, BenchJvm.EXPORT_NIO_CH, BenchJvm.EXPORT_SUN_MISC, BenchJvm.CHRONICLE_NO_ANALYTICS,
+            BenchJvm.BOUNDS_CHECKS_OFF));
+        if (slowdown > 0)
         {
-            Files.createDirectories(parent);
+            cmd.add("-D" + LatencyRound.SLOWDOWN_PROPERTY + "=" + slowdown);
         }
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.ISO_8859_1))
+        cmd.add("-cp");
+        cmd.add(core == null ? o.classpath : core + File.pathSeparator + o.classpath);
+        cmd.add(LatencyRound.class.getName());
+        cmd.addAll(o.roundArgs);
+        final Path err = Files.createTempFile("latency-round", ".err");
+        try
         {
-            w.write("# Per-packet latency gate thresholds (ns), read by io.natcore.bench.LatencyGate.\n");
-            w.write("# Recorded with --record-baseline: measured value x " + (1 + margin) + " (flows=" + flows +
-                " threads=" + threads + " packets=" + packets + ").\n");
-            w.write("# Samples include one System.nanoTime() pair (~20-25 ns). See BENCHMARKS.md.\n");
-            w.write(P999_KEY + "=" + p999 + "\n");
-            w.write(P9999_KEY + "=" + p9999 + "\n");
+            final Process proc = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+            final String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            final int status = proc.waitFor();
+            if (status != 0)
+            {
+                throw new SetupException("round with " + (core == null ? "this build" : core) + " exited " + status +
+                    (status == LatencyRound.BROKEN_PATH ? " (packets not forwarded)" : "") + ": " +
+                    lastLine(Files.readString(err, StandardCharsets.UTF_8) + out));
+            }
+            for (final String line : out.split("\n"))
+            {
+                if (line.startsWith(LatencyRound.HIST_PREFIX))
+                {
+                    return LatencyRound.decode(line.substring(LatencyRound.HIST_PREFIX.length()));
+                }
+            }
+            throw new SetupException("round printed no histogram: " + lastLine(out));
         }
+        finally
+        {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private static String lastLine(final String text)
+    {
+        final String[] lines = text.trim().split("\n");
+        return lines.length == 0 ? "" : lines[lines.length - 1];
     }
 }

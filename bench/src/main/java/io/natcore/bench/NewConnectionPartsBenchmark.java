@@ -205,7 +205,7 @@ public class NewConnectionPartsBenchmark
     }
 
     /**
-     * Port choice as the engine did it before (session 2 baseline): {@code choose} for both manips (DNAT then
+     * Port choice as the engine did it before its port-choice rework (the reference point of this benchmark): {@code choose} for both manips (DNAT then
      * source NAT) against the steady table; the oracle counts table probes (printed at teardown). No bySource
      * mapping (timed separately), nothing inserted.
      *

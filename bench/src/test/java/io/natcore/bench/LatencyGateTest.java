@@ -1,5 +1,6 @@
 package io.natcore.bench;
 
+import io.natcore.engine.NatEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,110 +9,137 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.SplittableRandom;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Smoke test of the latency gate on a tiny run: exit status against thresholds, output shape, baseline file. */
+/** The relative gate: its verdict on synthetic rounds, its round order, its setup checks, and two tiny real runs. */
 class LatencyGateTest
 {
-    private static final String[] SMALL = { "--flows", "2000", "--packets", "20000", "--warmup", "2000" };
-
     @TempDir
     Path dir;
 
-    @Test
-    void passesAgainstGenerousThresholdsAndPrintsThePercentilesLast() throws Exception
+    /** Rounds whose percentiles are base x (1 + shift) x lognormal noise of the given relative sigma. */
+    private static LatencyGate.Side synthetic(final SplittableRandom rnd, final double shift, final double sigma)
     {
-        final Path baseline = write("p99.9.max.nanos=60000000000\np99.99.max.nanos=60000000000\n");
-        final String[] out = new String[1];
-        assertEquals(0, runCapturing(out, baseline));
-        final String[] lines = out[0].trim().split("\n");
-        final String[] expected = { "p50", "p99", "p99.9", "p99.99", "max" };
-        for (int i = 0; i < 5; i++)
+        final LatencyGate.Side s = new LatencyGate.Side("synthetic");
+        final double[] base = { 450, 1000, 1300 };
+        for (int r = 0; r < LatencyGate.MIN_ROUNDS; r++)
         {
-            assertTrue(lines[lines.length - 5 + i].startsWith(expected[i] + " "), lines[lines.length - 5 + i]);
-            assertTrue(lines[lines.length - 5 + i].endsWith(" ns"), lines[lines.length - 5 + i]);
+            final double[] v = new double[base.length];
+            for (int p = 0; p < v.length; p++)
+            {
+                v[p] = base[p] * (1 + shift) * Math.exp(sigma * gaussian(rnd));
+            }
+            s.rounds.add(v);
         }
+        return s;
+    }
+
+    private static double gaussian(final SplittableRandom rnd)
+    {
+        return Math.sqrt(-2 * Math.log(1 - rnd.nextDouble())) * Math.cos(2 * Math.PI * rnd.nextDouble());
+    }
+
+    private static int failures(final double shift, final double sigma, final int trials)
+    {
+        final SplittableRandom rnd = new SplittableRandom(42);
+        int failed = 0;
+        for (int t = 0; t < trials; t++)
+        {
+            if (LatencyGate.judge(synthetic(rnd, 0, sigma), synthetic(rnd, shift, sigma), 0.03, 0.03).worse)
+            {
+                failed++;
+            }
+        }
+        return failed;
+    }
+
+    @Test
+    void equalDistributionsPassAtLeast97PercentOfTrials()
+    {
+        // Three percentiles at 0.01 each (4/252 is the next exact level above): at most about 3% fail.
+        final int failed = failures(0, 0.05, 1000);
+        assertTrue(failed <= 30, failed + " of 1000 A/A trials failed");
+    }
+
+    @Test
+    void aTwentyPercentShiftWithFivePercentNoiseFailsAtLeast95PercentOfTrials()
+    {
+        final int failed = failures(0.20, 0.05, 1000);
+        assertTrue(failed >= 950, failed + " of 1000 shifted trials failed");
+    }
+
+    @Test
+    void aShiftBelowTheMinimumEffectNeverFailsEvenWhenSignificant()
+    {
+        // 2% shift, no noise: the rank test separates completely but 1.02 < 1 + min-effect 0.03.
+        assertEquals(0, failures(0.02, 0, 100));
+    }
+
+    @Test
+    void aFasterCandidateIsReportedBetterAndPasses()
+    {
+        final SplittableRandom rnd = new SplittableRandom(7);
+        final LatencyGate.Verdict v = LatencyGate.judge(synthetic(rnd, 0, 0.02), synthetic(rnd, -0.3, 0.02), 0.03, 0.03);
+        assertFalse(v.worse);
+        assertTrue(v.report.contains("better"), v.report);
+    }
+
+    @Test
+    void bothOrdersRunEachBuildOnceEveryTwoRounds()
+    {
+        final StringBuilder abab = new StringBuilder();
+        final StringBuilder abba = new StringBuilder();
+        for (int i = 0; i < 8; i++)
+        {
+            abab.append(LatencyGate.baselineAt("ABAB", i) ? 'A' : 'B');
+            abba.append(LatencyGate.baselineAt("ABBA", i) ? 'A' : 'B');
+        }
+        assertEquals("ABABABAB", abab.toString());
+        assertEquals("ABBAABBA", abba.toString());
+    }
+
+    @Test
+    void fewerThanFiveRoundsMissingBaselineAndABenchmarksJarAreSetupErrors() throws Exception
+    {
+        final String core = coreClasses();
+        assertEquals(2, LatencyGate.run(new String[] { "--baseline", core, "--rounds", "4" }));
+        assertEquals(2, LatencyGate.run(new String[] { "--rounds", "5" }));
+        assertEquals(2, LatencyGate.run(new String[] { "--baseline", dir.resolve("absent.jar").toString() }));
+        final Path harness = Paths.get(LatencyRound.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertThrows(LatencyGate.SetupException.class, () -> LatencyGate.checkCore(harness.toString()));
+        LatencyGate.checkCore(core);
+    }
+
+    @Test
+    void aRealRunFailsWhenTheCandidateCarriesTheInjectedSlowdown() throws Exception
+    {
+        final String[] out = new String[1];
+        assertEquals(1, gate(out, "--candidate-slowdown", "2"));
+        assertTrue(out[0].contains("GATE FAIL"), out[0]);
+        assertTrue(Files.readString(dir.resolve("plot.svg")).startsWith("<svg"));
+    }
+
+    @Test
+    void aRealRunPassesWhenTheBaselineIsTheSlowOne() throws Exception
+    {
+        final String[] out = new String[1];
+        assertEquals(0, gate(out, "--baseline-slowdown", "2"));
         assertTrue(out[0].contains("GATE PASS"), out[0]);
     }
 
-    @Test
-    void failsWithStatusOneWhenAThresholdIsExceeded() throws Exception
+    private int gate(final String[] out, final String... extra) throws Exception
     {
-        final Path baseline = write("p99.9.max.nanos=1\np99.99.max.nanos=1\n");
-        final String[] out = new String[1];
-        assertEquals(1, runCapturing(out, baseline));
-        assertTrue(out[0].contains("GATE FAIL: p99.9"), out[0]);
-        // Any spin takes longer than 1 ns, so the control run also exceeds it, and the gate says so.
-        assertTrue(out[0].contains("platform floor (control"), out[0]);
-        assertTrue(out[0].contains("note: the platform floor alone exceeds p99.9 "), out[0]);
-    }
-
-    @Test
-    void aNonNumericExpiryWorkIsAUsageError() throws Exception
-    {
-        final Path baseline = write("p99.9.max.nanos=60000000000\np99.99.max.nanos=60000000000\n");
-        final String[] out = new String[1];
-        assertEquals(2, runCapturing(out, baseline, "--expiry-work", "none"));
-    }
-
-    @Test
-    void noFloorSkipsTheControlRun() throws Exception
-    {
-        final Path baseline = write("p99.9.max.nanos=1\np99.99.max.nanos=1\n");
-        final String[] out = new String[1];
-        assertEquals(1, runCapturing(out, baseline, "--no-floor"));
-        assertFalse(out[0].contains("platform floor"), out[0]);
-    }
-
-    @Test
-    void floorCalibrationSpinsLongerForALongerTarget()
-    {
-        final int shortSpin = PlatformFloor.calibrate(200);
-        final int longSpin = PlatformFloor.calibrate(50_000);
-        assertTrue(longSpin > 4 * shortSpin, shortSpin + " spins for 200 ns, " + longSpin + " for 50 us");
-    }
-
-    @Test
-    void recordBaselineWritesMeasuredValuesWithMarginThatTheNextRunReads() throws Exception
-    {
-        final Path baseline = dir.resolve("b.properties");
-        final String[] out = new String[1];
-        assertEquals(0, runCapturing(out, baseline, "--record-baseline", "--margin", "0.5"));
-        final long[] t = LatencyGate.readBaseline(baseline);
-        assertTrue(t[0] >= 1 && t[1] >= t[0], Files.readString(baseline));
-        assertTrue(out[0].contains("BASELINE RECORDED"), out[0]);
-    }
-
-    @Test
-    void missingBaselineFileMeansTheIssueDefaults() throws Exception
-    {
-        assertArrayEquals(new long[] { 1000, 5000 }, LatencyGate.readBaseline(dir.resolve("absent.properties")));
-    }
-
-    @Test
-    void unknownOptionIsAUsageError() throws Exception
-    {
-        assertEquals(2, LatencyGate.run(new String[] { "--bogus" }));
-    }
-
-    private Path write(final String text) throws Exception
-    {
-        final Path p = dir.resolve("baseline.properties");
-        Files.writeString(p, text);
-        return p;
-    }
-
-    private static int runCapturing(final String[] out, final Path baseline, final String... extra) throws Exception
-    {
-        final String[] args = new String[SMALL.length + 2 + extra.length];
-        System.arraycopy(SMALL, 0, args, 0, SMALL.length);
-        args[SMALL.length] = "--baseline";
-        args[SMALL.length + 1] = baseline.toString();
-        System.arraycopy(extra, 0, args, SMALL.length + 2, extra.length);
+        final String[] base = { "--baseline", coreClasses(), "--flows", "2000", "--packets", "30000",
+            "--warmup", "20000", "--jvm-opts", "-Xms64m -Xmx256m", "--plot", dir.resolve("plot.svg").toString() };
+        final String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
         final PrintStream saved = System.out;
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -124,5 +152,10 @@ class LatencyGateTest
             System.setOut(saved);
             out[0] = bytes.toString(StandardCharsets.UTF_8);
         }
+    }
+
+    private static String coreClasses() throws Exception
+    {
+        return Paths.get(NatEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 }
