@@ -75,15 +75,20 @@ class LiveLabTest
         final List<Path> scenarios = new ArrayList<>();
         try (Stream<Path> s = Files.list(LabEnvironment.TRACES))
         {
-            s.filter(d -> Files.exists(d.resolve("scenario.sh"))).sorted().forEach(scenarios::add);
+            s.filter(d -> Files.exists(d.resolve("scenario.sh")))
+                .filter(d -> d.getFileName().toString().matches(ONLY)).sorted().forEach(scenarios::add);
         }
         final Stream<DynamicTest> oneWorker = scenarios.stream().map(d -> DynamicTest.dynamicTest(
             d.getFileName().toString(), () -> runScenario(scenarioFile(d), "")));
         // Two workers on PACKET_FANOUT: a connection's two directions may land on different workers.
-        final Stream<DynamicTest> twoWorkers = TWO_WORKERS.stream().map(n -> DynamicTest.dynamicTest(
-            n + " (2 workers)", () -> runScenario(scenarioFile(LabEnvironment.TRACES.resolve(n)), "--workers 2")));
+        final Stream<DynamicTest> twoWorkers = TWO_WORKERS.stream().filter(n -> n.matches(ONLY))
+            .map(n -> DynamicTest.dynamicTest(n + " (2 workers)",
+                () -> runScenario(scenarioFile(LabEnvironment.TRACES.resolve(n)), "--workers 2")));
         return Stream.concat(oneWorker, twoWorkers);
     }
+
+    /** Scenarios to run (a regular expression on the folder name; all by default): {@code -Dnatcore.live.only=1[45].*}. */
+    static final String ONLY = System.getProperty("natcore.live.only", ".*");
 
     /** Scenarios also run with two workers: TCP, UDP with ICMP errors, fragments. */
     static final List<String> TWO_WORKERS =
@@ -126,7 +131,8 @@ class LiveLabTest
         String detail = "";
         try
         {
-            final LabRun run = LabRun.natcore(scenario, OUT.resolve(label.replaceAll("[^A-Za-z0-9._-]+", "_")), options, Map.of());
+            final Path out = OUT.resolve(label.replaceAll("[^A-Za-z0-9._-]+", "_"));
+            final LabRun run = LabRun.natcore(scenario, out, options, Map.of());
             assertEquals(0, run.exitCode, name + ": lab.sh failed (see " + run.out.resolve("lab.log") + ")");
             assertTrue(run.read("kernel-conntrack.txt").isBlank(), name + ": the kernel tracked connections");
             final String log = run.read("engine.log");
@@ -167,12 +173,15 @@ class LiveLabTest
     /**
      * Outcomes a scenario leaves to chance, with either box: in 15 (three source ports for four connections)
      * whether 41005's and 41006's SYNs may evict a closing connection depends on their random initial sequence
-     * numbers (nf_nat_used_tuple_harder), as its scenario.sh says: each got a port or timed out.
+     * numbers (nf_nat_used_tuple_harder), as its scenario.sh says: each got a port or timed out. When they got
+     * one at once, the second client's wait (until 11 s after the first reset) outlasts the lab's 8 s client
+     * limit, so 41007 either got a port or was cut (exit 124).
      */
     static String chance(final String scenario, final String clients)
     {
         return scenario.startsWith("15-") ?
-            clients.replaceAll("(?m)^(4100[56]) (failed: TimeoutError|remote=172\\.16\\.2\\.5:2000[0-2])$", "$1 CHANCE") :
+            clients.replaceAll("(?m)^(4100[56]) (failed: TimeoutError|remote=172\\.16\\.2\\.5:2000[0-2])$", "$1 CHANCE")
+                .replaceAll("(?m)^(41007 remote=172\\.16\\.2\\.5:2000[0-2]|\\(exit 124\\))$", "41007 CHANCE") :
             clients;
     }
 
