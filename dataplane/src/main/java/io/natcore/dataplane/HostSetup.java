@@ -95,11 +95,16 @@ final class HostSetup
         return sb.toString();
     }
 
-    /** Installs the ingress filter (replacing one left by a killed run). */
+    /**
+     * Installs the ingress filter, replacing one left by an earlier run or installed before a reload, in one nft
+     * transaction: there is no instant without a filter, in which the kernel would answer the box's packets (a
+     * reset for a masqueraded TCP connection, port unreachable for a UDP one). {@code table} first creates the table
+     * if absent, so that {@code delete} cannot fail.
+     */
     void installFilter(final List<String> boxAddresses, final ReservedPorts reserved) throws HostException
     {
-        run(List.of("nft", "delete", "table", "netdev", table), null, true);
-        run(List.of("nft", "-f", "-"), filterScript(boxAddresses, reserved), false);
+        run(List.of("nft", "-f", "-"), "table netdev " + table + "\ndelete table netdev " + table + "\n" +
+            filterScript(boxAddresses, reserved), false);
         filterInstalled = true;
     }
 
