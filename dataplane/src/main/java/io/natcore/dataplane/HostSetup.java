@@ -140,7 +140,22 @@ final class HostSetup
     /** Undoes everything this object did; never throws. */
     void undo()
     {
-        if (filterInstalled)
+        undo(false);
+    }
+
+    /**
+     * Undoes what this object did, but with {@code keepFilter} leaves the ingress filter in place (as a kill -9
+     * does): connections kept in a table file outlive the process, and without the filter the kernel would reset
+     * or refuse their packets until the next start replaces it. Never throws.
+     */
+    void undo(final boolean keepFilter)
+    {
+        if (filterInstalled && keepFilter)
+        {
+            System.err.println("natcore-dataplane: ingress filter left in place for the connections in the table " +
+                "file (nft delete table netdev " + table + " removes it)");
+        }
+        else if (filterInstalled)
         {
             filterInstalled = false;
             try
