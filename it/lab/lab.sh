@@ -52,7 +52,7 @@ client() { local n=$1; shift; echo "\$ [$n] ${*//$HERE\//oracle/}" >>"$OUT/clien
 serve() {
   local n=$1; shift
   ip netns exec "$P-$n" python3 "$HERE/echo_server.py" "$@" >>"$OUT/servers.log" 2>&1 & PIDS+=($!)
-  local flag=-ltn; [ "$1" = udp ] && flag=-lun
+  local flag=-ltn; case $1 in udp*) flag=-lun ;; esac
   for i in $(seq 100); do ip netns exec "$P-$n" ss -H $flag "sport = :$3" | grep -q . && return 0; sleep 0.05; done
   echo "server $* did not start" >&2; return 1
 }

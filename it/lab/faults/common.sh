@@ -54,3 +54,12 @@ nat_mac() { ip -n "$P-nat" -br link show eth0 | awk '{print $3}'; }
 retransmits() {
   ip netns exec "$P-$1" awk '/^Tcp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "RetransSegs") c = i; h = 1 } else print $c }' /proc/net/snmp
 }
+
+# what the NAT VM's own kernel sent in answer to packets (ICMP destination unreachable, TCP resets): the box sends
+# neither, so any is the kernel answering traffic that belonged to the box ("OutDestUnreachs OutRsts")
+kernel_answers() {
+  ip netns exec "$P-nat" awk '
+    /^Icmp:/ { if (!hi) { for (i = 1; i <= NF; i++) if ($i == "OutDestUnreachs") ci = i; hi = 1 } else u = $ci }
+    /^Tcp:/ { if (!ht) { for (i = 1; i <= NF; i++) if ($i == "OutRsts") ct = i; ht = 1 } else r = $ct }
+    END { print u, r }' /proc/net/snmp
+}

@@ -20,8 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <ul>
  *   <li>every TCP connection runs to its end: one {@code remote=} (no reconnect), every line echoed in order, no
  *   RST anywhere in the capture;</li>
- *   <li>the UDP stream keeps one translated source through both restarts and the reload; datagrams lost are
- *   counted;</li>
+ *   <li>the UDP stream, and a UDP flow the server pushes (50 datagrams/s unprompted, so packets reach the NAT VM
+ *   in every gap), keep one translated source through both restarts and the reload; datagrams lost are counted;</li>
+ *   <li>the NAT VM's own kernel answers none of the box's packets (its ICMP OutDestUnreachs and TCP OutRsts do not
+ *   move): in no gap and at no reload does the kernel see them unfiltered;</li>
  *   <li>after the reload a new UDP connection is SNATed into 30000-30099;</li>
  *   <li>figures: each gap (down to ready), packets the NAT VM received in it (the capture: lost, no box was
  *   reading), UDP datagrams lost, TCP retransmissions of both ends.</li>
@@ -51,6 +53,12 @@ class RestartUnderTrafficTest
         final long resets = run.tcpResets();
         final FaultRun.Stream stream = run.udpStream("main");
         assertEquals(1, stream.remotes().size(), "the UDP stream's translated source changed: " + stream.remotes());
+        final FaultRun.Stream push = run.udpStream("push");
+        assertEquals(1, push.remotes().size(), "the pushed UDP flow's translated source changed: " + push.remotes());
+        final String[] kernelStart = run.scenarioFigure("kernel.start").split(" ");
+        final String[] kernelEnd = run.scenarioFigure("kernel.end").split(" ");
+        final long unreachables = Long.parseLong(kernelEnd[0]) - Long.parseLong(kernelStart[0]);
+        final long kernelResets = Long.parseLong(kernelEnd[1]) - Long.parseLong(kernelStart[1]);
         final TreeSet<String> reloaded = run.remotesAfter("udp 172.16.2.65 7 192.168.1.6 45001");
         assertEquals(1, reloaded.size(), "new UDP connection after the reload: " + reloaded);
         final int port = Integer.parseInt(reloaded.first().substring(reloaded.first().indexOf(':') + 1));
@@ -70,6 +78,10 @@ class RestartUnderTrafficTest
         run.figure("udp stream source", stream.remotes().get(0));
         run.figure("udp sent/received/lost", stream.sent() + "/" + stream.received() + "/" +
             (stream.sent() - stream.received()));
+        run.figure("pushed udp source", push.remotes().get(0));
+        run.figure("pushed udp sent/received/lost", push.sent() + "/" + push.received() + "/" +
+            (push.sent() - push.received()));
+        run.figure("NAT VM kernel: port unreachables / resets sent", unreachables + " / " + kernelResets);
         run.figure("tcp retransmissions onp", Long.parseLong(run.scenarioFigure("retransmits.onp.end")) -
             Long.parseLong(run.scenarioFigure("retransmits.onp.start")));
         run.figure("tcp retransmissions right", Long.parseLong(run.scenarioFigure("retransmits.right.end")) -
@@ -77,5 +89,7 @@ class RestartUnderTrafficTest
         run.figure("udp after reload", reloaded.first());
         run.report();
         assertEquals(0, resets, "TCP resets in the capture");
+        assertEquals(0, unreachables + kernelResets, "the NAT VM's kernel answered packets of the box's connections " +
+            "(ICMP unreachables " + unreachables + ", TCP resets " + kernelResets + ")");
     }
 }
