@@ -39,6 +39,7 @@ final class Housekeeper implements Runnable
     private final long[] verdictBase = new long[Verdict.values().length];
     private final long[] reasonBase = new long[Reason.values().length];
     private final AtomicCounter connections;
+    private final AtomicCounter earlyDrops;
     private final AtomicCounter neighboursResolved;
     private final AtomicCounter[] ringPackets;
     private final AtomicCounter[] ringDrops;
@@ -59,6 +60,8 @@ final class Housekeeper implements Runnable
             reasons[r.ordinal()] = new AtomicCounter(file.values, manager.allocate("reason " + r.label()));
         }
         connections = new AtomicCounter(file.values, manager.allocate("connections"));
+        earlyDrops = new AtomicCounter(file.values,
+            manager.allocate("table early drops (unassured connections evicted when full)"));
         neighboursResolved = new AtomicCounter(file.values, manager.allocate("neighbours resolved"));
         ringPackets = new AtomicCounter[workers];
         ringDrops = new AtomicCounter[workers];
@@ -135,6 +138,7 @@ final class Housekeeper implements Runnable
             reasons[r.ordinal()].setOpaque(reasonBase[r.ordinal()] + engine.counter(r));
         }
         connections.setOpaque(engine.size());
+        earlyDrops.setOpaque(engine.table().earlyDrops()); // kept in the table file: counts across restarts
         neighboursResolved.setOpaque(dp.neighbours.resolvedCount());
         for (int w = 0; w < ringPackets.length; w++)
         {
