@@ -14,14 +14,17 @@ long_tcp() {
   local n=$1 lines=$2 gap=$3
   for i in $(seq 1 "$n"); do
     ( ip netns exec "$P-onp" timeout 120 python3 "$HERE/client.py" tcpslow 172.16.2.65 7 - 0 "$lines" "$gap" \
-        >"$OUT/tcp-$i.txt" 2>&1; echo "exit $?" >>"$OUT/tcp-$i.txt" ) & CLIENT_PIDS+=($!)
+        >"$OUT/tcp-$i.txt" 2>&1 && echo "exit 0" >>"$OUT/tcp-$i.txt" || echo "exit $?" >>"$OUT/tcp-$i.txt" ) &
+    CLIENT_PIDS+=($!)
   done
 }
 
+# (a client's status is written with && ||: the scenario runs under set -e, so "cmd; echo $?" would never echo)
 # udp_stream NAME SPORT SECONDS RATE: a UDP stream from onp 192.168.1.5:SPORT to 172.16.2.65:7 into $OUT/udp-NAME.txt
 udp_stream() {
   ( ip netns exec "$P-onp" timeout 120 python3 "$HERE/client.py" udpstream 172.16.2.65 7 192.168.1.5 "$2" "$3" "$4" \
-      >"$OUT/udp-$1.txt" 2>&1; echo "exit $?" >>"$OUT/udp-$1.txt" ) & CLIENT_PIDS+=($!)
+      >"$OUT/udp-$1.txt" 2>&1 && echo "exit 0" >>"$OUT/udp-$1.txt" || echo "exit $?" >>"$OUT/udp-$1.txt" ) &
+  CLIENT_PIDS+=($!)
 }
 
 wait_clients() { for p in "${CLIENT_PIDS[@]}"; do wait "$p" || true; done; CLIENT_PIDS=(); }

@@ -45,7 +45,8 @@ traffic() {
   long_tcp 20 "${LINES:-330}" 0.1
   udp_stream main 45000 "${STREAM_SECONDS:-36}" 50
   ( ip netns exec "$P-onp" timeout 120 python3 "$HERE/client.py" udppull 172.16.2.65 9 192.168.1.5 45002 \
-      "${STREAM_SECONDS:-36}" 50 >"$OUT/udp-push.txt" 2>&1; echo "exit $?" >>"$OUT/udp-push.txt" ) & CLIENT_PIDS+=($!)
+      "${STREAM_SECONDS:-36}" 50 >"$OUT/udp-push.txt" 2>&1 && echo "exit 0" >>"$OUT/udp-push.txt" ||
+      echo "exit $?" >>"$OUT/udp-push.txt" ) & CLIENT_PIDS+=($!)
   sleep 5
   gap kill
   sleep 5
