@@ -9,6 +9,7 @@ import io.natcore.engine.Verdict;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,10 @@ final class Housekeeper implements Runnable
 
     private final Dataplane dp;
     private final CountersFile file;
+    /** values() clones its array at every call: once here, not at every publish (no garbage in steady state). */
+    private static final Verdict[] VERDICTS = Verdict.values();
+    private static final Reason[] REASONS = Reason.values();
+
     private final AtomicCounter[] verdicts = new AtomicCounter[Verdict.values().length];
     private final AtomicCounter[] reasons = new AtomicCounter[Reason.values().length];
     /** Counts of engines replaced by reloads, so published counters keep growing across them. */
@@ -44,6 +49,8 @@ final class Housekeeper implements Runnable
     private final AtomicCounter[] ringPackets;
     private final AtomicCounter[] ringDrops;
     private final long[][] ringTotals;
+    /** The conntrack listing request, checked every publish. */
+    private final File requestFile;
     volatile boolean running = true;
     private long lastLinkCheckMs;
 
@@ -51,11 +58,12 @@ final class Housekeeper implements Runnable
     {
         this.dp = dp;
         this.file = file;
-        for (final Verdict v : Verdict.values())
+        this.requestFile = dp.options.dir.resolve(CONNTRACK_REQUEST).toFile();
+        for (final Verdict v : VERDICTS)
         {
             verdicts[v.ordinal()] = new AtomicCounter(file.values, manager.allocate("verdict " + v.name()));
         }
-        for (final Reason r : Reason.values())
+        for (final Reason r : REASONS)
         {
             reasons[r.ordinal()] = new AtomicCounter(file.values, manager.allocate("reason " + r.label()));
         }
@@ -116,11 +124,11 @@ final class Housekeeper implements Runnable
     /** Folds a retiring engine's counts into the bases (reload; under the engine lock). */
     void retire(final NatEngine old)
     {
-        for (final Verdict v : Verdict.values())
+        for (final Verdict v : VERDICTS)
         {
             verdictBase[v.ordinal()] += old.counter(v);
         }
-        for (final Reason r : Reason.values())
+        for (final Reason r : REASONS)
         {
             reasonBase[r.ordinal()] += old.counter(r);
         }
@@ -129,11 +137,11 @@ final class Housekeeper implements Runnable
     /** Publishes everything now (also at stop, so the final counters are complete). */
     void publish(final NatEngine engine)
     {
-        for (final Verdict v : Verdict.values())
+        for (final Verdict v : VERDICTS)
         {
             verdicts[v.ordinal()].setOpaque(verdictBase[v.ordinal()] + engine.counter(v));
         }
-        for (final Reason r : Reason.values())
+        for (final Reason r : REASONS)
         {
             reasons[r.ordinal()].setOpaque(reasonBase[r.ordinal()] + engine.counter(r));
         }
@@ -150,11 +158,11 @@ final class Housekeeper implements Runnable
 
     private void answerListingRequest(final NatEngine engine)
     {
-        final Path request = dp.options.dir.resolve(CONNTRACK_REQUEST);
-        if (!Files.exists(request))
+        if (!requestFile.exists()) // java.io.File: no exception, no garbage, when absent (Files.exists made both)
         {
             return;
         }
+        final Path request = requestFile.toPath();
         final Path tmp = dp.options.dir.resolve(CONNTRACK_LISTING + ".tmp");
         try
         {
