@@ -32,8 +32,9 @@
 # then stops COMMAND with SIGTERM. Extra output: engine.log (what COMMAND printed) and
 # kernel-conntrack.txt (the NAT namespace's own conntrack table at the end: empty when the kernel
 # did no connection tracking). COMMAND should exec the engine (e.g. 'exec java ...') so that
-# ENGINE_PID is the engine itself; a scenario may call engine_restart (kill -9, start again, wait
-# for the next "ready"; with the kernel as the NAT box it does nothing). CLIENT_TIMEOUT (default 8 s)
+# ENGINE_PID is the engine itself; a scenario may call engine_restart (kill -9, or with TERM a clean
+# stop, start again, wait for the next "ready") and engine_reload (SIGHUP, wait for "reloaded"); with
+# the kernel as the NAT box they do nothing. CLIENT_TIMEOUT (default 8 s)
 # bounds each client command.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -51,7 +52,7 @@ client() { local n=$1; shift; echo "\$ [$n] ${*//$HERE\//oracle/}" >>"$OUT/clien
 serve() {
   local n=$1; shift
   ip netns exec "$P-$n" python3 "$HERE/echo_server.py" "$@" >>"$OUT/servers.log" 2>&1 & PIDS+=($!)
-  local flag=-ltn; [ "$1" = udp ] && flag=-lun
+  local flag=-ltn; case $1 in udp*) flag=-lun ;; esac
   for i in $(seq 100); do ip netns exec "$P-$n" ss -H $flag "sport = :$3" | grep -q . && return 0; sleep 0.05; done
   echo "server $* did not start" >&2; return 1
 }
@@ -70,11 +71,18 @@ wait_ready() {  # wait_ready COUNT: until engine.log holds more than COUNT "read
   for i in $(seq 1200); do [ "$(grep -c '^ready' "$OUT/engine.log")" -gt "$1" ] && return 0; sleep 0.05; done
   echo "NAT_ENGINE did not print ready in 60 s:" >&2; tail -5 "$OUT/engine.log" >&2; return 1
 }
-engine_restart() {
+engine_restart() {  # engine_restart [TERM]: kill -9 (default) or a clean SIGTERM stop, start again, wait for ready
   [ -n "${NAT_ENGINE:-}" ] || return 0
-  kill -9 "$ENGINE_PID" 2>/dev/null || true; wait "$ENGINE_PID" 2>/dev/null || true
+  kill -"${1:-KILL}" "$ENGINE_PID" 2>/dev/null || true; wait "$ENGINE_PID" 2>/dev/null || true
   local before; before=$(grep -c '^ready' "$OUT/engine.log")
   start_engine; wait_ready "$before"
+}
+engine_reload() {  # SIGHUP (the engine rereads $OUT/rules.txt) and wait for its next "reloaded" line (10 s at most)
+  [ -n "${NAT_ENGINE:-}" ] || return 0
+  local before; before=$(grep -c '^reloaded' "$OUT/engine.log" || true)
+  kill -HUP "$ENGINE_PID"
+  for i in $(seq 200); do [ "$(grep -c '^reloaded' "$OUT/engine.log")" -gt "$before" ] && return 0; sleep 0.05; done
+  echo "NAT_ENGINE did not print reloaded in 10 s" >&2; return 1
 }
 udr_add() { local table=$1 prefix=$2; fab route replace "$prefix" via 172.16.2.7 dev f-nat table "$table"; }
 udr_del() { local table=$1 prefix=$2; fab route del "$prefix" table "$table" || true; }

@@ -343,7 +343,7 @@ final class Dataplane
             w.socket().close();
         }
         arp.close();
-        host.undo();
+        host.undo(!tableIsTemporary); // --table: the connections outlive us, keep the kernel off them
         counters.close();
         if (tableIsTemporary)
         {

@@ -95,11 +95,16 @@ final class HostSetup
         return sb.toString();
     }
 
-    /** Installs the ingress filter (replacing one left by a killed run). */
+    /**
+     * Installs the ingress filter, replacing one left by an earlier run or installed before a reload, in one nft
+     * transaction: there is no instant without a filter, in which the kernel would answer the box's packets (a
+     * reset for a masqueraded TCP connection, port unreachable for a UDP one). {@code table} first creates the table
+     * if absent, so that {@code delete} cannot fail.
+     */
     void installFilter(final List<String> boxAddresses, final ReservedPorts reserved) throws HostException
     {
-        run(List.of("nft", "delete", "table", "netdev", table), null, true);
-        run(List.of("nft", "-f", "-"), filterScript(boxAddresses, reserved), false);
+        run(List.of("nft", "-f", "-"), "table netdev " + table + "\ndelete table netdev " + table + "\n" +
+            filterScript(boxAddresses, reserved), false);
         filterInstalled = true;
     }
 
@@ -135,7 +140,22 @@ final class HostSetup
     /** Undoes everything this object did; never throws. */
     void undo()
     {
-        if (filterInstalled)
+        undo(false);
+    }
+
+    /**
+     * Undoes what this object did, but with {@code keepFilter} leaves the ingress filter in place (as a kill -9
+     * does): connections kept in a table file outlive the process, and without the filter the kernel would reset
+     * or refuse their packets until the next start replaces it. Never throws.
+     */
+    void undo(final boolean keepFilter)
+    {
+        if (filterInstalled && keepFilter)
+        {
+            System.err.println("natcore-dataplane: ingress filter left in place for the connections in the table " +
+                "file (nft delete table netdev " + table + " removes it)");
+        }
+        else if (filterInstalled)
         {
             filterInstalled = false;
             try

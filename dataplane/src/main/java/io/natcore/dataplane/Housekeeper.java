@@ -9,6 +9,7 @@ import io.natcore.engine.Verdict;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -33,12 +34,17 @@ final class Housekeeper implements Runnable
 
     private final Dataplane dp;
     private final CountersFile file;
+    /** values() clones its array at every call: once here, not at every publish (no garbage in steady state). */
+    private static final Verdict[] VERDICTS = Verdict.values();
+    private static final Reason[] REASONS = Reason.values();
+
     private final AtomicCounter[] verdicts = new AtomicCounter[Verdict.values().length];
     private final AtomicCounter[] reasons = new AtomicCounter[Reason.values().length];
     /** Counts of engines replaced by reloads, so published counters keep growing across them. */
     private final long[] verdictBase = new long[Verdict.values().length];
     private final long[] reasonBase = new long[Reason.values().length];
     private final AtomicCounter connections;
+    private final AtomicCounter earlyDrops;
     private final AtomicCounter neighboursResolved;
     private final AtomicCounter[] allocated;
     private final com.sun.management.ThreadMXBean threads =
@@ -46,6 +52,8 @@ final class Housekeeper implements Runnable
     private final AtomicCounter[] ringPackets;
     private final AtomicCounter[] ringDrops;
     private final long[][] ringTotals;
+    /** The conntrack listing request, checked every publish. */
+    private final File requestFile;
     volatile boolean running = true;
     private long lastLinkCheckMs;
 
@@ -53,15 +61,18 @@ final class Housekeeper implements Runnable
     {
         this.dp = dp;
         this.file = file;
-        for (final Verdict v : Verdict.values())
+        this.requestFile = dp.options.dir.resolve(CONNTRACK_REQUEST).toFile();
+        for (final Verdict v : VERDICTS)
         {
             verdicts[v.ordinal()] = new AtomicCounter(file.values, manager.allocate("verdict " + v.name()));
         }
-        for (final Reason r : Reason.values())
+        for (final Reason r : REASONS)
         {
             reasons[r.ordinal()] = new AtomicCounter(file.values, manager.allocate("reason " + r.label()));
         }
         connections = new AtomicCounter(file.values, manager.allocate("connections"));
+        earlyDrops = new AtomicCounter(file.values,
+            manager.allocate("table early drops (unassured connections evicted when full)"));
         neighboursResolved = new AtomicCounter(file.values, manager.allocate("neighbours resolved"));
         allocated = new AtomicCounter[workers];
         ringPackets = new AtomicCounter[workers];
@@ -118,11 +129,11 @@ final class Housekeeper implements Runnable
     /** Folds a retiring engine's counts into the bases (reload; under the engine lock). */
     void retire(final NatEngine old)
     {
-        for (final Verdict v : Verdict.values())
+        for (final Verdict v : VERDICTS)
         {
             verdictBase[v.ordinal()] += old.counter(v);
         }
-        for (final Reason r : Reason.values())
+        for (final Reason r : REASONS)
         {
             reasonBase[r.ordinal()] += old.counter(r);
         }
@@ -131,15 +142,16 @@ final class Housekeeper implements Runnable
     /** Publishes everything now (also at stop, so the final counters are complete). */
     void publish(final NatEngine engine)
     {
-        for (final Verdict v : Verdict.values())
+        for (final Verdict v : VERDICTS)
         {
             verdicts[v.ordinal()].setOpaque(verdictBase[v.ordinal()] + engine.counter(v));
         }
-        for (final Reason r : Reason.values())
+        for (final Reason r : REASONS)
         {
             reasons[r.ordinal()].setOpaque(reasonBase[r.ordinal()] + engine.counter(r));
         }
         connections.setOpaque(engine.size());
+        earlyDrops.setOpaque(engine.table().earlyDrops()); // kept in the table file: counts across restarts
         neighboursResolved.setOpaque(dp.neighbours.resolvedCount());
         for (int w = 0; w < ringPackets.length; w++)
         {
@@ -156,11 +168,11 @@ final class Housekeeper implements Runnable
 
     private void answerListingRequest(final NatEngine engine)
     {
-        final Path request = dp.options.dir.resolve(CONNTRACK_REQUEST);
-        if (!Files.exists(request))
+        if (!requestFile.exists()) // java.io.File: no exception, no garbage, when absent (Files.exists made both)
         {
             return;
         }
+        final Path request = requestFile.toPath();
         final Path tmp = dp.options.dir.resolve(CONNTRACK_LISTING + ".tmp");
         try
         {

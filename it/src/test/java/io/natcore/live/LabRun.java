@@ -37,29 +37,59 @@ final class LabRun
     static LabRun natcore(final Path scenario, final Path out, final String extraArgs, final Map<String, String> env)
         throws IOException, InterruptedException
     {
+        return natcore(scenario, out, "", extraArgs, env, TIME_LIMIT_SECONDS);
+    }
+
+    /**
+     * As {@link #natcore(Path, Path, String, Map)}, with JVM options for the box and a time limit. The namespaces'
+     * prefix is {@link #prefix()}; the lab also gets {@code DATAPLANE_JAR} (for the box's {@code stat} command) and
+     * {@code NATCORE_DIR} (the box's {@code --dir}) in its environment.
+     */
+    static LabRun natcore(
+        final Path scenario,
+        final Path out,
+        final String jvmArgs,
+        final String extraArgs,
+        final Map<String, String> env,
+        final long timeLimitSeconds)
+        throws IOException, InterruptedException
+    {
         deleteTree(out);
         Files.createDirectories(out);
-        final String engine = "exec java -jar " + LabEnvironment.DATAPLANE_JAR +
-            " --rules \"$NAT_RULES\" --box \"$NAT_BOX\" --interface \"$NAT_IFACE\" --dir " + out.resolve("natcore") +
-            (extraArgs.isEmpty() ? "" : " " + extraArgs);
+        final Path dir = out.resolve("natcore");
+        final String engine = "exec java " + (jvmArgs.isEmpty() ? "" : jvmArgs + " ") + "-jar " +
+            LabEnvironment.DATAPLANE_JAR + " --rules \"$NAT_RULES\" --box \"$NAT_BOX\" --interface \"$NAT_IFACE\" --dir " +
+            dir + (extraArgs.isEmpty() ? "" : " " + extraArgs);
         final List<String> command = new ArrayList<>(List.of("bash", LabEnvironment.LAB_SCRIPT.toString(),
             scenario.toString(), out.toString()));
         final ProcessBuilder pb = new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(out.resolve("lab.log").toFile());
         pb.environment().put("NAT_ENGINE", engine);
+        pb.environment().put("LAB_PREFIX", prefix());
+        pb.environment().put("DATAPLANE_JAR", LabEnvironment.DATAPLANE_JAR.toString());
+        pb.environment().put("NATCORE_DIR", dir.toString());
         pb.environment().putAll(env);
         final Process lab = pb.start();
-        if (!lab.waitFor(TIME_LIMIT_SECONDS, TimeUnit.SECONDS))
+        if (!lab.waitFor(timeLimitSeconds, TimeUnit.SECONDS))
         {
             lab.descendants().forEach(ProcessHandle::destroyForcibly);
             lab.destroyForcibly();
             lab.waitFor(10, TimeUnit.SECONDS);
             LabEnvironment.run(List.of("sh", "-c",
-                "for n in $(ip netns list | awk '{print $1}' | grep '^ncl-'); do ip netns del $n; done"));
+                "for n in $(ip netns list | awk '{print $1}' | grep '^" + prefix() + "-'); do ip netns del $n; done"));
             return new LabRun(out, -1);
         }
         return new LabRun(out, lab.exitValue());
+    }
+
+    /**
+     * The lab's namespace prefix: {@code -Dnatcore.lab.prefix} (so runs of several checkouts on one machine do not
+     * collide), default the lab's own {@code ncl}.
+     */
+    static String prefix()
+    {
+        return System.getProperty("natcore.lab.prefix", "ncl");
     }
 
     String read(final String name) throws IOException
