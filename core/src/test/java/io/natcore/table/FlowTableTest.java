@@ -886,20 +886,20 @@ class FlowTableTest
     void slotKeepsAtLeastSixTagBitsUpToTheLargestCapacityAndEightAtAMillion()
     {
         // ref + 1 ranges over 1 .. 2 * capacity; a slot has 32 bits: tag, then DIST, then ref + 1.
-        assertEquals(32 - 6, FlowTable.refBits(FlowTableConfig.MAX_CAPACITY), "2 * 22.4M < 2^26");
-        assertEquals(0, FlowTable.distBits(FlowTableConfig.MAX_CAPACITY), "no room left for DIST");
-        assertTrue(32 - FlowTable.refBits(FlowTableConfig.MAX_CAPACITY) >= FlowTable.MIN_TAG_BITS);
-        assertEquals(21, FlowTable.refBits(1_008_192), "2 * 1,008,192 = 2,016,384 < 2^21 = 2,097,152");
-        assertEquals(3, FlowTable.distBits(1_008_192));
+        assertEquals(32 - 6, FlowIndex.refBits(FlowTableConfig.MAX_CAPACITY), "2 * 22.4M < 2^26");
+        assertEquals(0, FlowIndex.distBits(FlowTableConfig.MAX_CAPACITY), "no room left for DIST");
+        assertTrue(32 - FlowIndex.refBits(FlowTableConfig.MAX_CAPACITY) >= FlowTable.MIN_TAG_BITS);
+        assertEquals(21, FlowIndex.refBits(1_008_192), "2 * 1,008,192 = 2,016,384 < 2^21 = 2,097,152");
+        assertEquals(3, FlowIndex.distBits(1_008_192));
         assertEquals(32 - 21 - 3, 8, "tag bits at a million");
-        assertEquals(3, FlowTable.distBits(4_194_303), "2^23 - 2 needs 23 ref bits: 9 left, 6 for the tag");
-        assertEquals(2, FlowTable.distBits(4_194_304), "2^23 needs 24 ref bits");
+        assertEquals(3, FlowIndex.distBits(4_194_303), "2^23 - 2 needs 23 ref bits: 9 left, 6 for the tag");
+        assertEquals(2, FlowIndex.distBits(4_194_304), "2^23 needs 24 ref bits");
         for (int c = 1; c <= FlowTableConfig.MAX_CAPACITY && c > 0; c = c * 2 + 1)
         {
-            assertTrue(32 - FlowTable.refBits(c) - FlowTable.distBits(c) >= FlowTable.MIN_TAG_BITS, "capacity " + c);
+            assertTrue(32 - FlowIndex.refBits(c) - FlowIndex.distBits(c) >= FlowTable.MIN_TAG_BITS, "capacity " + c);
         }
-        assertEquals(2, FlowTable.refBits(1), "refs 1 and 2");
-        assertEquals(3, FlowTable.refBits(2), "refs 1 .. 4");
+        assertEquals(2, FlowIndex.refBits(1), "refs 1 and 2");
+        assertEquals(3, FlowIndex.refBits(2), "refs 1 .. 4");
     }
 
     @Test
