@@ -115,8 +115,6 @@ public final class TcpTracker
     private final boolean loose;
     private final int maxRetrans;
     private final boolean ignoreInvalidRst;
-    /** {@link #establishedAck} first (false only in tests that compare it with the general path). */
-    private final boolean fastPath;
 
     /**
      * Linux defaults: window tracking on, pickup on ({@code tcp_loose=1}), 3 retransmissions,
@@ -143,19 +141,6 @@ public final class TcpTracker
         final int maxRetrans,
         final boolean ignoreInvalidRst)
     {
-        this(timeouts, beLiberal, loose, maxRetrans, ignoreInvalidRst, true);
-    }
-
-    /** As the public constructor; {@code fastPath} false sends every segment down the general path (tests). */
-    TcpTracker(
-        final Timeouts timeouts,
-        final boolean beLiberal,
-        final boolean loose,
-        final int maxRetrans,
-        final boolean ignoreInvalidRst,
-        final boolean fastPath)
-    {
-        this.fastPath = fastPath;
         this.timeouts = timeouts;
         this.beLiberal = beLiberal;
         this.loose = loose;
@@ -299,6 +284,30 @@ public final class TcpTracker
         final long remainingNanos,
         final TrackResult out)
     {
+        if (tcpState == ESTABLISHED && (dir & ~1) == 0 &&
+            (seg.flags & (TcpSegment.SYN | TcpSegment.FIN | TcpSegment.RST | TcpSegment.ACK)) == TcpSegment.ACK &&
+            establishedAck(state, base, seg, dir, seenReply, assured, out))
+        {
+            return out.verdict; // fast path: an in-window plain ACK of an established connection
+        }
+        return generalPacket(state, base, tcpState, seg, dir, seenReply, assured, remainingNanos, out);
+    }
+
+    /**
+     * The slow path of {@link #packet}: every segment, the kernel's function step by step. Package-private so
+     * tests can hold the fast path ({@link #establishedAck}) against it.
+     */
+    int generalPacket(
+        final MutableDirectBuffer state,
+        final int base,
+        final int tcpState,
+        final TcpSegment seg,
+        final int dir,
+        final boolean seenReply,
+        final boolean assured,
+        final long remainingNanos,
+        final TrackResult out)
+    {
         out.clear();
         int oldState = tcpState;
         if (oldState < 0 || oldState >= MAX || (dir & ~1) != 0)
@@ -306,12 +315,6 @@ public final class TcpTracker
             // Corrupt area or bad direction: never index out of the table.
             out.verdict = TrackResult.INVALID;
             out.reason = TrackReason.TCP_INVALID_TRANSITION;
-            return out.verdict;
-        }
-        if (fastPath && oldState == ESTABLISHED &&
-            (seg.flags & (TcpSegment.SYN | TcpSegment.FIN | TcpSegment.RST | TcpSegment.ACK)) == TcpSegment.ACK &&
-            establishedAck(state, base, seg, dir, seenReply, assured, out))
-        {
             return out.verdict;
         }
         final int index = index(seg.flags);
@@ -421,30 +424,6 @@ public final class TcpTracker
         out.oldState = oldState;
         out.newState = newState;
 
-        final long stateTimeout = timeouts.tcp(newState);
-        long timeout;
-        if (TcpStateLayout.retrans(state, base) >= maxRetrans && stateTimeout > timeouts.tcpMaxRetrans())
-        {
-            timeout = timeouts.tcpMaxRetrans();
-        }
-        else if (index == INDEX_RST && newState == ESTABLISHED && stateTimeout > timeouts.tcpUnacknowledged())
-        {
-            timeout = timeouts.tcpUnacknowledged();
-        }
-        else if (TcpStateLayout.eitherDirectionHas(state, base, FLAG_DATA_UNACKNOWLEDGED) &&
-            stateTimeout > timeouts.tcpUnacknowledged())
-        {
-            timeout = timeouts.tcpUnacknowledged();
-        }
-        else if (getShort(state, base + LAST_WIN_OFFSET) == 0 && stateTimeout > timeouts.tcpMaxRetrans())
-        {
-            timeout = timeouts.tcpMaxRetrans();
-        }
-        else
-        {
-            timeout = stateTimeout;
-        }
-
         if (newState != oldState)
         {
             out.events |= TrackResult.EVENT_PROTOINFO;
@@ -463,10 +442,6 @@ public final class TcpTracker
             {
                 return out.verdict; // a retransmitted SYN does not renew the timeout
             }
-            if (newState == ESTABLISHED && timeout > timeouts.tcpUnacknowledged())
-            {
-                timeout = timeouts.tcpUnacknowledged(); // picked up mid-stream, nothing seen back yet
-            }
         }
         else if (!assured && (oldState == SYN_RECV || oldState == ESTABLISHED) && newState == ESTABLISHED)
         {
@@ -474,9 +449,53 @@ public final class TcpTracker
             out.events |= TrackResult.EVENT_ASSURED;
         }
         out.refresh = true;
-        out.timeoutNanos = timeout;
+        out.timeoutNanos = timeout(newState, index, TcpStateLayout.bits(state, base),
+            getShort(state, base + LAST_WIN_OFFSET), seenReply);
         return out.verdict;
     }
+
+    /**
+     * Kernel {@code nf_conntrack_tcp_packet}'s timeout choice for a segment in window: the state's timeout, shortened
+     * after too many retransmissions, by an RST that kept ESTABLISHED, by data not yet acknowledged, by a zero
+     * window, and while no reply was seen (a connection picked up mid-stream).
+     *
+     * @param bits    the area's BITS word after this segment (retrans, both directions' flags).
+     * @param lastWin the last window seen (this segment's, for a plain ACK).
+     */
+    private long timeout(final int newState, final int index, final int bits, final int lastWin, final boolean seenReply)
+    {
+        final long stateTimeout = timeouts.tcp(newState);
+        long timeout;
+        if (TcpStateLayout.retransOf(bits) >= maxRetrans && stateTimeout > timeouts.tcpMaxRetrans())
+        {
+            timeout = timeouts.tcpMaxRetrans();
+        }
+        else if (index == INDEX_RST && newState == ESTABLISHED && stateTimeout > timeouts.tcpUnacknowledged())
+        {
+            timeout = timeouts.tcpUnacknowledged();
+        }
+        else if ((bits & UNACKNOWLEDGED_BITS) != 0 && stateTimeout > timeouts.tcpUnacknowledged())
+        {
+            timeout = timeouts.tcpUnacknowledged();
+        }
+        else if (lastWin == 0 && stateTimeout > timeouts.tcpMaxRetrans())
+        {
+            timeout = timeouts.tcpMaxRetrans();
+        }
+        else
+        {
+            timeout = stateTimeout;
+        }
+        if (!seenReply && newState == ESTABLISHED && timeout > timeouts.tcpUnacknowledged())
+        {
+            timeout = timeouts.tcpUnacknowledged(); // picked up mid-stream, nothing seen back yet
+        }
+        return timeout;
+    }
+
+    /** BITS word bits of both directions' FLAG_DATA_UNACKNOWLEDGED. */
+    private static final int UNACKNOWLEDGED_BITS = TcpStateLayout.flagBit(0, FLAG_DATA_UNACKNOWLEDGED) |
+        TcpStateLayout.flagBit(1, FLAG_DATA_UNACKNOWLEDGED);
 
     /**
      * The common case of {@link #packet}, with the BITS word loaded and stored once: a plain ACK (no SYN, FIN or
@@ -502,6 +521,7 @@ public final class TcpTracker
         {
             return false;
         }
+        out.clear();
         out.oldState = ESTABLISHED;
         out.newState = ESTABLISHED;
         if (seenReply && !assured)
@@ -531,8 +551,7 @@ public final class TcpTracker
      * @param window        window as carried (unscaled).
      * @param payloadLength TCP payload bytes.
      * @param seenReply     entry's SEEN_REPLY status bit before this packet.
-     * @return the new timeout in nanos, or -1 when the general path must handle the segment (nothing was written;
-     *     always -1 on a tracker built without the fast path).
+     * @return the new timeout in nanos, or -1 when the general path must handle the segment (nothing was written).
      */
     public long establishedAck(
         final MutableDirectBuffer state,
@@ -545,7 +564,7 @@ public final class TcpTracker
         final int payloadLength,
         final boolean seenReply)
     {
-        return fastPath && (dir & ~1) == 0 ?
+        return (dir & ~1) == 0 ?
             inWindowAck(state, base, dir, seq, ack, sack, window, payloadLength, seenReply) : -1;
     }
 
@@ -571,103 +590,22 @@ public final class TcpTracker
         final int bits = TcpStateLayout.bits(state, base);
         final int sack = (bits & TcpStateLayout.flagBit(1 - dir, FLAG_SACK_PERM)) != 0 ? segSack : ack;
         final int end = seq + payloadLength;
-        final int senderEnd = getInt(state, sender + TD_END_OFFSET);
-        final int senderMaxend = getInt(state, sender + TD_MAXEND_OFFSET);
-        final int receiverEnd = getInt(state, receiver + TD_END_OFFSET);
-        final int receiverMaxwin = getInt(state, receiver + TD_MAXWIN_OFFSET);
-        final int maxAckWindow = Integer.compareUnsigned(senderMaxwin, MAXACKWINCONST) > 0 ? senderMaxwin : MAXACKWINCONST;
-        if (!before(seq, senderMaxend + 1) ||
-            !before(sack, receiverEnd + 1) ||
-            !(receiverMaxwin == 0 || after(end, senderEnd - receiverMaxwin - 1)) ||
-            !after(sack, receiverEnd - maxAckWindow - 1))
+        if (windowFault(seq, sack, end, getInt(state, sender + TD_END_OFFSET), getInt(state, sender + TD_MAXEND_OFFSET),
+            senderMaxwin, getInt(state, receiver + TD_END_OFFSET), getInt(state, receiver + TD_MAXWIN_OFFSET)) !=
+            TrackReason.NONE)
         {
             return -1; // out of window: overshoot, liberal and invalid cases are the general path's
         }
-
-        // updateWindows()
-        int newBits = bits;
-        final int win = window << TcpStateLayout.scaleOf(bits, dir);
-        final int swin = win + (sack - ack);
-        if (Integer.compareUnsigned(senderMaxwin, swin) < 0)
-        {
-            putInt(state, sender + TD_MAXWIN_OFFSET, swin);
-        }
-        if (after(end, senderEnd))
-        {
-            putInt(state, sender + TD_END_OFFSET, end);
-            newBits |= TcpStateLayout.flagBit(dir, FLAG_DATA_UNACKNOWLEDGED);
-        }
-        final int maxAckBit = TcpStateLayout.flagBit(dir, FLAG_MAXACK_SET);
-        if ((newBits & maxAckBit) == 0)
-        {
-            putInt(state, sender + TD_MAXACK_OFFSET, ack);
-            newBits |= maxAckBit;
-        }
-        else if (after(ack, getInt(state, sender + TD_MAXACK_OFFSET)))
-        {
-            putInt(state, sender + TD_MAXACK_OFFSET, ack);
-        }
-        if (receiverMaxwin != 0 && after(end, senderMaxend))
-        {
-            putInt(state, receiver + TD_MAXWIN_OFFSET, receiverMaxwin + (end - senderMaxend));
-        }
-        if (after(sack + win, getInt(state, receiver + TD_MAXEND_OFFSET) - 1))
-        {
-            putInt(state, receiver + TD_MAXEND_OFFSET, sack + win + (win == 0 ? 1 : 0));
-        }
-        if (ack == receiverEnd)
-        {
-            newBits &= ~TcpStateLayout.flagBit(1 - dir, FLAG_DATA_UNACKNOWLEDGED);
-        }
-        final int len = end - seq;
-        if (TcpStateLayout.lastDirOf(bits) == dir &&
-            getInt(state, base + LAST_END_OFFSET) == end &&
-            (len & ~0xFFFF) == 0 && getShort(state, base + LAST_LEN_OFFSET) == len &&
-            getInt(state, base + LAST_ACK_OFFSET) == ack &&
-            getShort(state, base + LAST_WIN_OFFSET) == window)
-        {
-            newBits = TcpStateLayout.withRetrans(newBits, TcpStateLayout.retransOf(newBits) + 1);
-        }
-        else
-        {
-            putShort(state, base + LAST_LEN_OFFSET, len);
-            putInt(state, base + LAST_ACK_OFFSET, ack);
-            putInt(state, base + LAST_END_OFFSET, end);
-            putShort(state, base + LAST_WIN_OFFSET, window);
-            newBits = TcpStateLayout.withRetrans(newBits, 0);
-        }
-        newBits = TcpStateLayout.withLastIndexAndDir(newBits, INDEX_ACK, dir);
+        final int newBits = TcpStateLayout.withLastIndexAndDir(
+            updateWindows(state, base, bits, dir, INDEX_ACK, true, seq, ack, sack, end,
+                window << TcpStateLayout.scaleOf(bits, dir), window),
+            INDEX_ACK, dir);
         if (newBits != bits)
         {
-            TcpStateLayout.bits(state, base, newBits);
+            TcpStateLayout.bits(state, base, newBits); // BITS stored once
         }
-
-        // packet(), in window, state unchanged: the timeout.
-        final long stateTimeout = timeouts.tcp(ESTABLISHED);
-        long timeout;
-        final int unacknowledged = TcpStateLayout.flagBit(0, FLAG_DATA_UNACKNOWLEDGED) |
-            TcpStateLayout.flagBit(1, FLAG_DATA_UNACKNOWLEDGED);
-        if (TcpStateLayout.retransOf(newBits) >= maxRetrans && stateTimeout > timeouts.tcpMaxRetrans())
-        {
-            timeout = timeouts.tcpMaxRetrans();
-        }
-        else if ((newBits & unacknowledged) != 0 && stateTimeout > timeouts.tcpUnacknowledged())
-        {
-            timeout = timeouts.tcpUnacknowledged();
-        }
-        else if (window == 0 && stateTimeout > timeouts.tcpMaxRetrans()) // last_win is this segment's now
-        {
-            timeout = timeouts.tcpMaxRetrans();
-        }
-        else
-        {
-            timeout = stateTimeout;
-        }
-        if (!seenReply && timeout > timeouts.tcpUnacknowledged())
-        {
-            timeout = timeouts.tcpUnacknowledged(); // picked up mid-stream, nothing seen back yet
-        }
-        return timeout;
+        // in window, ESTABLISHED kept: last_win is this segment's window now
+        return timeout(ESTABLISHED, INDEX_ACK, newBits, window, seenReply);
     }
 
     /**
@@ -937,38 +875,78 @@ public final class TcpTracker
         final int senderMaxwin = getInt(state, sender + TD_MAXWIN_OFFSET);
         final int receiverEnd = getInt(state, receiver + TD_END_OFFSET);
         final int receiverMaxwin = getInt(state, receiver + TD_MAXWIN_OFFSET);
-        final int maxAckWindow = Integer.compareUnsigned(senderMaxwin, MAXACKWINCONST) > 0 ? senderMaxwin : MAXACKWINCONST;
-        final boolean liberal = beLiberal || TcpStateLayout.has(state, base, dir, FLAG_BE_LIBERAL);
+        final int fault = windowFault(seq, sack, end, senderEnd, senderMaxend, senderMaxwin, receiverEnd, receiverMaxwin);
+        if (fault != TrackReason.NONE)
+        {
+            final boolean liberal = beLiberal || TcpStateLayout.has(state, base, dir, FLAG_BE_LIBERAL);
+            if (fault == TrackReason.TCP_SEQ_OVER)
+            {
+                final int overshot = end - senderMaxend + 1;
+                final boolean ackOk = after(sack, receiverEnd - maxAckWindow(senderMaxwin) - 1);
+                final boolean inRecvWin = receiverMaxwin != 0 && after(end, senderEnd - receiverMaxwin - 1);
+                if (inRecvWin && ackOk && Integer.compareUnsigned(overshot, receiverMaxwin) <= 0 &&
+                    before(sack, receiverEnd + 1))
+                {
+                    // Sender exceeded the window but is otherwise sane: track its data so the ACK fits.
+                    putInt(state, sender + TD_END_OFFSET, end);
+                    setFlags(state, base, dir, flags(state, base, dir) | FLAG_DATA_UNACKNOWLEDGED);
+                    return storeInvalid(liberal, WINDOW_IGNORE, TrackReason.TCP_OVERSHOT, out);
+                }
+            }
+            final boolean over = fault == TrackReason.TCP_SEQ_OVER || fault == TrackReason.TCP_ACK_OVER;
+            return storeInvalid(liberal, over ? WINDOW_INVALID : WINDOW_IGNORE, fault, out);
+        }
+        final int bits = TcpStateLayout.bits(state, base);
+        final int newBits = updateWindows(state, base, bits, dir, index, hasAck, seq, ack, sack, end,
+            syn ? win : win << TcpStateLayout.scaleOf(bits, dir), win);
+        if (newBits != bits)
+        {
+            TcpStateLayout.bits(state, base, newBits);
+        }
+        return WINDOW_ACCEPT;
+    }
 
+    /**
+     * Kernel {@code tcp_in_window()}'s four checks, in its order, on the values they read: the sequence not past
+     * what the receiver allows, the ack not past what the receiver sent, the segment not entirely below the
+     * receiver's window, the ack not too far behind.
+     *
+     * @return {@link TrackReason#NONE} when in window, else {@link TrackReason#TCP_SEQ_OVER},
+     *     {@link TrackReason#TCP_ACK_OVER}, {@link TrackReason#TCP_SEQ_UNDER} or {@link TrackReason#TCP_ACK_UNDER}.
+     */
+    private static int windowFault(
+        final int seq,
+        final int sack,
+        final int end,
+        final int senderEnd,
+        final int senderMaxend,
+        final int senderMaxwin,
+        final int receiverEnd,
+        final int receiverMaxwin)
+    {
         if (!before(seq, senderMaxend + 1))
         {
-            final int overshot = end - senderMaxend + 1;
-            final boolean ackOk = after(sack, receiverEnd - maxAckWindow - 1);
-            final boolean inRecvWin = receiverMaxwin != 0 && after(end, senderEnd - receiverMaxwin - 1);
-            if (inRecvWin && ackOk && Integer.compareUnsigned(overshot, receiverMaxwin) <= 0 &&
-                before(sack, receiverEnd + 1))
-            {
-                // Sender exceeded the window but is otherwise sane: track its data so the ACK fits.
-                putInt(state, sender + TD_END_OFFSET, end);
-                setFlags(state, base, dir, flags(state, base, dir) | FLAG_DATA_UNACKNOWLEDGED);
-                return storeInvalid(liberal, WINDOW_IGNORE, TrackReason.TCP_OVERSHOT, out);
-            }
-            return storeInvalid(liberal, WINDOW_INVALID, TrackReason.TCP_SEQ_OVER, out);
+            return TrackReason.TCP_SEQ_OVER;
         }
         if (!before(sack, receiverEnd + 1))
         {
-            return storeInvalid(liberal, WINDOW_INVALID, TrackReason.TCP_ACK_OVER, out);
+            return TrackReason.TCP_ACK_OVER;
         }
-        final boolean inRecvWin = receiverMaxwin == 0 || after(end, senderEnd - receiverMaxwin - 1);
-        if (!inRecvWin)
+        if (!(receiverMaxwin == 0 || after(end, senderEnd - receiverMaxwin - 1)))
         {
-            return storeInvalid(liberal, WINDOW_IGNORE, TrackReason.TCP_SEQ_UNDER, out);
+            return TrackReason.TCP_SEQ_UNDER;
         }
-        if (!after(sack, receiverEnd - maxAckWindow - 1))
+        if (!after(sack, receiverEnd - maxAckWindow(senderMaxwin) - 1))
         {
-            return storeInvalid(liberal, WINDOW_IGNORE, TrackReason.TCP_ACK_UNDER, out);
+            return TrackReason.TCP_ACK_UNDER;
         }
-        return updateWindows(state, base, seg, dir, index, seq, ack, sack, end, win);
+        return TrackReason.NONE;
+    }
+
+    /** How far behind the receiver's end an ack may be: the sender's largest window, at least MAXACKWINCONST. */
+    private static int maxAckWindow(final int senderMaxwin)
+    {
+        return Integer.compareUnsigned(senderMaxwin, MAXACKWINCONST) > 0 ? senderMaxwin : MAXACKWINCONST;
     }
 
     // Kernel nf_tcp_store_invalid(): liberal senders pass a failed check as a plain accept, without
@@ -983,25 +961,32 @@ public final class TcpTracker
         return verdict;
     }
 
-    private int updateWindows(
+    /**
+     * Kernel {@code tcp_in_window()} after the checks passed: widen the windows, advance the ends, note the max ack,
+     * the unacknowledged data and (for an ACK) the retransmission count. One copy for both paths: the BITS word is
+     * passed in and the updated word returned, so the caller stores it once.
+     *
+     * @param win       the segment's window, scaled (a SYN's is not).
+     * @param rawWindow the window as carried (last_win).
+     * @return the updated BITS word (not yet stored).
+     */
+    private static int updateWindows(
         final MutableDirectBuffer state,
         final int base,
-        final TcpSegment seg,
+        final int bits,
         final int dir,
         final int index,
+        final boolean hasAck,
         final int seq,
         final int ack,
         final int sack,
         final int end,
-        final int rawWin)
+        final int win,
+        final int rawWindow)
     {
         final int sender = base + dir * DIRECTION_LENGTH;
         final int receiver = base + (1 - dir) * DIRECTION_LENGTH;
-        int win = rawWin;
-        if (!seg.has(TcpSegment.SYN))
-        {
-            win <<= scale(state, base, dir);
-        }
+        int newBits = bits;
         final int swin = win + (sack - ack);
         if (Integer.compareUnsigned(getInt(state, sender + TD_MAXWIN_OFFSET), swin) < 0)
         {
@@ -1010,21 +995,21 @@ public final class TcpTracker
         if (after(end, getInt(state, sender + TD_END_OFFSET)))
         {
             putInt(state, sender + TD_END_OFFSET, end);
-            TcpStateLayout.flag(state, base, dir, FLAG_DATA_UNACKNOWLEDGED, true);
+            newBits |= TcpStateLayout.flagBit(dir, FLAG_DATA_UNACKNOWLEDGED);
         }
-        if (seg.has(TcpSegment.ACK))
+        if (hasAck)
         {
-            if (!TcpStateLayout.has(state, base, dir, FLAG_MAXACK_SET))
+            final int maxAckBit = TcpStateLayout.flagBit(dir, FLAG_MAXACK_SET);
+            if ((newBits & maxAckBit) == 0)
             {
                 putInt(state, sender + TD_MAXACK_OFFSET, ack);
-                TcpStateLayout.flag(state, base, dir, FLAG_MAXACK_SET, true);
+                newBits |= maxAckBit;
             }
             else if (after(ack, getInt(state, sender + TD_MAXACK_OFFSET)))
             {
                 putInt(state, sender + TD_MAXACK_OFFSET, ack);
             }
         }
-
         final int receiverMaxwin = getInt(state, receiver + TD_MAXWIN_OFFSET);
         final int senderMaxend = getInt(state, sender + TD_MAXEND_OFFSET);
         if (receiverMaxwin != 0 && after(end, senderMaxend))
@@ -1037,32 +1022,30 @@ public final class TcpTracker
         }
         if (ack == getInt(state, receiver + TD_END_OFFSET))
         {
-            TcpStateLayout.flag(state, base, 1 - dir, FLAG_DATA_UNACKNOWLEDGED, false);
+            newBits &= ~TcpStateLayout.flagBit(1 - dir, FLAG_DATA_UNACKNOWLEDGED);
         }
-
         if (index == INDEX_ACK)
         {
             // last_seq == seq and last_end == end, with last_seq kept as last_end - last_len
             final int len = end - seq;
-            if (lastDir(state, base) == dir &&
+            if (TcpStateLayout.lastDirOf(bits) == dir &&
                 getInt(state, base + LAST_END_OFFSET) == end &&
                 (len & ~0xFFFF) == 0 && getShort(state, base + LAST_LEN_OFFSET) == len &&
                 getInt(state, base + LAST_ACK_OFFSET) == ack &&
-                getShort(state, base + LAST_WIN_OFFSET) == seg.window)
+                getShort(state, base + LAST_WIN_OFFSET) == rawWindow)
             {
-                TcpStateLayout.retrans(state, base, TcpStateLayout.retrans(state, base) + 1);
+                newBits = TcpStateLayout.withRetrans(newBits, TcpStateLayout.retransOf(newBits) + 1);
             }
             else
             {
-                TcpStateLayout.lastDir(state, base, dir);
                 putShort(state, base + LAST_LEN_OFFSET, len);
                 putInt(state, base + LAST_ACK_OFFSET, ack);
                 putInt(state, base + LAST_END_OFFSET, end);
-                putShort(state, base + LAST_WIN_OFFSET, seg.window);
-                TcpStateLayout.retrans(state, base, 0);
+                putShort(state, base + LAST_WIN_OFFSET, rawWindow);
+                newBits = TcpStateLayout.withRetrans(newBits, 0);
             }
         }
-        return WINDOW_ACCEPT;
+        return newBits;
     }
 
     private static void initSender(
