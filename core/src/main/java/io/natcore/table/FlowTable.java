@@ -65,8 +65,8 @@ import static io.natcore.table.FlowTableFile.*;
  * {@link FlowStatus#CONFIRMED} (set on insert, cleared on remove, both under the writer lock).</li>
  * </ul>
  * Progress: lookups are lock-free relative to each other and to packet writers; they retry only while a removal
- * is moving slots. Inserts and removes are blocking (spin lock). No method throws on a bad entry index: getters
- * return 0 (or -1 where stated), setters do nothing, {@link #remove(int)} returns false.
+ * is moving slots. Inserts and removes are blocking (spin lock). A bad entry index is a caller's bug: it throws while
+ * bounds checks are on ({@link FlowEntries#checkEntry(int)}).
  */
 public class FlowTable extends FlowEntries implements AutoCloseable
 {
@@ -365,14 +365,11 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      * Removes a live entry: both tuples leave the index, {@link FlowStatus#CONFIRMED} is cleared, the entry goes
      * to the free list. Does not take the entry's write lock, so it may be called while holding it.
      *
-     * @return false when the index is out of range or the entry is not live.
+     * @return false when the entry is not live.
      */
     public boolean remove(final int entry)
     {
-        if (!validEntry(entry))
-        {
-            return false;
-        }
+        checkEntry(entry);
         lockWriters();
         try
         {
