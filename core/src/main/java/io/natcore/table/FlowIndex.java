@@ -234,7 +234,7 @@ final class FlowIndex
 
     /**
      * The burst's scan past a home slot that holds another key: the run's first tag-matching slot (as a candidate
-     * handle), {@link #MISS} at an empty slot, or {@link #UNRESOLVED} after {@link #TOUCH_SCAN} slots. Plain loads
+     * handle), {@link FlowTable#MISS} at an empty slot, or {@link #UNRESOLVED} after {@link #TOUCH_SCAN} slots. Plain loads
      * (see {@link #burst}).
      */
     private long scanRun(final int home, final int tag, final int lastSlot)
@@ -322,7 +322,7 @@ final class FlowIndex
         return 32 - Integer.numberOfLeadingZeros(2 * capacity);
     }
 
-    /** Bits of a slot that hold its distance from its home slot for this capacity (0 to {@link #MAX_DIST_BITS}). */
+    /** Bits of a slot that hold its distance from its home slot for this capacity (0 to {@link FlowTable#MAX_DIST_BITS}). */
     static int distBits(final int capacity)
     {
         return Math.max(0, Math.min(FlowTable.MAX_DIST_BITS, 32 - refBits(capacity) - FlowTable.MIN_TAG_BITS));

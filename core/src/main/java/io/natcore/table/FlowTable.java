@@ -12,7 +12,6 @@ import static io.natcore.table.FlowEntryLayout.*;
 import static io.natcore.table.FlowTableFile.*;
 
 /**
-/**
  * Off-heap concurrent connection table: one entry per connection, findable from its original and its reply tuple.
  *
  * <h2>Structure</h2>
@@ -158,7 +157,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // Lookup ({@link FlowIndex})
+    // Lookup (FlowIndex)
     // ------------------------------------------------------------------------------------------------------------
 
     /**
@@ -193,9 +192,8 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      * <p>
      * The touching passes (2 and 4) are loops of a few instructions per key with no dependency between iterations,
      * so all 32 misses of a burst fit in the core's reorder window at once; a pass that also branches or waits
-     * (the scan of pass 3) holds most of them back, which is why the hot lines are touched in a pass of their own
-     * . {@code handles[i]} receives what {@link #lookup} would return; {@code n} is
-     * clamped to the arrays' lengths.
+     * (the scan of pass 3) holds most of them back, which is why the hot lines are touched in a pass of their own.
+     * {@code handles[i]} receives what {@link #lookup} would return; {@code n} is clamped to the arrays' lengths.
      */
     public void lookupBurst(final long[] k0, final long[] k1, final int n, final long[] handles)
     {
@@ -485,7 +483,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // Iteration and expiry ({@link FlowExpiry})
+    // Iteration and expiry (FlowExpiry)
     // ------------------------------------------------------------------------------------------------------------
 
     /**
@@ -526,7 +524,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // Counters ({@link FlowTableCounters}) and geometry
+    // Counters (FlowTableCounters) and geometry
     // ------------------------------------------------------------------------------------------------------------
 
     /** Live entries (opaque). */
