@@ -1,6 +1,6 @@
 # Garbage on the wire while real connections run (GarbageOnTheWireTest): 20 long TCP connections and a UDP
 # stream from onp through DNAT + MASQUERADE to right; meanwhile the fabric delivers to the NAT VM's NIC the
-# malformed cases of trace 14 (../scenarios/14-malformed-input.cases, by inject.py), then MUTATED (hex IP packets
+# malformed cases of trace 14 (its scenario.cases, by inject.py), then MUTATED (hex IP packets
 # written by the fuzzer's mutator) at RATE a second (default 500) until the file ends. The stat snapshots before
 # and after bracket the injection, so the counters' growth between them is its (and the real traffic's) doing.
 RULES='*nat
@@ -24,7 +24,7 @@ traffic() {
   udp_stream main 45000 "${STREAM_SECONDS:-20}" 50
   sleep 2
   stat_snapshot before
-  inject "$FAULTS/../scenarios/14-malformed-input.cases"
+  inject "$FAULTS/../../src/test/resources/traces/14-malformed-input/scenario.cases"
   ip netns exec "$P-fab" python3 "$FAULTS/flood.py" f-nat "$(nat_mac)" "${RATE:-500}" 3600 hex "${MUTATED:?MUTATED names the mutated packets}" \
       >"$OUT/flood.txt" 2>&1 || echo "flood exit $?" >>"$OUT/flood.txt"
   sleep 1
