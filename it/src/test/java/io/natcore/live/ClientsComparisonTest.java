@@ -63,4 +63,14 @@ class ClientsComparisonTest
             "172.16.2.5").size());
         assertEquals(1, ClientsComparison.compareLossy(timedOut, "$ [onp] ping 172.16.2.65\n", "172.16.2.5").size());
     }
+
+    @Test
+    void scenario15sSecondClientMayGetAPortOrBeCutAtTheLabsLimit()
+    {
+        final String head = "$ [onp] python3 -c \n reuse /tmp/tmp.67PXqWmQYr\n";
+        final String kernel = LiveLabTest.chance("15-x", head + "41007 remote=172.16.2.5:20002\n");
+        assertEquals(kernel, LiveLabTest.chance("15-x", head.replace("67PXqWmQYr", "abc") + "(exit 124)\n")
+            .replace("abc", "67PXqWmQYr"));
+        assertEquals(kernel, LiveLabTest.chance("15-x", head + "41007 remote=172.16.2.5:20000\n(exit 124)\n"));
+    }
 }
