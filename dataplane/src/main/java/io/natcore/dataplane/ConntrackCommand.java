@@ -24,7 +24,7 @@ final class ConntrackCommand
 
     static int run(final String[] args, final PrintStream out) throws IOException
     {
-        Path dir = Path.of("/run/natcore/eth0");
+        Path dir = DataplaneOptions.defaultDir("eth0");
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -34,7 +34,8 @@ final class ConntrackCommand
                     // the only operation
                 }
                 case "--dir" -> dir = Path.of(DataplaneOptions.value(args, ++i, "--dir"));
-                case "-i", "--interface" -> dir = Path.of("/run/natcore", DataplaneOptions.value(args, ++i, args[i - 1]));
+                case "-i", "--interface" ->
+                    dir = DataplaneOptions.defaultDir(DataplaneOptions.value(args, ++i, args[i - 1]));
                 case "--help", "-h" ->
                 {
                     out.println(USAGE);

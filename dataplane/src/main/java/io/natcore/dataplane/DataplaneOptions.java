@@ -84,9 +84,15 @@ final class DataplaneOptions
         }
         if (o.dir == null)
         {
-            o.dir = Path.of("/run/natcore", o.iface);
+            o.dir = defaultDir(o.iface);
         }
         return o;
+    }
+
+    /** @return the box's counters and control directory for {@code iface} when {@code --dir} is not given. */
+    static Path defaultDir(final String iface)
+    {
+        return Path.of("/run/natcore", iface);
     }
 
     static String value(final String[] args, final int i, final String option)

@@ -22,7 +22,7 @@ final class StatCommand
 
     static int run(final String[] args, final PrintStream out) throws IOException
     {
-        Path dir = Path.of("/run/natcore/eth0");
+        Path dir = DataplaneOptions.defaultDir("eth0");
         int every = 0;
         boolean all = false;
         for (int i = 0; i < args.length; i++)
@@ -30,7 +30,8 @@ final class StatCommand
             switch (args[i])
             {
                 case "--dir" -> dir = Path.of(DataplaneOptions.value(args, ++i, "--dir"));
-                case "-i", "--interface" -> dir = Path.of("/run/natcore", DataplaneOptions.value(args, ++i, args[i - 1]));
+                case "-i", "--interface" ->
+                    dir = DataplaneOptions.defaultDir(DataplaneOptions.value(args, ++i, args[i - 1]));
                 case "-w" -> every = DataplaneOptions.number(DataplaneOptions.value(args, ++i, "-w"), "-w", 1, 3600);
                 case "--once" -> every = 0;
                 case "-a", "--all" -> all = true;

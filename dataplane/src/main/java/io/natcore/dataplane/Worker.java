@@ -151,7 +151,7 @@ final class Worker implements Runnable
             else if (n == 0)
             {
                 processor.expireHeld(now);
-                drainReleased();
+                drainReleased(now);
                 flush();
                 if (!socket.await(IDLE_POLL_MILLIS))
                 {
@@ -234,7 +234,7 @@ final class Worker implements Runnable
         }
         final Verdict v = processor.process(ring, ip, length, engineIf, now);
         act(ring, ip, v, processor.egressIfIndex(), processor.outputLength(), processor.reason(), now);
-        drainReleased();
+        drainReleased(now);
     }
 
     private void fragment(final int ip, final int length, final long now)
@@ -255,18 +255,18 @@ final class Worker implements Runnable
             act(copy, 0, v, processor.egressIfIndex(), processor.outputLength(), processor.reason(), now);
             sidePool.free(slot);
         }
-        drainReleased();
+        drainReleased(now);
     }
 
     /** Packets the engine held and now hands back (translated, or dropped): act on each, free its slot. */
-    private void drainReleased()
+    private void drainReleased(final long now)
     {
         final int released = processor.releasedCount();
         for (int i = 0; i < released; i++)
         {
             final MutableDirectBuffer b = processor.releasedBuffer(i);
             act(b, processor.releasedOffset(i), processor.releasedVerdict(i), processor.releasedEgress(i),
-                processor.releasedLength(i), processor.releasedReason(i), BoxClock.nanos());
+                processor.releasedLength(i), processor.releasedReason(i), now);
             sidePool.free(sidePool.indexOf(b));
         }
     }
@@ -327,12 +327,12 @@ final class Worker implements Runnable
             counts[WorkerCounter.NO_ROUTE.ordinal()]++;
             return;
         }
+        final int nextHop = routes.nextHopOf(route, dst);
         if (length > mtu)
         {
-            tooBig(b, ip, length, now);
+            tooBig(b, ip, length, nextHop, now);
             return;
         }
-        final int nextHop = routes.nextHopOf(route, dst);
         final long mac = resolve(nextHop, now);
         if (mac == Neighbours.NO_MAC)
         {
@@ -342,7 +342,7 @@ final class Worker implements Runnable
         sendFrame(mac, b, ip, length);
     }
 
-    private void tooBig(final DirectBuffer b, final int ip, final int length, final long now)
+    private void tooBig(final DirectBuffer b, final int ip, final int length, final int nextHop, final long now)
     {
         if ((Ipv4Header.flagsFragment(b, ip) & Ipv4Header.FLAG_DF) != 0)
         {
@@ -350,7 +350,6 @@ final class Worker implements Runnable
                 gen.sourceIp, WorkerCounter.ICMP_FRAG_NEEDED_SENT, now);
             return;
         }
-        final int nextHop = routes.nextHopOf(routes.lookup(Ipv4Header.dstAddress(b, ip)), Ipv4Header.dstAddress(b, ip));
         final long mac = resolve(nextHop, now);
         if (mac == Neighbours.NO_MAC)
         {
