@@ -56,7 +56,7 @@ final class HostSetup
         final Path p = Path.of("/proc/sys/net/ipv4/ip_forward");
         try
         {
-            if (Files.exists(p) && "1".equals(Files.readString(p).trim()))
+            if (Files.exists(p) && "1".equals(ProcSys.read(p)))
             {
                 throw new HostException("net.ipv4.ip_forward=1: the kernel would forward every packet too (each " +
                     "would leave twice); set it to 0 (sysctl -w net.ipv4.ip_forward=0)");

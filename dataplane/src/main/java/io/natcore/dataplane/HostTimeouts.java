@@ -50,7 +50,7 @@ final class HostTimeouts
     {
         try
         {
-            final String value = Files.readString(file).trim();
+            final String value = ProcSys.read(file);
             if (value.matches("\\d+"))
             {
                 text.append(name).append(" = ").append(value).append('\n');
