@@ -82,7 +82,7 @@ final class EstablishedPath
         switch (valueForms ? pkt.protocol : -1)
         {
             case IpProtocol.TCP:
-                if (plainAck(buf) && table.stateOpaque(entry) == TcpState.ESTABLISHED)
+                if (plainAck(buf) && table.stateVolatile(entry) == TcpState.ESTABLISHED)
                 {
                     timeout = engine.tcp.establishedAck(table.scratchBuffer(), base, dir, pkt.tcpSeq, pkt.tcpAck,
                         pkt.tcpAck, pkt.tcpWindow, pkt.tcpPayloadLength, seenReply);
@@ -266,7 +266,7 @@ final class EstablishedPath
                     result.reason = io.natcore.track.TrackReason.TCP_TRUNCATED;
                     return false;
                 }
-                engine.tcp.packet(table.scratchBuffer(), base, table.stateOpaque(entry), segment, dir, seenReply, assured,
+                engine.tcp.packet(table.scratchBuffer(), base, table.stateVolatile(entry), segment, dir, seenReply, assured,
                     deadline - now, result);
                 return true;
             case IpProtocol.UDP:

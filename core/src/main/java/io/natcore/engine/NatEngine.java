@@ -341,7 +341,7 @@ public final class NatEngine implements AutoCloseable
         {
             out.append("ipv4     2 ");
         }
-        ConntrackText.appendEntry(out, proto, proto == IpProtocol.TCP ? table.stateOpaque(entry) : 0,
+        ConntrackText.appendEntry(out, proto, proto == IpProtocol.TCP ? table.stateVolatile(entry) : 0,
             timeoutSeconds(table.deadlineOpaque(entry), nowNanos), table.statusOpaque(entry),
             FlowKey.srcIp(ok0), FlowKey.dstIp(ok0), FlowKey.srcPort(ok1), FlowKey.dstPort(ok1),
             FlowKey.srcIp(rk0), FlowKey.dstIp(rk0), FlowKey.srcPort(rk1), FlowKey.dstPort(rk1),
@@ -392,7 +392,7 @@ public final class NatEngine implements AutoCloseable
         b.putInt(index + ConntrackEventDescriptor.TYPE_OFFSET, type.ordinal());
         b.putInt(index + ConntrackEventDescriptor.PROTOCOL_OFFSET, proto);
         b.putInt(index + ConntrackEventDescriptor.STATE_OFFSET,
-            proto == IpProtocol.TCP ? table.stateOpaque(entry) : 0);
+            proto == IpProtocol.TCP ? table.stateVolatile(entry) : 0);
         b.putInt(index + ConntrackEventDescriptor.TIMEOUT_OFFSET,
             type == ConntrackEventType.DESTROY && table.deadlineOpaque(entry) <= nowNanos ?
             0 : timeoutSeconds(table.deadlineOpaque(entry), nowNanos));
@@ -575,7 +575,7 @@ public final class NatEngine implements AutoCloseable
             {
                 return true;
             }
-            final int state = table.stateOpaque(entry);
+            final int state = table.stateVolatile(entry);
             if (state < TcpState.TIME_WAIT)
             {
                 return true;

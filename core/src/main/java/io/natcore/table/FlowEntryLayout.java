@@ -57,8 +57,9 @@ package io.natcore.table;
  *  |   td_maxwin, td_scale, flags; last_dir/seq/ack/end/win, ...)  |
  *  +---------------------------------------------------------------+ 96
  * </pre>
- * Counters are written, never read, on the packet path: a store miss drains through the store buffer without
- * stalling the packet's dependent loads, which is why they may live in the cold record.
+ * Nothing on the packet path waits for a counter: {@code addCountersPlain} reads each counter only to add to it and
+ * store it back, and no later load of the packet depends on that value, so the counters' miss overlaps the packet's
+ * other work, which is why they may live in the cold record.
  */
 public final class FlowEntryLayout
 {

@@ -4,7 +4,6 @@
 package io.natcore.table;
 
 import org.agrona.UnsafeApi;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -17,32 +16,17 @@ import static io.natcore.table.FlowTableFile.*;
  *
  * <h2>Structure</h2>
  * Entries live in two regions ({@link FlowEntryLayout}): a 64-byte hot line (both tuples, checksum deltas, egress,
- * ops, state, deadline, status, seqlock) and a 96-byte cold record. The index is an open-addressing array of
- * 4-byte slots with linear probing, 0 = empty:
- * <pre>
- *   31                                                            0
- *  +-----------------+--------+-----------------------------------+
- *  |       TAG       |  DIST  |    REF + 1 = (entry &lt;&lt; 1 | dir) + 1 |
- *  +-----------------+--------+-----------------------------------+
- *   8 bits at 1M     3 bits   {@link #refBits(int)} bits (21 at a million connections)
- * </pre>
- * TAG (never fewer than {@link #MIN_TAG_BITS} bits) is the top bits of the high half of the key's 64-bit keyed hash;
- * the home slot comes from the low half ({@code (low * slots) >>> 32}). DIST is the slot's distance from its home
- * slot, saturated: the all-ones value means "that far or further, rehash the entry's key to know". It takes up to
- * {@link #MAX_DIST_BITS} bits of what the tag would otherwise get, only while at least {@link #MIN_TAG_BITS} tag
- * bits remain (so from 2M connections the tag is down to 6 bits; from 4M on DIST shrinks, from 16M it is gone and
- * every shift rehashes). Lookups ignore it;
- * deletion uses it (below). A lookup costs the slot line (sixteen slots per line, so the probe run rarely leaves
- * it) plus the entry's hot line, which is also everything the packet needs. 4-byte slots shrink the index (21 MiB
- * at a million connections and the default load factor 0.375, against 32 MiB of 8-byte slots at 0.5), so more of
- * it stays in the last-level cache next to the hot lines; a tag of 8 bits sends about one probed slot in 256 to a
- * foreign hot line (a probe run ahead of a hit averages a third of a slot at the default load factor).
- * <p>
- * Deletion shifts the probe run back (no tombstones), so probe lengths do not decay under churn. Shifting needs
- * each following slot's home; DIST gives it from the slot itself ({@code at - dist}), where rehashing the key
- * would read another connection's hot line, a cache miss per shifted slot (measured: 2.8 such reads per removed
- * connection in a full table of a million, 0.5-0.9 at the new-connection benchmark's steady size). A moved slot
- * gets its DIST lowered by the distance moved (its tag and reference stay).
+ * ops, state, deadline, status, seqlock) and a 96-byte cold record; their fields are read and written through the
+ * accessors this class inherits from {@link FlowEntries}. The parts, each with one job:
+ * <ul>
+ * <li>{@link FlowIndex}: the slot array (layout drawn there), lookups, publication and backward-shift deletion;</li>
+ * <li>{@link FreeList}: where new entries come from;</li>
+ * <li>{@link FlowExpiry}: bounded expiry passes;</li>
+ * <li>{@link FlowTableRecovery}: the rebuild of a reopened mapped file;</li>
+ * <li>{@link FlowTableCounters}: the header's counters;</li>
+ * <li>this class: the writer lock, insert (with early drop), remove, and the public face of the parts.</li>
+ * </ul>
+ * Every part follows the one protocol below.
  *
  * <h2>Concurrency protocol</h2>
  * <ul>
@@ -79,8 +63,8 @@ import static io.natcore.table.FlowTableFile.*;
  * {@link FlowStatus#CONFIRMED} (set on insert, cleared on remove, both under the writer lock).</li>
  * </ul>
  * Progress: lookups are lock-free relative to each other and to packet writers; they retry only while a removal
- * is moving slots. Inserts and removes are blocking (spin lock). No method throws on a bad entry index: getters
- * return 0 (or -1 where stated), setters do nothing, {@link #remove(int)} returns false.
+ * is moving slots. Inserts and removes are blocking (spin lock). A bad entry index is a caller's bug: it throws while
+ * bounds checks are on ({@link FlowEntries#checkEntry(int)}).
  */
 public class FlowTable extends FlowEntries implements AutoCloseable
 {
@@ -119,67 +103,22 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         }
     }
 
-    /**
-     * Free-list link of a free entry: its reply k1 word. Callers have no setter for keys, so a stale caller cannot
-     * corrupt the list; a lookup racing with the overwrite is caught by the SHIFT_SEQ check of the removal.
-     */
-    private static final int FREE_LINK_OFFSET = KEY_OFFSET + KEY_LENGTH + 8;
-
-    private final FlowTableStorage storage;
-    private final UnsafeBuffer header;
-    private final UnsafeBuffer slots;
-    /** Injected hasher, or null for the default (called through its exact type: inlined without a type guard). */
-    private final FlowHasher customHasher;
-    /** The default hasher's seed-derived words, held here so a lookup reads them from this object. */
-    private final long hashS0;
-    private final long hashS1;
-    /** Told about early-drop victims before they go, or null. */
-    private final EvictionListener evictionListener;
-    private final int slotCount;
-    /** Low bits of a slot: entry reference + 1 ({@link #refBits(int)} wide). */
-    private final int refMask;
-    /** High bits of a slot: the top bits of the key hash's high half (at least {@link #MIN_TAG_BITS}). */
-    private final int tagMask;
-    /** Largest DIST value (saturated: "this far or further"); 0 when the slot has no DIST bits. */
-    private final int distMax;
-    /** Bit position of DIST in a slot ({@link #refBits(int)}). */
-    private final int distShift;
-    /** DIST bits of a slot. */
-    private final int distMask;
-    private final long seed;
-    /**
-     * Address of SHIFT_SEQ (header region). The lookup path reads through raw addresses, not the regions'
-     * {@link UnsafeBuffer}s: its acquire loads and fences make C2 reload every field they touch for each lookup,
-     * and through a buffer that is two dependent loads (buffer, then its address and array) ahead of the slot load
-     * and two more ahead of the key load; an address is one load from this object (BENCHMARKS.md, session 4).
-     * The regions are all off-heap (direct or mapped) and outlive every lookup (until {@link #close()}).
-     */
-    private final long shiftSeqAddress;
-    /** Address of slot 0. */
-    private final long slotsAddress;
-    /**
-     * Address of the header (counters, high water, connection ids). The write paths (insert, remove, expiry, early
-     * drop) read every region through these addresses too: their CASes and release stores are barriers to C2 just
-     * as the lookup's acquires are, and through a buffer each access after one costs the same reloads.
-     */
-    private final long headerAddress;
-
     /** Writer lock, free list head and expiry cursor, on a cache line of their own ({@link WriterState}). */
     private final WriterState writers = new WriterState();
-    /** Entries {@link #expire} examines per pass. */
-    private static final int EXPIRY_CHUNK = 64;
-    /** Due entries of one expiry chunk with both tuples' home slots (entry, orig home, reply home); one expirer. */
-    private final int[] expiryDue = new int[3 * EXPIRY_CHUNK];
+    private final FlowTableStorage storage;
+    private final FlowIndex index;
+    private final FreeList free;
+    private final FlowExpiry expiry;
+    private final FlowTableCounters counters;
     /**
-     * Written only when a touched word (or a sum of them) equals {@link #TOUCH_NEVER}: keeps the touching loads
-     * (prefetches by hand) alive without a store per lookup, which every thread would make to this one line.
+     * Address of the header (counters, high water, connection ids). The write paths (insert, remove, early drop)
+     * read every region through raw addresses: their CASes and release stores are barriers to C2 just as the
+     * lookup's acquires are, and through a buffer each access after one costs the reloads ({@link FlowIndex}).
      */
-    private long touchSink;
-    private static final long TOUCH_NEVER = 0x5DEE_CE66_D1CE_B00FL;
-    /** Slots past the home slot the burst's scan (its pass 3) looks at for a tag match (the probe itself has no cap). */
-    private static final int TOUCH_SCAN = 8;
-    /** Burst-internal mark: the run was longer than {@link #TOUCH_SCAN} without a tag match. */
-    private static final long UNRESOLVED = -2L;
+    private final long headerAddress;
+    /** Told about early-drop victims before they go, or null. */
+    private final EvictionListener evictionListener;
+    private final long seed;
     private boolean closed;
 
     /**
@@ -196,39 +135,29 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     {
         super(s.hot, s.cold, s.capacity);
         storage = s;
-        header = s.header;
-        slots = s.slots;
-        slotCount = s.slotCount;
-        final int refBits = refBits(s.capacity);
-        if (32 - refBits < MIN_TAG_BITS)
+        seed = s.header.getLong(SEED_OFFSET);
+        try
+        {
+            index = new FlowIndex(s, seed, cfg.hasher());
+        }
+        catch (final IllegalArgumentException ex)
         {
             s.close();
-            throw new IllegalArgumentException("capacity " + s.capacity + " leaves fewer than " + MIN_TAG_BITS +
-                " tag bits in a 4-byte slot (at most " + FlowTableConfig.MAX_CAPACITY + " connections)");
+            throw ex;
         }
-        refMask = (int)((1L << refBits) - 1);
-        final int distBits = distBits(s.capacity);
-        distMax = (1 << distBits) - 1;
-        distShift = refBits;
-        distMask = distMax << distShift;
-        tagMask = ~(refMask | distMask);
-        seed = header.getLong(SEED_OFFSET);
-        shiftSeqAddress = header.addressOffset() + SHIFT_SEQ_OFFSET;
-        slotsAddress = slots.addressOffset();
-        headerAddress = header.addressOffset();
-        customHasher = cfg.hasher();
-        final SeededFlowHasher seeded = new SeededFlowHasher(seed);
-        hashS0 = seeded.s0();
-        hashS1 = seeded.s1();
+        headerAddress = s.header.addressOffset();
+        counters = new FlowTableCounters(s.header);
+        free = new FreeList(this, writers, headerAddress);
+        expiry = new FlowExpiry(this, index, writers, headerAddress);
         evictionListener = cfg.evictionListener();
         if (s.reopened)
         {
-            recover();
+            FlowTableRecovery.recover(this, index, free, counters);
         }
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // Lookup
+    // Lookup (FlowIndex)
     // ------------------------------------------------------------------------------------------------------------
 
     /**
@@ -238,7 +167,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      */
     public long lookup(final long k0, final long k1)
     {
-        return probe(k0, k1, hash(k0, k1), false);
+        return index.lookup(k0, k1, false);
     }
 
     /**
@@ -249,7 +178,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      */
     public long lookupTouchingCold(final long k0, final long k1)
     {
-        return probe(k0, k1, hash(k0, k1), true);
+        return index.lookup(k0, k1, true);
     }
 
     /**
@@ -263,13 +192,12 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      * <p>
      * The touching passes (2 and 4) are loops of a few instructions per key with no dependency between iterations,
      * so all 32 misses of a burst fit in the core's reorder window at once; a pass that also branches or waits
-     * (the scan of pass 3) holds most of them back, which is why the hot lines are touched in a pass of their own
-     * (BENCHMARKS.md, session 5). {@code handles[i]} receives what {@link #lookup} would return; {@code n} is
-     * clamped to the arrays' lengths.
+     * (the scan of pass 3) holds most of them back, which is why the hot lines are touched in a pass of their own.
+     * {@code handles[i]} receives what {@link #lookup} would return; {@code n} is clamped to the arrays' lengths.
      */
     public void lookupBurst(final long[] k0, final long[] k1, final int n, final long[] handles)
     {
-        burst(k0, k1, n, handles, false);
+        index.burst(k0, k1, n, handles, false);
     }
 
     /**
@@ -280,96 +208,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      */
     public void lookupBurstTouchingCold(final long[] k0, final long[] k1, final int n, final long[] handles)
     {
-        burst(k0, k1, n, handles, true);
-    }
-
-    private void burst(final long[] k0, final long[] k1, final int n, final long[] handles, final boolean touchCold)
-    {
-        final int count = Math.max(0, Math.min(n, Math.min(handles.length, Math.min(k0.length, k1.length))));
-        for (int i = 0; i < count; i++)
-        {
-            // the hash's high half (the tag's source) with the home slot in place of the low half
-            final long h = hash(k0[i], k1[i]);
-            handles[i] = (h & 0xFFFF_FFFF_0000_0000L) | homeOf(h);
-        }
-        final long slotsAddress = this.slotsAddress;
-        final long hotAddress = this.hotAddress;
-        final long shiftSeqAddress = this.shiftSeqAddress;
-        long sink = 0;
-        for (int i = 0; i < count; i++)
-        {
-            sink += UnsafeApi.getInt(null, slotsAddress + ((handles[i] & 0xFFFF_FFFFL) << 2));
-        }
-        keepAlive(sink);
-        final long v1 = UnsafeApi.getLongAcquire(null, shiftSeqAddress); // acquire: later slot loads see finished shifts
-        if ((v1 & 1) == 0)
-        {
-            final long coldAddress = this.coldAddress;
-            final int capacity = this.capacity;
-            final int refMask = this.refMask;
-            final int tagMask = this.tagMask;
-            final int lastSlot = this.slotCount - 1;
-            for (int i = 0; i < count; i++)
-            {
-                // Pass 3, the probe minus its key compare: the home slot (its line touched in pass 2) is the
-                // candidate when its tag matches, else the run is scanned on (scanRun, out of line: most hits are
-                // at home at the default load factor). Plain slot loads: the acquire fence after pass 4 orders them
-                // before pass 5's key loads.
-                final long h = handles[i];
-                final int tag = (int)(h >>> 32) & tagMask;
-                final int at = (int)h;
-                final int s = UnsafeApi.getInt(null, slotsAddress + ((long)at << 2));
-                handles[i] = (s & tagMask) == tag && s != 0 ? s & 0xFFFF_FFFFL
-                    : s == 0 ? MISS : scanRun(at, tag, lastSlot);
-            }
-            long touched = 0;
-            for (int i = 0; i < count; i++)
-            {
-                // Pass 4: touch each candidate's hot line (and, if asked, both lines of its cold record).
-                final long c = handles[i];
-                if (c > 0)
-                {
-                    final int e = (((int)c & refMask) - 1) >>> 1;
-                    touched += UnsafeApi.getInt(null, hotAddress + ((long)e << HOT_SHIFT));
-                    if (touchCold && e < capacity)
-                    {
-                        final long co = coldAddress + (long)e * COLD_LENGTH;
-                        touched += UnsafeApi.getLong(null, co) + UnsafeApi.getLong(null, co + COLD_LENGTH - 8);
-                    }
-                }
-            }
-            keepAlive(touched);
-            // acquire fence: every slot load of pass 3 is ordered before the key loads below, which is what an
-            // acquire load of each slot would give (pairs with insert's release publish), for one fence per burst.
-            VarHandle.acquireFence();
-            for (int i = 0; i < count; i++)
-            {
-                // Pass 5: compare each candidate's key (its hot line was touched above; plain loads, ordered after
-                // the slot loads by the fence); a foreign key under the same tag or a run longer than the scan gets
-                // a full probe.
-                final long c = handles[i];
-                if (c > 0)
-                {
-                    final int ref = ((int)c & refMask) - 1;
-                    final long keyAt = keyAddress(hotAddress, ref);
-                    handles[i] = UnsafeApi.getLong(null, keyAt) == k0[i] && UnsafeApi.getLong(null, keyAt + 8) == k1[i] ?
-                        ref : probeOnce(k0[i], k1[i], hash(k0[i], k1[i]), false);
-                }
-                else if (c == UNRESOLVED)
-                {
-                    handles[i] = probeOnce(k0[i], k1[i], hash(k0[i], k1[i]), false);
-                }
-            }
-            VarHandle.loadLoadFence(); // every probe's loads complete before the validating read below
-            if (UnsafeApi.getLong(null, shiftSeqAddress) == v1) // plain, after the fence
-            {
-                return;
-            }
-        }
-        for (int i = 0; i < count; i++) // a removal overlapped the burst (rare): each key on its own
-        {
-            handles[i] = lookup(k0[i], k1[i]);
-        }
+        index.burst(k0, k1, n, handles, true);
     }
 
     /**
@@ -380,122 +219,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      */
     public void touchColdBurst(final long[] handles, final int n)
     {
-        final int count = Math.max(0, Math.min(n, handles.length));
-        final UnsafeBuffer cold = this.cold;
-        long sink = 0;
-        for (int i = 0; i < count; i++)
-        {
-            final long handle = handles[i];
-            final int e = (int)(handle >>> 1);
-            if (handle >= 0 && validEntry(e))
-            {
-                final int at = coldOffset(e);
-                sink += cold.getLong(at) + cold.getLong(at + COLD_LENGTH - 8);
-            }
-        }
-        keepAlive(sink);
-    }
-
-    /** Plain loads of both cache lines of a cold record (the result only feeds a compare that keeps them). */
-    private long touchColdRecord(final int at)
-    {
-        return cold.getLong(at) ^ cold.getLong(at + COLD_LENGTH - 8);
-    }
-
-    /**
-     * The burst's scan past a home slot that holds another key: the run's first tag-matching slot (as a candidate
-     * handle), {@link #MISS} at an empty slot, or {@link #UNRESOLVED} after {@link #TOUCH_SCAN} slots. Plain loads
-     * (see {@link #burst}).
-     */
-    private long scanRun(final int home, final int tag, final int lastSlot)
-    {
-        final long slotsAddress = this.slotsAddress;
-        final int tagMask = this.tagMask;
-        int at = home;
-        for (int p = 0; p < TOUCH_SCAN; p++)
-        {
-            at = at == lastSlot ? 0 : at + 1;
-            final int s = UnsafeApi.getInt(null, slotsAddress + ((long)at << 2));
-            if (s == 0)
-            {
-                return MISS;
-            }
-            if ((s & tagMask) == tag)
-            {
-                return s & 0xFFFF_FFFFL;
-            }
-        }
-        return UNRESOLVED;
-    }
-
-    private long probe(final long k0, final long k1, final long h, final boolean touchCold)
-    {
-        int spins = 0;
-        while (true)
-        {
-            final long v1 = UnsafeApi.getLongAcquire(null, shiftSeqAddress); // acquire: later slot loads see finished shifts
-            if ((v1 & 1) != 0)
-            {
-                backOff(++spins); // slots are moving; the remover holds this for a probe run's length
-                continue;
-            }
-            final long result = probeOnce(k0, k1, h, touchCold);
-            VarHandle.loadLoadFence(); // the loads above complete before the validating read below
-            if (UnsafeApi.getLong(null, shiftSeqAddress) == v1) // plain, after the fence
-            {
-                return result;
-            }
-        }
-    }
-
-    /** One probe of the run from the key's home slot; the caller brackets it with SHIFT_SEQ reads. */
-    private long probeOnce(final long k0, final long k1, final long h, final boolean touchCold)
-    {
-        final long slotsAddress = this.slotsAddress;
-        final long hotAddress = this.hotAddress;
-        final int n = slotCount;
-        final int tagMask = this.tagMask;
-        final int refMask = this.refMask;
-        final int tag = (int)(h >>> 32) & tagMask;
-        int i = (int)(((h & 0xFFFF_FFFFL) * n) >>> 32);
-        for (int probes = 0; probes < n; probes++)
-        {
-            final int s = UnsafeApi.getIntAcquire(null, slotsAddress + ((long)i << 2)); // acquire: pairs with insert's release publish
-            if (s == 0)
-            {
-                return MISS;
-            }
-            if ((s & tagMask) == tag)
-            {
-                final int ref = (s & refMask) - 1;
-                if (touchCold && validEntry(ref >>> 1) && touchColdRecord(coldOffset(ref >>> 1)) == TOUCH_NEVER)
-                {
-                    touchSink++; // almost never: a counter word equal to the constant
-                }
-                final long keyAt = keyAddress(hotAddress, ref);
-                if (UnsafeApi.getLong(null, keyAt) == k0 && UnsafeApi.getLong(null, keyAt + 8) == k1) // plain, after the acquire
-                {
-                    return ref;
-                }
-            }
-            if (++i == n)
-            {
-                i = 0;
-            }
-        }
-        return MISS;
-    }
-
-    /** Bits of a slot that hold {@code (entry << 1 | dir) + 1} for this capacity (values 1 .. 2 * capacity). */
-    static int refBits(final int capacity)
-    {
-        return 32 - Integer.numberOfLeadingZeros(2 * capacity);
-    }
-
-    /** Bits of a slot that hold its distance from its home slot for this capacity (0 to {@link #MAX_DIST_BITS}). */
-    static int distBits(final int capacity)
-    {
-        return Math.max(0, Math.min(MAX_DIST_BITS, 32 - refBits(capacity) - MIN_TAG_BITS));
+        index.touchColdBurst(handles, n);
     }
 
     /** Entry index of a handle. */
@@ -509,7 +233,6 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     {
         return (int)handle & 1;
     }
-
     // ------------------------------------------------------------------------------------------------------------
     // Insert / remove
     // ------------------------------------------------------------------------------------------------------------
@@ -567,32 +290,32 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         final long origK0, final long origK1, final long replyK0, final long replyK1, final int initialStatus,
         final boolean keepLocked)
     {
-        final long hOrig = hash(origK0, origK1);
-        final long hReply = hash(replyK0, replyK1);
+        final long hOrig = index.hash(origK0, origK1);
+        final long hReply = index.hash(replyK0, replyK1);
         // Touch both home slots (plain loads feeding a sink) so the two misses overlap before the lock's CAS.
-        final long slotsAddress = this.slotsAddress;
-        keepAlive(UnsafeApi.getInt(null, slotsAddress + ((long)homeOf(hOrig) << 2)) +
-            UnsafeApi.getInt(null, slotsAddress + ((long)homeOf(hReply) << 2)));
+        final long slotsAddress = index.slotsAddress;
+        index.keepAlive(UnsafeApi.getInt(null, slotsAddress + ((long)index.homeOf(hOrig) << 2)) +
+            UnsafeApi.getInt(null, slotsAddress + ((long)index.homeOf(hReply) << 2)));
         lockWriters();
         try
         {
-            if (findKeyLocked(origK0, origK1, hOrig) >= 0)
+            if (index.findKeyLocked(origK0, origK1, hOrig) >= 0)
             {
-                incrementCounter(CLASH_ORIG_OFFSET);
+                counters.increment(CLASH_ORIG_OFFSET);
                 return CLASH_ORIG;
             }
-            if ((origK0 == replyK0 && origK1 == replyK1) || findKeyLocked(replyK0, replyK1, hReply) >= 0)
+            if ((origK0 == replyK0 && origK1 == replyK1) || index.findKeyLocked(replyK0, replyK1, hReply) >= 0)
             {
-                incrementCounter(CLASH_REPLY_OFFSET);
+                counters.increment(CLASH_REPLY_OFFSET);
                 return CLASH_REPLY;
             }
-            int e = allocateLocked();
+            int e = free.allocateLocked();
             if (e < 0)
             {
-                e = earlyDropLocked(homeOf(hOrig));
+                e = earlyDropLocked(index.homeOf(hOrig));
                 if (e < 0)
                 {
-                    incrementCounter(FULL_OFFSET);
+                    counters.increment(FULL_OFFSET);
                     return FULL;
                 }
             }
@@ -623,10 +346,10 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             {
                 endWrite(e); // release: the fill above is visible before the even sequence
             }
-            publishLocked(hOrig, e << 1);
-            publishLocked(hReply, (e << 1) | 1);
-            incrementCounter(INSERTS_OFFSET);
-            addCounter(SIZE_OFFSET, 1);
+            index.publishLocked(hOrig, e << 1);
+            index.publishLocked(hReply, (e << 1) | 1);
+            counters.increment(INSERTS_OFFSET);
+            counters.add(SIZE_OFFSET, 1);
             return e;
         }
         finally
@@ -639,14 +362,11 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      * Removes a live entry: both tuples leave the index, {@link FlowStatus#CONFIRMED} is cleared, the entry goes
      * to the free list. Does not take the entry's write lock, so it may be called while holding it.
      *
-     * @return false when the index is out of range or the entry is not live.
+     * @return false when the entry is not live.
      */
     public boolean remove(final int entry)
     {
-        if (!validEntry(entry))
-        {
-            return false;
-        }
+        checkEntry(entry);
         lockWriters();
         try
         {
@@ -655,7 +375,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                 return false;
             }
             removeLocked(entry);
-            incrementCounter(REMOVES_OFFSET);
+            counters.increment(REMOVES_OFFSET);
             return true;
         }
         finally
@@ -669,145 +389,36 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         removeLocked(e, -1, -1);
     }
 
-    /**
-     * @param origHome  where to start looking for the original tuple's slot (its home slot as computed earlier), or
-     *                  -1 to hash the key now. A wrong hint costs a second scan, never a wrong removal: a slot is
-     *                  matched by its exact reference, which only one slot holds.
-     * @param replyHome the same for the reply tuple.
-     */
+    /** Unlinks a live entry's slots (hints as {@link FlowIndex#unlinkLocked}) and frees it; writer-locked. */
     private void removeLocked(final int e, final int origHome, final int replyHome)
     {
-        final long shiftSeqAddress = this.shiftSeqAddress;
-        final long shift = UnsafeApi.getLong(null, shiftSeqAddress); // plain: only the writer-lock holder writes it
-        UnsafeApi.putLongRelease(null, shiftSeqAddress, shift + 1); // odd: lookups now validate against a moving index
-        for (int dir = 0; dir < 2; dir++)
-        {
-            final int hint = dir == DIR_ORIGINAL ? origHome : replyHome;
-            int slot = hint >= 0 ? findRefFromLocked(e, dir, hint) : -1;
-            if (slot < 0)
-            {
-                slot = findRefLocked(e, dir);
-            }
-            if (slot >= 0)
-            {
-                deleteSlotLocked(slot);
-            }
-        }
+        final long shift = index.beginShiftLocked(); // odd: lookups now validate against a moving index
+        index.unlinkLocked(e, origHome, replyHome);
         andNotStatusInternal(e, FlowStatus.CONFIRMED); // volatile CAS loop: packet threads CAS other bits
-        UnsafeApi.putLongRelease(null, shiftSeqAddress, shift + 2); // even, release: slot changes visible first
-        pushFreeLocked(e); // the entry is unreachable now; its keys may be overwritten
-        addCounter(SIZE_OFFSET, -1);
+        index.endShiftLocked(shift); // even, release: slot changes visible first
+        free.pushLocked(e); // the entry is unreachable now; its keys may be overwritten
+        counters.add(SIZE_OFFSET, -1);
     }
 
-    /** Backward-shift deletion (Knuth 6.4 Algorithm R) of slot {@code i}; caller holds SHIFT_SEQ odd. */
-    private void deleteSlotLocked(final int slot)
+    /** {@link FlowExpiry}'s removal of a due entry it holds write-locked: false when it is no longer live. */
+    boolean removeExpired(final int e, final int origHome, final int replyHome)
     {
-        final long slotsAddress = this.slotsAddress;
-        final int n = slotCount;
-        final int distMask = this.distMask;
-        final int distShift = this.distShift;
-        final int distMax = this.distMax;
-        int i = slot;
-        int j = slot;
-        while (true)
+        lockWriters();
+        try
         {
-            if (++j == n)
+            if ((statusVolatileAt(e) & FlowStatus.CONFIRMED) == 0)
             {
-                j = 0;
+                return false;
             }
-            final int s = UnsafeApi.getInt(null, slotsAddress + ((long)j << 2)); // plain: only the lock holder writes slots
-            if (s == 0)
-            {
-                break;
-            }
-            final int dist = (s & distMask) >>> distShift;
-            int k; // home slot of j's key
-            if (dist < distMax)
-            {
-                k = j - dist; // from the slot itself: no read of j's entry
-                if (k < 0)
-                {
-                    k += n;
-                }
-            }
-            else
-            {
-                k = homeOfRef((s & refMask) - 1); // saturated (rare): rehash the key from the entry's hot line
-            }
-            final boolean stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
-            if (!stays)
-            {
-                int moved = i - k;
-                if (moved < 0)
-                {
-                    moved += n;
-                }
-                // copy first: a concurrent probe may see it twice, never zero times (tag and reference unchanged)
-                UnsafeApi.putIntRelease(null, slotsAddress + ((long)i << 2),
-                    (s & ~distMask) | (Math.min(moved, distMax) << distShift));
-                i = j;
-            }
+            removeLocked(e, origHome, replyHome);
+            counters.increment(REMOVES_OFFSET);
+            counters.increment(EXPIRED_OFFSET);
+            return true;
         }
-        UnsafeApi.putIntRelease(null, slotsAddress + ((long)i << 2), 0); // release, as each move above
-    }
-
-    private int allocateLocked()
-    {
-        int skipped = -1;
-        int e = -1;
-        for (int attempt = 0; attempt < 4 && writers.freeHead >= 0; attempt++)
+        finally
         {
-            final int candidate = popFreeLocked();
-            if (candidate < 0)
-            {
-                break;
-            }
-            if (tryBeginWrite(candidate) >= 0)
-            {
-                e = candidate;
-                break;
-            }
-            // A stale holder (it looked the entry up before it was removed) still has it locked: set it aside.
-            UnsafeApi.putLong(null, hotAddress + ((long)candidate << HOT_SHIFT) + FREE_LINK_OFFSET, skipped);
-            skipped = candidate;
+            unlockWriters();
         }
-        while (skipped >= 0)
-        {
-            final int next = (int)UnsafeApi.getLong(null, hotAddress + ((long)skipped << HOT_SHIFT) + FREE_LINK_OFFSET);
-            pushFreeLocked(skipped);
-            skipped = next;
-        }
-        if (e >= 0)
-        {
-            return e;
-        }
-        final int highWater = UnsafeApi.getInt(null, headerAddress + HIGH_WATER_OFFSET); // plain: lock holder writes it
-        if (highWater < capacity)
-        {
-            UnsafeApi.putIntRelease(null, headerAddress + HIGH_WATER_OFFSET, highWater + 1);
-            beginWrite(highWater); // never handed out, so never locked: does not spin
-            return highWater;
-        }
-        return -1;
-    }
-
-    private int popFreeLocked()
-    {
-        final int e = writers.freeHead;
-        if (e < 0)
-        {
-            return -1;
-        }
-        final long next = UnsafeApi.getLong(null, hotAddress + ((long)e << HOT_SHIFT) + FREE_LINK_OFFSET);
-        // Defensive: a corrupted link must not hand out a bad or live entry; drop the rest of the list instead.
-        writers.freeHead = next >= 0 && next < capacity ? (int)next : -1;
-        return e;
-    }
-
-    private void pushFreeLocked(final int e)
-    {
-        UnsafeApi.putLong(null, hotAddress + ((long)e << HOT_SHIFT) + FREE_LINK_OFFSET, writers.freeHead);
-        writers.freeHead = e;
     }
 
     /** Evicts the best non-ASSURED entry near {@code home}; returns it write-locked and unlinked, or -1. */
@@ -818,10 +429,9 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         int i = home;
         for (int scanned = 0; scanned < EARLY_DROP_SCAN; scanned++)
         {
-            final int s = UnsafeApi.getInt(null, slotsAddress + ((long)i << 2)); // plain: lock holder writes slots
-            if (s != 0)
+            final int e = index.entryAtLocked(i); // plain: lock holder writes slots
+            if (e >= 0)
             {
-                final int e = ((s & refMask) - 1) >>> 1;
                 final long h = hotAddress + ((long)e << HOT_SHIFT);
                 final int status = UnsafeApi.getIntVolatile(null, h + STATUS_OFFSET);
                 final long deadline = UnsafeApi.getLongOpaque(null, h + DEADLINE_OFFSET);
@@ -832,7 +442,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
                     victimDeadline = deadline;
                 }
             }
-            if (++i == slotCount)
+            if (++i == index.slotCount)
             {
                 i = 0;
             }
@@ -847,119 +457,12 @@ public class FlowTable extends FlowEntries implements AutoCloseable
             listener.onEvicted(this, victim); // fields intact: still indexed, CONFIRMED, write-locked by us
         }
         removeLocked(victim);
-        popFreeLocked(); // take it straight back off the free list: it is on top
-        incrementCounter(EARLY_DROPS_OFFSET);
+        free.popLocked(); // take it straight back off the free list: it is on top
+        counters.increment(EARLY_DROPS_OFFSET);
         return victim;
     }
 
-    private void publishLocked(final long h, final int ref)
-    {
-        final long slotsAddress = this.slotsAddress;
-        final int n = slotCount;
-        int i = homeOf(h);
-        int dist = 0;
-        while (UnsafeApi.getInt(null, slotsAddress + ((long)i << 2)) != 0) // plain: lock holder writes slots
-        {
-            if (++i == n)
-            {
-                i = 0;
-            }
-            dist++;
-        }
-        // release: the entry's hot line (keys) is visible before the slot that leads to it
-        UnsafeApi.putIntRelease(null, slotsAddress + ((long)i << 2),
-            ((int)(h >>> 32) & tagMask) | (Math.min(dist, distMax) << distShift) | (ref + 1));
-    }
-
-    private int findKeyLocked(final long k0, final long k1, final long h)
-    {
-        final long slotsAddress = this.slotsAddress;
-        final long hotAddress = this.hotAddress;
-        final int n = slotCount;
-        final int tagMask = this.tagMask;
-        final int refMask = this.refMask;
-        final int tag = (int)(h >>> 32) & tagMask;
-        int i = homeOf(h);
-        for (int probes = 0; probes < n; probes++)
-        {
-            final int s = UnsafeApi.getInt(null, slotsAddress + ((long)i << 2)); // plain: lock holder writes slots
-            if (s == 0)
-            {
-                return -1;
-            }
-            if ((s & tagMask) == tag)
-            {
-                final int ref = (s & refMask) - 1;
-                final long keyAt = keyAddress(hotAddress, ref);
-                if (UnsafeApi.getLong(null, keyAt) == k0 && UnsafeApi.getLong(null, keyAt + 8) == k1) // plain: keys change under this lock only
-                {
-                    return i;
-                }
-            }
-            if (++i == n)
-            {
-                i = 0;
-            }
-        }
-        return -1;
-    }
-
-    private int findRefLocked(final int e, final int dir)
-    {
-        return findRefFromLocked(e, dir, homeOfRef((e << 1) | dir));
-    }
-
-    /** The slot holding {@code (e << 1 | dir) + 1}, scanning from {@code start} to the end of its run; or -1. */
-    private int findRefFromLocked(final int e, final int dir, final int start)
-    {
-        final long slotsAddress = this.slotsAddress;
-        final int refMask = this.refMask;
-        final int ref = (e << 1) | dir;
-        final int n = slotCount;
-        int i = start;
-        for (int probes = 0; probes < n; probes++)
-        {
-            final int s = UnsafeApi.getInt(null, slotsAddress + ((long)i << 2)); // plain: lock holder writes slots
-            if (s == 0)
-            {
-                return -1;
-            }
-            if ((s & refMask) - 1 == ref)
-            {
-                return i;
-            }
-            if (++i == n)
-            {
-                i = 0;
-            }
-        }
-        return -1;
-    }
-
-    private long hash(final long k0, final long k1)
-    {
-        final FlowHasher custom = customHasher;
-        return custom == null ? SeededFlowHasher.hash(hashS0, hashS1, k0, k1) : custom.hash(k0, k1);
-    }
-
-    private int homeOf(final long h)
-    {
-        return (int)(((h & 0xFFFF_FFFFL) * slotCount) >>> 32);
-    }
-
-    private int homeOfRef(final int ref)
-    {
-        final long keyAt = keyAddress(hotAddress, ref);
-        return homeOf(hash(UnsafeApi.getLong(null, keyAt), UnsafeApi.getLong(null, keyAt + 8)));
-    }
-
-    /** Address of the key a reference {@code entry << 1 | dir} names: its entry's hot line, that direction's key. */
-    private static long keyAddress(final long hotAddress, final int ref)
-    {
-        return hotAddress + ((long)(ref >>> 1) << HOT_SHIFT) + KEY_OFFSET + ((ref & 1) << 4);
-    }
-
-    private void lockWriters()
+    void lockWriters()
     {
         int spins = 0;
         while (!WRITER_LOCK.compareAndSet(writers, 0, 1))
@@ -968,7 +471,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         }
     }
 
-    private void unlockWriters()
+    void unlockWriters()
     {
         WRITER_LOCK.setRelease(writers, 0);
     }
@@ -980,7 +483,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // Iteration and expiry
+    // Iteration and expiry (FlowExpiry)
     // ------------------------------------------------------------------------------------------------------------
 
     /**
@@ -992,7 +495,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      */
     public int forEachLive(final int cursor, final int maxEntries, final FlowVisitor visitor)
     {
-        final int limit = header.getIntVolatile(HIGH_WATER_OFFSET);
+        final int limit = UnsafeApi.getIntVolatile(null, headerAddress + HIGH_WATER_OFFSET); // volatile
         int e = Math.max(0, cursor);
         final int stop = (int)Math.min(limit, (long)e + Math.max(0, maxEntries));
         for (; e < stop; e++)
@@ -1017,215 +520,41 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      */
     public int expire(final long nowNanos, final int maxEntries, final ExpiryListener listener)
     {
-        final int limit = UnsafeApi.getIntVolatile(null, headerAddress + HIGH_WATER_OFFSET); // volatile
-        if (limit == 0)
-        {
-            return 0;
-        }
-        final int[] due = expiryDue;
-        final long hotAddress = this.hotAddress;
-        final long slotsAddress = this.slotsAddress;
-        int removed = 0;
-        int e = writers.expiryCursor;
-        int left = Math.min(Math.max(0, maxEntries), limit);
-        while (left > 0)
-        {
-            // Pass 1: find the chunk's due entries and touch both home slots of each (plain loads feeding a sink):
-            // a removal's first miss is its slot lines, and this way the chunk's misses overlap instead of each
-            // removal waiting for its own in turn.
-            final int chunk = Math.min(left, EXPIRY_CHUNK);
-            int found = 0;
-            long sink = 0;
-            for (int n = 0; n < chunk; n++)
-            {
-                if (e >= limit)
-                {
-                    e = 0;
-                }
-                final long h = hotAddress + ((long)e << HOT_SHIFT);
-                if ((UnsafeApi.getIntVolatile(null, h + STATUS_OFFSET) & FlowStatus.CONFIRMED) != 0 &&
-                    UnsafeApi.getLongOpaque(null, h + DEADLINE_OFFSET) - nowNanos <= 0)
-                {
-                    // plain key loads: the homes are hints (checked again in pass 2), a torn key costs a rescan only
-                    final int origHome = homeOfRef(e << 1);
-                    final int replyHome = homeOfRef((e << 1) | 1);
-                    sink += UnsafeApi.getInt(null, slotsAddress + ((long)origHome << 2)) +
-                        UnsafeApi.getInt(null, slotsAddress + ((long)replyHome << 2));
-                    due[3 * found] = e; // the homes are hints only: the entry may change hands before pass 2
-                    due[3 * found + 1] = origHome;
-                    due[3 * found + 2] = replyHome;
-                    found++;
-                }
-                e++;
-            }
-            keepAlive(sink);
-            left -= chunk;
-            // Pass 2: remove them; everything is decided again here, under the entry's write lock.
-            for (int i = 0; i < found; i++)
-            {
-                final int d = due[3 * i];
-                final long h = hotAddress + ((long)d << HOT_SHIFT);
-                if (tryBeginWrite(d) >= 0)
-                {
-                    // Re-check under the entry lock: a packet may have refreshed the deadline meanwhile.
-                    if ((UnsafeApi.getIntVolatile(null, h + STATUS_OFFSET) & FlowStatus.CONFIRMED) != 0 &&
-                        UnsafeApi.getLongOpaque(null, h + DEADLINE_OFFSET) - nowNanos <= 0)
-                    {
-                        if (listener != null)
-                        {
-                            listener.onExpired(this, d);
-                        }
-                        if (removeExpired(d, due[3 * i + 1], due[3 * i + 2]))
-                        {
-                            removed++;
-                        }
-                    }
-                    endWrite(d);
-                }
-            }
-        }
-        writers.expiryCursor = e;
-        return removed;
-    }
-
-    private boolean removeExpired(final int e, final int origHome, final int replyHome)
-    {
-        lockWriters();
-        try
-        {
-            if ((statusVolatileAt(e) & FlowStatus.CONFIRMED) == 0)
-            {
-                return false;
-            }
-            removeLocked(e, origHome, replyHome);
-            incrementCounter(REMOVES_OFFSET);
-            incrementCounter(EXPIRED_OFFSET);
-            return true;
-        }
-        finally
-        {
-            unlockWriters();
-        }
+        return expiry.expire(nowNanos, maxEntries, listener);
     }
 
     // ------------------------------------------------------------------------------------------------------------
-    // Recovery (mapped file reopened)
+    // Counters (FlowTableCounters) and geometry
     // ------------------------------------------------------------------------------------------------------------
-
-    private void recover()
-    {
-        lockWriters();
-        try
-        {
-            slots.setMemory(0, slots.capacity(), (byte)0);
-            header.putLongRelease(SHIFT_SEQ_OFFSET, 0);
-            header.putInt(OPEN_COUNT_OFFSET, header.getInt(OPEN_COUNT_OFFSET) + 1);
-            final int highWater = Math.max(0, Math.min(capacity, header.getInt(HIGH_WATER_OFFSET)));
-            header.putInt(HIGH_WATER_OFFSET, highWater);
-            writers.freeHead = -1;
-            long size = 0;
-            for (int e = highWater - 1; e >= 0; e--)
-            {
-                final int h = hotOffset(e);
-                final int seq = hot.getInt(h + SEQ_OFFSET);
-                final int status = hot.getInt(h + STATUS_OFFSET);
-                boolean keep = false;
-                if ((status & FlowStatus.CONFIRMED) != 0)
-                {
-                    if ((seq & 1) != 0)
-                    {
-                        incrementCounter(DISCARDED_OFFSET); // died inside a write: torn
-                    }
-                    else
-                    {
-                        keep = reindexLocked(e);
-                    }
-                }
-                if ((seq & 1) != 0)
-                {
-                    hot.putInt(h + SEQ_OFFSET, seq + 1); // nobody holds it any more
-                }
-                if (keep)
-                {
-                    size++;
-                }
-                else
-                {
-                    hot.putInt(h + STATUS_OFFSET, status & ~FlowStatus.CONFIRMED);
-                    pushFreeLocked(e);
-                }
-            }
-            header.putLongRelease(SIZE_OFFSET, size);
-        }
-        finally
-        {
-            unlockWriters();
-        }
-    }
-
-    private boolean reindexLocked(final int e)
-    {
-        final int h = hotOffset(e);
-        final long ok0 = hot.getLong(h + KEY_OFFSET);
-        final long ok1 = hot.getLong(h + KEY_OFFSET + 8);
-        final long rk0 = hot.getLong(h + KEY_OFFSET + KEY_LENGTH);
-        final long rk1 = hot.getLong(h + KEY_OFFSET + KEY_LENGTH + 8);
-        final long ho = hash(ok0, ok1);
-        final long hr = hash(rk0, rk1);
-        if ((ok0 == rk0 && ok1 == rk1) || findKeyLocked(ok0, ok1, ho) >= 0 || findKeyLocked(rk0, rk1, hr) >= 0)
-        {
-            incrementCounter(DISCARDED_OFFSET); // duplicate tuple: cannot both be right
-            return false;
-        }
-        publishLocked(ho, e << 1);
-        publishLocked(hr, (e << 1) | 1);
-        return true;
-    }
-
-    // ------------------------------------------------------------------------------------------------------------
-    // Counters and geometry
-    // ------------------------------------------------------------------------------------------------------------
-
-    private void incrementCounter(final int offset)
-    {
-        addCounter(offset, 1);
-    }
-
-    private void addCounter(final int offset, final long delta)
-    {
-        // Only the writer-lock holder writes counters: plain read, opaque store for concurrent readers.
-        final long at = headerAddress + offset;
-        UnsafeApi.putLongOpaque(null, at, UnsafeApi.getLong(null, at) + delta);
-    }
 
     /** Live entries (opaque). */
     public long size()
     {
-        return header.getLongOpaque(SIZE_OFFSET);
+        return counters.get(SIZE_OFFSET);
     }
 
     /** Successful inserts (opaque). */
     public long inserts()
     {
-        return header.getLongOpaque(INSERTS_OFFSET);
+        return counters.get(INSERTS_OFFSET);
     }
 
     /** Removes, expiry included, early drops excluded (opaque). */
     public long removes()
     {
-        return header.getLongOpaque(REMOVES_OFFSET);
+        return counters.get(REMOVES_OFFSET);
     }
 
     /** Inserts refused because the original tuple existed (opaque). */
     public long clashOrig()
     {
-        return header.getLongOpaque(CLASH_ORIG_OFFSET);
+        return counters.get(CLASH_ORIG_OFFSET);
     }
 
     /** Inserts refused because the reply tuple existed (opaque). */
     public long clashReply()
     {
-        return header.getLongOpaque(CLASH_REPLY_OFFSET);
+        return counters.get(CLASH_REPLY_OFFSET);
     }
 
     /** All clashes (opaque). */
@@ -1237,31 +566,31 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     /** Entries evicted by early drop (opaque). */
     public long earlyDrops()
     {
-        return header.getLongOpaque(EARLY_DROPS_OFFSET);
+        return counters.get(EARLY_DROPS_OFFSET);
     }
 
     /** Inserts refused with {@link #FULL} (opaque). */
     public long fullRefusals()
     {
-        return header.getLongOpaque(FULL_OFFSET);
+        return counters.get(FULL_OFFSET);
     }
 
     /** Entries removed by {@link #expire} (opaque). */
     public long expired()
     {
-        return header.getLongOpaque(EXPIRED_OFFSET);
+        return counters.get(EXPIRED_OFFSET);
     }
 
     /** Entries discarded as torn or duplicate when a mapped file was recovered (opaque). */
     public long discarded()
     {
-        return header.getLongOpaque(DISCARDED_OFFSET);
+        return counters.get(DISCARDED_OFFSET);
     }
 
     /** Times the backing file was reopened. */
     public int openCount()
     {
-        return header.getInt(OPEN_COUNT_OFFSET);
+        return counters.openCount();
     }
 
     /** Capacity in connections. */
@@ -1273,7 +602,7 @@ public class FlowTable extends FlowEntries implements AutoCloseable
     /** Index slots. */
     public int slotCount()
     {
-        return slotCount;
+        return index.slotCount;
     }
 
     /** Hash seed in use (for the default hasher). */
@@ -1300,22 +629,10 @@ public class FlowTable extends FlowEntries implements AutoCloseable
      */
     public int probeLength(final long k0, final long k1)
     {
-        final long h = hash(k0, k1);
         lockWriters();
         try
         {
-            final int found = findKeyLocked(k0, k1, h);
-            int i = homeOf(h);
-            int len = 1;
-            while (found >= 0 ? i != found : slots.getInt(i << 2) != 0)
-            {
-                len++;
-                if (++i == slotCount)
-                {
-                    i = 0;
-                }
-            }
-            return len;
+            return index.probeLengthLocked(k0, k1);
         }
         finally
         {
@@ -1330,15 +647,6 @@ public class FlowTable extends FlowEntries implements AutoCloseable
         {
             closed = true;
             storage.close();
-        }
-    }
-
-    /** Keeps {@code touched} computed (and the loads behind it) without storing it: see {@link #touchSink}. */
-    private void keepAlive(final long touched)
-    {
-        if (touched == TOUCH_NEVER)
-        {
-            touchSink++;
         }
     }
 }

@@ -71,7 +71,6 @@ public final class TcpTracker
 
     private static final int DIR_ORIGINAL = 0;
     private static final int DIR_REPLY = 1;
-    private static final int MAXACKWINCONST = 66000;
     private static final long UNACK_LOWER_GUARD_NANOS = 120_000_000_000L;
 
     private static final int sNO = NONE;
@@ -115,8 +114,6 @@ public final class TcpTracker
     private final boolean loose;
     private final int maxRetrans;
     private final boolean ignoreInvalidRst;
-    /** {@link #establishedAck} first (false only in tests that compare it with the general path). */
-    private final boolean fastPath;
 
     /**
      * Linux defaults: window tracking on, pickup on ({@code tcp_loose=1}), 3 retransmissions,
@@ -143,19 +140,6 @@ public final class TcpTracker
         final int maxRetrans,
         final boolean ignoreInvalidRst)
     {
-        this(timeouts, beLiberal, loose, maxRetrans, ignoreInvalidRst, true);
-    }
-
-    /** As the public constructor; {@code fastPath} false sends every segment down the general path (tests). */
-    TcpTracker(
-        final Timeouts timeouts,
-        final boolean beLiberal,
-        final boolean loose,
-        final int maxRetrans,
-        final boolean ignoreInvalidRst,
-        final boolean fastPath)
-    {
-        this.fastPath = fastPath;
         this.timeouts = timeouts;
         this.beLiberal = beLiberal;
         this.loose = loose;
@@ -260,7 +244,7 @@ public final class TcpTracker
         if (newState == SYN_SENT)
         {
             putInt(state, base + TD_MAXEND_OFFSET, end);
-            applyOptions(state, base, DIR_ORIGINAL, seg);
+            TcpWindow.applyOptions(state, base, DIR_ORIGINAL, seg);
         }
         else
         {
@@ -299,6 +283,30 @@ public final class TcpTracker
         final long remainingNanos,
         final TrackResult out)
     {
+        if (tcpState == ESTABLISHED && (dir & ~1) == 0 &&
+            (seg.flags & (TcpSegment.SYN | TcpSegment.FIN | TcpSegment.RST | TcpSegment.ACK)) == TcpSegment.ACK &&
+            establishedAck(state, base, seg, dir, seenReply, assured, out))
+        {
+            return out.verdict; // fast path: an in-window plain ACK of an established connection
+        }
+        return generalPacket(state, base, tcpState, seg, dir, seenReply, assured, remainingNanos, out);
+    }
+
+    /**
+     * The slow path of {@link #packet}: every segment, the kernel's function step by step. Package-private so
+     * tests can hold the fast path ({@link #establishedAck}) against it.
+     */
+    int generalPacket(
+        final MutableDirectBuffer state,
+        final int base,
+        final int tcpState,
+        final TcpSegment seg,
+        final int dir,
+        final boolean seenReply,
+        final boolean assured,
+        final long remainingNanos,
+        final TrackResult out)
+    {
         out.clear();
         int oldState = tcpState;
         if (oldState < 0 || oldState >= MAX || (dir & ~1) != 0)
@@ -306,12 +314,6 @@ public final class TcpTracker
             // Corrupt area or bad direction: never index out of the table.
             out.verdict = TrackResult.INVALID;
             out.reason = TrackReason.TCP_INVALID_TRANSITION;
-            return out.verdict;
-        }
-        if (fastPath && oldState == ESTABLISHED &&
-            (seg.flags & (TcpSegment.SYN | TcpSegment.FIN | TcpSegment.RST | TcpSegment.ACK)) == TcpSegment.ACK &&
-            establishedAck(state, base, seg, dir, seenReply, assured, out))
-        {
             return out.verdict;
         }
         final int index = index(seg.flags);
@@ -399,10 +401,10 @@ public final class TcpTracker
 
         if (!skipWindow)
         {
-            final int window = inWindow(state, base, tcpState, seg, dir, index, out);
-            if (window != WINDOW_ACCEPT)
+            final int window = TcpWindow.inWindow(beLiberal, state, base, tcpState, seg, dir, index, out);
+            if (window != TcpWindow.WINDOW_ACCEPT)
             {
-                if (window == WINDOW_IGNORE)
+                if (window == TcpWindow.WINDOW_IGNORE)
                 {
                     return out.verdict; // accepted, not refreshed, state unchanged
                 }
@@ -420,30 +422,6 @@ public final class TcpTracker
         }
         out.oldState = oldState;
         out.newState = newState;
-
-        final long stateTimeout = timeouts.tcp(newState);
-        long timeout;
-        if (TcpStateLayout.retrans(state, base) >= maxRetrans && stateTimeout > timeouts.tcpMaxRetrans())
-        {
-            timeout = timeouts.tcpMaxRetrans();
-        }
-        else if (index == INDEX_RST && newState == ESTABLISHED && stateTimeout > timeouts.tcpUnacknowledged())
-        {
-            timeout = timeouts.tcpUnacknowledged();
-        }
-        else if (TcpStateLayout.eitherDirectionHas(state, base, FLAG_DATA_UNACKNOWLEDGED) &&
-            stateTimeout > timeouts.tcpUnacknowledged())
-        {
-            timeout = timeouts.tcpUnacknowledged();
-        }
-        else if (getShort(state, base + LAST_WIN_OFFSET) == 0 && stateTimeout > timeouts.tcpMaxRetrans())
-        {
-            timeout = timeouts.tcpMaxRetrans();
-        }
-        else
-        {
-            timeout = stateTimeout;
-        }
 
         if (newState != oldState)
         {
@@ -463,10 +441,6 @@ public final class TcpTracker
             {
                 return out.verdict; // a retransmitted SYN does not renew the timeout
             }
-            if (newState == ESTABLISHED && timeout > timeouts.tcpUnacknowledged())
-            {
-                timeout = timeouts.tcpUnacknowledged(); // picked up mid-stream, nothing seen back yet
-            }
         }
         else if (!assured && (oldState == SYN_RECV || oldState == ESTABLISHED) && newState == ESTABLISHED)
         {
@@ -474,9 +448,53 @@ public final class TcpTracker
             out.events |= TrackResult.EVENT_ASSURED;
         }
         out.refresh = true;
-        out.timeoutNanos = timeout;
+        out.timeoutNanos = timeout(newState, index, TcpStateLayout.bits(state, base),
+            getShort(state, base + LAST_WIN_OFFSET), seenReply);
         return out.verdict;
     }
+
+    /**
+     * Kernel {@code nf_conntrack_tcp_packet}'s timeout choice for a segment in window: the state's timeout, shortened
+     * after too many retransmissions, by an RST that kept ESTABLISHED, by data not yet acknowledged, by a zero
+     * window, and while no reply was seen (a connection picked up mid-stream).
+     *
+     * @param bits    the area's BITS word after this segment (retrans, both directions' flags).
+     * @param lastWin the last window seen (this segment's, for a plain ACK).
+     */
+    private long timeout(final int newState, final int index, final int bits, final int lastWin, final boolean seenReply)
+    {
+        final long stateTimeout = timeouts.tcp(newState);
+        long timeout;
+        if (TcpStateLayout.retransOf(bits) >= maxRetrans && stateTimeout > timeouts.tcpMaxRetrans())
+        {
+            timeout = timeouts.tcpMaxRetrans();
+        }
+        else if (index == INDEX_RST && newState == ESTABLISHED && stateTimeout > timeouts.tcpUnacknowledged())
+        {
+            timeout = timeouts.tcpUnacknowledged();
+        }
+        else if ((bits & UNACKNOWLEDGED_BITS) != 0 && stateTimeout > timeouts.tcpUnacknowledged())
+        {
+            timeout = timeouts.tcpUnacknowledged();
+        }
+        else if (lastWin == 0 && stateTimeout > timeouts.tcpMaxRetrans())
+        {
+            timeout = timeouts.tcpMaxRetrans();
+        }
+        else
+        {
+            timeout = stateTimeout;
+        }
+        if (!seenReply && newState == ESTABLISHED && timeout > timeouts.tcpUnacknowledged())
+        {
+            timeout = timeouts.tcpUnacknowledged(); // picked up mid-stream, nothing seen back yet
+        }
+        return timeout;
+    }
+
+    /** BITS word bits of both directions' FLAG_DATA_UNACKNOWLEDGED. */
+    private static final int UNACKNOWLEDGED_BITS = TcpStateLayout.flagBit(0, FLAG_DATA_UNACKNOWLEDGED) |
+        TcpStateLayout.flagBit(1, FLAG_DATA_UNACKNOWLEDGED);
 
     /**
      * The common case of {@link #packet}, with the BITS word loaded and stored once: a plain ACK (no SYN, FIN or
@@ -502,6 +520,7 @@ public final class TcpTracker
         {
             return false;
         }
+        out.clear();
         out.oldState = ESTABLISHED;
         out.newState = ESTABLISHED;
         if (seenReply && !assured)
@@ -531,8 +550,7 @@ public final class TcpTracker
      * @param window        window as carried (unscaled).
      * @param payloadLength TCP payload bytes.
      * @param seenReply     entry's SEEN_REPLY status bit before this packet.
-     * @return the new timeout in nanos, or -1 when the general path must handle the segment (nothing was written;
-     *     always -1 on a tracker built without the fast path).
+     * @return the new timeout in nanos, or -1 when the general path must handle the segment (nothing was written).
      */
     public long establishedAck(
         final MutableDirectBuffer state,
@@ -545,7 +563,7 @@ public final class TcpTracker
         final int payloadLength,
         final boolean seenReply)
     {
-        return fastPath && (dir & ~1) == 0 ?
+        return (dir & ~1) == 0 ?
             inWindowAck(state, base, dir, seq, ack, sack, window, payloadLength, seenReply) : -1;
     }
 
@@ -571,103 +589,22 @@ public final class TcpTracker
         final int bits = TcpStateLayout.bits(state, base);
         final int sack = (bits & TcpStateLayout.flagBit(1 - dir, FLAG_SACK_PERM)) != 0 ? segSack : ack;
         final int end = seq + payloadLength;
-        final int senderEnd = getInt(state, sender + TD_END_OFFSET);
-        final int senderMaxend = getInt(state, sender + TD_MAXEND_OFFSET);
-        final int receiverEnd = getInt(state, receiver + TD_END_OFFSET);
-        final int receiverMaxwin = getInt(state, receiver + TD_MAXWIN_OFFSET);
-        final int maxAckWindow = Integer.compareUnsigned(senderMaxwin, MAXACKWINCONST) > 0 ? senderMaxwin : MAXACKWINCONST;
-        if (!before(seq, senderMaxend + 1) ||
-            !before(sack, receiverEnd + 1) ||
-            !(receiverMaxwin == 0 || after(end, senderEnd - receiverMaxwin - 1)) ||
-            !after(sack, receiverEnd - maxAckWindow - 1))
+        if (TcpWindow.windowFault(seq, sack, end, getInt(state, sender + TD_END_OFFSET), getInt(state, sender + TD_MAXEND_OFFSET),
+            senderMaxwin, getInt(state, receiver + TD_END_OFFSET), getInt(state, receiver + TD_MAXWIN_OFFSET)) !=
+            TrackReason.NONE)
         {
             return -1; // out of window: overshoot, liberal and invalid cases are the general path's
         }
-
-        // updateWindows()
-        int newBits = bits;
-        final int win = window << TcpStateLayout.scaleOf(bits, dir);
-        final int swin = win + (sack - ack);
-        if (Integer.compareUnsigned(senderMaxwin, swin) < 0)
-        {
-            putInt(state, sender + TD_MAXWIN_OFFSET, swin);
-        }
-        if (after(end, senderEnd))
-        {
-            putInt(state, sender + TD_END_OFFSET, end);
-            newBits |= TcpStateLayout.flagBit(dir, FLAG_DATA_UNACKNOWLEDGED);
-        }
-        final int maxAckBit = TcpStateLayout.flagBit(dir, FLAG_MAXACK_SET);
-        if ((newBits & maxAckBit) == 0)
-        {
-            putInt(state, sender + TD_MAXACK_OFFSET, ack);
-            newBits |= maxAckBit;
-        }
-        else if (after(ack, getInt(state, sender + TD_MAXACK_OFFSET)))
-        {
-            putInt(state, sender + TD_MAXACK_OFFSET, ack);
-        }
-        if (receiverMaxwin != 0 && after(end, senderMaxend))
-        {
-            putInt(state, receiver + TD_MAXWIN_OFFSET, receiverMaxwin + (end - senderMaxend));
-        }
-        if (after(sack + win, getInt(state, receiver + TD_MAXEND_OFFSET) - 1))
-        {
-            putInt(state, receiver + TD_MAXEND_OFFSET, sack + win + (win == 0 ? 1 : 0));
-        }
-        if (ack == receiverEnd)
-        {
-            newBits &= ~TcpStateLayout.flagBit(1 - dir, FLAG_DATA_UNACKNOWLEDGED);
-        }
-        final int len = end - seq;
-        if (TcpStateLayout.lastDirOf(bits) == dir &&
-            getInt(state, base + LAST_END_OFFSET) == end &&
-            (len & ~0xFFFF) == 0 && getShort(state, base + LAST_LEN_OFFSET) == len &&
-            getInt(state, base + LAST_ACK_OFFSET) == ack &&
-            getShort(state, base + LAST_WIN_OFFSET) == window)
-        {
-            newBits = TcpStateLayout.withRetrans(newBits, TcpStateLayout.retransOf(newBits) + 1);
-        }
-        else
-        {
-            putShort(state, base + LAST_LEN_OFFSET, len);
-            putInt(state, base + LAST_ACK_OFFSET, ack);
-            putInt(state, base + LAST_END_OFFSET, end);
-            putShort(state, base + LAST_WIN_OFFSET, window);
-            newBits = TcpStateLayout.withRetrans(newBits, 0);
-        }
-        newBits = TcpStateLayout.withLastIndexAndDir(newBits, INDEX_ACK, dir);
+        final int newBits = TcpStateLayout.withLastIndexAndDir(
+            TcpWindow.updateWindows(state, base, bits, dir, INDEX_ACK, true, seq, ack, sack, end,
+                window << TcpStateLayout.scaleOf(bits, dir), window),
+            INDEX_ACK, dir);
         if (newBits != bits)
         {
-            TcpStateLayout.bits(state, base, newBits);
+            TcpStateLayout.bits(state, base, newBits); // BITS stored once
         }
-
-        // packet(), in window, state unchanged: the timeout.
-        final long stateTimeout = timeouts.tcp(ESTABLISHED);
-        long timeout;
-        final int unacknowledged = TcpStateLayout.flagBit(0, FLAG_DATA_UNACKNOWLEDGED) |
-            TcpStateLayout.flagBit(1, FLAG_DATA_UNACKNOWLEDGED);
-        if (TcpStateLayout.retransOf(newBits) >= maxRetrans && stateTimeout > timeouts.tcpMaxRetrans())
-        {
-            timeout = timeouts.tcpMaxRetrans();
-        }
-        else if ((newBits & unacknowledged) != 0 && stateTimeout > timeouts.tcpUnacknowledged())
-        {
-            timeout = timeouts.tcpUnacknowledged();
-        }
-        else if (window == 0 && stateTimeout > timeouts.tcpMaxRetrans()) // last_win is this segment's now
-        {
-            timeout = timeouts.tcpMaxRetrans();
-        }
-        else
-        {
-            timeout = stateTimeout;
-        }
-        if (!seenReply && timeout > timeouts.tcpUnacknowledged())
-        {
-            timeout = timeouts.tcpUnacknowledged(); // picked up mid-stream, nothing seen back yet
-        }
-        return timeout;
+        // in window, ESTABLISHED kept: last_win is this segment's window now
+        return timeout(ESTABLISHED, INDEX_ACK, newBits, window, seenReply);
     }
 
     /**
@@ -809,7 +746,7 @@ public final class TcpTracker
             {
                 return RST_CHECK_WINDOW; // answer to a SYN we let through
             }
-            if (before(seq, maxAck) && !ignoreInvalidRst)
+            if (TcpWindow.before(seq, maxAck) && !ignoreInvalidRst)
             {
                 return RST_INVALID;
             }
@@ -851,257 +788,6 @@ public final class TcpTracker
             return RST_SKIP_WINDOW; // reset answering a challenge ACK we let through
         }
         return otherwise;
-    }
-
-    // ---------------------------------------------------------------- window
-
-    private static final int WINDOW_ACCEPT = 0;
-    private static final int WINDOW_IGNORE = 1;
-    private static final int WINDOW_INVALID = 2;
-
-    private int inWindow(
-        final MutableDirectBuffer state,
-        final int base,
-        final int currentState,
-        final TcpSegment seg,
-        final int dir,
-        final int index,
-        final TrackResult out)
-    {
-        final int sender = base + dir * DIRECTION_LENGTH;
-        final int receiver = base + (1 - dir) * DIRECTION_LENGTH;
-        final boolean syn = seg.has(TcpSegment.SYN);
-        final boolean hasAck = seg.has(TcpSegment.ACK);
-        int seq = seg.seq;
-        int ack = seg.ack;
-        int sack = TcpStateLayout.has(state, base, 1 - dir, FLAG_SACK_PERM) ? seg.sack : seg.ack;
-        int end = seg.end();
-        int win = seg.window;
-
-        if (getInt(state, sender + TD_MAXWIN_OFFSET) == 0)
-        {
-            if (syn)
-            {
-                initSender(state, base, dir, seg, end, win);
-                if (!hasAck)
-                {
-                    return WINDOW_ACCEPT; // simultaneous open
-                }
-            }
-            else
-            {
-                // Mid-connection: take what the packet tells.
-                putInt(state, sender + TD_END_OFFSET, end);
-                final int swin = win << scale(state, base, dir);
-                final int maxwin = swin == 0 ? 1 : swin;
-                putInt(state, sender + TD_MAXWIN_OFFSET, maxwin);
-                putInt(state, sender + TD_MAXEND_OFFSET, end + maxwin);
-                if (getInt(state, receiver + TD_MAXWIN_OFFSET) == 0)
-                {
-                    putInt(state, receiver + TD_END_OFFSET, sack);
-                    putInt(state, receiver + TD_MAXEND_OFFSET, sack);
-                }
-                else if (sack == getInt(state, receiver + TD_END_OFFSET) + 1)
-                {
-                    putInt(state, receiver + TD_END_OFFSET, sack); // reply to a keepalive
-                }
-            }
-        }
-        else if (syn && after(end, getInt(state, sender + TD_END_OFFSET)) &&
-            (currentState == SYN_SENT || currentState == SYN_RECV))
-        {
-            // Re-initialised SYN (or SYN/ACK) with a higher sequence: start this side over.
-            initSender(state, base, dir, seg, end, win);
-            if (dir == DIR_REPLY && !hasAck)
-            {
-                return WINDOW_ACCEPT;
-            }
-        }
-
-        if (!hasAck)
-        {
-            ack = sack = getInt(state, receiver + TD_END_OFFSET);
-        }
-        else if ((seg.flags & (TcpSegment.ACK | TcpSegment.RST)) == (TcpSegment.ACK | TcpSegment.RST) && ack == 0)
-        {
-            ack = sack = getInt(state, receiver + TD_END_OFFSET); // broken stacks: RST+ACK with ack 0
-        }
-
-        if (seg.has(TcpSegment.RST) && seq == 0 && currentState == SYN_SENT)
-        {
-            seq = end = getInt(state, sender + TD_END_OFFSET); // RST answering a SYN
-        }
-
-        final int senderEnd = getInt(state, sender + TD_END_OFFSET);
-        final int senderMaxend = getInt(state, sender + TD_MAXEND_OFFSET);
-        final int senderMaxwin = getInt(state, sender + TD_MAXWIN_OFFSET);
-        final int receiverEnd = getInt(state, receiver + TD_END_OFFSET);
-        final int receiverMaxwin = getInt(state, receiver + TD_MAXWIN_OFFSET);
-        final int maxAckWindow = Integer.compareUnsigned(senderMaxwin, MAXACKWINCONST) > 0 ? senderMaxwin : MAXACKWINCONST;
-        final boolean liberal = beLiberal || TcpStateLayout.has(state, base, dir, FLAG_BE_LIBERAL);
-
-        if (!before(seq, senderMaxend + 1))
-        {
-            final int overshot = end - senderMaxend + 1;
-            final boolean ackOk = after(sack, receiverEnd - maxAckWindow - 1);
-            final boolean inRecvWin = receiverMaxwin != 0 && after(end, senderEnd - receiverMaxwin - 1);
-            if (inRecvWin && ackOk && Integer.compareUnsigned(overshot, receiverMaxwin) <= 0 &&
-                before(sack, receiverEnd + 1))
-            {
-                // Sender exceeded the window but is otherwise sane: track its data so the ACK fits.
-                putInt(state, sender + TD_END_OFFSET, end);
-                setFlags(state, base, dir, flags(state, base, dir) | FLAG_DATA_UNACKNOWLEDGED);
-                return storeInvalid(liberal, WINDOW_IGNORE, TrackReason.TCP_OVERSHOT, out);
-            }
-            return storeInvalid(liberal, WINDOW_INVALID, TrackReason.TCP_SEQ_OVER, out);
-        }
-        if (!before(sack, receiverEnd + 1))
-        {
-            return storeInvalid(liberal, WINDOW_INVALID, TrackReason.TCP_ACK_OVER, out);
-        }
-        final boolean inRecvWin = receiverMaxwin == 0 || after(end, senderEnd - receiverMaxwin - 1);
-        if (!inRecvWin)
-        {
-            return storeInvalid(liberal, WINDOW_IGNORE, TrackReason.TCP_SEQ_UNDER, out);
-        }
-        if (!after(sack, receiverEnd - maxAckWindow - 1))
-        {
-            return storeInvalid(liberal, WINDOW_IGNORE, TrackReason.TCP_ACK_UNDER, out);
-        }
-        return updateWindows(state, base, seg, dir, index, seq, ack, sack, end, win);
-    }
-
-    // Kernel nf_tcp_store_invalid(): liberal senders pass a failed check as a plain accept, without
-    // the window update that in-window packets get.
-    private static int storeInvalid(final boolean liberal, final int verdict, final int reason, final TrackResult out)
-    {
-        if (liberal)
-        {
-            return WINDOW_ACCEPT;
-        }
-        out.reason = reason;
-        return verdict;
-    }
-
-    private int updateWindows(
-        final MutableDirectBuffer state,
-        final int base,
-        final TcpSegment seg,
-        final int dir,
-        final int index,
-        final int seq,
-        final int ack,
-        final int sack,
-        final int end,
-        final int rawWin)
-    {
-        final int sender = base + dir * DIRECTION_LENGTH;
-        final int receiver = base + (1 - dir) * DIRECTION_LENGTH;
-        int win = rawWin;
-        if (!seg.has(TcpSegment.SYN))
-        {
-            win <<= scale(state, base, dir);
-        }
-        final int swin = win + (sack - ack);
-        if (Integer.compareUnsigned(getInt(state, sender + TD_MAXWIN_OFFSET), swin) < 0)
-        {
-            putInt(state, sender + TD_MAXWIN_OFFSET, swin);
-        }
-        if (after(end, getInt(state, sender + TD_END_OFFSET)))
-        {
-            putInt(state, sender + TD_END_OFFSET, end);
-            TcpStateLayout.flag(state, base, dir, FLAG_DATA_UNACKNOWLEDGED, true);
-        }
-        if (seg.has(TcpSegment.ACK))
-        {
-            if (!TcpStateLayout.has(state, base, dir, FLAG_MAXACK_SET))
-            {
-                putInt(state, sender + TD_MAXACK_OFFSET, ack);
-                TcpStateLayout.flag(state, base, dir, FLAG_MAXACK_SET, true);
-            }
-            else if (after(ack, getInt(state, sender + TD_MAXACK_OFFSET)))
-            {
-                putInt(state, sender + TD_MAXACK_OFFSET, ack);
-            }
-        }
-
-        final int receiverMaxwin = getInt(state, receiver + TD_MAXWIN_OFFSET);
-        final int senderMaxend = getInt(state, sender + TD_MAXEND_OFFSET);
-        if (receiverMaxwin != 0 && after(end, senderMaxend))
-        {
-            putInt(state, receiver + TD_MAXWIN_OFFSET, receiverMaxwin + (end - senderMaxend));
-        }
-        if (after(sack + win, getInt(state, receiver + TD_MAXEND_OFFSET) - 1))
-        {
-            putInt(state, receiver + TD_MAXEND_OFFSET, sack + win + (win == 0 ? 1 : 0));
-        }
-        if (ack == getInt(state, receiver + TD_END_OFFSET))
-        {
-            TcpStateLayout.flag(state, base, 1 - dir, FLAG_DATA_UNACKNOWLEDGED, false);
-        }
-
-        if (index == INDEX_ACK)
-        {
-            // last_seq == seq and last_end == end, with last_seq kept as last_end - last_len
-            final int len = end - seq;
-            if (lastDir(state, base) == dir &&
-                getInt(state, base + LAST_END_OFFSET) == end &&
-                (len & ~0xFFFF) == 0 && getShort(state, base + LAST_LEN_OFFSET) == len &&
-                getInt(state, base + LAST_ACK_OFFSET) == ack &&
-                getShort(state, base + LAST_WIN_OFFSET) == seg.window)
-            {
-                TcpStateLayout.retrans(state, base, TcpStateLayout.retrans(state, base) + 1);
-            }
-            else
-            {
-                TcpStateLayout.lastDir(state, base, dir);
-                putShort(state, base + LAST_LEN_OFFSET, len);
-                putInt(state, base + LAST_ACK_OFFSET, ack);
-                putInt(state, base + LAST_END_OFFSET, end);
-                putShort(state, base + LAST_WIN_OFFSET, seg.window);
-                TcpStateLayout.retrans(state, base, 0);
-            }
-        }
-        return WINDOW_ACCEPT;
-    }
-
-    private static void initSender(
-        final MutableDirectBuffer state, final int base, final int dir, final TcpSegment seg, final int end, final int win)
-    {
-        final int sender = base + dir * DIRECTION_LENGTH;
-        putInt(state, sender + TD_END_OFFSET, end);
-        putInt(state, sender + TD_MAXEND_OFFSET, end);
-        putInt(state, sender + TD_MAXWIN_OFFSET, win == 0 ? 1 : win);
-        applyOptions(state, base, dir, seg);
-        // RFC 1323: scaling only when both sides offered it; decided when the reply side answers.
-        if (dir == DIR_REPLY &&
-            !((flags(state, base, dir) & FLAG_WINDOW_SCALE) != 0 && (flags(state, base, 1 - dir) & FLAG_WINDOW_SCALE) != 0))
-        {
-            TcpStateLayout.scale(state, base, dir, 0);
-            TcpStateLayout.scale(state, base, 1 - dir, 0);
-        }
-    }
-
-    /** Kernel tcp_options(): with options present, reset scale and flags (but BE_LIBERAL) then apply. */
-    private static void applyOptions(final MutableDirectBuffer state, final int base, final int dir, final TcpSegment seg)
-    {
-        if (seg.optionsLength == 0)
-        {
-            return;
-        }
-        int flags = flags(state, base, dir) & FLAG_BE_LIBERAL;
-        int scale = 0;
-        if (seg.sackPermitted)
-        {
-            flags |= FLAG_SACK_PERM;
-        }
-        if (seg.windowScale >= 0)
-        {
-            scale = seg.windowScale;
-            flags |= FLAG_WINDOW_SCALE;
-        }
-        setFlags(state, base, dir, flags);
-        TcpStateLayout.scale(state, base, dir, scale);
     }
 
     /** Kernel nf_tcp_handle_invalid(): an out-of-window FIN/RST pair shortens an assured entry's life. */
@@ -1202,17 +888,5 @@ public final class TcpTracker
     private static void putShort(final MutableDirectBuffer state, final int index, final int value)
     {
         TcpStateLayout.putShort(state, index, value);
-    }
-
-    /** Sequence-space comparison: a before b (kernel {@code before()}). */
-    static boolean before(final int a, final int b)
-    {
-        return a - b < 0;
-    }
-
-    /** Sequence-space comparison: a after b (kernel {@code after()}). */
-    static boolean after(final int a, final int b)
-    {
-        return b - a < 0;
     }
 }

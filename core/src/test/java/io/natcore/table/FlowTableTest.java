@@ -148,58 +148,52 @@ class FlowTableTest
     }
 
     @Test
-    void removeIgnoresBadEntryIndexes()
+    void removeOfABadEntryIndexFailsLoudlyAndLeavesTheTableAlone()
     {
+        assertTrue(org.agrona.concurrent.UnsafeBuffer.SHOULD_BOUNDS_CHECK, "tests run with Agrona's bounds checks on");
         final FlowTable t = table(4);
         insert(t, 1);
-        for (final int bad : new int[] {-1, 4, 3, Integer.MAX_VALUE, Integer.MIN_VALUE})
+        for (final int bad : new int[] {-1, 4, Integer.MAX_VALUE, Integer.MIN_VALUE})
         {
-            assertFalse(t.remove(bad), "index " + bad);
+            assertThrows(IndexOutOfBoundsException.class, () -> t.remove(bad), "index " + bad);
         }
+        assertFalse(t.remove(3), "a valid index of an entry never used is not live");
         assertEquals(1, t.size());
         assertEquals(0, t.removes());
     }
 
     @Test
-    void accessorsIgnoreBadEntryIndexesWithoutThrowing()
+    void everyEntryAccessorFailsLoudlyOnABadEntryIndex()
     {
         final FlowTable t = table(4);
+        final java.util.List<java.util.function.IntConsumer> accessors = java.util.List.of(
+            bad -> t.putDeadlineOpaque(bad, 5), bad -> t.putDeadlineRelease(bad, 5), bad -> t.putStateRelease(bad, 5),
+            bad -> t.putStatePlain(bad, 5), bad -> t.putIpChecksumDelta(bad, 0, 5), bad -> t.putL4ChecksumDelta(bad, 1, 5),
+            bad -> t.putEgressIfIndex(bad, 0, 5), bad -> t.putOps(bad, 0, 5), bad -> t.addCountersPlain(bad, 0, 5),
+            bad -> t.addCountersAtomic(bad, 1, 5), bad -> t.putCreatedNanos(bad, 5), bad -> t.putMark(bad, 5),
+            bad -> t.putScratchInt(bad, 0, 5), bad -> t.putScratchShort(bad, 0, 5), bad -> t.putScratchByte(bad, 0, 5),
+            bad -> t.orStatusVolatile(bad, FlowStatus.ASSURED), bad -> t.andNotStatusVolatile(bad, FlowStatus.ASSURED),
+            bad -> t.endWrite(bad), bad -> t.beginWrite(bad), bad -> t.tryBeginWrite(bad), bad -> t.readBeginAcquire(bad),
+            bad -> t.readValidate(bad, 0), bad -> t.seqVolatile(bad), bad -> t.deadlineOpaque(bad),
+            bad -> t.statusAcquire(bad), bad -> t.statusOpaque(bad), bad -> t.stateVolatile(bad),
+            bad -> t.egressIfIndex(bad, 0), bad -> t.ipChecksumDelta(bad, 0), bad -> t.l4ChecksumDelta(bad, 0),
+            bad -> t.ops(bad, 0), bad -> t.packetsOpaque(bad, 0), bad -> t.bytesOpaque(bad, 0),
+            bad -> t.createdNanos(bad), bad -> t.scratchInt(bad, 0), bad -> t.scratchShort(bad, 0),
+            bad -> t.scratchByte(bad, 0), bad -> t.scratchOffset(bad), bad -> t.ctId(bad), bad -> t.mark(bad),
+            bad -> t.keyK0(bad, 0), bad -> t.keyK1(bad, 1), bad -> t.matches(bad, 0, 0, 0), bad -> t.isLive(bad),
+            bad -> t.hasStatus(bad, FlowStatus.CONFIRMED));
         for (final int bad : new int[] {-1, 4, Integer.MAX_VALUE, Integer.MIN_VALUE})
         {
-            assertDoesNotThrow(() ->
+            for (int i = 0; i < accessors.size(); i++)
             {
-                t.putDeadlineOpaque(bad, 5);
-                t.putDeadlineRelease(bad, 5);
-                t.putStateRelease(bad, 5);
-                t.putStatePlain(bad, 5);
-                t.putIpChecksumDelta(bad, 0, 5);
-                t.putL4ChecksumDelta(bad, 1, 5);
-                t.putEgressIfIndex(bad, 0, 5);
-                t.putOps(bad, 0, 5);
-                t.addCountersPlain(bad, 0, 5);
-                t.addCountersAtomic(bad, 1, 5);
-                t.putCreatedNanos(bad, 5);
-                t.putMark(bad, 5);
-                t.putScratchInt(bad, 0, 5);
-                t.putScratchShort(bad, 0, 5);
-                t.putScratchByte(bad, 0, 5);
-                t.orStatusVolatile(bad, FlowStatus.ASSURED);
-                t.andNotStatusVolatile(bad, FlowStatus.ASSURED);
-                t.endWrite(bad);
-            });
-            assertEquals(-1, t.beginWrite(bad));
-            assertEquals(-1, t.tryBeginWrite(bad));
-            assertFalse(t.readValidate(bad, 0));
-            assertEquals(0, t.deadlineOpaque(bad));
-            assertEquals(0, t.statusAcquire(bad));
-            assertEquals(0, t.stateOpaque(bad));
-            assertEquals(NO_IFINDEX, t.egressIfIndex(bad, 0));
-            assertEquals(0, t.ipChecksumDelta(bad, 0));
-            assertEquals(0, t.packetsOpaque(bad, 0));
-            assertEquals(0, t.scratchInt(bad, 0));
-            assertEquals(0, t.ctId(bad));
-            assertFalse(t.matches(bad, 0, 0, 0));
-            assertFalse(t.isLive(bad));
+                final java.util.function.IntConsumer accessor = accessors.get(i);
+                assertThrows(IndexOutOfBoundsException.class, () -> accessor.accept(bad), "accessor " + i + ", index " + bad);
+            }
+        }
+        for (int e = 0; e < 4; e++)
+        {
+            assertEquals(0, t.statusAcquire(e), "nothing was written to entry " + e);
+            assertEquals(0, t.scratchInt(e, 0), "nothing was written to entry " + e);
         }
     }
 
@@ -554,7 +548,7 @@ class FlowTableTest
         assertEquals(e, again);
         assertEquals(FlowStatus.CONFIRMED, t.statusAcquire(again));
         assertEquals(Long.MAX_VALUE, t.deadlineOpaque(again));
-        assertEquals(0, t.stateOpaque(again));
+        assertEquals(0, t.stateVolatile(again));
         assertEquals(0, t.ipChecksumDelta(again, 1));
         assertEquals(NO_IFINDEX, t.egressIfIndex(again, 0));
         assertEquals(NO_IFINDEX, t.egressIfIndex(again, 1));
@@ -626,7 +620,7 @@ class FlowTableTest
         t.putScratchShort(e, 40, 0xABCD);
         t.putScratchByte(e, 8, 0xEE);
         assertEquals(123_456_789_012L, t.deadlineOpaque(e));
-        assertEquals(0xFE, t.stateOpaque(e));
+        assertEquals(0xFE, t.stateVolatile(e));
         assertEquals(0x1234, t.ipChecksumDelta(e, 0));
         assertEquals(0xFFFF, t.ipChecksumDelta(e, 1));
         assertEquals(0x8001, t.l4ChecksumDelta(e, 0));
@@ -646,8 +640,6 @@ class FlowTableTest
         assertEquals(0xABCD, t.scratchShort(e, 40));
         assertEquals(0xEE, t.scratchByte(e, 8));
         assertEquals(0x01020304, t.scratchBuffer().getInt(t.scratchOffset(e)), "same bytes through the raw buffer");
-        assertEquals(-1, t.scratchOffset(-1));
-        assertEquals(-1, t.scratchOffset(4));
         assertEquals(6, t.protocol(e));
         assertEquals(0, t.zone(e));
         // Out-of-range scratch offsets are ignored, never written past the area.
@@ -886,20 +878,20 @@ class FlowTableTest
     void slotKeepsAtLeastSixTagBitsUpToTheLargestCapacityAndEightAtAMillion()
     {
         // ref + 1 ranges over 1 .. 2 * capacity; a slot has 32 bits: tag, then DIST, then ref + 1.
-        assertEquals(32 - 6, FlowTable.refBits(FlowTableConfig.MAX_CAPACITY), "2 * 22.4M < 2^26");
-        assertEquals(0, FlowTable.distBits(FlowTableConfig.MAX_CAPACITY), "no room left for DIST");
-        assertTrue(32 - FlowTable.refBits(FlowTableConfig.MAX_CAPACITY) >= FlowTable.MIN_TAG_BITS);
-        assertEquals(21, FlowTable.refBits(1_008_192), "2 * 1,008,192 = 2,016,384 < 2^21 = 2,097,152");
-        assertEquals(3, FlowTable.distBits(1_008_192));
+        assertEquals(32 - 6, FlowIndex.refBits(FlowTableConfig.MAX_CAPACITY), "2 * 22.4M < 2^26");
+        assertEquals(0, FlowIndex.distBits(FlowTableConfig.MAX_CAPACITY), "no room left for DIST");
+        assertTrue(32 - FlowIndex.refBits(FlowTableConfig.MAX_CAPACITY) >= FlowTable.MIN_TAG_BITS);
+        assertEquals(21, FlowIndex.refBits(1_008_192), "2 * 1,008,192 = 2,016,384 < 2^21 = 2,097,152");
+        assertEquals(3, FlowIndex.distBits(1_008_192));
         assertEquals(32 - 21 - 3, 8, "tag bits at a million");
-        assertEquals(3, FlowTable.distBits(4_194_303), "2^23 - 2 needs 23 ref bits: 9 left, 6 for the tag");
-        assertEquals(2, FlowTable.distBits(4_194_304), "2^23 needs 24 ref bits");
+        assertEquals(3, FlowIndex.distBits(4_194_303), "2^23 - 2 needs 23 ref bits: 9 left, 6 for the tag");
+        assertEquals(2, FlowIndex.distBits(4_194_304), "2^23 needs 24 ref bits");
         for (int c = 1; c <= FlowTableConfig.MAX_CAPACITY && c > 0; c = c * 2 + 1)
         {
-            assertTrue(32 - FlowTable.refBits(c) - FlowTable.distBits(c) >= FlowTable.MIN_TAG_BITS, "capacity " + c);
+            assertTrue(32 - FlowIndex.refBits(c) - FlowIndex.distBits(c) >= FlowTable.MIN_TAG_BITS, "capacity " + c);
         }
-        assertEquals(2, FlowTable.refBits(1), "refs 1 and 2");
-        assertEquals(3, FlowTable.refBits(2), "refs 1 .. 4");
+        assertEquals(2, FlowIndex.refBits(1), "refs 1 and 2");
+        assertEquals(3, FlowIndex.refBits(2), "refs 1 .. 4");
     }
 
     @Test

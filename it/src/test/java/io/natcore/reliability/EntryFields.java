@@ -107,7 +107,7 @@ final class EntryFields
             t.egressIfIndex(e, 1) == (v / 3) % 1000 &&
             t.ops(e, 0) == (v & 0xFF) &&
             t.ops(e, 1) == ((v >>> 8) & 0xFF) &&
-            t.stateOpaque(e) == ((v >>> 3) & 0xFF) &&
+            t.stateVolatile(e) == ((v >>> 3) & 0xFF) &&
             t.mark(e) == mix(t.keyK0(e, 0), t.keyK1(e, 0), t.keyK0(e, 1), t.keyK1(e, 1), v);
         return ok ? v : Integer.MIN_VALUE;
     }
