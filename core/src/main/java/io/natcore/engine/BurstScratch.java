@@ -72,15 +72,16 @@ final class BurstScratch
                 final Verdict v;
                 if (slot < 0)
                 {
-                    v = p.process(bufs[at], offsets[at], lengths[at], ingress[at], now, PacketProcessor.LOOK_UP, 0, 0);
+                    v = p.process(bufs[at], offsets[at], lengths[at], ingress[at], now, PacketProcessor.NOT_LOOKED_UP, 0, 0,
+                        true);
                 }
                 else
                 {
                     // A connection created since the burst lookup may hold a key that missed then: look again.
                     final long handle = handles[slot] == FlowTable.MISS &&
-                        p.engine.insertions != insertionsAtLookup ? PacketProcessor.LOOK_UP : handles[slot];
+                        p.engine.insertions != insertionsAtLookup ? PacketProcessor.NOT_LOOKED_UP : handles[slot];
                     v = p.process(bufs[at], offsets[at], lengths[at], ingress[at], now, handle,
-                        k0[slot], k1[slot]);
+                        k0[slot], k1[slot], true);
                 }
                 verdicts[at] = v;
                 egresses[at] = p.egressIfIndex();

@@ -11,6 +11,7 @@ import io.natcore.table.FlowStatus;
 import io.natcore.table.FlowTable;
 import io.natcore.track.TcpSegment;
 import io.natcore.track.TcpState;
+import io.natcore.track.TrackReason;
 import io.natcore.track.TrackResult;
 import org.agrona.MutableDirectBuffer;
 
@@ -29,10 +30,8 @@ final class EstablishedPath
     private final ParsedPacket pkt;
     private final TcpSegment segment = new TcpSegment();
     private final TrackResult result = new TrackResult();
-    /** What {@link #trackGeneral} refused the packet with (null: look again). */
-    private Verdict refusal;
-    /** The trackers' value forms first (false only in the test that compares them with the general path). */
-    boolean valueForms = true;
+    private final PacketOutcome out;
+    private final ForwardStage forwarding;
 
     EstablishedPath(final PacketProcessor p)
     {
@@ -40,12 +39,18 @@ final class EstablishedPath
         this.engine = p.engine;
         this.table = p.table;
         this.pkt = p.pkt;
+        this.out = p.outcome;
+        this.forwarding = p.forwarding;
     }
 
     /**
+     * @param valueForms the trackers' value forms first (false only in the test that compares them with the
+     *                   general path; a constant true on the packet path).
      * @return the verdict, or null when the entry turned out stale, expired or reopened (look up again).
      */
-    Verdict process(final MutableDirectBuffer buf, final long handle, final long k0, final long k1, final long now)
+    Verdict process(
+        final MutableDirectBuffer buf, final long handle, final long k0, final long k1, final long now,
+        final boolean valueForms)
     {
         final int entry = FlowTable.entry(handle);
         final int dir = FlowTable.direction(handle);
@@ -117,7 +122,7 @@ final class EstablishedPath
         {
             if (!trackGeneral(buf, entry, base, dir, seenReply, assured, deadline, now))
             {
-                return refusal;
+                return refused(buf);
             }
             events = result.events;
             destroy = result.destroy;
@@ -137,17 +142,13 @@ final class EstablishedPath
         {
             engine.publish(ConntrackEventType.UPDATE, entry, now, p.counters);
         }
-        final int ops = table.ops(entry, dir);
         // The rewrite target is the inverse of the other direction's tuple (FlowTable.newSrcIp & co.): read that
         // tuple once instead of once per field.
         final long otherK0 = table.keyK0(entry, dir ^ 1);
         final long otherK1 = table.keyK1(entry, dir ^ 1);
-        final int newSrcIp = FlowKey.dstIp(otherK0);
-        final int newDstIp = FlowKey.srcIp(otherK0);
-        final int newSrcPort = FlowKey.dstPort(otherK1);
-        final int newDstPort = FlowKey.srcPort(otherK1);
-        final int ipDelta = table.ipChecksumDelta(entry, dir);
-        final int l4Delta = table.l4ChecksumDelta(entry, dir);
+        forwarding.rewrite.set(table.ops(entry, dir), FlowKey.dstIp(otherK0), FlowKey.srcIp(otherK0),
+            FlowKey.dstPort(otherK1), FlowKey.srcPort(otherK1), table.ipChecksumDelta(entry, dir),
+            table.l4ChecksumDelta(entry, dir));
         final int egress = table.egressIfIndex(entry, dir);
         table.addCountersPlain(entry, dir, pkt.totalLength);
         if (destroy)
@@ -155,9 +156,24 @@ final class EstablishedPath
             engine.destroyLocked(entry, now, p.counters);
         }
         table.endWrite(entry);
-        p.lastHandle = handle;
-        return p.forward(buf, ops, newSrcIp, newDstIp, newSrcPort, newDstPort, ipDelta, l4Delta, egress,
-            !pkt.isFragment || pkt.isFirstFragment);
+        return forwarding.forward(buf, handle, egress, !pkt.isFragment || pkt.isFirstFragment);
+    }
+
+    /**
+     * The verdict of a packet {@link #trackGeneral} refused, from the tracker's {@link #result} (the entry's lock is
+     * released): dropped, looked up again (null: the entry was destroyed for a reopen) or untracked.
+     */
+    private Verdict refused(final MutableDirectBuffer buf)
+    {
+        switch (result.verdict)
+        {
+            case TrackResult.DROP:
+                return out.finish(Verdict.DROP, Reason.TRACK_DROP);
+            case TrackResult.REPEAT:
+                return null;
+            default:
+                return forwarding.untracked(buf, Reason.ofTrack(result.reason));
+        }
     }
 
     /**
@@ -166,7 +182,7 @@ final class EstablishedPath
      * destroy and look again) or the deadline and state of an accepted packet.
      *
      * @return true when the packet was accepted ({@link #result} holds the rest); false after the entry's lock was
-     *     released, with {@link #refusal} the verdict to return (null: look again).
+     *     released, {@link #result} saying why ({@link #refused}).
      */
     private boolean trackGeneral(
         final MutableDirectBuffer buf,
@@ -181,7 +197,6 @@ final class EstablishedPath
         if (!track(buf, entry, base, dir, seenReply, assured, deadline, now))
         {
             table.endWrite(entry);
-            refusal = p.untracked(buf, PacketProcessor.trackReason(result.reason));
             return false;
         }
         switch (result.verdict)
@@ -196,16 +211,13 @@ final class EstablishedPath
                     }
                 }
                 table.endWrite(entry);
-                refusal = p.untracked(buf, PacketProcessor.trackReason(result.reason));
                 return false;
             case TrackResult.DROP:
                 table.endWrite(entry);
-                refusal = p.finish(Verdict.DROP, Reason.TRACK_DROP);
                 return false;
             case TrackResult.REPEAT:
                 engine.destroyLocked(entry, now, p.counters);
                 table.endWrite(entry);
-                refusal = null;
                 return false;
             default:
                 break;
@@ -263,7 +275,7 @@ final class EstablishedPath
                 {
                     result.clear();
                     result.verdict = TrackResult.INVALID;
-                    result.reason = io.natcore.track.TrackReason.TCP_TRUNCATED;
+                    result.reason = TrackReason.TCP_TRUNCATED;
                     return false;
                 }
                 engine.tcp.packet(table.scratchBuffer(), base, table.stateVolatile(entry), segment, dir, seenReply, assured,

@@ -22,6 +22,8 @@ final class IcmpErrorPath
     private final PacketProcessor p;
     private final FlowTable table;
     private final ParsedPacket pkt;
+    private final PacketOutcome out;
+    private final ForwardStage forwarding;
     private final NatTuple innerTarget = new NatTuple();
 
     IcmpErrorPath(final PacketProcessor p)
@@ -29,6 +31,8 @@ final class IcmpErrorPath
         this.p = p;
         this.table = p.table;
         this.pkt = p.pkt;
+        this.out = p.outcome;
+        this.forwarding = p.forwarding;
     }
 
     Verdict process(final MutableDirectBuffer buf, final long now)
@@ -42,7 +46,7 @@ final class IcmpErrorPath
         final long handle = table.lookup(k0, k1);
         if (handle == FlowTable.MISS)
         {
-            return p.untracked(buf, Reason.ICMP_ERROR_UNRELATED);
+            return forwarding.untracked(buf, Reason.ICMP_ERROR_UNRELATED);
         }
         final int entry = FlowTable.entry(handle);
         final int dir = FlowTable.direction(handle);
@@ -56,26 +60,22 @@ final class IcmpErrorPath
         final long deadline = table.deadlineOpaque(entry);
         if (!table.readValidate(entry, seq) || !table.matches(entry, dir, k0, k1) || deadline <= now)
         {
-            return p.untracked(buf, Reason.ICMP_ERROR_UNRELATED);
+            return forwarding.untracked(buf, Reason.ICMP_ERROR_UNRELATED);
         }
-        if (pkt.ttl <= 1)
+        final int destination = (ops & Rewriter.OP_DST_IP) != 0 ? newDstIp : pkt.dstIp;
+        if (forwarding.ttlExpires())
         {
-            return p.finish(Verdict.TIME_EXCEEDED, Reason.TTL_EXPIRED);
+            return forwarding.timeExceeded(destination);
         }
         innerTarget.set(proto, FlowKey.srcIp(otherK0), FlowKey.dstIp(otherK0),
             FlowKey.srcPort(otherK1), FlowKey.dstPort(otherK1));
-        int extraDelta = 0;
-        if (p.decrementTtl)
-        {
-            buf.putByte(pkt.ipOffset + 8, (byte)(pkt.ttl - 1));
-            extraDelta = Rewriter.TTL_DECREMENT_DELTA;
-        }
+        final int extraDelta = forwarding.decrementTtl(buf);
         IcmpErrorTranslator.translate(buf, pkt.ipOffset, pkt.l4Offset, pkt.l4Length, pkt.innerIpOffset,
             pkt.innerL4Offset, pkt.innerL4Available, ops, newSrcIp, newDstIp, innerTarget, extraDelta);
         p.counters.extra(Counters.ICMP_ERRORS_TRANSLATED);
-        p.lastHandle = handle;
-        p.egress = egress >= 0 ? egress :
-            p.engine.routes.lookupEgress((ops & Rewriter.OP_DST_IP) != 0 ? newDstIp : pkt.dstIp);
-        return p.finish(Verdict.FORWARD, Reason.NONE);
+        out.connection = handle;
+        out.routedDestination = destination;
+        out.egress = egress >= 0 ? egress : forwarding.egressTo(destination);
+        return out.finish(Verdict.FORWARD, Reason.NONE);
     }
 }

@@ -6,6 +6,7 @@ package io.natcore.engine;
 import io.natcore.nat.DrawHints;
 import io.natcore.nat.DrawRefusal;
 import io.natcore.nat.NatRange;
+import io.natcore.nat.NatRewrite;
 import io.natcore.nat.NatTuple;
 import io.natcore.nat.PortAllocator;
 import io.natcore.nat.Rewriter;
@@ -43,6 +44,8 @@ final class NewConnectionPath
     private final NatEngine engine;
     private final FlowTable table;
     private final ParsedPacket pkt;
+    private final PacketOutcome out;
+    private final ForwardStage forwarding;
     private final TcpSegment segment = new TcpSegment();
     private final TrackResult result = new TrackResult();
     private final NatDecision decision = new NatDecision();
@@ -72,6 +75,8 @@ final class NewConnectionPath
         this.engine = p.engine;
         this.table = p.table;
         this.pkt = p.pkt;
+        this.out = p.outcome;
+        this.forwarding = p.forwarding;
     }
 
     /**
@@ -84,18 +89,18 @@ final class NewConnectionPath
         {
             if (!segment.readFrom(buf, pkt.l4Offset, pkt.l4Length))
             {
-                return p.untracked(buf, Reason.L4_TRUNCATED);
+                return forwarding.untracked(buf, Reason.L4_TRUNCATED);
             }
             if (!engine.tcp.newConnection(tcpScratch, 0, segment, result))
             {
-                return p.untracked(buf, PacketProcessor.trackReason(result.reason));
+                return forwarding.untracked(buf, Reason.ofTrack(result.reason));
             }
         }
         else if (proto == IpProtocol.ICMP && !IcmpTracker.isQuery(pkt.icmpType))
         {
-            return p.untracked(buf, IcmpTracker.isUnknown(pkt.icmpType) ? Reason.ICMP_BAD_TYPE : Reason.ICMP_INVALID_NEW);
+            return forwarding.untracked(buf, IcmpTracker.isUnknown(pkt.icmpType) ? Reason.ICMP_BAD_TYPE : Reason.ICMP_INVALID_NEW);
         }
-        orig.set(proto, pkt.srcIp, pkt.dstIp, p.srcPort(), p.dstPort());
+        orig.set(proto, pkt.srcIp, pkt.dstIp, pkt.keySrcPort(), pkt.keyDstPort());
 
         final int entry;
         synchronized (engine.bindLock)
@@ -109,7 +114,7 @@ final class NewConnectionPath
             entry = bindSourceAndInsert(k0, k1);
             if (entry == NAT_EXHAUSTED)
             {
-                return p.finish(Verdict.DROP, Reason.NAT_EXHAUSTED);
+                return out.finish(Verdict.DROP, Reason.NAT_EXHAUSTED);
             }
             if (tuple.srcPort != orig.srcPort)
             {
@@ -133,11 +138,11 @@ final class NewConnectionPath
         }
         if (entry == FlowTable.CLASH_REPLY)
         {
-            return p.finish(Verdict.DROP, Reason.INSERT_CLASH);
+            return out.finish(Verdict.DROP, Reason.INSERT_CLASH);
         }
         if (entry < 0)
         {
-            return p.finish(Verdict.DROP, Reason.TABLE_FULL);
+            return out.finish(Verdict.DROP, Reason.TABLE_FULL);
         }
         return confirm(buf, entry, now);
     }
@@ -269,18 +274,17 @@ final class NewConnectionPath
         if (engine.box.isLocalAddress(tuple.dstIp))
         {
             // For the box itself (also after REDIRECT): the local stack's business; no forwarding state is kept.
-            return p.finish(Verdict.LOCAL, Reason.NONE);
+            return out.finish(Verdict.LOCAL, Reason.NONE);
         }
         final int route = engine.routes.lookup(tuple.dstIp);
         egressIf = engine.routes.egressOf(route);
         if (egressIf < 0)
         {
-            return p.finish(Verdict.DROP, Reason.NO_ROUTE);
+            return out.finish(Verdict.DROP, Reason.NO_ROUTE);
         }
-        if (pkt.ttl <= 1)
+        if (forwarding.ttlExpires())
         {
-            p.routedDestination = tuple.dstIp;
-            return p.finish(Verdict.TIME_EXCEEDED, Reason.TTL_EXPIRED);
+            return forwarding.timeExceeded(tuple.dstIp);
         }
 
         range.reset();
@@ -290,7 +294,7 @@ final class NewConnectionPath
         {
             if (decision.kind == NatDecision.Kind.MASQUERADE && (!decision.mapIps || decision.minIp == 0))
             {
-                return p.finish(Verdict.DROP, Reason.MASQUERADE_NO_ADDRESS);
+                return out.finish(Verdict.DROP, Reason.MASQUERADE_NO_ADDRESS);
             }
             fillRange(decision);
         }
@@ -393,9 +397,10 @@ final class NewConnectionPath
     {
         // The NAT status bits were written by the insert (see insert); only ASSURED, known after tracking, is
         // set with a CAS below.
-        final int ops = Rewriter.ops(orig, tuple);
-        final int ipDelta = Rewriter.ipDelta(orig, tuple);
-        final int l4Delta = Rewriter.l4Delta(orig, tuple);
+        final NatRewrite rewrite = forwarding.rewrite.between(orig, tuple);
+        final int ops = rewrite.ops;
+        final int ipDelta = rewrite.ipDelta;
+        final int l4Delta = rewrite.l4Delta;
         table.putOps(entry, FlowTable.DIR_ORIGINAL, ops);
         table.putIpChecksumDelta(entry, FlowTable.DIR_ORIGINAL, ipDelta);
         table.putL4ChecksumDelta(entry, FlowTable.DIR_ORIGINAL, l4Delta);
@@ -416,7 +421,7 @@ final class NewConnectionPath
             table.putL4ChecksumDelta(entry, FlowTable.DIR_REPLY, Rewriter.reverseDelta(proto, l4Delta, true));
         }
         table.putIpChecksumDelta(entry, FlowTable.DIR_REPLY, Rewriter.reverseDelta(proto, ipDelta, false));
-        final int replyEgress = engine.routes.lookupEgress(orig.srcIp);
+        final int replyEgress = forwarding.egressTo(orig.srcIp);
         table.putEgressIfIndex(entry, FlowTable.DIR_REPLY, replyEgress < 0 ? FlowTable.NO_IFINDEX : replyEgress);
         table.putCreatedNanos(entry, now);
 
@@ -426,7 +431,7 @@ final class NewConnectionPath
         {
             table.remove(entry); // under the entry's lock, as every remover
             table.endWrite(entry);
-            return p.untracked(buf, PacketProcessor.trackReason(result.reason));
+            return forwarding.untracked(buf, Reason.ofTrack(result.reason));
         }
         table.putDeadlineOpaque(entry, now + result.timeoutNanos);
         if (result.setAssured)
@@ -439,9 +444,7 @@ final class NewConnectionPath
         p.counters.extra(Counters.CONNECTIONS_CREATED);
         table.endWrite(entry);
 
-        p.lastHandle = (long)entry << 1;
-        return p.forward(buf, ops, tuple.srcIp, tuple.dstIp, tuple.srcPort, tuple.dstPort, ipDelta, l4Delta,
-            egressIf, !pkt.isFragment || pkt.isFirstFragment);
+        return forwarding.forward(buf, (long)entry << 1, egressIf, !pkt.isFragment || pkt.isFirstFragment);
     }
 
     /**

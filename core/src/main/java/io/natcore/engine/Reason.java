@@ -4,6 +4,7 @@
 package io.natcore.engine;
 
 import io.natcore.packet.ParseStatus;
+import io.natcore.track.TrackReason;
 
 /**
  * Why a packet got its verdict, one constant per cause, each with a stable counter id and a label
@@ -187,6 +188,57 @@ public enum Reason
             case UDPLITE_BAD_COVERAGE: return UDPLITE_BAD_COVERAGE;
             case UDPLITE_NO_CHECKSUM: return UDPLITE_NO_CHECKSUM;
             default: return status.isL3Drop() ? IP_BAD_TOTAL_LENGTH : TRACK_INVALID;
+        }
+    }
+
+    /**
+     * @param trackReason a {@link TrackReason} of a refused packet.
+     * @return the reason the packet is counted under.
+     */
+    static Reason ofTrack(final int trackReason)
+    {
+        switch (trackReason)
+        {
+            case TrackReason.TCP_INVALID_NEW:
+            case TrackReason.TCP_PICKUP_DISABLED:
+                return Reason.TCP_INVALID_NEW;
+            case TrackReason.TCP_INVALID_TRANSITION:
+                return Reason.TCP_INVALID_TRANSITION;
+            case TrackReason.TCP_SEQ_OVER:
+            case TrackReason.TCP_ACK_OVER:
+                return Reason.TCP_OUT_OF_WINDOW;
+            case TrackReason.TCP_INVALID_RST:
+                return Reason.TCP_INVALID_RST;
+            case TrackReason.TCP_TRUNCATED:
+                return Reason.L4_TRUNCATED;
+            case TrackReason.TCP_BAD_FLAGS:
+                return Reason.TCP_BAD_FLAGS;
+            case TrackReason.ICMP_INVALID_NEW:
+                return Reason.ICMP_INVALID_NEW;
+            case TrackReason.ICMP_UNKNOWN_TYPE:
+                return Reason.ICMP_BAD_TYPE;
+            default:
+                return Reason.TRACK_INVALID;
+        }
+    }
+
+    /**
+     * @param trackReason a {@link TrackReason} FRAG_* value.
+     * @return the reason the fragment is counted under.
+     */
+    static Reason ofFragment(final int trackReason)
+    {
+        switch (trackReason)
+        {
+            case TrackReason.FRAG_OVERLAP: return Reason.FRAG_OVERLAP;
+            case TrackReason.FRAG_DUPLICATE: return Reason.FRAG_DUPLICATE;
+            case TrackReason.FRAG_CORRUPT: return Reason.FRAG_CORRUPT;
+            case TrackReason.FRAG_TABLE_FULL: return Reason.FRAG_TABLE_FULL;
+            case TrackReason.FRAG_DATAGRAM_DROPPED: return Reason.FRAG_DATAGRAM_DROPPED;
+            case TrackReason.FRAG_TOO_MANY: return Reason.FRAG_TOO_MANY;
+            case TrackReason.FRAG_TIMEOUT: return Reason.FRAG_TIMEOUT;
+            case TrackReason.FRAG_OVERSIZE: return Reason.FRAG_OVERSIZE;
+            default: return Reason.FRAG_ORPHAN;
         }
     }
 }

@@ -151,20 +151,14 @@ public final class Rewriter
      * Rewrite one packet in place from precomputed values. Ports and the L4 checksum are touched only when
      * {@code withL4} (not for a non-first fragment, nor for protocols without a known checksum).
      *
-     * @param buf          packet buffer.
-     * @param ipOffset     IPv4 header offset.
-     * @param l4Offset     L4 header offset.
-     * @param proto        IP protocol.
-     * @param withL4       true when the L4 header is in this packet (unfragmented or first fragment).
+     * @param buf           packet buffer.
+     * @param ipOffset      IPv4 header offset.
+     * @param l4Offset      L4 header offset.
+     * @param proto         IP protocol.
+     * @param withL4        true when the L4 header is in this packet (unfragmented or first fragment).
      * @param wholeL4Length the L4 length when the packet holds its whole L4 datagram (not a fragment), else -1: SCTP's
-     *                     CRC32c covers all of it, so it is computed again only then.
-     * @param ops          ops bitmask.
-     * @param newSrcIp     new source address.
-     * @param newDstIp     new destination address.
-     * @param newSrcPort   new source port (ICMP: identifier).
-     * @param newDstPort   new destination port.
-     * @param ipDelta      precomputed IP header delta (a TTL delta may be combined in).
-     * @param l4Delta      precomputed L4 delta.
+     *                      CRC32c covers all of it, so it is computed again only then.
+     * @param rewrite       what changes and the checksum deltas (a TTL delta may be combined into the IP one).
      */
     public static void apply(
         final MutableDirectBuffer buf,
@@ -173,14 +167,15 @@ public final class Rewriter
         final int proto,
         final boolean withL4,
         final int wholeL4Length,
-        final int ops,
-        final int newSrcIp,
-        final int newDstIp,
-        final int newSrcPort,
-        final int newDstPort,
-        final int ipDelta,
-        final int l4Delta)
+        final NatRewrite rewrite)
     {
+        final int ops = rewrite.ops;
+        final int newSrcPort = rewrite.newSrcPort;
+        final int newDstPort = rewrite.newDstPort;
+        final int l4Delta = rewrite.l4Delta;
+        final int ipDelta = rewrite.ipDelta;
+        final int newSrcIp = rewrite.newSrcIp;
+        final int newDstIp = rewrite.newDstIp;
         if ((ops & OP_SRC_IP) != 0)
         {
             buf.putInt(ipOffset + Ipv4Header.SRC_ADDRESS_OFFSET, newSrcIp, NET);
@@ -189,8 +184,7 @@ public final class Rewriter
         {
             buf.putInt(ipOffset + Ipv4Header.DST_ADDRESS_OFFSET, newDstIp, NET);
         }
-        final int ipCsumAt = ipOffset + Ipv4Header.CHECKSUM_OFFSET;
-        buf.putShort(ipCsumAt, (short)Checksum.applyDelta(buf.getShort(ipCsumAt, NET) & 0xFFFF, ipDelta), NET);
+        applyIpDelta(buf, ipOffset, ipDelta);
         if (!withL4 || ops == 0)
         {
             return;
@@ -239,17 +233,16 @@ public final class Rewriter
     }
 
     /**
-     * Decrement the TTL and fix the header checksum incrementally (as {@code ip_decrease_ttl}).
+     * Adds {@code ipDelta} to the IPv4 header checksum (RFC 1624), for a header change made by the caller (the TTL).
      *
      * @param buf      packet buffer.
      * @param ipOffset IPv4 header offset.
+     * @param ipDelta  the change's checksum delta.
      */
-    public static void decrementTtl(final MutableDirectBuffer buf, final int ipOffset)
+    public static void applyIpDelta(final MutableDirectBuffer buf, final int ipOffset, final int ipDelta)
     {
-        final int ttl = buf.getByte(ipOffset + Ipv4Header.TTL_OFFSET) & 0xFF;
-        buf.putByte(ipOffset + Ipv4Header.TTL_OFFSET, (byte)(ttl - 1));
         final int at = ipOffset + Ipv4Header.CHECKSUM_OFFSET;
-        buf.putShort(at, (short)Checksum.applyDelta(buf.getShort(at, NET) & 0xFFFF, TTL_DECREMENT_DELTA), NET);
+        buf.putShort(at, (short)Checksum.applyDelta(buf.getShort(at, NET) & 0xFFFF, ipDelta), NET);
     }
 
     private static void writePorts(

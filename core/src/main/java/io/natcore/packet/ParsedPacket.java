@@ -316,4 +316,24 @@ public final class ParsedPacket
         innerIcmpType = -1;
         innerIcmpCode = 0;
     }
+
+    /** @return the source "port" of the connection key: the port, an ICMP packet's identifier, else 0. */
+    public int keySrcPort()
+    {
+        if (protocol == IpProtocol.ICMP)
+        {
+            return icmpId;
+        }
+        return hasPorts ? srcPort : 0;
+    }
+
+    /** @return the destination "port" of the connection key: the port, an ICMP packet's identifier, else 0. */
+    public int keyDstPort()
+    {
+        if (protocol == IpProtocol.ICMP)
+        {
+            return icmpId;
+        }
+        return hasPorts ? dstPort : 0;
+    }
 }

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The established path's shortcut (in-window TCP ACK, UDP datagram and ICMP query through the trackers' value forms,
  * applied without a TrackResult) must leave everything as the general path leaves it: two engines, one with the
- * shortcut and one without ({@link EstablishedPath#valueForms}), get the same packets at the same clock, and must
+ * shortcut and one without ({@link PacketProcessor#processGeneralTracking}), get the same packets at the same clock, and must
  * agree on every verdict, reason, egress and output byte, on every conntrack event (ASSURED, REPLY, ...) and on the
  * whole connection listing (state, flags, timeouts, counters) after every packet. Traffic: every kernel trace at its
  * own pace and stretched (UDP flows become streams, timeouts are crossed), the same with TCP sequence, ack, flag and
@@ -202,7 +202,6 @@ class EstablishedValueFormsTest
             general = new NatEngine(config.build());
             a = withShortcut.newProcessor();
             b = general.newProcessor();
-            b.established.valueForms = false;
         }
 
         /** @return the translated bytes when forwarded, else null. */
@@ -211,7 +210,7 @@ class EstablishedValueFormsTest
             final byte[] pa = packet.clone();
             final byte[] pb = packet.clone();
             final Verdict va = a.process(new UnsafeBuffer(pa), 0, pa.length, ifIndex, now);
-            final Verdict vb = b.process(new UnsafeBuffer(pb), 0, pb.length, ifIndex, now);
+            final Verdict vb = b.processGeneralTracking(new UnsafeBuffer(pb), 0, pb.length, ifIndex, now);
             assertEquals(vb, va, what);
             assertEquals(b.reason(), a.reason(), what);
             assertEquals(b.egressIfIndex(), a.egressIfIndex(), what);

@@ -77,7 +77,7 @@ class StaleDestroyTest
             {
                 engine.expire(late, 1024);
                 assertEquals(Verdict.FORWARD, other.process(new UnsafeBuffer(fresh), 0, fresh.length, ETH0, late));
-                freshEntry[0] = FlowTable.entry(other.lastHandle);
+                freshEntry[0] = FlowTable.entry(other.outcome.connection);
             };
             final byte[] again = Packets.udp("192.168.1.5", "172.16.3.5", 40000, 7000, 64, 4);
             assertEquals(Verdict.FORWARD, p.process(new UnsafeBuffer(again), 0, again.length, ETH0, late));

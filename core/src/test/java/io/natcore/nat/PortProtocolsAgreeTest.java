@@ -48,8 +48,8 @@ class PortProtocolsAgreeTest
             final NatTuple from = new NatTuple().set(proto, 0x0A000001, 0x0A000002, 0x1111, 0x2222);
             final NatTuple to = new NatTuple().set(proto, 0x0A000001, 0x0A000002, 0x3333, 0x4444);
             final int ops = Rewriter.ops(from, to);
-            Rewriter.apply(new UnsafeBuffer(b), 0, 20, proto, true, b.length - 20, ops, to.srcIp, to.dstIp, to.srcPort,
-                to.dstPort, 0, Rewriter.l4Delta(from, to));
+            Rewriter.apply(new UnsafeBuffer(b), 0, 20, proto, true, b.length - 20,
+                new NatRewrite().set(ops, to.srcIp, to.dstIp, to.srcPort, to.dstPort, 0, Rewriter.l4Delta(from, to)));
             assertEquals(hasPorts ? 0x3333 : 0x1111, TestPackets.u16(b, 20), "proto " + proto);
             assertEquals(hasPorts ? 0x4444 : 0x2222, TestPackets.u16(b, 22), "proto " + proto);
         }

@@ -29,9 +29,10 @@ class RewriterTest
         final UnsafeBuffer buf = new UnsafeBuffer(b);
         final int ihl = (b[0] & 0x0F) * 4;
         b[8]--;
-        Rewriter.apply(buf, 0, ihl, pkt.proto, true, -1, Rewriter.ops(pkt, target), target.srcIp, target.dstIp,
+        final NatRewrite rewrite = new NatRewrite().set(Rewriter.ops(pkt, target), target.srcIp, target.dstIp,
             target.srcPort, target.dstPort, Checksum.combine(Rewriter.ipDelta(pkt, target), Rewriter.TTL_DECREMENT_DELTA),
             Rewriter.l4Delta(pkt, target));
+        Rewriter.apply(buf, 0, ihl, pkt.proto, true, -1, rewrite);
         return b;
     }
 
@@ -186,8 +187,8 @@ class RewriterTest
             final int ops = random.nextInt(16);
             final int[] target = {random.nextInt(), random.nextInt(), random.nextInt(65536), random.nextInt(65536)};
             final byte[] out = p.clone();
-            Rewriter.apply(new UnsafeBuffer(out), 0, 20, proto, true, -1, ops, target[0], target[1], target[2], target[3],
-                0, 0);
+            Rewriter.apply(new UnsafeBuffer(out), 0, 20, proto, true, -1,
+                new NatRewrite().set(ops, target[0], target[1], target[2], target[3], 0, 0));
             // Independent expectation: each field is the target when its op bit is set, else the original bytes.
             final byte[] expected = p.clone();
             if ((ops & Rewriter.OP_SRC_IP) != 0)

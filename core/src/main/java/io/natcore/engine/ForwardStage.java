@@ -1,0 +1,158 @@
+/*
+ * Copyright 2026 natcore authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.natcore.engine;
+
+import io.natcore.nat.NatRewrite;
+import io.natcore.nat.Rewriter;
+import io.natcore.packet.Checksum;
+import io.natcore.packet.Ipv4Header;
+import io.natcore.packet.ParsedPacket;
+import io.natcore.rules.NatDecision;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The last stage of every packet that leaves the box: the TTL check and decrement ({@code ip_forward}'s), the
+ * rewrite a path left in {@link #rewrite}, and the egress route. The one place the engine checks or decrements a TTL
+ * and routes a forwarded packet. Also the way out of a packet conntrack does not track ({@link #untracked}).
+ * One per processor; allocation free.
+ */
+final class ForwardStage
+{
+    /** The rewrite of the packet in hand: filled by the path that found its connection, read by {@link #forward}. */
+    final NatRewrite rewrite = new NatRewrite();
+
+    private final NatEngine engine;
+    private final ParsedPacket pkt;
+    private final PacketOutcome out;
+    private final boolean decrementTtl;
+    private final boolean dropInvalid;
+    /** Scratch for {@link #preroutesToTheBox}. */
+    private final NatDecision toTheBox = new NatDecision();
+    /** Ingress interface of the packet in hand (for {@link #preroutesToTheBox}); set by the processor. */
+    int ingress;
+
+    ForwardStage(final NatEngine engine, final ParsedPacket pkt, final PacketOutcome out)
+    {
+        this.engine = engine;
+        this.pkt = pkt;
+        this.out = out;
+        this.decrementTtl = engine.config.decrementTtl;
+        this.dropInvalid = engine.config.dropInvalid;
+    }
+
+    /**
+     * Rewrite and forward with {@link #rewrite}: the TTL check and decrement, then the precomputed rewrite.
+     *
+     * @param connection the connection's table handle.
+     * @param egressIf   the egress the connection keeps for this direction, or -1 to route the new destination.
+     * @param withL4     true when the packet holds its L4 header (unfragmented or first fragment).
+     */
+    Verdict forward(final MutableDirectBuffer buf, final long connection, final int egressIf, final boolean withL4)
+    {
+        final NatRewrite rw = rewrite;
+        out.connection = connection;
+        final int destination = rw.destinationOf(pkt.dstIp);
+        if (ttlExpires())
+        {
+            return timeExceeded(destination);
+        }
+        out.routedDestination = destination;
+        final int ttlDelta = decrementTtl(buf);
+        if (ttlDelta != 0)
+        {
+            rw.ipDelta = Checksum.combine(rw.ipDelta, ttlDelta);
+        }
+        if (rw.ops != 0 || ttlDelta != 0)
+        {
+            Rewriter.apply(buf, pkt.ipOffset, pkt.l4Offset, pkt.protocol, withL4, pkt.isFragment ? -1 : pkt.l4Length,
+                rw);
+        }
+        out.egress = egressIf >= 0 ? egressIf : egressTo(destination);
+        return out.finish(Verdict.FORWARD, Reason.NONE);
+    }
+
+    /**
+     * A packet conntrack does not track (INVALID): untranslated, delivered locally when addressed to the box,
+     * else forwarded as it is (Linux) or dropped ({@code dropInvalid}).
+     */
+    Verdict untracked(final MutableDirectBuffer buf, final Reason why)
+    {
+        out.connection = PacketOutcome.HANDLE_UNTRACKED;
+        if (engine.box.isLocalAddress(pkt.dstIp) || (why == Reason.TCP_INVALID_NEW && preroutesToTheBox()))
+        {
+            return out.finish(Verdict.LOCAL, why);
+        }
+        if (dropInvalid)
+        {
+            return out.finish(Verdict.DROP, why);
+        }
+        final int egressIf = egressTo(pkt.dstIp);
+        if (egressIf < 0)
+        {
+            return out.finish(Verdict.DROP, Reason.NO_ROUTE);
+        }
+        if (ttlExpires())
+        {
+            return timeExceeded(pkt.dstIp);
+        }
+        final int ttlDelta = decrementTtl(buf);
+        if (ttlDelta != 0)
+        {
+            Rewriter.applyIpDelta(buf, pkt.ipOffset, ttlDelta);
+        }
+        out.egress = egressIf;
+        return out.finish(Verdict.INVALID, why);
+    }
+
+    /** @return true when forwarding would take the packet's TTL to 0 ({@code ip_forward}: time exceeded). */
+    boolean ttlExpires()
+    {
+        return pkt.ttl <= 1;
+    }
+
+    /** TIME_EXCEEDED for a packet routed to {@code destination} (after DNAT: the error's source, see the processor). */
+    Verdict timeExceeded(final int destination)
+    {
+        out.routedDestination = destination;
+        return out.finish(Verdict.TIME_EXCEEDED, Reason.TTL_EXPIRED);
+    }
+
+    /**
+     * Writes the decremented TTL ({@code ip_decrease_ttl}) when the box decrements it.
+     *
+     * @return the IP header checksum delta the caller folds in, 0 when the TTL was left alone.
+     */
+    int decrementTtl(final MutableDirectBuffer buf)
+    {
+        if (!decrementTtl)
+        {
+            return 0;
+        }
+        buf.putByte(pkt.ipOffset + Ipv4Header.TTL_OFFSET, (byte)(pkt.ttl - 1));
+        return Rewriter.TTL_DECREMENT_DELTA;
+    }
+
+    /** @return the egress interface of the route to {@code destination}, or -1 (no route). */
+    int egressTo(final int destination)
+    {
+        return engine.routes.lookupEgress(destination);
+    }
+
+    /**
+     * Would PREROUTING send this packet to the box itself (REDIRECT, or DNAT to one of its addresses)? The engine
+     * keeps no state for the connections it delivers locally, while the kernel tracks them: a TCP segment that
+     * cannot open a connection (a FIN, a reset) addressed so is one of theirs, and the kernel delivers it locally
+     * through that connection's entry rather than forwarding it untranslated (trace 19-to-the-box).
+     */
+    private boolean preroutesToTheBox()
+    {
+        if (!engine.rules.prerouting(pkt.protocol, pkt.srcIp, pkt.dstIp, pkt.keySrcPort(), pkt.keyDstPort(), 0, 0,
+            ingress, toTheBox))
+        {
+            return false;
+        }
+        return toTheBox.kind == NatDecision.Kind.REDIRECT ||
+            (toTheBox.kind == NatDecision.Kind.DNAT && toTheBox.mapIps && engine.box.isLocalAddress(toTheBox.minIp));
+    }
+}
