@@ -356,4 +356,10 @@ public final class TcpStateLayout
     {
         b.putShort(index, (short)value, ORDER);
     }
+
+    /** @return one direction's td_end, td_maxend, td_maxwin or td_maxack (pass the *_OFFSET constant). */
+    public static int directionInt(final MutableDirectBuffer b, final int base, final int dir, final int fieldOffset)
+    {
+        return getInt(b, base + dir * DIRECTION_LENGTH + fieldOffset);
+    }
 }

@@ -25,7 +25,7 @@ import static io.natcore.track.TcpStateLayout.getInt;
 import static io.natcore.track.TcpStateLayout.getShort;
 import static io.natcore.track.TcpStateLayout.putInt;
 import static io.natcore.track.TcpStateLayout.putShort;
-import static io.natcore.track.TcpTracker.INDEX_ACK;
+import static io.natcore.track.TcpTransitions.INDEX_ACK;
 
 /**
  * The kernel's TCP window tracking ({@code tcp_in_window()} and {@code tcp_options()} in

@@ -109,7 +109,7 @@ class TcpTrackerFastPathTest
 
                 rc.clear();
                 if (tcpState == TcpState.ESTABLISHED &&
-                    TcpTracker.index(seg.flags) == TcpTracker.INDEX_ACK)
+                    TcpTransitions.index(seg.flags) == TcpTransitions.INDEX_ACK)
                 {
                     final long t = fast.establishedAck(d, BASE, dir, seg.seq, seg.ack, seg.sack, seg.window,
                         seg.payloadLength, sr);
@@ -169,8 +169,8 @@ class TcpTrackerFastPathTest
     private static void nextSegment(
         final SplittableRandom rnd, final TcpSegment seg, final UnsafeBuffer area, final int dir, final int[] next)
     {
-        final int senderEnd = TcpTracker.directionInt(area, BASE, dir, TcpStateLayout.TD_END_OFFSET);
-        final int receiverEnd = TcpTracker.directionInt(area, BASE, 1 - dir, TcpStateLayout.TD_END_OFFSET);
+        final int senderEnd = TcpStateLayout.directionInt(area, BASE, dir, TcpStateLayout.TD_END_OFFSET);
+        final int receiverEnd = TcpStateLayout.directionInt(area, BASE, 1 - dir, TcpStateLayout.TD_END_OFFSET);
         final int pick = rnd.nextInt(100);
         final int flags = pick < 80 ? TcpSegment.ACK | (rnd.nextBoolean() ? TcpSegment.PSH : 0) :
             pick < 86 ? TcpSegment.ACK | TcpSegment.FIN :

@@ -113,7 +113,7 @@ class TcpTrackerTest
         send(ORIG, ACK, C_ISN + 2, S_ISN + 2, 502, 0);
         assertEquals(TcpState.TIME_WAIT, res.newState);
         assertEquals(120 * S, res.timeoutNanos);
-        assertTrue((TcpTracker.flags(area, base, ORIG) & TcpStateLayout.FLAG_CLOSE_INIT) != 0);
+        assertTrue((TcpStateLayout.flags(area, base, ORIG) & TcpStateLayout.FLAG_CLOSE_INIT) != 0);
     }
 
     @Test
@@ -170,7 +170,7 @@ class TcpTrackerTest
         assertEquals(300 * S, res.timeoutNanos, "ESTABLISHED without a reply is capped at UNACK");
         assertFalse(res.setAssured);
         final int pickupFlags = TcpStateLayout.FLAG_SACK_PERM | TcpStateLayout.FLAG_BE_LIBERAL;
-        assertEquals(pickupFlags, TcpTracker.flags(area, base, REPLY) & pickupFlags);
+        assertEquals(pickupFlags, TcpStateLayout.flags(area, base, REPLY) & pickupFlags);
 
         send(REPLY, ACK, 9000, 7100, 500, 0);
         assertEquals(TcpState.ESTABLISHED, res.newState);
@@ -191,14 +191,14 @@ class TcpTrackerTest
     @Test
     void invalidFlagCombinationsAreRejected()
     {
-        assertFalse(TcpTracker.validFlags(SYN | FIN));
-        assertFalse(TcpTracker.validFlags(SYN | RST));
-        assertFalse(TcpTracker.validFlags(FIN));
-        assertFalse(TcpTracker.validFlags(0));
-        assertFalse(TcpTracker.validFlags(FIN | SYN | RST | PSH | ACK | TcpSegment.URG));
-        assertTrue(TcpTracker.validFlags(SYN | TcpSegment.ECE | TcpSegment.CWR));
-        assertTrue(TcpTracker.validFlags(FIN | ACK | PSH));
-        assertTrue(TcpTracker.validFlags(RST | ACK));
+        assertFalse(TcpTransitions.validFlags(SYN | FIN));
+        assertFalse(TcpTransitions.validFlags(SYN | RST));
+        assertFalse(TcpTransitions.validFlags(FIN));
+        assertFalse(TcpTransitions.validFlags(0));
+        assertFalse(TcpTransitions.validFlags(FIN | SYN | RST | PSH | ACK | TcpSegment.URG));
+        assertTrue(TcpTransitions.validFlags(SYN | TcpSegment.ECE | TcpSegment.CWR));
+        assertTrue(TcpTransitions.validFlags(FIN | ACK | PSH));
+        assertTrue(TcpTransitions.validFlags(RST | ACK));
     }
 
     @Test
@@ -264,7 +264,7 @@ class TcpTrackerTest
         assertEquals(TrackReason.TCP_OVERSHOT, res.reason);
         assertFalse(res.refresh);
         assertEquals(C_ISN + 1 + 70100,
-            TcpTracker.directionInt(area, base, ORIG, TcpStateLayout.TD_END_OFFSET), "td_end follows the data");
+            TcpStateLayout.directionInt(area, base, ORIG, TcpStateLayout.TD_END_OFFSET), "td_end follows the data");
     }
 
     @Test
@@ -316,15 +316,15 @@ class TcpTrackerTest
         send(ORIG, ACK | PSH, C_ISN + 1 + 100000, S_ISN + 1, 502, 10);
         assertEquals(TrackResult.ACCEPT, res.verdict, "in the scaled window");
         assertEquals(TrackReason.NONE, res.reason);
-        assertEquals(7, TcpTracker.scale(area, base, REPLY));
+        assertEquals(7, TcpStateLayout.scale(area, base, REPLY));
     }
 
     @Test
     void windowScaleIgnoredWhenOnlyOneSideOffersIt()
     {
         handshake(7, -1);
-        assertEquals(0, TcpTracker.scale(area, base, ORIG));
-        assertEquals(0, TcpTracker.scale(area, base, REPLY));
+        assertEquals(0, TcpStateLayout.scale(area, base, ORIG));
+        assertEquals(0, TcpStateLayout.scale(area, base, REPLY));
         send(REPLY, ACK, S_ISN + 1, C_ISN + 1, 1000, 0);
         send(ORIG, ACK | PSH, C_ISN + 1 + 100000, S_ISN + 1, 502, 10);
         assertEquals(TrackReason.TCP_OVERSHOT, res.reason, "beyond the unscaled window");
@@ -340,11 +340,11 @@ class TcpTrackerTest
         for (int i = 1; i <= 3; i++)
         {
             send(REPLY, ACK, S_ISN + 1, C_ISN + 101, 509, 0); // identical: retransmission
-            assertEquals(i, TcpTracker.retrans(area, base));
+            assertEquals(i, TcpStateLayout.retrans(area, base));
         }
         assertEquals(300 * S, res.timeoutNanos, "retrans >= max_retrans: RETRANS timeout");
         send(ORIG, ACK, C_ISN + 101, S_ISN + 1, 502, 0);
-        assertEquals(0, TcpTracker.retrans(area, base));
+        assertEquals(0, TcpStateLayout.retrans(area, base));
         assertEquals(432000 * S, res.timeoutNanos);
     }
 

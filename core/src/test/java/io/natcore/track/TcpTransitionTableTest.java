@@ -71,7 +71,7 @@ class TcpTransitionTableTest
                 {
                     final String cell = row[old];
                     area.setMemory(0, TcpStateLayout.LENGTH, (byte)0);
-                    TcpStateLayout.lastIndex(area, 0, TcpTracker.INDEX_NONE);
+                    TcpStateLayout.lastIndex(area, 0, TcpTransitions.INDEX_NONE);
                     seg.set(FLAGS_BY_INDEX[index], 1000, 2000, 1000, 0);
                     liberal.packet(area, 0, old, seg, dir, true, false, Long.MAX_VALUE, res);
                     final String where = "dir " + dir + " index " + index + " from " + STATES.get(old);
@@ -105,12 +105,12 @@ class TcpTransitionTableTest
     @Test
     void indexFollowsKernelPriorityRstThenSynThenFinThenAck()
     {
-        assertEquals(TcpTracker.INDEX_RST, TcpTracker.index(TcpSegment.RST | TcpSegment.SYN | TcpSegment.ACK));
-        assertEquals(TcpTracker.INDEX_SYNACK, TcpTracker.index(TcpSegment.SYN | TcpSegment.ACK | TcpSegment.FIN));
-        assertEquals(TcpTracker.INDEX_SYN, TcpTracker.index(TcpSegment.SYN | TcpSegment.FIN));
-        assertEquals(TcpTracker.INDEX_FIN, TcpTracker.index(TcpSegment.FIN | TcpSegment.ACK));
-        assertEquals(TcpTracker.INDEX_ACK, TcpTracker.index(TcpSegment.ACK | TcpSegment.PSH));
-        assertEquals(TcpTracker.INDEX_NONE, TcpTracker.index(TcpSegment.PSH));
+        assertEquals(TcpTransitions.INDEX_RST, TcpTransitions.index(TcpSegment.RST | TcpSegment.SYN | TcpSegment.ACK));
+        assertEquals(TcpTransitions.INDEX_SYNACK, TcpTransitions.index(TcpSegment.SYN | TcpSegment.ACK | TcpSegment.FIN));
+        assertEquals(TcpTransitions.INDEX_SYN, TcpTransitions.index(TcpSegment.SYN | TcpSegment.FIN));
+        assertEquals(TcpTransitions.INDEX_FIN, TcpTransitions.index(TcpSegment.FIN | TcpSegment.ACK));
+        assertEquals(TcpTransitions.INDEX_ACK, TcpTransitions.index(TcpSegment.ACK | TcpSegment.PSH));
+        assertEquals(TcpTransitions.INDEX_NONE, TcpTransitions.index(TcpSegment.PSH));
     }
 
     @Test

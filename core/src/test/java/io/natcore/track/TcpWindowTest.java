@@ -60,7 +60,7 @@ class TcpWindowTest
         TcpStateLayout.putInt(area, r + TcpStateLayout.TD_MAXEND_OFFSET, 6000);
         TcpStateLayout.putInt(area, r + TcpStateLayout.TD_MAXWIN_OFFSET, 10000);
         // 100 bytes at 2000, acking 5000 (all the receiver sent), window 12000
-        final int bits = TcpWindow.updateWindows(area, 0, 0, 0, TcpTracker.INDEX_ACK, true, 2000, 5000, 5000, 2100,
+        final int bits = TcpWindow.updateWindows(area, 0, 0, 0, TcpTransitions.INDEX_ACK, true, 2000, 5000, 5000, 2100,
             12000, 12000);
         assertEquals(2100, TcpStateLayout.getInt(area, s + TcpStateLayout.TD_END_OFFSET), "sender end advanced");
         assertEquals(12000, TcpStateLayout.getInt(area, s + TcpStateLayout.TD_MAXWIN_OFFSET), "max(9000, 12000)");
@@ -72,7 +72,7 @@ class TcpWindowTest
         assertEquals(0, TcpStateLayout.retransOf(bits));
         assertEquals(100, TcpStateLayout.getShort(area, TcpStateLayout.LAST_LEN_OFFSET));
         // the same segment again (last_dir 0 in the word) counts one retransmission and stores nothing new
-        final int again = TcpWindow.updateWindows(area, 0, bits, 0, TcpTracker.INDEX_ACK, true, 2000, 5000, 5000, 2100,
+        final int again = TcpWindow.updateWindows(area, 0, bits, 0, TcpTransitions.INDEX_ACK, true, 2000, 5000, 5000, 2100,
             12000, 12000);
         assertEquals(1, TcpStateLayout.retransOf(again));
     }
