@@ -36,10 +36,10 @@ import static io.natcore.track.TcpTransitions.INDEX_SYN;
 import static io.natcore.track.TcpTransitions.INDEX_SYNACK;
 
 /**
- * The Linux TCP connection tracker ({@code nf_conntrack_proto_tcp.c}, 6.x): transition table,
- * window tracking, RST checks, reopen of closed connections, retransmission counting, timeouts and
- * the ASSURED rule; the transition table is {@link TcpTransitions}, the window check {@link TcpWindow}, the RST
- * checks {@link TcpResetCheck}, ignored segments {@link TcpIgnoredSegment}. Stateless and immutable after construction (share one instance between threads);
+ * The Linux TCP connection tracker ({@code nf_conntrack_proto_tcp.c}, 6.x): the segment's way through the
+ * transition table ({@link TcpTransitions}), the RST checks ({@link TcpResetCheck}), ignored segments
+ * ({@link TcpIgnoredSegment}) and the window check ({@link TcpWindow}); reopen of closed connections, timeouts and
+ * the ASSURED rule here. Stateless and immutable after construction (share one instance between threads);
  * the per-connection state lives in the caller's buffer ({@link TcpStateLayout}, {@link TcpStateLayout#LENGTH}
  * bytes at a base offset). The caller must hold the entry's write side while calling (plain accesses):
  * the kernel holds {@code ct->lock} here. Never allocates, never throws on packet input.
