@@ -44,13 +44,13 @@ final class EstablishedPath
     }
 
     /**
-     * @param valueForms the trackers' value forms first (false only in the test that compares them with the
+     * @param trackerShortcuts the trackers' value forms first (false only in the test that compares them with the
      *                   general path; a constant true on the packet path).
      * @return the verdict, or null when the entry turned out stale, expired or reopened (look up again).
      */
     Verdict process(
         final MutableDirectBuffer buf, final long handle, final long k0, final long k1, final long now,
-        final boolean valueForms)
+        final boolean trackerShortcuts)
     {
         final int entry = FlowTable.entry(handle);
         final int dir = FlowTable.direction(handle);
@@ -84,7 +84,7 @@ final class EstablishedPath
         // The common cases straight from the parse, as values (the trackers' value forms, tested against their
         // general paths): an in-window plain TCP ACK in ESTABLISHED, a UDP datagram, an ICMP query or reply.
         final long timeout;
-        switch (valueForms ? pkt.protocol : -1)
+        switch (trackerShortcuts ? pkt.protocol : -1)
         {
             case IpProtocol.TCP:
                 if (plainAck(buf) && table.stateVolatile(entry) == TcpState.ESTABLISHED)

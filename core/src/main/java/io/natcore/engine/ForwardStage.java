@@ -14,7 +14,7 @@ import org.agrona.MutableDirectBuffer;
 /**
  * The last stage of every packet that leaves the box: the TTL check and decrement ({@code ip_forward}'s), the
  * rewrite a path left in {@link #rewrite}, and the egress route. The one place the engine checks or decrements a TTL
- * and routes a forwarded packet. Also the way out of a packet conntrack does not track ({@link #untracked}).
+ * and looks a route up. Also the way out of a packet conntrack does not track ({@link #untracked}).
  * One per processor; allocation free.
  */
 final class ForwardStage
@@ -137,6 +137,15 @@ final class ForwardStage
     int egressTo(final int destination)
     {
         return engine.routes.lookupEgress(destination);
+    }
+
+    /**
+     * @return the route to {@code destination} for a caller that needs its next hop too (a new connection's
+     *     MASQUERADE): {@link io.natcore.rules.RouteTable#egressOf} and {@code nextHopOf} read it.
+     */
+    int route(final int destination)
+    {
+        return engine.routes.lookup(destination);
     }
 
     /**

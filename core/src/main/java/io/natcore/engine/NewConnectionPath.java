@@ -276,7 +276,7 @@ final class NewConnectionPath
             // For the box itself (also after REDIRECT): the local stack's business; no forwarding state is kept.
             return out.finish(Verdict.LOCAL, Reason.NONE);
         }
-        final int route = engine.routes.lookup(tuple.dstIp);
+        final int route = forwarding.route(tuple.dstIp);
         egressIf = engine.routes.egressOf(route);
         if (egressIf < 0)
         {

@@ -101,7 +101,7 @@ public final class PacketProcessor
      * {@link #process} with the result of an earlier lookup (burst): used when the packet's key, once fully
      * parsed, equals {@code knownK0}/{@code knownK1}; otherwise the packet is looked up here.
      *
-     * @param valueForms true: the established path's value forms (false only in {@link #processGeneralTracking}).
+     * @param trackerShortcuts true: the established path's value forms (false only in {@link #processGeneralTracking}).
      */
     Verdict process(
         final MutableDirectBuffer buf,
@@ -112,7 +112,7 @@ public final class PacketProcessor
         final long knownHandle,
         final long knownK0,
         final long knownK1,
-        final boolean valueForms)
+        final boolean trackerShortcuts)
     {
         outcome.begin();
         forwarding.ingress = ingressIfIndex;
@@ -133,7 +133,7 @@ public final class PacketProcessor
         {
             return forwarding.untracked(buf, Reason.of(status));
         }
-        return connectionPath(buf, ingressIfIndex, nowNanos, knownHandle, knownK0, knownK1, valueForms);
+        return connectionPath(buf, ingressIfIndex, nowNanos, knownHandle, knownK0, knownK1, trackerShortcuts);
     }
 
     /**
@@ -292,7 +292,7 @@ public final class PacketProcessor
      * @param knownHandle a handle found by a burst lookup, or {@link #NOT_LOOKED_UP} to look up here.
      * @param knownK0     key the burst looked up (the handle is used only when the packet's key equals it).
      * @param knownK1     second key word.
-     * @param valueForms  the established path's value forms (false only to test them against the general path).
+     * @param trackerShortcuts the established path's value forms (false only to test them against the general path).
      */
     Verdict connectionPath(
         final MutableDirectBuffer buf,
@@ -301,7 +301,7 @@ public final class PacketProcessor
         final long knownHandle,
         final long knownK0,
         final long knownK1,
-        final boolean valueForms)
+        final boolean trackerShortcuts)
     {
         // One branch on the protocol for the error check and both ports (as ParsedPacket.keySrcPort / keyDstPort).
         final int protocol = pkt.protocol;
@@ -334,7 +334,7 @@ public final class PacketProcessor
         {
             final Verdict v = handle == FlowTable.MISS ?
                 newConnection.process(buf, ingressIfIndex, nowNanos, k0, k1) :
-                established.process(buf, handle, k0, k1, nowNanos, valueForms);
+                established.process(buf, handle, k0, k1, nowNanos, trackerShortcuts);
             if (v != null)
             {
                 return v;

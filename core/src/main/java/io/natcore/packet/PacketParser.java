@@ -213,6 +213,70 @@ public final class PacketParser
         return hl > Ipv4Header.MIN_LENGTH ? ipOptions(buf, offset, hl, out) : ParseStatus.OK;
     }
 
+    /** MF flag and fragment offset bits of the flags/fragment word. */
+    private static final int MF_AND_OFFSET = 0x3FFF;
+
+    /**
+     * The connection key fields the full parse would give an unfragmented TCP, UDP or ICMP query packet, read
+     * without validation (no checksums, no lengths beyond the reads' own bounds): a guess for a burst lookup that
+     * {@link #parse} confirms later. Every read stays inside {@code [offset, offset + length)} and the buffer. Writes
+     * only {@code out.protocol}, {@code srcIp}, {@code dstIp}, {@code srcPort} and {@code dstPort} (ICMP: the
+     * identifier in both); the header is read as {@link #l3} reads it (words w0, w1).
+     *
+     * @return false when the packet is not such a packet (nothing to guess: the full parse decides).
+     */
+    public static boolean peekKey(final DirectBuffer buf, final int offset, final int length, final ParsedPacket out)
+    {
+        if (offset < 0 || length < Ipv4Header.MIN_LENGTH || offset + length > buf.capacity() || offset + length < 0)
+        {
+            return false;
+        }
+        final long w0 = buf.getLong(offset, NET);
+        final int versionIhl = (int)(w0 >>> 56);
+        final int hl = (versionIhl & 0xF) << 2;
+        if ((versionIhl >> 4) != 4 || hl < Ipv4Header.MIN_LENGTH || (w0 & MF_AND_OFFSET) != 0)
+        {
+            return false;
+        }
+        final long w1 = buf.getLong(offset + 8, NET);
+        final int protocol = (int)(w1 >>> 48) & 0xFF;
+        final int l4 = offset + hl;
+        final int ports;
+        if (protocol == IpProtocol.TCP || protocol == IpProtocol.UDP)
+        {
+            if (hl + 4 > length)
+            {
+                return false;
+            }
+            ports = buf.getInt(l4, NET);
+        }
+        else if (protocol == IpProtocol.ICMP)
+        {
+            if (hl + IcmpHeader.LENGTH > length)
+            {
+                return false;
+            }
+            // type (63..56), code, checksum, identifier (31..16), sequence
+            final long icmp = buf.getLong(l4, NET);
+            if (!IcmpHeader.isQuery((int)(icmp >>> 56)))
+            {
+                return false;
+            }
+            final int id = (int)(icmp >>> 16) & 0xFFFF;
+            ports = id << 16 | id;
+        }
+        else
+        {
+            return false;
+        }
+        out.protocol = protocol;
+        out.srcIp = (int)w1;
+        out.dstIp = buf.getInt(offset + Ipv4Header.DST_ADDRESS_OFFSET, NET);
+        out.srcPort = ports >>> 16;
+        out.dstPort = ports & 0xFFFF;
+        return true;
+    }
+
     // l3 is split into small methods so that C2 inlines all of it (a method over 325 bytecodes is compiled as
     // a separate call, with every live value spilled around it).
 
