@@ -252,7 +252,7 @@ public class NewConnectionPartsBenchmark
         }
         range.reset().address(MASQ_ADDRESS);
         if (!allocator.sourceCandidate(tuple, range, candidateOracle, chosen) ||
-            candidateOracle.isTaken(chosen.proto, chosen.dstIp, chosen.srcIp, chosen.dstPort, chosen.srcPort))
+            candidateOracle.isTakenOrReapExpired(chosen.proto, chosen.dstIp, chosen.srcIp, chosen.dstPort, chosen.srcPort))
         {
             allocator.choose(tuple, range, PortAllocator.MANIP_SRC, true, candidateOracle, chosen);
         }
@@ -351,7 +351,7 @@ public class NewConnectionPartsBenchmark
         long probes;
 
         @Override
-        public boolean isTaken(final int proto, final int srcIp, final int dstIp, final int srcPort, final int dstPort)
+        public boolean isTakenOrReapExpired(final int proto, final int srcIp, final int dstIp, final int srcPort, final int dstPort)
         {
             probes++;
             final long handle = table.lookup(FlowKey.k0(srcIp, dstIp), FlowKey.k1(srcPort, dstPort, proto, 0));
@@ -362,7 +362,7 @@ public class NewConnectionPartsBenchmark
         public boolean isTakenOrEvictClosing(
             final int proto, final int srcIp, final int dstIp, final int srcPort, final int dstPort)
         {
-            return isTaken(proto, srcIp, dstIp, srcPort, dstPort);
+            return isTakenOrReapExpired(proto, srcIp, dstIp, srcPort, dstPort);
         }
     }
 }

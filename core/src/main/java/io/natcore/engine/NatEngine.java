@@ -27,7 +27,6 @@ import io.natcore.track.TcpStateLayout;
 import io.natcore.track.TcpTracker;
 import io.natcore.track.Timeouts;
 import io.natcore.track.UdpTracker;
-import org.agrona.concurrent.AtomicBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -101,11 +100,12 @@ public final class NatEngine implements AutoCloseable
         }
     }
 
-    /** Every processor, for counter sums; replaced (copy on write) under its own monitor, read volatile. */
-    private volatile PacketProcessor[] processors = new PacketProcessor[0];
     /** Connections inserted so far; written under {@link #bindLock}, read volatile (burst lookups revalidate). */
     volatile long insertions;
-    private final Counters engineCounters = new Counters();
+    private final EngineCounters counters = new EngineCounters();
+    /** Counters of work no processor does (expiry; early drop outside a bind). */
+    private final Counters engineCounters = counters.shared;
+    private final ConntrackEventEncoder encoder;
     private final AtomicBoolean expiring = new AtomicBoolean();
     private final ExpiryListener expiryListener = this::onExpired;
     private long expiryNow;
@@ -155,6 +155,7 @@ public final class NatEngine implements AutoCloseable
         this.statisticRandom = config.seed ^ 0x5DEECE66DL;
         this.drawHints = config.drawHints;
         this.bySource = new SourceMappings(table, zone);
+        this.encoder = new ConntrackEventEncoder(table, events, tickNanos);
     }
 
     /** @return the settings. */
@@ -169,12 +170,7 @@ public final class NatEngine implements AutoCloseable
     public PacketProcessor newProcessor()
     {
         final PacketProcessor p = new PacketProcessor(this);
-        synchronized (this)
-        {
-            final PacketProcessor[] grown = java.util.Arrays.copyOf(processors, processors.length + 1);
-            grown[grown.length - 1] = p;
-            processors = grown;
-        }
+        counters.register(p.counters);
         return p;
     }
 
@@ -264,7 +260,7 @@ public final class NatEngine implements AutoCloseable
      */
     public long counter(final Verdict verdict)
     {
-        return sum(verdict.ordinal());
+        return counters.sum(verdict.ordinal());
     }
 
     /**
@@ -273,7 +269,7 @@ public final class NatEngine implements AutoCloseable
      */
     public long counter(final Reason reason)
     {
-        return sum(Counters.REASON_BASE + reason.id());
+        return counters.sum(Counters.REASON_BASE + reason.id());
     }
 
     /**
@@ -282,18 +278,7 @@ public final class NatEngine implements AutoCloseable
      */
     public long extraCounter(final int extra)
     {
-        return sum(Counters.EXTRA_BASE + extra);
-    }
-
-    private long sum(final int slot)
-    {
-        long total = engineCounters.getOpaque(slot);
-        final PacketProcessor[] all = processors;
-        for (int i = 0; i < all.length; i++)
-        {
-            total += all[i].counters.getOpaque(slot);
-        }
-        return total;
+        return counters.sum(Counters.EXTRA_BASE + extra);
     }
 
     /**
@@ -312,7 +297,7 @@ public final class NatEngine implements AutoCloseable
             }
             try
             {
-                appendEntry(out, entry, nowNanos, true);
+                encoder.appendEntry(out, entry, nowNanos, true);
                 out.append('\n');
             }
             catch (final IOException ex)
@@ -327,91 +312,10 @@ public final class NatEngine implements AutoCloseable
         }
     }
 
-    void appendEntry(final Appendable out, final int entry, final long nowNanos, final boolean list)
-        throws IOException
-    {
-        final long ok0 = table.keyK0(entry, FlowTable.DIR_ORIGINAL);
-        final long ok1 = table.keyK1(entry, FlowTable.DIR_ORIGINAL);
-        final long rk0 = table.keyK0(entry, FlowTable.DIR_REPLY);
-        final long rk1 = table.keyK1(entry, FlowTable.DIR_REPLY);
-        final int proto = FlowKey.protocol(ok1);
-        final int icmpType = EntryScratch.icmpType(table, entry, proto);
-        final int icmpCode = EntryScratch.icmpCode(table, entry, proto);
-        if (list)
-        {
-            out.append("ipv4     2 ");
-        }
-        ConntrackText.appendEntry(out, proto, proto == IpProtocol.TCP ? table.stateVolatile(entry) : 0,
-            timeoutSeconds(table.deadlineOpaque(entry), nowNanos), table.statusOpaque(entry),
-            FlowKey.srcIp(ok0), FlowKey.dstIp(ok0), FlowKey.srcPort(ok1), FlowKey.dstPort(ok1),
-            FlowKey.srcIp(rk0), FlowKey.dstIp(rk0), FlowKey.srcPort(rk1), FlowKey.dstPort(rk1),
-            icmpType, icmpCode, false);
-        if (list)
-        {
-            out.append(" mark=").append(Integer.toString(table.mark(entry))).append(" use=1");
-        }
-        out.append(" id=").append(Integer.toUnsignedString(table.ctId(entry)));
-    }
-
-    /**
-     * Seconds left as the kernel prints them: whole ticks left, divided by HZ.
-     */
-    int timeoutSeconds(final long deadline, final long nowNanos)
-    {
-        if (deadline == Long.MAX_VALUE)
-        {
-            return 0;
-        }
-        final long ticks = Math.floorDiv(deadline, tickNanos) - Math.floorDiv(nowNanos, tickNanos);
-        return ticks <= 0 ? 0 : (int)(ticks * tickNanos / 1_000_000_000L);
-    }
-
-    /**
-     * Publish an event about an entry whose fields are stable (caller holds its write lock, or it is expiring).
-     * No allocation; a full buffer loses the event and counts it.
-     */
+    /** Publish an event about an entry whose fields are stable ({@link ConntrackEventEncoder#publish}). */
     void publish(final ConntrackEventType type, final int entry, final long nowNanos, final Counters counters)
     {
-        if (events == null)
-        {
-            return;
-        }
-        final int index = events.claim();
-        if (!ConntrackEventBuffer.isClaimed(index))
-        {
-            counters.extra(Counters.EVENTS_LOST);
-            return;
-        }
-        final AtomicBuffer b = events.buffer();
-        final long ok0 = table.keyK0(entry, FlowTable.DIR_ORIGINAL);
-        final long ok1 = table.keyK1(entry, FlowTable.DIR_ORIGINAL);
-        final long rk0 = table.keyK0(entry, FlowTable.DIR_REPLY);
-        final long rk1 = table.keyK1(entry, FlowTable.DIR_REPLY);
-        final int proto = FlowKey.protocol(ok1);
-        b.putLong(index + ConntrackEventDescriptor.TIMESTAMP_OFFSET, nowNanos);
-        b.putInt(index + ConntrackEventDescriptor.TYPE_OFFSET, type.ordinal());
-        b.putInt(index + ConntrackEventDescriptor.PROTOCOL_OFFSET, proto);
-        b.putInt(index + ConntrackEventDescriptor.STATE_OFFSET,
-            proto == IpProtocol.TCP ? table.stateVolatile(entry) : 0);
-        b.putInt(index + ConntrackEventDescriptor.TIMEOUT_OFFSET,
-            type == ConntrackEventType.DESTROY && table.deadlineOpaque(entry) <= nowNanos ?
-            0 : timeoutSeconds(table.deadlineOpaque(entry), nowNanos));
-        b.putInt(index + ConntrackEventDescriptor.STATUS_OFFSET, table.statusOpaque(entry));
-        b.putInt(index + ConntrackEventDescriptor.CT_ID_OFFSET, table.ctId(entry));
-        b.putInt(index + ConntrackEventDescriptor.ORIG_SRC_OFFSET, FlowKey.srcIp(ok0));
-        b.putInt(index + ConntrackEventDescriptor.ORIG_DST_OFFSET, FlowKey.dstIp(ok0));
-        b.putShort(index + ConntrackEventDescriptor.ORIG_SPORT_OFFSET, (short)FlowKey.srcPort(ok1));
-        b.putShort(index + ConntrackEventDescriptor.ORIG_DPORT_OFFSET, (short)FlowKey.dstPort(ok1));
-        b.putInt(index + ConntrackEventDescriptor.REPLY_SRC_OFFSET, FlowKey.srcIp(rk0));
-        b.putInt(index + ConntrackEventDescriptor.REPLY_DST_OFFSET, FlowKey.dstIp(rk0));
-        b.putShort(index + ConntrackEventDescriptor.REPLY_SPORT_OFFSET, (short)FlowKey.srcPort(rk1));
-        b.putShort(index + ConntrackEventDescriptor.REPLY_DPORT_OFFSET, (short)FlowKey.dstPort(rk1));
-        b.putByte(index + ConntrackEventDescriptor.ICMP_TYPE_OFFSET,
-            (byte)EntryScratch.icmpType(table, entry, proto));
-        b.putByte(index + ConntrackEventDescriptor.ICMP_CODE_OFFSET,
-            (byte)EntryScratch.icmpCode(table, entry, proto));
-        b.putInt(index + ConntrackEventDescriptor.ZONE_OFFSET, FlowKey.zone(ok1));
-        events.commit(index);
+        encoder.publish(type, entry, nowNanos, counters);
     }
 
     /**
@@ -521,7 +425,7 @@ public final class NatEngine implements AutoCloseable
         Counters counters;
 
         @Override
-        public boolean isTaken(final int proto, final int srcIp, final int dstIp, final int srcPort, final int dstPort)
+        public boolean isTakenOrReapExpired(final int proto, final int srcIp, final int dstIp, final int srcPort, final int dstPort)
         {
             if (isReserved(proto, dstIp, dstPort))
             {

@@ -414,7 +414,7 @@ public final class PortAllocator
     private boolean used(final NatTuple t, final TupleOracle oracle)
     {
         reply.invertOf(t);
-        return oracle.isTaken(reply.proto, reply.srcIp, reply.dstIp, reply.srcPort, reply.dstPort);
+        return oracle.isTakenOrReapExpired(reply.proto, reply.srcIp, reply.dstIp, reply.srcPort, reply.dstPort);
     }
 
     private boolean usedHarder(final NatTuple t, final TupleOracle oracle)

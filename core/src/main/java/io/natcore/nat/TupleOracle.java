@@ -10,6 +10,9 @@ package io.natcore.nat;
 public interface TupleOracle
 {
     /**
+     * Kernel {@code nf_conntrack_tuple_taken}: is the tuple held? A connection holding it that has timed out but
+     * was not reaped yet is destroyed here (as the kernel's lookup reaps it), and the tuple is then free.
+     *
      * @param proto   IP protocol.
      * @param srcIp   source address of the tuple.
      * @param dstIp   destination address.
@@ -17,7 +20,7 @@ public interface TupleOracle
      * @param dstPort destination port (ICMP id).
      * @return true when a live connection holds this tuple in either direction.
      */
-    boolean isTaken(int proto, int srcIp, int dstIp, int srcPort, int dstPort);
+    boolean isTakenOrReapExpired(int proto, int srcIp, int dstIp, int srcPort, int dstPort);
 
     /**
      * Kernel {@code nf_nat_used_tuple_harder}, used only for the last attempts of a TCP SYN's search: when

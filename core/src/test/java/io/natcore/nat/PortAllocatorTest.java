@@ -43,7 +43,7 @@ class PortAllocatorTest
         }
 
         @Override
-        public boolean isTaken(final int proto, final int srcIp, final int dstIp, final int srcPort, final int dstPort)
+        public boolean isTakenOrReapExpired(final int proto, final int srcIp, final int dstIp, final int srcPort, final int dstPort)
         {
             plainChecks++;
             return taken.contains(key(proto, srcIp, dstIp, srcPort, dstPort));
@@ -361,9 +361,9 @@ class PortAllocatorTest
             final TupleOracle oracle = new TupleOracle()
             {
                 @Override
-                public boolean isTaken(final int proto, final int srcIp, final int dstIp, final int sp, final int dp)
+                public boolean isTakenOrReapExpired(final int proto, final int srcIp, final int dstIp, final int sp, final int dp)
                 {
-                    return t.isTaken(proto, srcIp, dstIp, sp, dp);
+                    return t.isTakenOrReapExpired(proto, srcIp, dstIp, sp, dp);
                 }
 
                 @Override
