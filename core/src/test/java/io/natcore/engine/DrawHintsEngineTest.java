@@ -6,7 +6,7 @@ package io.natcore.engine;
 import io.natcore.nat.DrawHints;
 import io.natcore.nat.DrawRefusal;
 import io.natcore.nat.NatTuple;
-import io.natcore.nat.TestPackets;
+import io.natcore.packet.TestPackets;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 class DrawHintsEngineTest
 {
     private static final long T0 = 1_000_000_000_000L;
-    private static final int BOX = Packets.ip("172.16.2.5");
-    private static final int SERVER = Packets.ip("172.16.3.5");
+    private static final int BOX = TestPackets.ip("172.16.2.5");
+    private static final int SERVER = TestPackets.ip("172.16.3.5");
 
     private static NatTuple original(final String client, final int sport)
     {
-        return new NatTuple().set(17, Packets.ip(client), Packets.ip("172.16.2.65"), sport, 53);
+        return new NatTuple().set(17, TestPackets.ip(client), TestPackets.ip("172.16.2.65"), sport, 53);
     }
 
     private static NatTuple translated(final int port)
@@ -41,7 +41,7 @@ class DrawHintsEngineTest
         hints.add(original("192.168.1.5", 40000), translated(33384));
         try (NatEngine engine = new NatEngine(EngineFixture.config().drawHints(hints).build()))
         {
-            final byte[] udp = Packets.udp("192.168.1.5", "172.16.2.65", 40000, 53, 64, 8);
+            final byte[] udp = TestPackets.udp("192.168.1.5", "172.16.2.65", 40000, 53, 64, 8);
             assertEquals(Verdict.FORWARD, engine.newProcessor().process(new UnsafeBuffer(udp), 0, udp.length, ETH0, T0));
             assertEquals(33384, TestPackets.u16(udp, 20));
             assertEquals(5353, TestPackets.u16(udp, 22));
@@ -59,11 +59,11 @@ class DrawHintsEngineTest
         try (NatEngine engine = new NatEngine(EngineFixture.config().drawHints(hints).build()))
         {
             final PacketProcessor p = engine.newProcessor();
-            final byte[] first = Packets.udp("192.168.1.5", "172.16.2.65", 40000, 53, 64, 8);
+            final byte[] first = TestPackets.udp("192.168.1.5", "172.16.2.65", 40000, 53, 64, 8);
             assertEquals(Verdict.FORWARD, p.process(new UnsafeBuffer(first), 0, first.length, ETH0, T0));
             assertEquals(40000, TestPackets.u16(first, 20));
 
-            final byte[] second = Packets.udp("192.168.1.6", "172.16.2.65", 40000, 53, 64, 8);
+            final byte[] second = TestPackets.udp("192.168.1.6", "172.16.2.65", 40000, 53, 64, 8);
             assertEquals(Verdict.FORWARD, p.process(new UnsafeBuffer(second), 0, second.length, ETH0, T0 + 1));
             final int port = TestPackets.u16(second, 20);
             assertNotEquals(40000, port);
@@ -79,7 +79,7 @@ class DrawHintsEngineTest
         hints.add(original("192.168.1.5", 40000), new NatTuple().set(17, BOX, SERVER, 40000, 53));
         try (NatEngine engine = new NatEngine(EngineFixture.config().drawHints(hints).build()))
         {
-            final byte[] udp = Packets.udp("192.168.1.5", "172.16.2.65", 40000, 53, 64, 8);
+            final byte[] udp = TestPackets.udp("192.168.1.5", "172.16.2.65", 40000, 53, 64, 8);
             assertEquals(Verdict.FORWARD, engine.newProcessor().process(new UnsafeBuffer(udp), 0, udp.length, ETH0, T0));
             assertEquals(5353, TestPackets.u16(udp, 22));
             // The rule's --to-destination 172.16.3.5:5353 is a port range of one.

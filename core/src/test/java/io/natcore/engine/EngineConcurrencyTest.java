@@ -3,7 +3,7 @@
  */
 package io.natcore.engine;
 
-import io.natcore.nat.TestPackets;
+import io.natcore.packet.TestPackets;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.natcore.engine.EngineFixture.ETH0;
-import static io.natcore.engine.Packets.ACK;
-import static io.natcore.engine.Packets.SYN;
+import static io.natcore.packet.TestPackets.ACK;
+import static io.natcore.packet.TestPackets.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -77,7 +77,7 @@ class EngineConcurrencyTest
                 final Set<String> outputs = java.util.concurrent.ConcurrentHashMap.newKeySet();
                 inThreads(engine, (t, p) ->
                 {
-                    final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1000, 0, 64);
+                    final byte[] syn = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1000, 0, 64);
                     assertEquals(Verdict.FORWARD, p.process(new UnsafeBuffer(syn), 0, syn.length, ETH0, T0));
                     outputs.add(TestPackets.hex(syn));
                 });
@@ -103,7 +103,7 @@ class EngineConcurrencyTest
                 {
                     // 240 masqueraded clients, all from source port 45000, to the same server: one keeps 45000,
                     // the others move, no two share a port.
-                    final byte[] q = Packets.udp("192.168.1." + (t * 60 + c + 1), "172.16.2.65", 45000, 53, 64, 8);
+                    final byte[] q = TestPackets.udp("192.168.1." + (t * 60 + c + 1), "172.16.2.65", 45000, 53, 64, 8);
                     if (p.process(new UnsafeBuffer(q), 0, q.length, ETH0, T0 + c) == Verdict.FORWARD)
                     {
                         forwarded.incrementAndGet();
@@ -123,14 +123,14 @@ class EngineConcurrencyTest
         try (NatEngine engine = new NatEngine(EngineFixture.config().build()))
         {
             final PacketProcessor setup = engine.newProcessor();
-            final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1000, 0, 64);
-            final byte[] synAck = Packets.tcp("172.16.3.5", "172.16.2.5", 80, 41000, SYN | ACK, 5000, 1001, 64);
-            final byte[] ack = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, ACK, 1001, 5001, 64);
+            final byte[] syn = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1000, 0, 64);
+            final byte[] synAck = TestPackets.tcp("172.16.3.5", "172.16.2.5", 80, 41000, SYN | ACK, 5000, 1001, 64);
+            final byte[] ack = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, ACK, 1001, 5001, 64);
             setup.process(new UnsafeBuffer(syn), 0, syn.length, ETH0, T0);
             setup.process(new UnsafeBuffer(synAck), 0, synAck.length, ETH0, T0 + 1);
             setup.process(new UnsafeBuffer(ack), 0, ack.length, ETH0, T0 + 2);
-            final byte[] fromClient = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, ACK, 1001, 5001, 64);
-            final byte[] fromServer = Packets.tcp("172.16.3.5", "172.16.2.5", 80, 41000, ACK, 5001, 1001, 64);
+            final byte[] fromClient = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, ACK, 1001, 5001, 64);
+            final byte[] fromServer = TestPackets.tcp("172.16.3.5", "172.16.2.5", 80, 41000, ACK, 5001, 1001, 64);
             final Set<String> seen = new HashSet<>();
             final AtomicInteger bad = new AtomicInteger();
             inThreads(engine, (t, p) ->
@@ -149,7 +149,7 @@ class EngineConcurrencyTest
                 }
                 synchronized (seen)
                 {
-                    seen.add(Packets.src(b) + ">" + Packets.dst(b));
+                    seen.add(TestPackets.src(b) + ">" + TestPackets.dst(b));
                 }
             });
             assertEquals(0, bad.get());

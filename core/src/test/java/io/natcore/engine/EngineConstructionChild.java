@@ -3,6 +3,7 @@
  */
 package io.natcore.engine;
 
+import io.natcore.packet.TestPackets;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -24,7 +25,7 @@ public final class EngineConstructionChild
         final NatEngineConfig config = EngineFixture.config().build();
         try (NatEngine engine = new NatEngine(config))
         {
-            final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, Packets.SYN, 1000, 0, 64);
+            final byte[] syn = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, TestPackets.SYN, 1000, 0, 64);
             System.out.println("verdict " +
                 engine.newProcessor().process(new UnsafeBuffer(syn), 0, syn.length, EngineFixture.ETH0, 1_000_000L));
         }

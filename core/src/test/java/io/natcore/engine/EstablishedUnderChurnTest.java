@@ -3,7 +3,7 @@
  */
 package io.natcore.engine;
 
-import io.natcore.nat.TestPackets;
+import io.natcore.packet.TestPackets;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.natcore.engine.EngineFixture.ETH0;
-import static io.natcore.engine.Packets.ACK;
-import static io.natcore.engine.Packets.SYN;
+import static io.natcore.packet.TestPackets.ACK;
+import static io.natcore.packet.TestPackets.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -38,12 +38,12 @@ class EstablishedUnderChurnTest
             for (int c = 0; c < CONNECTIONS; c++)
             {
                 final int port = 40000 + c;
-                final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", port, 80, SYN, 1000, 0, 64);
+                final byte[] syn = TestPackets.tcp("192.168.1.5", "172.16.2.65", port, 80, SYN, 1000, 0, 64);
                 assertEquals(Verdict.FORWARD, p.process(new UnsafeBuffer(syn), 0, syn.length, ETH0, clock.get()));
                 masq[c] = TestPackets.u16(syn, 20);
-                final byte[] synAck = Packets.tcp("172.16.3.5", "172.16.2.5", 80, masq[c], SYN | ACK, 5000, 1001, 64);
+                final byte[] synAck = TestPackets.tcp("172.16.3.5", "172.16.2.5", 80, masq[c], SYN | ACK, 5000, 1001, 64);
                 assertEquals(Verdict.FORWARD, p.process(new UnsafeBuffer(synAck), 0, synAck.length, ETH0, clock.get()));
-                final byte[] ack = Packets.tcp("192.168.1.5", "172.16.2.65", port, 80, ACK, 1001, 5001, 64);
+                final byte[] ack = TestPackets.tcp("192.168.1.5", "172.16.2.65", port, 80, ACK, 1001, 5001, 64);
                 assertEquals(Verdict.FORWARD, p.process(new UnsafeBuffer(ack), 0, ack.length, ETH0, clock.get()));
             }
             final AtomicBoolean stop = new AtomicBoolean();
@@ -74,15 +74,15 @@ class EstablishedUnderChurnTest
                     final long now = clock.addAndGet(1_000_000); // 1 ms a round: flood entries time out too
                     for (int f = 0; f < 4; f++)
                     {
-                        final byte[] syn = Packets.tcp("192.168.1." + (100 + random.nextInt(151)), "172.16.2.65",
+                        final byte[] syn = TestPackets.tcp("192.168.1." + (100 + random.nextInt(151)), "172.16.2.65",
                             1024 + random.nextInt(60000), 80, SYN, random.nextInt(), 0, 64);
                         p.process(new UnsafeBuffer(syn), 0, syn.length, ETH0, now);
                     }
                     final int c = round % CONNECTIONS;
                     final boolean fromClient = (round / CONNECTIONS & 1) == 0;
                     final byte[] seg = fromClient ?
-                        Packets.tcp("192.168.1.5", "172.16.2.65", 40000 + c, 80, ACK, 1001, 5001, 64) :
-                        Packets.tcp("172.16.3.5", "172.16.2.5", 80, masq[c], ACK, 5001, 1001, 64);
+                        TestPackets.tcp("192.168.1.5", "172.16.2.65", 40000 + c, 80, ACK, 1001, 5001, 64) :
+                        TestPackets.tcp("172.16.3.5", "172.16.2.5", 80, masq[c], ACK, 5001, 1001, 64);
                     System.arraycopy(seg, 0, b, 0, seg.length);
                     final Verdict v = p.process(buf, 0, seg.length, ETH0, now);
                     if (v != Verdict.FORWARD)

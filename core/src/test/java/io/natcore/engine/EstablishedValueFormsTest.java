@@ -3,7 +3,7 @@
  */
 package io.natcore.engine;
 
-import io.natcore.nat.TestPackets;
+import io.natcore.packet.TestPackets;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -92,15 +92,15 @@ class EstablishedValueFormsTest
                 {
                     now += rnd.nextInt(3) == 0 ? 3_000_000_000L : 1_000_000L;
                     final boolean fromServer = replyTemplate != null && rnd.nextBoolean();
-                    final int flags = rnd.nextInt(12) == 0 ? Packets.ACK | Packets.FIN : Packets.ACK | 0x08;
+                    final int flags = rnd.nextInt(12) == 0 ? TestPackets.ACK | TestPackets.FIN : TestPackets.ACK | 0x08;
                     final int jitter = rnd.nextInt(6) == 0 ? rnd.nextInt(400_000) - 200_000 : 0;
                     final int payload = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(200);
                     final byte[] b;
                     if (fromServer)
                     {
                         // The reply goes to the address and port the client's packets were translated to.
-                        b = tcp(Packets.dotted(TestPackets.u32(replyTemplate, 16)),
-                            Packets.dotted(TestPackets.u32(replyTemplate, 12)),
+                        b = tcp(TestPackets.dotted(TestPackets.u32(replyTemplate, 16)),
+                            TestPackets.dotted(TestPackets.u32(replyTemplate, 12)),
                             TestPackets.u16(replyTemplate, 22), TestPackets.u16(replyTemplate, 20), flags,
                             sseq + jitter, cseq, payload, rnd);
                         sseq += payload;
@@ -127,7 +127,7 @@ class EstablishedValueFormsTest
     {
         final int options = rnd.nextInt(4) == 0 ? 12 : rnd.nextInt(8) == 0 ? 12 : 0;
         final boolean sack = options == 12 && rnd.nextBoolean();
-        final byte[] h = Packets.tcp(src, dst, sport, dport, flags, seq, ack, 64);
+        final byte[] h = TestPackets.tcp(src, dst, sport, dport, flags, seq, ack, 64);
         final byte[] b = new byte[h.length + options + payload];
         System.arraycopy(h, 0, b, 0, h.length);
         TestPackets.put16(b, 2, b.length);

@@ -3,7 +3,7 @@
  */
 package io.natcore.engine;
 
-import io.natcore.nat.TestPackets;
+import io.natcore.packet.TestPackets;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -96,7 +96,7 @@ class FragmentHoldTest
         assertEquals(Verdict.HOLD, p.process(orphan, AT, frags[1].length, ETH0, T0));
         assertEquals(0, p.releasedCount());
 
-        final byte[] other = Packets.udp("192.168.1.9", "172.16.3.7", 1000, 2000, 64, 4);
+        final byte[] other = TestPackets.udp("192.168.1.9", "172.16.3.7", 1000, 2000, 64, 4);
         p.process(new UnsafeBuffer(other), 0, other.length, ETH0, T0 + FRAGMENT_TIMEOUT - 1);
         assertEquals(0, p.releasedCount(), "still within the fragment timeout");
 
@@ -188,15 +188,15 @@ class FragmentHoldTest
         {
             final byte[] b = out[f];
             assertEquals(20 + PIECES[f][1] - PIECES[f][0], b.length);
-            assertEquals("172.16.2.5", Packets.src(b));
-            assertEquals("172.16.3.5", Packets.dst(b));
+            assertEquals("172.16.2.5", TestPackets.src(b));
+            assertEquals("172.16.3.5", TestPackets.dst(b));
             assertEquals(63, b[8] & 0xFF);
             assertEquals(0xFFFF, TestPackets.sum(b, 0, 20, 0), "IP header checksum of fragment " + (f + 1));
             System.arraycopy(b, 20, udp, PIECES[f][0], b.length - 20);
         }
         assertEquals(sport, u16(udp, 0), "no clash: MASQUERADE keeps the source port");
         assertEquals(5353, u16(udp, 2));
-        final long pseudo = (Packets.ip("172.16.2.5") & 0xFFFF_FFFFL) + (Packets.ip("172.16.3.5") & 0xFFFF_FFFFL) + 17 + UDP_LENGTH;
+        final long pseudo = (TestPackets.ip("172.16.2.5") & 0xFFFF_FFFFL) + (TestPackets.ip("172.16.3.5") & 0xFFFF_FFFFL) + 17 + UDP_LENGTH;
         assertEquals(0xFFFF, TestPackets.sum(udp, 0, UDP_LENGTH, pseudo),
             "UDP checksum over the reassembled datagram");
     }
@@ -215,7 +215,7 @@ class FragmentHoldTest
         {
             udp[i] = (byte)(i * 7 + 3);
         }
-        final long pseudo = (Packets.ip("192.168.1.5") & 0xFFFF_FFFFL) + (Packets.ip("172.16.2.65") & 0xFFFF_FFFFL) + 17 + UDP_LENGTH;
+        final long pseudo = (TestPackets.ip("192.168.1.5") & 0xFFFF_FFFFL) + (TestPackets.ip("172.16.2.65") & 0xFFFF_FFFFL) + 17 + UDP_LENGTH;
         put16(udp, 6, ~TestPackets.sum(udp, 0, UDP_LENGTH, pseudo) & 0xFFFF);
         final byte[][] frags = new byte[3][];
         for (int f = 0; f < 3; f++)
@@ -229,8 +229,8 @@ class FragmentHoldTest
             put16(b, 6, (f < 2 ? 0x2000 : 0) | start / 8);
             b[8] = 64;
             b[9] = 17;
-            put32(b, 12, Packets.ip("192.168.1.5"));
-            put32(b, 16, Packets.ip("172.16.2.65"));
+            put32(b, 12, TestPackets.ip("192.168.1.5"));
+            put32(b, 16, TestPackets.ip("172.16.2.65"));
             put16(b, 10, ~TestPackets.sum(b, 0, 20, 0) & 0xFFFF);
             System.arraycopy(udp, start, b, 20, len);
             frags[f] = b;

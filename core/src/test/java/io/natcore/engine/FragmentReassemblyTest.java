@@ -3,6 +3,7 @@
  */
 package io.natcore.engine;
 
+import io.natcore.packet.TestPackets;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -84,7 +85,7 @@ class FragmentReassemblyTest
         {
             frags[f][1] = (byte)tos[f];
             frags[f][8] = (byte)ttl[f];
-            io.natcore.nat.TestPackets.fixIpChecksum(frags[f], 0);
+            io.natcore.packet.TestPackets.fixIpChecksum(frags[f], 0);
             bufs[f] = FragmentHoldTest.buffer(frags[f]);
             assertEquals(Verdict.HOLD, p.process(bufs[f], AT, frags[f].length, ETH0, T0));
         }
@@ -95,7 +96,7 @@ class FragmentReassemblyTest
             final byte[] out = FragmentHoldTest.copyOut(bufs[i], p.releasedLength(i));
             assertEquals(63, out[8] & 0xFF, "fragment " + (i + 1) + " TTL");
             assertEquals(0x23, out[1] & 0xFF, "fragment " + (i + 1) + " TOS");
-            assertEquals(0xFFFF, io.natcore.nat.TestPackets.sum(out, 0, 20, 0), "fragment " + (i + 1) + " IP checksum");
+            assertEquals(0xFFFF, io.natcore.packet.TestPackets.sum(out, 0, 20, 0), "fragment " + (i + 1) + " IP checksum");
         }
     }
 
@@ -107,7 +108,7 @@ class FragmentReassemblyTest
         for (int f = 0; f < 3; f++)
         {
             frags[f][1] = (byte)(f == 0 ? 0x00 : 0x02);
-            io.natcore.nat.TestPackets.fixIpChecksum(frags[f], 0);
+            io.natcore.packet.TestPackets.fixIpChecksum(frags[f], 0);
             assertEquals(Verdict.HOLD, p.process(FragmentHoldTest.buffer(frags[f]), AT, frags[f].length, ETH0, T0));
         }
         assertEquals(3, p.releasedCount());
@@ -131,7 +132,7 @@ class FragmentReassemblyTest
         overlapping[7] = (byte)(overlapping[7] - 1);
         overlapping[10] = 0;
         overlapping[11] = 0;
-        io.natcore.nat.TestPackets.fixIpChecksum(overlapping, 0);
+        io.natcore.packet.TestPackets.fixIpChecksum(overlapping, 0);
         assertEquals(Verdict.DROP, p.process(FragmentHoldTest.buffer(overlapping), AT, overlapping.length, ETH0, T0));
         assertEquals(Reason.FRAG_OVERLAP, p.reason());
         assertEquals(1, p.releasedCount());
@@ -185,18 +186,18 @@ class FragmentReassemblyTest
             final int len = Math.min(per, total - off);
             final byte[] b = new byte[20 + len];
             b[0] = 0x45;
-            io.natcore.nat.TestPackets.put16(b, 2, b.length);
-            io.natcore.nat.TestPackets.put16(b, 4, 0x4104);
-            io.natcore.nat.TestPackets.put16(b, 6, (off + len < total ? 0x2000 : 0) | off / 8);
+            io.natcore.packet.TestPackets.put16(b, 2, b.length);
+            io.natcore.packet.TestPackets.put16(b, 4, 0x4104);
+            io.natcore.packet.TestPackets.put16(b, 6, (off + len < total ? 0x2000 : 0) | off / 8);
             b[8] = 64;
             b[9] = 17;
-            io.natcore.nat.TestPackets.put32(b, 12, Packets.ip("192.168.1.5"));
-            io.natcore.nat.TestPackets.put32(b, 16, Packets.ip("172.16.2.65"));
-            io.natcore.nat.TestPackets.fixIpChecksum(b, 0);
+            io.natcore.packet.TestPackets.put32(b, 12, TestPackets.ip("192.168.1.5"));
+            io.natcore.packet.TestPackets.put32(b, 16, TestPackets.ip("172.16.2.65"));
+            io.natcore.packet.TestPackets.fixIpChecksum(b, 0);
             if (off == 0)
             {
-                io.natcore.nat.TestPackets.put16(b, 20, 41004);
-                io.natcore.nat.TestPackets.put16(b, 22, 53);
+                io.natcore.packet.TestPackets.put16(b, 20, 41004);
+                io.natcore.packet.TestPackets.put16(b, 22, 53);
             }
             assertEquals(Verdict.HOLD, p.process(FragmentHoldTest.buffer(b), AT, b.length, ETH0, T0), "fragment " + count);
             count++;

@@ -3,9 +3,7 @@
  */
 package io.natcore.engine;
 
-import io.natcore.pcap.PcapFormatException;
-import io.natcore.pcap.PcapReader;
-import io.natcore.pcap.PcapRecord;
+import io.natcore.pcap.TestCaptures;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.IptablesSaveParser;
 import io.natcore.rules.NatRuleSet;
@@ -18,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Test helper: one kernel trace folder (pcap with LINUX_SLL2 frames, rules.txt, box.txt), read independently of
- * the code under test.
+ * Test helper: one kernel trace folder (pcap with LINUX_SLL2 frames, rules.txt, box.txt), read with
+ * {@link TestCaptures}.
  */
 final class KernelTrace
 {
@@ -53,8 +51,7 @@ final class KernelTrace
 
     static Path root()
     {
-        final Path local = Path.of("..", "it", "src", "test", "resources", "traces");
-        return Files.isDirectory(local) ? local : Path.of("/work/shared/traces");
+        return TestCaptures.tracesRoot();
     }
 
     static KernelTrace load(final String name) throws IOException
@@ -78,22 +75,12 @@ final class KernelTrace
     static List<Frame> readPcap(final Path file) throws IOException
     {
         final List<Frame> frames = new ArrayList<>();
-        final PcapRecord rec = new PcapRecord();
-        try (PcapReader reader = PcapReader.open(file))
+        for (final TestCaptures.Frame f : TestCaptures.ipv4(file))
         {
-            while (reader.next(rec))
+            if (f.ipLength() > 0)
             {
-                if (rec.isIpv4() && rec.capturedLength > rec.ipOffset)
-                {
-                    final byte[] ip = new byte[rec.capturedLength - rec.ipOffset];
-                    rec.buffer.getBytes(rec.ipOffset, ip);
-                    frames.add(new Frame(rec.timestampNanos, rec.isOutgoing(), rec.ifIndex, ip));
-                }
+                frames.add(new Frame(f.timeNanos(), f.sent(), f.ifIndex(), f.ip()));
             }
-        }
-        catch (final PcapFormatException ex)
-        {
-            throw new IOException(ex.getMessage(), ex);
         }
         // Capture points stamp independently: a packet may be listed before one stamped earlier.
         frames.sort(java.util.Comparator.comparingLong(f -> f.timeNanos));

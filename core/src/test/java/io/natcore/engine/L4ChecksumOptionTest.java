@@ -3,13 +3,13 @@
  */
 package io.natcore.engine;
 
-import io.natcore.nat.TestPackets;
+import io.natcore.packet.TestPackets;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static io.natcore.engine.EngineFixture.ETH0;
-import static io.natcore.engine.Packets.SYN;
+import static io.natcore.packet.TestPackets.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +45,7 @@ class L4ChecksumOptionTest
     void verifyingL4ChecksumsIsTheDefaultAsLinuxNfConntrackChecksum() throws Exception
     {
         assertEquals(ChecksumVerification.ALL, EngineFixture.config().build().checksumVerification());
-        final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
+        final byte[] syn = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
         TestPackets.put16(syn, 36, TestPackets.u16(syn, 36) ^ 0x0101);
         assertEquals(Verdict.INVALID, send(EngineFixture.config(), syn));
         assertEquals(0, engine.size());
@@ -54,15 +54,15 @@ class L4ChecksumOptionTest
     @Test
     void withoutL4VerificationABadTcpChecksumIsTranslatedAndItsErrorCarriedThrough() throws Exception
     {
-        final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
+        final byte[] syn = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
         TestPackets.put16(syn, 36, TestPackets.u16(syn, 36) ^ 0x0101);
         final int sumBefore = tcpSum(syn);
         assertNotEquals(0xFFFF, sumBefore);
 
         assertEquals(Verdict.FORWARD, send(EngineFixture.config().checksumVerification(ChecksumVerification.IP_HEADER_ONLY), syn));
         assertEquals(1, engine.size());
-        assertEquals("172.16.2.5", Packets.src(syn));   // MASQUERADE
-        assertEquals("172.16.3.5", Packets.dst(syn));   // DNAT
+        assertEquals("172.16.2.5", TestPackets.src(syn));   // MASQUERADE
+        assertEquals("172.16.3.5", TestPackets.dst(syn));   // DNAT
         assertEquals(0xFFFF, TestPackets.sum(syn, 0, 20, 0));
         // Incremental update (RFC 1624) keeps a wrong sum exactly as wrong: the receiver still sees the error.
         assertEquals(sumBefore, tcpSum(syn));
@@ -71,7 +71,7 @@ class L4ChecksumOptionTest
     @Test
     void withoutL4VerificationABadIpHeaderChecksumIsStillDropped() throws Exception
     {
-        final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
+        final byte[] syn = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
         syn[10] ^= 0x5A;
         assertEquals(Verdict.DROP,
             send(EngineFixture.config().checksumVerification(ChecksumVerification.IP_HEADER_ONLY), syn));
@@ -81,7 +81,7 @@ class L4ChecksumOptionTest
     @Test
     void withNoVerificationABadIpHeaderChecksumIsTranslatedNotDropped() throws Exception
     {
-        final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
+        final byte[] syn = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
         syn[10] ^= 0x5A;
         assertEquals(Verdict.FORWARD,
             send(EngineFixture.config().checksumVerification(ChecksumVerification.NONE), syn));

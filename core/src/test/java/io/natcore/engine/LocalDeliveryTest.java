@@ -3,7 +3,7 @@
  */
 package io.natcore.engine;
 
-import io.natcore.nat.TestPackets;
+import io.natcore.packet.TestPackets;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.natcore.engine.Packets.ACK;
-import static io.natcore.engine.Packets.FIN;
+import static io.natcore.packet.TestPackets.ACK;
+import static io.natcore.packet.TestPackets.FIN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,10 +81,10 @@ class LocalDeliveryTest
         {
             final PacketProcessor p = engine.newProcessor();
             // 172.16.2.65:7 is DNATed to 172.16.3.5, not to the box: conntrack's INVALID verdict stands.
-            final byte[] fin = Packets.tcp("192.168.1.5", "172.16.2.65", 47099, 7, FIN | ACK, 5, 6, 64);
+            final byte[] fin = TestPackets.tcp("192.168.1.5", "172.16.2.65", 47099, 7, FIN | ACK, 5, 6, 64);
             assertEquals(Verdict.INVALID, p.process(new UnsafeBuffer(fin), 0, fin.length, ETH0, 1));
             assertEquals(Reason.TCP_INVALID_NEW, p.reason());
-            assertEquals("172.16.2.65", Packets.dst(fin));
+            assertEquals("172.16.2.65", TestPackets.dst(fin));
             assertTrue(p.egressIfIndex() >= 0);
         }
     }
@@ -97,8 +97,8 @@ class LocalDeliveryTest
     private static String key(final byte[] ip)
     {
         final int l4 = (ip[0] & 0x0F) * 4;
-        final String src = Packets.dotted(TestPackets.u32(ip, 12));
-        final String dst = Packets.dotted(TestPackets.u32(ip, 16));
+        final String src = TestPackets.dotted(TestPackets.u32(ip, 12));
+        final String dst = TestPackets.dotted(TestPackets.u32(ip, 16));
         if (ip[9] == 1)
         {
             final String id = Integer.toString(TestPackets.u16(ip, l4 + 4));

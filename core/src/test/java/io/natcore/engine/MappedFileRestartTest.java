@@ -3,7 +3,7 @@
  */
 package io.natcore.engine;
 
-import io.natcore.nat.TestPackets;
+import io.natcore.packet.TestPackets;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 import static io.natcore.engine.EngineFixture.ETH0;
-import static io.natcore.engine.Packets.ACK;
-import static io.natcore.engine.Packets.SYN;
+import static io.natcore.packet.TestPackets.ACK;
+import static io.natcore.packet.TestPackets.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,14 +28,14 @@ class MappedFileRestartTest
     void aTranslatedConnectionSurvivesARestart(@TempDir final Path dir) throws Exception
     {
         final Path file = dir.resolve("conntrack.table");
-        final byte[] clash = Packets.udp("192.168.1.6", "172.16.2.65", 45000, 53, 64, 4);
+        final byte[] clash = TestPackets.udp("192.168.1.6", "172.16.2.65", 45000, 53, 64, 4);
         try (NatEngine engine = new NatEngine(EngineFixture.config().mappedFile(file).build()))
         {
             final PacketProcessor p = engine.newProcessor();
-            send(p, Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1000, 0, 64), T0);
-            send(p, Packets.tcp("172.16.3.5", "172.16.2.5", 80, 41000, SYN | ACK, 5000, 1001, 64), T0 + 1);
-            send(p, Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, ACK, 1001, 5001, 64), T0 + 2);
-            send(p, Packets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 4), T0 + 3);
+            send(p, TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1000, 0, 64), T0);
+            send(p, TestPackets.tcp("172.16.3.5", "172.16.2.5", 80, 41000, SYN | ACK, 5000, 1001, 64), T0 + 1);
+            send(p, TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, ACK, 1001, 5001, 64), T0 + 2);
+            send(p, TestPackets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 4), T0 + 3);
             send(p, clash, T0 + 4);
         }
         final int movedPort = TestPackets.u16(clash, 20);
@@ -45,12 +45,12 @@ class MappedFileRestartTest
         {
             assertEquals(3, engine.size());
             final PacketProcessor p = engine.newProcessor();
-            final byte[] data = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, ACK, 1001, 5001, 64);
+            final byte[] data = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, ACK, 1001, 5001, 64);
             assertEquals(Verdict.FORWARD, send(p, data, T0 + 5));
-            assertEquals("172.16.3.5", Packets.dst(data));
-            final byte[] reply = Packets.udp("172.16.3.5", "172.16.2.5", 5353, movedPort, 64, 4);
+            assertEquals("172.16.3.5", TestPackets.dst(data));
+            final byte[] reply = TestPackets.udp("172.16.3.5", "172.16.2.5", 5353, movedPort, 64, 4);
             assertEquals(Verdict.FORWARD, send(p, reply, T0 + 6));
-            assertEquals("192.168.1.6", Packets.dst(reply));
+            assertEquals("192.168.1.6", TestPackets.dst(reply));
             assertEquals(45000, TestPackets.u16(reply, 22));
             final StringBuilder dump = new StringBuilder();
             engine.dumpConntrack(dump, T0 + 7);

@@ -3,7 +3,7 @@
  */
 package io.natcore.engine;
 
-import io.natcore.nat.TestPackets;
+import io.natcore.packet.TestPackets;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowTable;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static io.natcore.engine.EngineFixture.ETH0;
-import static io.natcore.engine.Packets.ACK;
-import static io.natcore.engine.Packets.RST;
-import static io.natcore.engine.Packets.SYN;
+import static io.natcore.packet.TestPackets.ACK;
+import static io.natcore.packet.TestPackets.RST;
+import static io.natcore.packet.TestPackets.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,21 +53,21 @@ class PacketProcessorTest
     void aBrokenIpHeaderIsDroppedWithItsReason() throws Exception
     {
         start(EngineFixture.config());
-        final byte[] badChecksum = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1, 0, 64);
+        final byte[] badChecksum = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1, 0, 64);
         badChecksum[10] ^= 0x5A;
         assertEquals(Verdict.DROP, send(badChecksum, T0));
         assertEquals(Reason.IP_BAD_CHECKSUM, p.reason());
 
-        final byte[] version6 = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1, 0, 64);
+        final byte[] version6 = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1, 0, 64);
         version6[0] = 0x65;
         assertEquals(Verdict.DROP, send(version6, T0));
         assertEquals(Reason.IP_BAD_VERSION, p.reason());
 
-        final byte[] shortIhl = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1, 0, 64);
+        final byte[] shortIhl = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1, 0, 64);
         shortIhl[0] = 0x44;
         assertEquals(Verdict.DROP, send(shortIhl, T0));
 
-        final byte[] cut = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1, 0, 64);
+        final byte[] cut = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1, 0, 64);
         assertEquals(Verdict.DROP, p.process(new UnsafeBuffer(cut), 0, 30, ETH0, T0));
         assertEquals(Reason.IP_BAD_TOTAL_LENGTH, p.reason());
         assertEquals(0, engine.size());
@@ -78,13 +78,13 @@ class PacketProcessorTest
     void aBadTcpChecksumIsForwardedUntranslatedWithTheTtlDecremented() throws Exception
     {
         start(EngineFixture.config());
-        final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
+        final byte[] syn = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
         TestPackets.put16(syn, 36, 0x1234);
         final byte[] sent = syn.clone();
         assertEquals(Verdict.INVALID, send(syn, T0));
         assertEquals(Reason.L4_BAD_CHECKSUM, p.reason());
         assertEquals(ETH0, p.egressIfIndex());
-        assertEquals("172.16.2.65", Packets.dst(syn));
+        assertEquals("172.16.2.65", TestPackets.dst(syn));
         assertEquals(63, syn[8]);
         assertEquals(0xFFFF, TestPackets.sum(syn, 0, 20, 0));
         syn[8] = sent[8];
@@ -99,7 +99,7 @@ class PacketProcessorTest
     void dropInvalidTurnsInvalidIntoDrop() throws Exception
     {
         start(EngineFixture.config().dropInvalid(true));
-        final byte[] synFin = Packets.tcp("192.168.1.5", "172.16.2.65", 41002, 80, SYN | 0x01, 1000, 0, 64);
+        final byte[] synFin = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41002, 80, SYN | 0x01, 1000, 0, 64);
         assertEquals(Verdict.DROP, send(synFin, T0));
         assertEquals(Reason.TCP_BAD_FLAGS, p.reason());
     }
@@ -108,7 +108,7 @@ class PacketProcessorTest
     void ttlOneIsTimeExceededAndOpensNothing() throws Exception
     {
         start(EngineFixture.config());
-        final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41011, 80, SYN, 1000, 0, 1);
+        final byte[] syn = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41011, 80, SYN, 1000, 0, 1);
         final byte[] before = syn.clone();
         assertEquals(Verdict.TIME_EXCEEDED, send(syn, T0));
         assertEquals(Reason.TTL_EXPIRED, p.reason());
@@ -121,19 +121,19 @@ class PacketProcessorTest
     void aConnectionIsTranslatedBothWaysAndReportedLikeConntrack() throws Exception
     {
         start(EngineFixture.config());
-        final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1000, 0, 64);
+        final byte[] syn = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1000, 0, 64);
         assertEquals(Verdict.FORWARD, send(syn, T0));
         assertEquals(ETH0, p.egressIfIndex());
-        assertEquals("172.16.2.5", Packets.src(syn));
-        assertEquals("172.16.3.5", Packets.dst(syn));
+        assertEquals("172.16.2.5", TestPackets.src(syn));
+        assertEquals("172.16.3.5", TestPackets.dst(syn));
         assertEquals(0xFFFF, TestPackets.sum(syn, 0, 20, 0));
 
-        final byte[] synAck = Packets.tcp("172.16.3.5", "172.16.2.5", 80, 41000, SYN | ACK, 5000, 1001, 64);
+        final byte[] synAck = TestPackets.tcp("172.16.3.5", "172.16.2.5", 80, 41000, SYN | ACK, 5000, 1001, 64);
         assertEquals(Verdict.FORWARD, send(synAck, T0 + 1000));
-        assertEquals("172.16.2.65", Packets.src(synAck));
-        assertEquals("192.168.1.5", Packets.dst(synAck));
+        assertEquals("172.16.2.65", TestPackets.src(synAck));
+        assertEquals("192.168.1.5", TestPackets.dst(synAck));
 
-        final byte[] ack = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, ACK, 1001, 5001, 64);
+        final byte[] ack = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, ACK, 1001, 5001, 64);
         assertEquals(Verdict.FORWARD, send(ack, T0 + 2000));
 
         assertEquals(List.of(
@@ -155,10 +155,10 @@ class PacketProcessorTest
     void aResetBeforeAnyReplyDestroysTheConnection() throws Exception
     {
         start(EngineFixture.config());
-        send(Packets.tcp("192.168.1.5", "172.16.2.65", 46002, 80, SYN, 1000, 0, 64), T0);
-        final byte[] rst = Packets.tcp("172.16.3.5", "172.16.2.5", 80, 46002, RST | ACK, 0, 1001, 64);
+        send(TestPackets.tcp("192.168.1.5", "172.16.2.65", 46002, 80, SYN, 1000, 0, 64), T0);
+        final byte[] rst = TestPackets.tcp("172.16.3.5", "172.16.2.5", 80, 46002, RST | ACK, 0, 1001, 64);
         assertEquals(Verdict.FORWARD, send(rst, T0 + 50_000));
-        assertEquals("192.168.1.5", Packets.dst(rst));
+        assertEquals("192.168.1.5", TestPackets.dst(rst));
         assertEquals(0, engine.size());
         assertEquals("[DESTROY] tcp      6 120 CLOSE src=192.168.1.5 dst=172.16.2.65 sport=46002 dport=80 " +
             "[UNREPLIED] src=172.16.3.5 dst=172.16.2.5 sport=80 dport=46002", events.get(events.size() - 1));
@@ -168,8 +168,8 @@ class PacketProcessorTest
     void anIcmpErrorAboutNoConnectionAddressedToTheBoxIsLocal() throws Exception
     {
         start(EngineFixture.config());
-        final byte[] about = Packets.udp("172.16.2.5", "172.16.3.5", 5555, 53, 64, 4);
-        final byte[] error = Packets.icmpError("172.16.3.5", "172.16.2.5", 3, 3, about);
+        final byte[] about = TestPackets.udp("172.16.2.5", "172.16.3.5", 5555, 53, 64, 4);
+        final byte[] error = TestPackets.icmpError("172.16.3.5", "172.16.2.5", 3, 3, about);
         assertEquals(Verdict.LOCAL, send(error, T0));
         assertEquals(Reason.ICMP_ERROR_UNRELATED, p.reason());
         assertEquals(-1, p.egressIfIndex());
@@ -179,15 +179,15 @@ class PacketProcessorTest
     void anIcmpErrorRelatedToAConnectionIsTranslatedAndLeavesItAlone() throws Exception
     {
         start(EngineFixture.config());
-        final byte[] query = Packets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 12);
+        final byte[] query = TestPackets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 12);
         send(query, T0);
-        final byte[] error = Packets.icmpError("172.16.3.5", "172.16.2.5", 3, 3, query);
+        final byte[] error = TestPackets.icmpError("172.16.3.5", "172.16.2.5", 3, 3, query);
         events.clear();
         assertEquals(Verdict.FORWARD, send(error, T0 + 1000));
-        assertEquals("172.16.2.65", Packets.src(error));
-        assertEquals("192.168.1.5", Packets.dst(error));
-        assertEquals("192.168.1.5", Packets.dotted(TestPackets.u32(error, 28 + 12)));
-        assertEquals("172.16.2.65", Packets.dotted(TestPackets.u32(error, 28 + 16)));
+        assertEquals("172.16.2.65", TestPackets.src(error));
+        assertEquals("192.168.1.5", TestPackets.dst(error));
+        assertEquals("192.168.1.5", TestPackets.dotted(TestPackets.u32(error, 28 + 12)));
+        assertEquals("172.16.2.65", TestPackets.dotted(TestPackets.u32(error, 28 + 16)));
         assertEquals(53, TestPackets.u16(error, 48 + 2));
         assertEquals(0xFFFF, TestPackets.sum(error, 20, error.length - 20, 0));
         assertEquals(0xFFFF, TestPackets.sum(error, 28, 20, 0));
@@ -198,7 +198,7 @@ class PacketProcessorTest
     void aPacketToTheBoxWithNoConnectionIsLocal() throws Exception
     {
         start(EngineFixture.config());
-        assertEquals(Verdict.LOCAL, send(Packets.udp("192.168.1.5", "172.16.2.5", 40000, 9999, 64, 4), T0));
+        assertEquals(Verdict.LOCAL, send(TestPackets.udp("192.168.1.5", "172.16.2.5", 40000, 9999, 64, 4), T0));
         assertEquals(0, engine.size());
     }
 
@@ -206,7 +206,7 @@ class PacketProcessorTest
     void anOrphanFragmentIsDroppedWhenNothingMayBeHeld() throws Exception
     {
         start(EngineFixture.config().fragmentsHeld(0));
-        final byte[] frag = Packets.udp("192.168.1.5", "172.16.2.65", 1, 2, 64, 56);
+        final byte[] frag = TestPackets.udp("192.168.1.5", "172.16.2.65", 1, 2, 64, 56);
         TestPackets.put16(frag, 6, 100);
         TestPackets.fixIpChecksum(frag, 0);
         assertEquals(Verdict.DROP, send(frag, T0));
@@ -218,7 +218,7 @@ class PacketProcessorTest
     {
         start(EngineFixture.config("ifindex 1 lo\nifindex 2 eth0\naddr eth0 172.16.2.5/24\n" +
             "route 172.16.2.0/24 dev eth0 proto kernel scope link src 172.16.2.5\n", EngineFixture.RULES));
-        assertEquals(Verdict.DROP, send(Packets.udp("192.168.1.5", "10.1.1.1", 40000, 53, 64, 4), T0));
+        assertEquals(Verdict.DROP, send(TestPackets.udp("192.168.1.5", "10.1.1.1", 40000, 53, 64, 4), T0));
         assertEquals(Reason.NO_ROUTE, p.reason());
     }
 
@@ -227,8 +227,8 @@ class PacketProcessorTest
     {
         start(EngineFixture.config(EngineFixture.BOX, "*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n" +
             "-A POSTROUTING -s 192.168.1.0/24 -o eth0 -p udp -j MASQUERADE --to-ports 5000\nCOMMIT\n"));
-        assertEquals(Verdict.FORWARD, send(Packets.udp("192.168.1.5", "172.16.3.5", 40000, 7, 64, 4), T0));
-        assertEquals(Verdict.DROP, send(Packets.udp("192.168.1.6", "172.16.3.5", 40000, 7, 64, 4), T0));
+        assertEquals(Verdict.FORWARD, send(TestPackets.udp("192.168.1.5", "172.16.3.5", 40000, 7, 64, 4), T0));
+        assertEquals(Verdict.DROP, send(TestPackets.udp("192.168.1.6", "172.16.3.5", 40000, 7, 64, 4), T0));
         assertEquals(Reason.NAT_EXHAUSTED, p.reason());
         assertEquals(1, engine.counter(Reason.NAT_EXHAUSTED));
     }
@@ -237,8 +237,8 @@ class PacketProcessorTest
     void aClashingSourcePortIsMovedWithinItsClass() throws Exception
     {
         start(EngineFixture.config());
-        final byte[] first = Packets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 4);
-        final byte[] second = Packets.udp("192.168.1.6", "172.16.2.65", 45000, 53, 64, 4);
+        final byte[] first = TestPackets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 4);
+        final byte[] second = TestPackets.udp("192.168.1.6", "172.16.2.65", 45000, 53, 64, 4);
         send(first, T0);
         assertEquals(Verdict.FORWARD, send(second, T0 + 1));
         assertEquals(45000, TestPackets.u16(first, 20));
@@ -252,7 +252,7 @@ class PacketProcessorTest
     void expiryRemovesTimedOutConnectionsWithADestroyEvent() throws Exception
     {
         start(EngineFixture.config().expiryWorkPerPacket(0));
-        send(Packets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 4), T0);
+        send(TestPackets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 4), T0);
         assertEquals(0, engine.expire(T0 + 29_000_000_000L, 1024));
         assertEquals(1, engine.expire(T0 + 30_000_000_000L, 1024));
         engine.pollEvents(e -> events.add(e.toString().replaceAll(" id=\\d+$", "")), 100);
@@ -271,13 +271,13 @@ class PacketProcessorTest
         final String[] expected = new String[4];
         for (int i = 0; i < 4; i++)
         {
-            assertEquals(Verdict.FORWARD, send(Packets.udp("192.168.1." + (5 + i), "172.16.2.65", 45000 + i, 53, 64, 4), T0 + i));
+            assertEquals(Verdict.FORWARD, send(TestPackets.udp("192.168.1." + (5 + i), "172.16.2.65", 45000 + i, 53, 64, 4), T0 + i));
             expected[i] = "[DESTROY] udp      17 30 src=192.168.1." + (5 + i) + " dst=172.16.2.65 sport=" + (45000 + i) +
                 " dport=53 [UNREPLIED] src=172.16.3.5 dst=172.16.2.5 sport=5353 dport=" + (45000 + i);
         }
         assertEquals(4, engine.size());
         events.clear();
-        assertEquals(Verdict.FORWARD, send(Packets.udp("192.168.1.9", "172.16.2.65", 45009, 53, 64, 4), T0 + 10));
+        assertEquals(Verdict.FORWARD, send(TestPackets.udp("192.168.1.9", "172.16.2.65", 45009, 53, 64, 4), T0 + 10));
         assertEquals(1, engine.table().earlyDrops());
         assertEquals(4, engine.size());
         final List<String> destroys = new ArrayList<>();
@@ -313,15 +313,15 @@ class PacketProcessorTest
         // Kernel find_appropriate_src: once 192.168.1.6:45000 was moved to port X, its next connection from the
         // same source port (to another destination) reuses X when free there.
         start(EngineFixture.config());
-        send(Packets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 4), T0);
-        final byte[] clash = Packets.udp("192.168.1.6", "172.16.2.65", 45000, 53, 64, 4);
+        send(TestPackets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 4), T0);
+        final byte[] clash = TestPackets.udp("192.168.1.6", "172.16.2.65", 45000, 53, 64, 4);
         send(clash, T0 + 1);
         final int moved = TestPackets.u16(clash, 20);
         assertTrue(moved != 45000);
-        final byte[] elsewhere = Packets.udp("192.168.1.6", "172.16.3.9", 45000, 7, 64, 4);
+        final byte[] elsewhere = TestPackets.udp("192.168.1.6", "172.16.3.9", 45000, 7, 64, 4);
         assertEquals(Verdict.FORWARD, send(elsewhere, T0 + 2));
         assertEquals(moved, TestPackets.u16(elsewhere, 20));
-        assertEquals("172.16.2.5", Packets.src(elsewhere));
+        assertEquals("172.16.2.5", TestPackets.src(elsewhere));
     }
 
     @Test
@@ -332,18 +332,18 @@ class PacketProcessorTest
         // 192.168.1.6:45000 keeps the port (its older, moved mapping was taken for that destination), and the
         // next connection must follow it, not the older one.
         start(EngineFixture.config());
-        send(Packets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 4), T0);
-        final byte[] moved = Packets.udp("192.168.1.6", "172.16.2.65", 45000, 53, 64, 4);
+        send(TestPackets.udp("192.168.1.5", "172.16.2.65", 45000, 53, 64, 4), T0);
+        final byte[] moved = TestPackets.udp("192.168.1.6", "172.16.2.65", 45000, 53, 64, 4);
         send(moved, T0 + 1);
         final int x = TestPackets.u16(moved, 20);
         assertTrue(x != 45000);
-        final byte[] blocker = Packets.udp("192.168.1.7", "172.16.3.8", x, 7, 64, 4);
+        final byte[] blocker = TestPackets.udp("192.168.1.7", "172.16.3.8", x, 7, 64, 4);
         assertEquals(Verdict.FORWARD, send(blocker, T0 + 2));
         assertEquals(x, TestPackets.u16(blocker, 20));
-        final byte[] kept = Packets.udp("192.168.1.6", "172.16.3.8", 45000, 7, 64, 4);
+        final byte[] kept = TestPackets.udp("192.168.1.6", "172.16.3.8", 45000, 7, 64, 4);
         assertEquals(Verdict.FORWARD, send(kept, T0 + 3));
         assertEquals(45000, TestPackets.u16(kept, 20));
-        final byte[] next = Packets.udp("192.168.1.6", "172.16.3.9", 45000, 7, 64, 4);
+        final byte[] next = TestPackets.udp("192.168.1.6", "172.16.3.9", 45000, 7, 64, 4);
         assertEquals(Verdict.FORWARD, send(next, T0 + 4));
         assertEquals(45000, TestPackets.u16(next, 20));
     }
@@ -352,13 +352,13 @@ class PacketProcessorTest
     void withoutTtlDecrementOnlyTheTranslationChanges() throws Exception
     {
         start(EngineFixture.config().decrementTtl(false));
-        final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1000, 0, 64);
+        final byte[] syn = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1000, 0, 64);
         assertEquals(Verdict.FORWARD, send(syn, T0));
         assertEquals(64, syn[8]);
-        final byte[] expected = Packets.tcp("172.16.2.5", "172.16.3.5", 41000, 80, SYN, 1000, 0, 64);
+        final byte[] expected = TestPackets.tcp("172.16.2.5", "172.16.3.5", 41000, 80, SYN, 1000, 0, 64);
         assertEquals(TestPackets.hex(expected), TestPackets.hex(syn));
 
-        final byte[] routed = Packets.udp("172.16.2.9", "172.16.3.5", 4000, 4001, 64, 8);
+        final byte[] routed = TestPackets.udp("172.16.2.9", "172.16.3.5", 4000, 4001, 64, 8);
         final byte[] before = routed.clone();
         assertEquals(Verdict.FORWARD, send(routed, T0));
         assertEquals(TestPackets.hex(before), TestPackets.hex(routed));
@@ -368,10 +368,10 @@ class PacketProcessorTest
     void withNicVerifiedChecksumsABadTcpChecksumIsNotJudged() throws Exception
     {
         start(EngineFixture.config().checksumVerification(ChecksumVerification.NONE));
-        final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
+        final byte[] syn = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41001, 80, SYN, 1000, 0, 64);
         TestPackets.put16(syn, 36, 0x1234);
         assertEquals(Verdict.FORWARD, send(syn, T0));
-        assertEquals("172.16.3.5", Packets.dst(syn));
+        assertEquals("172.16.3.5", TestPackets.dst(syn));
         assertEquals(1, engine.size());
     }
 }

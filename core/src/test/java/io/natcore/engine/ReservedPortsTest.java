@@ -4,11 +4,12 @@
 package io.natcore.engine;
 
 import io.natcore.nat.ReservedPorts;
+import io.natcore.packet.TestPackets;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import static io.natcore.engine.EngineFixture.ETH0;
-import static io.natcore.engine.Packets.SYN;
+import static io.natcore.packet.TestPackets.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,7 +28,7 @@ class ReservedPortsTest
         try (NatEngine engine = new NatEngine(EngineFixture.config().reservedPorts(reserved).build()))
         {
             final PacketProcessor p = engine.newProcessor();
-            final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", clientPort, 80, SYN, 1, 0, 64);
+            final byte[] syn = TestPackets.tcp("192.168.1.5", "172.16.2.65", clientPort, 80, SYN, 1, 0, 64);
             assertEquals(Verdict.FORWARD, p.process(new UnsafeBuffer(syn), 0, syn.length, ETH0, T0));
             return ((syn[20] & 0xFF) << 8) | (syn[21] & 0xFF);
         }

@@ -3,7 +3,7 @@
  */
 package io.natcore.engine;
 
-import io.natcore.nat.TestPackets;
+import io.natcore.packet.TestPackets;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -35,15 +35,7 @@ class SctpUdpLiteTranslationTest
 
     private static byte[] ipv4(final int proto, final String src, final String dst, final int l4Length)
     {
-        final byte[] b = new byte[20 + l4Length];
-        b[0] = 0x45;
-        TestPackets.put16(b, 2, b.length);
-        b[8] = 64;
-        b[9] = (byte)proto;
-        TestPackets.put32(b, 12, Packets.ip(src));
-        TestPackets.put32(b, 16, Packets.ip(dst));
-        TestPackets.fixIpChecksum(b, 0);
-        return b;
+        return TestPackets.ipv4(proto, TestPackets.ip(src), TestPackets.ip(dst), 64, 0, 0, new byte[0], l4Length);
     }
 
     /** SCTP common header (ports, verification tag, CRC32c) and one DATA chunk of 16 bytes. */
@@ -239,7 +231,7 @@ class SctpUdpLiteTranslationTest
             final byte[] udpSummed = udplite("172.16.2.99", "172.16.2.65", 41201, 5000, 0);
             putUdpLiteChecksum(udpSummed, 17);
             assertEquals(Verdict.FORWARD, send(p, udpSummed));
-            assertEquals("172.16.3.5", Packets.dst(udpSummed));
+            assertEquals("172.16.3.5", TestPackets.dst(udpSummed));
             assertEquals(1, engine.size());
         }
     }

@@ -3,6 +3,7 @@
  */
 package io.natcore.engine;
 
+import io.natcore.packet.TestPackets;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowTable;
 import io.natcore.table.FlowTableConfig;
@@ -62,15 +63,15 @@ class StaleDestroyTest
             final InterleavingTable table = tables[0];
             final PacketProcessor p = engine.newProcessor();
             final PacketProcessor other = engine.newProcessor();
-            final byte[] old = Packets.udp("192.168.1.5", "172.16.3.5", 40000, 7000, 64, 4);
+            final byte[] old = TestPackets.udp("192.168.1.5", "172.16.3.5", 40000, 7000, 64, 4);
             assertEquals(Verdict.FORWARD, p.process(new UnsafeBuffer(old), 0, old.length, ETH0, T0));
             final int oldEntry = FlowTable.entry(table.lookup(
-                FlowKey.k0(Packets.ip("192.168.1.5"), Packets.ip("172.16.3.5")), FlowKey.k1(40000, 7000, 17, 0)));
+                FlowKey.k0(TestPackets.ip("192.168.1.5"), TestPackets.ip("172.16.3.5")), FlowKey.k1(40000, 7000, 17, 0)));
             engine.pollEvents(e -> { }, 100);
 
             // 60 s later (past the 30 s unreplied UDP timeout) the connection sends again, expiry not run yet.
             final long late = T0 + 60 * SECOND;
-            final byte[] fresh = Packets.udp("192.168.1.6", "172.16.3.5", 41000, 7001, 64, 4);
+            final byte[] fresh = TestPackets.udp("192.168.1.6", "172.16.3.5", 41000, 7001, 64, 4);
             final int[] freshEntry = {-1};
             table.armedEntry = oldEntry;
             table.hook = () ->
@@ -79,13 +80,13 @@ class StaleDestroyTest
                 assertEquals(Verdict.FORWARD, other.process(new UnsafeBuffer(fresh), 0, fresh.length, ETH0, late));
                 freshEntry[0] = FlowTable.entry(other.outcome.connection);
             };
-            final byte[] again = Packets.udp("192.168.1.5", "172.16.3.5", 40000, 7000, 64, 4);
+            final byte[] again = TestPackets.udp("192.168.1.5", "172.16.3.5", 40000, 7000, 64, 4);
             assertEquals(Verdict.FORWARD, p.process(new UnsafeBuffer(again), 0, again.length, ETH0, late));
             engine.pollEvents(e -> events.add(e.toString().replaceAll(" id=\\d+$", "")), 100);
 
             assertNotEquals(-1, freshEntry[0], "the interleaving ran");
             final long freshHandle = table.lookup(
-                FlowKey.k0(Packets.ip("192.168.1.6"), Packets.ip("172.16.3.5")), FlowKey.k1(41000, 7001, 17, 0));
+                FlowKey.k0(TestPackets.ip("192.168.1.6"), TestPackets.ip("172.16.3.5")), FlowKey.k1(41000, 7001, 17, 0));
             assertNotEquals(FlowTable.MISS, freshHandle, "the new connection is still in the table: " + events);
             assertEquals(2, engine.size(), "the new connection and the old one's packet, opened again");
             assertEquals(1, events.stream().filter(e -> e.startsWith("[DESTROY]")).count(),

@@ -3,7 +3,7 @@
  */
 package io.natcore.engine;
 
-import io.natcore.nat.TestPackets;
+import io.natcore.packet.TestPackets;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -11,8 +11,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 
 import static io.natcore.engine.EngineFixture.ETH0;
-import static io.natcore.engine.Packets.ACK;
-import static io.natcore.engine.Packets.SYN;
+import static io.natcore.packet.TestPackets.ACK;
+import static io.natcore.packet.TestPackets.SYN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,10 +42,10 @@ class ZeroAllocationTest
         {
             final PacketProcessor p = engine.newProcessor();
             final UnsafeBuffer buf = new UnsafeBuffer(ByteBuffer.allocateDirect(2048));
-            final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1000, 0, 64);
-            final byte[] synAck = Packets.tcp("172.16.3.5", "172.16.2.5", 80, 41000, SYN | ACK, 5000, 1001, 64);
-            final byte[] ack = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, ACK, 1001, 5001, 64);
-            final byte[] reply = Packets.tcp("172.16.3.5", "172.16.2.5", 80, 41000, ACK, 5001, 1001, 64);
+            final byte[] syn = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1000, 0, 64);
+            final byte[] synAck = TestPackets.tcp("172.16.3.5", "172.16.2.5", 80, 41000, SYN | ACK, 5000, 1001, 64);
+            final byte[] ack = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, ACK, 1001, 5001, 64);
+            final byte[] reply = TestPackets.tcp("172.16.3.5", "172.16.2.5", 80, 41000, ACK, 5001, 1001, 64);
             run(p, buf, syn, T0);
             run(p, buf, synAck, T0 + 1);
             assertEquals(Verdict.FORWARD, run(p, buf, ack, T0 + 2));
@@ -132,10 +132,10 @@ class ZeroAllocationTest
         try (NatEngine engine = new NatEngine(EngineFixture.config().build()))
         {
             final PacketProcessor p = engine.newProcessor();
-            final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1000, 0, 64);
-            final byte[] synAck = Packets.tcp("172.16.3.5", "172.16.2.5", 80, 41000, SYN | ACK, 5000, 1001, 64);
-            final byte[] ack = Packets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, ACK, 1001, 5001, 64);
-            final byte[] reply = Packets.tcp("172.16.3.5", "172.16.2.5", 80, 41000, ACK, 5001, 1001, 64);
+            final byte[] syn = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, SYN, 1000, 0, 64);
+            final byte[] synAck = TestPackets.tcp("172.16.3.5", "172.16.2.5", 80, 41000, SYN | ACK, 5000, 1001, 64);
+            final byte[] ack = TestPackets.tcp("192.168.1.5", "172.16.2.65", 41000, 80, ACK, 1001, 5001, 64);
+            final byte[] reply = TestPackets.tcp("172.16.3.5", "172.16.2.5", 80, 41000, ACK, 5001, 1001, 64);
             final UnsafeBuffer one = new UnsafeBuffer(ByteBuffer.allocateDirect(2048));
             run(p, one, syn, T0);
             run(p, one, synAck, T0 + 1);
@@ -204,7 +204,7 @@ class ZeroAllocationTest
         {
             final PacketProcessor p = engine.newProcessor();
             final UnsafeBuffer buf = new UnsafeBuffer(ByteBuffer.allocateDirect(2048));
-            final byte[] udp = Packets.udp("192.168.1.5", "172.16.2.65", 1, 53, 64, 16);
+            final byte[] udp = TestPackets.udp("192.168.1.5", "172.16.2.65", 1, 53, 64, 16);
             long now = T0;
             for (int i = 0; i < 10_000; i++)
             {
@@ -239,14 +239,14 @@ class ZeroAllocationTest
         for (int i = 0; i < flows; i++)
         {
             final int sport = 1024 + i;
-            hints.add(orig.set(17, Packets.ip("192.168.1.5"), Packets.ip("172.16.2.65"), sport, 53),
-                to.set(17, Packets.ip("172.16.2.5"), Packets.ip("172.16.3.5"), (i & 1) == 0 ? 65535 - i : 100, 5353));
+            hints.add(orig.set(17, TestPackets.ip("192.168.1.5"), TestPackets.ip("172.16.2.65"), sport, 53),
+                to.set(17, TestPackets.ip("172.16.2.5"), TestPackets.ip("172.16.3.5"), (i & 1) == 0 ? 65535 - i : 100, 5353));
         }
         try (NatEngine engine = new NatEngine(EngineFixture.config().capacity(200_000).drawHints(hints).build()))
         {
             final PacketProcessor p = engine.newProcessor();
             final UnsafeBuffer buf = new UnsafeBuffer(ByteBuffer.allocateDirect(2048));
-            final byte[] udp = Packets.udp("192.168.1.5", "172.16.2.65", 1, 53, 64, 16);
+            final byte[] udp = TestPackets.udp("192.168.1.5", "172.16.2.65", 1, 53, 64, 16);
             long now = T0;
             for (int i = 0; i < 10_000; i++)
             {

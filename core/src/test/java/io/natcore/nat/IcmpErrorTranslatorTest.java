@@ -3,17 +3,18 @@
  */
 package io.natcore.nat;
 
+import io.natcore.packet.TestPackets;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
-import static io.natcore.nat.TestPackets.fixIpChecksum;
-import static io.natcore.nat.TestPackets.fixL4Checksum;
-import static io.natcore.nat.TestPackets.hex;
-import static io.natcore.nat.TestPackets.put16;
-import static io.natcore.nat.TestPackets.put32;
-import static io.natcore.nat.TestPackets.u16;
+import static io.natcore.packet.TestPackets.fixIpChecksum;
+import static io.natcore.packet.TestPackets.fixL4Checksum;
+import static io.natcore.packet.TestPackets.hex;
+import static io.natcore.packet.TestPackets.put16;
+import static io.natcore.packet.TestPackets.put32;
+import static io.natcore.packet.TestPackets.u16;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class IcmpErrorTranslatorTest
@@ -84,7 +85,7 @@ class IcmpErrorTranslatorTest
             // Fewer than 20 bytes of TCP quoted: the kernel changes the ports but cannot reach the checksum.
             System.arraycopy(forwarded, 36, expected, 28 + 16, Math.min(2, quoted - 16 > 0 ? quoted - 16 : 0));
         }
-        fixIcmp(expected);
+        TestPackets.fixIcmpChecksum(expected, 0);
         error[8]--;
         expected[8]--;
         fixIpChecksum(expected, 0);
@@ -96,24 +97,11 @@ class IcmpErrorTranslatorTest
 
     private static byte[] icmpError(final int src, final int dst, final byte[] datagram, final int l4Quoted)
     {
-        final byte[] e = new byte[28 + 20 + l4Quoted];
-        e[0] = 0x45;
-        e[8] = 64;
-        e[9] = 1;
-        put16(e, 2, e.length);
-        put32(e, 12, src);
-        put32(e, 16, dst);
-        fixIpChecksum(e, 0);
+        final byte[] e = TestPackets.ipv4(1, src, dst, 64, 0, 0, new byte[0], 8 + 20 + l4Quoted);
         e[20] = 11;
         System.arraycopy(datagram, 0, e, 28, 20 + l4Quoted);
-        fixIcmp(e);
+        TestPackets.fixIcmpChecksum(e, 0);
         return e;
-    }
-
-    private static void fixIcmp(final byte[] e)
-    {
-        put16(e, 22, 0);
-        put16(e, 22, TestPackets.checksum(e, 20, e.length - 20, 0));
     }
 
     @Test

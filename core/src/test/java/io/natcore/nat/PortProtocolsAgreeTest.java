@@ -5,6 +5,7 @@ package io.natcore.nat;
 
 import io.natcore.packet.PacketParser;
 import io.natcore.packet.ParsedPacket;
+import io.natcore.packet.TestPackets;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 

@@ -4,16 +4,17 @@
 package io.natcore.nat;
 
 import io.natcore.packet.Checksum;
+import io.natcore.packet.TestPackets;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
-import static io.natcore.nat.TestPackets.fixIpChecksum;
-import static io.natcore.nat.TestPackets.fixL4Checksum;
-import static io.natcore.nat.TestPackets.hex;
-import static io.natcore.nat.TestPackets.put16;
-import static io.natcore.nat.TestPackets.put32;
+import static io.natcore.packet.TestPackets.fixIpChecksum;
+import static io.natcore.packet.TestPackets.fixL4Checksum;
+import static io.natcore.packet.TestPackets.hex;
+import static io.natcore.packet.TestPackets.put16;
+import static io.natcore.packet.TestPackets.put32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class RewriterTest

@@ -1,5 +1,6 @@
 package io.natcore.packet;
 
+import io.natcore.pcap.TestCaptures;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -23,13 +24,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class CapturedPacketsTest
 {
-    static final Path TRACES = Path.of("../it/src/test/resources/traces");
+    static final Path TRACES = TestCaptures.TRACES;
     static final Path CORPUS = Path.of("src/test/resources/corpus");
 
     @Test
     void everyPacketTheKernelSentVerifiesUnlessItForwardedAnInvalidOneUntranslated() throws IOException
     {
-        final List<Path> files = TestPcap.files(TRACES, "trace.pcap");
+        final List<Path> files = TestCaptures.files(TRACES, "trace.pcap");
         assertTrue(files.size() >= 14, "traces found: " + files.size());
         final ParsedPacket p = new ParsedPacket();
         int sent = 0;
@@ -37,7 +38,7 @@ class CapturedPacketsTest
         for (final Path file : files)
         {
             final Set<String> receivedInvalid = new HashSet<>();
-            for (final TestPcap.Frame f : TestPcap.read(file))
+            for (final TestCaptures.Frame f : TestCaptures.readUpToCut(file))
             {
                 if (!f.isIpv4())
                 {
@@ -46,7 +47,7 @@ class CapturedPacketsTest
                 final UnsafeBuffer b = new UnsafeBuffer(f.data());
                 final ParseStatus s = PacketParser.parse(b, f.ipOffset(), f.ipLength(), p);
                 final String where = file.getParent().getFileName() + " frame " + f.index() + " " + s;
-                if (f.packetType() != TestPcap.PACKET_OUTGOING)
+                if (!f.sent())
                 {
                     if (s.isL4Invalid())
                     {
@@ -87,9 +88,9 @@ class CapturedPacketsTest
     {
         final Map<ParseStatus, Integer> received = new EnumMap<>(ParseStatus.class);
         final ParsedPacket p = new ParsedPacket();
-        for (final TestPcap.Frame f : TestPcap.read(TRACES.resolve("14-malformed-input/trace.pcap")))
+        for (final TestCaptures.Frame f : TestCaptures.readUpToCut(TRACES.resolve("14-malformed-input/trace.pcap")))
         {
-            if (f.isIpv4() && f.packetType() != TestPcap.PACKET_OUTGOING)
+            if (f.isIpv4() && !f.sent())
             {
                 received.merge(PacketParser.parse(new UnsafeBuffer(f.data()), f.ipOffset(), f.ipLength(), p), 1,
                     Integer::sum);
@@ -109,14 +110,14 @@ class CapturedPacketsTest
     @Test
     void everyCorpusPacketGetsAStatusAndNothingThrows() throws IOException
     {
-        final List<Path> files = TestPcap.files(CORPUS, ".pcap");
+        final List<Path> files = TestCaptures.files(CORPUS, ".pcap");
         assertTrue(files.size() >= 45, "corpus files: " + files.size());
         final ParsedPacket p = new ParsedPacket();
         final Map<ParseStatus, Integer> seen = new EnumMap<>(ParseStatus.class);
         int packets = 0;
         for (final Path file : files)
         {
-            for (final TestPcap.Frame f : TestPcap.read(file))
+            for (final TestCaptures.Frame f : TestCaptures.readUpToCut(file))
             {
                 if (!f.isIpv4())
                 {
@@ -165,7 +166,7 @@ class CapturedPacketsTest
     {
         final Path file = CORPUS.resolve(name);
         assertTrue(Files.exists(file), name);
-        for (final TestPcap.Frame f : TestPcap.read(file))
+        for (final TestCaptures.Frame f : TestCaptures.readUpToCut(file))
         {
             if (f.isIpv4())
             {

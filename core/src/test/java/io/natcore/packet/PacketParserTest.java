@@ -32,10 +32,10 @@ class PacketParserTest
     @Test
     void validSynParsesWithPortsSeqFlagsAndValidChecksum()
     {
-        final ByteBuffer b = Bytes.tcp(41000, 80, TcpHeader.SYN, new byte[0], 0);
+        final ByteBuffer b = TestPackets.tcp(41000, 80, TcpHeader.SYN, new byte[0], 0);
         assertEquals(ParseStatus.OK, parse(b));
-        assertEquals(Bytes.SRC, p.srcIp);
-        assertEquals(Bytes.DST, p.dstIp);
+        assertEquals(TestPackets.SRC, p.srcIp);
+        assertEquals(TestPackets.DST, p.dstIp);
         assertEquals(6, p.protocol);
         assertEquals(41000, p.srcPort);
         assertEquals(80, p.dstPort);
@@ -57,7 +57,7 @@ class PacketParserTest
     {
         // MSS 1460, SACK-permitted, NOP, window scale 7 (20 bytes with padding NOPs)
         final byte[] opts = {2, 4, 0x05, (byte)0xb4, 4, 2, 1, 3, 3, 7, 1, 1};
-        final ByteBuffer b = Bytes.tcp(41000, 80, TcpHeader.SYN, opts, 0);
+        final ByteBuffer b = TestPackets.tcp(41000, 80, TcpHeader.SYN, opts, 0);
         assertEquals(ParseStatus.OK, parse(b));
         assertEquals(7, p.tcpWindowScale);
         assertEquals(1460, p.tcpMss);
@@ -68,7 +68,7 @@ class PacketParserTest
     @Test
     void windowScaleAbove14IsClampedTo14LikeTheKernel()
     {
-        final ByteBuffer b = Bytes.tcp(41000, 80, TcpHeader.SYN | TcpHeader.ACK, new byte[] {3, 3, 20, 0}, 0);
+        final ByteBuffer b = TestPackets.tcp(41000, 80, TcpHeader.SYN | TcpHeader.ACK, new byte[] {3, 3, 20, 0}, 0);
         assertEquals(ParseStatus.OK, parse(b));
         assertEquals(14, p.tcpWindowScale);
     }
@@ -76,21 +76,21 @@ class PacketParserTest
     @Test
     void laterWindowScaleOptionWinsAndAMalformedOptionStopsTheWalk()
     {
-        assertEquals(ParseStatus.OK, parse(Bytes.tcp(1, 2, TcpHeader.SYN, new byte[] {3, 3, 2, 3, 3, 5, 1, 0}, 0)));
+        assertEquals(ParseStatus.OK, parse(TestPackets.tcp(1, 2, TcpHeader.SYN, new byte[] {3, 3, 2, 3, 3, 5, 1, 0}, 0)));
         assertEquals(5, p.tcpWindowScale);
         // option of length 1 is silly: the walk stops before the window scale
-        assertEquals(ParseStatus.OK, parse(Bytes.tcp(1, 2, TcpHeader.SYN, new byte[] {8, 1, 3, 3, 7, 0, 0, 0}, 0)));
+        assertEquals(ParseStatus.OK, parse(TestPackets.tcp(1, 2, TcpHeader.SYN, new byte[] {8, 1, 3, 3, 7, 0, 0, 0}, 0)));
         assertEquals(-1, p.tcpWindowScale);
         // not a SYN: window scale is not read
-        assertEquals(ParseStatus.OK, parse(Bytes.tcp(1, 2, TcpHeader.ACK, new byte[] {3, 3, 7, 0}, 0)));
+        assertEquals(ParseStatus.OK, parse(TestPackets.tcp(1, 2, TcpHeader.ACK, new byte[] {3, 3, 7, 0}, 0)));
         assertEquals(-1, p.tcpWindowScale);
     }
 
     @Test
     void ethernetPaddingPastTotalLengthIsIgnored()
     {
-        final ByteBuffer b = Bytes.tcp(41000, 80, TcpHeader.ACK, new byte[0], 0);
-        final byte[] padded = Bytes.copy(b, 60);
+        final ByteBuffer b = TestPackets.tcp(41000, 80, TcpHeader.ACK, new byte[0], 0);
+        final byte[] padded = TestPackets.copy(b, 60);
         padded[50] = 0x55;
         assertEquals(ParseStatus.OK, parse(padded, 60));
         assertEquals(40, p.totalLength);
@@ -100,16 +100,16 @@ class PacketParserTest
     @Test
     void fewerThan20BytesIsTooShort()
     {
-        assertEquals(ParseStatus.TOO_SHORT, parse(Bytes.copy(Bytes.tcp(1, 2, TcpHeader.SYN, new byte[0], 0), 19), 19));
+        assertEquals(ParseStatus.TOO_SHORT, parse(TestPackets.copy(TestPackets.tcp(1, 2, TcpHeader.SYN, new byte[0], 0), 19), 19));
         assertTrue(p.status.isL3Drop());
     }
 
     @Test
     void version6IsBadVersion()
     {
-        final ByteBuffer b = Bytes.tcp(1, 2, TcpHeader.SYN, new byte[0], 0);
+        final ByteBuffer b = TestPackets.tcp(1, 2, TcpHeader.SYN, new byte[0], 0);
         b.put(0, (byte)0x65);
-        Bytes.fixIp(b);
+        TestPackets.fixIp(b);
         assertEquals(ParseStatus.BAD_VERSION, parse(b));
         assertTrue(p.status.isL3Drop());
     }
@@ -117,7 +117,7 @@ class PacketParserTest
     @Test
     void ihl4IsIhlTooSmall()
     {
-        final ByteBuffer b = Bytes.tcp(1, 2, TcpHeader.SYN, new byte[0], 0);
+        final ByteBuffer b = TestPackets.tcp(1, 2, TcpHeader.SYN, new byte[0], 0);
         b.put(0, (byte)0x44);
         assertEquals(ParseStatus.IHL_TOO_SMALL, parse(b));
         assertTrue(p.status.isL3Drop());
@@ -126,7 +126,7 @@ class PacketParserTest
     @Test
     void ihlBeyondTheBytesIsTooShort()
     {
-        final ByteBuffer b = Bytes.ipv4(6, 0, new byte[0], 64, 1, 0);
+        final ByteBuffer b = TestPackets.ipv4(6, 0, new byte[0], 64, 1, 0);
         b.put(0, (byte)0x46);
         assertEquals(ParseStatus.TOO_SHORT, parse(b));
     }
@@ -134,9 +134,9 @@ class PacketParserTest
     @Test
     void totalLengthBeyondTheFrameIsDropped()
     {
-        final ByteBuffer b = Bytes.tcp(41006, 80, TcpHeader.SYN, new byte[0], 0);
+        final ByteBuffer b = TestPackets.tcp(41006, 80, TcpHeader.SYN, new byte[0], 0);
         b.putShort(2, (short)400);
-        Bytes.fixIp(b);
+        TestPackets.fixIp(b);
         assertEquals(ParseStatus.TOTAL_LENGTH_BEYOND_BUFFER, parse(b));
         assertTrue(p.status.isL3Drop());
     }
@@ -144,16 +144,16 @@ class PacketParserTest
     @Test
     void totalLengthBelowHeaderIsDropped()
     {
-        final ByteBuffer b = Bytes.tcp(1, 2, TcpHeader.SYN, new byte[0], 0);
+        final ByteBuffer b = TestPackets.tcp(1, 2, TcpHeader.SYN, new byte[0], 0);
         b.putShort(2, (short)19);
-        Bytes.fixIp(b);
+        TestPackets.fixIp(b);
         assertEquals(ParseStatus.TOTAL_LENGTH_BELOW_HEADER, parse(b));
     }
 
     @Test
     void wrongHeaderChecksumIsDropped()
     {
-        final ByteBuffer b = Bytes.tcp(41007, 80, TcpHeader.SYN, new byte[0], 0);
+        final ByteBuffer b = TestPackets.tcp(41007, 80, TcpHeader.SYN, new byte[0], 0);
         b.putShort(10, (short)0xBEEF);
         assertEquals(ParseStatus.BAD_IP_CHECKSUM, parse(b));
         assertTrue(p.status.isL3Drop());
@@ -162,9 +162,9 @@ class PacketParserTest
     @Test
     void nopNopNopEolOptionsAreFine()
     {
-        final ByteBuffer b = Bytes.ipv4(17, 8, new byte[] {1, 1, 1, 0}, 64, 1, 0);
+        final ByteBuffer b = TestPackets.ipv4(17, 8, new byte[] {1, 1, 1, 0}, 64, 1, 0);
         b.putShort(24 + 4, (short)8);
-        Bytes.fixL4(b, 6);
+        TestPackets.fixL4(b, 6);
         assertEquals(ParseStatus.OK, parse(b));
         assertTrue(p.hasIpOptions);
         assertEquals(24, p.ipHeaderLength);
@@ -175,7 +175,7 @@ class PacketParserTest
     void optionLongerThanTheHeaderIsBadIpOptions()
     {
         // record route claiming 12 bytes in a 4-byte option area
-        final ByteBuffer b = Bytes.ipv4(17, 8, new byte[] {7, 12, 4, 0}, 64, 1, 0);
+        final ByteBuffer b = TestPackets.ipv4(17, 8, new byte[] {7, 12, 4, 0}, 64, 1, 0);
         assertEquals(ParseStatus.BAD_IP_OPTIONS, parse(b));
         assertTrue(p.status.isL3Drop());
     }
@@ -183,14 +183,14 @@ class PacketParserTest
     @Test
     void timestampOptionWithPointerBelow5IsBadIpOptions()
     {
-        final ByteBuffer b = Bytes.ipv4(17, 8, new byte[] {68, 8, 4, 0, 0, 0, 0, 0}, 64, 1, 0);
+        final ByteBuffer b = TestPackets.ipv4(17, 8, new byte[] {68, 8, 4, 0, 0, 0, 0, 0}, 64, 1, 0);
         assertEquals(ParseStatus.BAD_IP_OPTIONS, parse(b));
     }
 
     @Test
     void wrongTcpChecksumIsL4Invalid()
     {
-        final ByteBuffer b = Bytes.tcp(41001, 80, TcpHeader.SYN, new byte[0], 0);
+        final ByteBuffer b = TestPackets.tcp(41001, 80, TcpHeader.SYN, new byte[0], 0);
         b.putShort(36, (short)0x1234);
         assertEquals(ParseStatus.BAD_L4_CHECKSUM, parse(b));
         assertTrue(p.status.isL4Invalid());
@@ -201,25 +201,25 @@ class PacketParserTest
     @Test
     void synPlusFinIsBadFlagsButPshEceCwrAreIgnored()
     {
-        assertEquals(ParseStatus.TCP_BAD_FLAGS, parse(Bytes.tcp(41002, 80, TcpHeader.SYN | TcpHeader.FIN, new byte[0], 0)));
+        assertEquals(ParseStatus.TCP_BAD_FLAGS, parse(TestPackets.tcp(41002, 80, TcpHeader.SYN | TcpHeader.FIN, new byte[0], 0)));
         assertTrue(p.status.isL4Invalid());
-        assertEquals(ParseStatus.TCP_BAD_FLAGS, parse(Bytes.tcp(1, 2, 0, new byte[0], 0)));
-        assertEquals(ParseStatus.TCP_BAD_FLAGS, parse(Bytes.tcp(1, 2, TcpHeader.FIN, new byte[0], 0)));
-        assertEquals(ParseStatus.TCP_BAD_FLAGS, parse(Bytes.tcp(1, 2, TcpHeader.SYN | TcpHeader.RST, new byte[0], 0)));
-        assertEquals(ParseStatus.OK, parse(Bytes.tcp(1, 2,
+        assertEquals(ParseStatus.TCP_BAD_FLAGS, parse(TestPackets.tcp(1, 2, 0, new byte[0], 0)));
+        assertEquals(ParseStatus.TCP_BAD_FLAGS, parse(TestPackets.tcp(1, 2, TcpHeader.FIN, new byte[0], 0)));
+        assertEquals(ParseStatus.TCP_BAD_FLAGS, parse(TestPackets.tcp(1, 2, TcpHeader.SYN | TcpHeader.RST, new byte[0], 0)));
+        assertEquals(ParseStatus.OK, parse(TestPackets.tcp(1, 2,
             TcpHeader.SYN | TcpHeader.ECE | TcpHeader.CWR, new byte[0], 0)));
-        assertEquals(ParseStatus.OK, parse(Bytes.tcp(1, 2,
+        assertEquals(ParseStatus.OK, parse(TestPackets.tcp(1, 2,
             TcpHeader.FIN | TcpHeader.ACK | TcpHeader.PSH, new byte[0], 3)));
-        assertEquals(ParseStatus.OK, parse(Bytes.tcp(1, 2, TcpHeader.RST, new byte[0], 0)));
+        assertEquals(ParseStatus.OK, parse(TestPackets.tcp(1, 2, TcpHeader.RST, new byte[0], 0)));
     }
 
     @Test
     void tcpCutTo12BytesIsL4Truncated()
     {
-        final ByteBuffer full = Bytes.tcp(41003, 80, TcpHeader.SYN, new byte[0], 0);
-        final ByteBuffer b = ByteBuffer.wrap(Bytes.copy(full, 32));
+        final ByteBuffer full = TestPackets.tcp(41003, 80, TcpHeader.SYN, new byte[0], 0);
+        final ByteBuffer b = ByteBuffer.wrap(TestPackets.copy(full, 32));
         b.putShort(2, (short)32);
-        Bytes.fixIp(b);
+        TestPackets.fixIp(b);
         assertEquals(ParseStatus.L4_TRUNCATED, parse(b));
         assertTrue(p.status.isL4Invalid());
         assertEquals(41003, p.srcPort);
@@ -228,9 +228,9 @@ class PacketParserTest
     @Test
     void tcpDataOffset15BeyondSegmentIsBadDataOffset()
     {
-        final ByteBuffer b = Bytes.tcp(41004, 80, TcpHeader.SYN, new byte[0], 0);
+        final ByteBuffer b = TestPackets.tcp(41004, 80, TcpHeader.SYN, new byte[0], 0);
         b.put(32, (byte)0xF0);
-        Bytes.fixL4(b, 16);
+        TestPackets.fixL4(b, 16);
         assertEquals(ParseStatus.TCP_BAD_DATA_OFFSET, parse(b));
         assertTrue(p.status.isL4Invalid());
     }
@@ -238,30 +238,30 @@ class PacketParserTest
     @Test
     void tcpDataOffsetBelow5IsBadDataOffset()
     {
-        final ByteBuffer b = Bytes.tcp(1, 2, TcpHeader.SYN, new byte[0], 0);
+        final ByteBuffer b = TestPackets.tcp(1, 2, TcpHeader.SYN, new byte[0], 0);
         b.put(32, (byte)0x40);
-        Bytes.fixL4(b, 16);
+        TestPackets.fixL4(b, 16);
         assertEquals(ParseStatus.TCP_BAD_DATA_OFFSET, parse(b));
     }
 
     @Test
     void udpLengthBeyondDatagramIsBadLength()
     {
-        final ByteBuffer b = Bytes.udp(41009, 53, 20);
+        final ByteBuffer b = TestPackets.udp(41009, 53, 20);
         b.putShort(24, (short)200);
-        Bytes.fixL4(b, 6);
+        TestPackets.fixL4(b, 6);
         assertEquals(ParseStatus.UDP_BAD_LENGTH, parse(b));
         assertTrue(p.status.isL4Invalid());
-        final ByteBuffer c = Bytes.udp(41009, 53, 20);
+        final ByteBuffer c = TestPackets.udp(41009, 53, 20);
         c.putShort(24, (short)7);
-        Bytes.fixL4(c, 6);
+        TestPackets.fixL4(c, 6);
         assertEquals(ParseStatus.UDP_BAD_LENGTH, parse(c));
     }
 
     @Test
     void udpChecksumZeroMeansNoneAndIsOk()
     {
-        final ByteBuffer b = Bytes.udp(41010, 53, 20);
+        final ByteBuffer b = TestPackets.udp(41010, 53, 20);
         b.putShort(26, (short)0);
         assertEquals(ParseStatus.OK, parse(b));
         assertEquals(L4ChecksumState.NONE, p.l4ChecksumState);
@@ -272,7 +272,7 @@ class PacketParserTest
     @Test
     void wrongUdpChecksumIsL4Invalid()
     {
-        final ByteBuffer b = Bytes.udp(5, 53, 20);
+        final ByteBuffer b = TestPackets.udp(5, 53, 20);
         b.put(30, (byte)'z');
         assertEquals(ParseStatus.BAD_L4_CHECKSUM, parse(b));
     }
@@ -280,14 +280,14 @@ class PacketParserTest
     @Test
     void udpCutTo4BytesIsL4Truncated()
     {
-        final ByteBuffer b = Bytes.ipv4(17, 4, new byte[0], 64, 1, 0);
+        final ByteBuffer b = TestPackets.ipv4(17, 4, new byte[0], 64, 1, 0);
         assertEquals(ParseStatus.L4_TRUNCATED, parse(b));
     }
 
     @Test
     void icmpEchoGivesIdAsBothPorts()
     {
-        assertEquals(ParseStatus.OK, parse(Bytes.icmpEcho(8, 0x4242, 3, 56)));
+        assertEquals(ParseStatus.OK, parse(TestPackets.icmpEcho(8, 0x4242, 3, 56)));
         assertEquals(8, p.icmpType);
         assertEquals(0x4242, p.icmpId);
         assertEquals(3, p.icmpSeq);
@@ -300,7 +300,7 @@ class PacketParserTest
     @Test
     void wrongIcmpChecksumIsL4Invalid()
     {
-        final ByteBuffer b = Bytes.icmpEcho(8, 1, 1, 8);
+        final ByteBuffer b = TestPackets.icmpEcho(8, 1, 1, 8);
         b.put(30, (byte)1);
         assertEquals(ParseStatus.BAD_L4_CHECKSUM, parse(b));
     }
@@ -308,21 +308,21 @@ class PacketParserTest
     @Test
     void icmpTypeAbove18IsBadType()
     {
-        assertEquals(ParseStatus.ICMP_BAD_TYPE, parse(Bytes.icmpEcho(40, 1, 1, 8)));
+        assertEquals(ParseStatus.ICMP_BAD_TYPE, parse(TestPackets.icmpEcho(40, 1, 1, 8)));
         assertTrue(p.status.isL4Invalid());
     }
 
     @Test
     void icmpShorterThan8BytesIsL4Truncated()
     {
-        assertEquals(ParseStatus.L4_TRUNCATED, parse(Bytes.ipv4(1, 4, new byte[0], 64, 1, 0)));
+        assertEquals(ParseStatus.L4_TRUNCATED, parse(TestPackets.ipv4(1, 4, new byte[0], 64, 1, 0)));
     }
 
     @Test
     void portUnreachableGivesEmbeddedHeaderAndPorts()
     {
-        final ByteBuffer inner = Bytes.udp(5555, 53, 0);
-        final ByteBuffer b = Bytes.icmpError(3, 3, inner.array());
+        final ByteBuffer inner = TestPackets.udp(5555, 53, 0);
+        final ByteBuffer b = TestPackets.icmpError(3, 3, inner.array());
         assertEquals(ParseStatus.OK, parse(b));
         assertTrue(p.isIcmpError);
         assertEquals(3, p.icmpType);
@@ -330,8 +330,8 @@ class PacketParserTest
         assertEquals(5 + 28, p.innerIpOffset);
         assertEquals(20, p.innerIpHeaderLength);
         assertEquals(17, p.innerProtocol);
-        assertEquals(Bytes.SRC, p.innerSrcIp);
-        assertEquals(Bytes.DST, p.innerDstIp);
+        assertEquals(TestPackets.SRC, p.innerSrcIp);
+        assertEquals(TestPackets.DST, p.innerDstIp);
         assertEquals(5 + 48, p.innerL4Offset);
         assertTrue(p.innerHasPorts);
         assertEquals(5555, p.innerSrcPort);
@@ -343,8 +343,8 @@ class PacketParserTest
     @Test
     void timeExceededAboutAnEchoGivesTheInnerIcmpId()
     {
-        final ByteBuffer inner = Bytes.icmpEcho(8, 0x777, 1, 0);
-        assertEquals(ParseStatus.OK, parse(Bytes.icmpError(11, 0, inner.array())));
+        final ByteBuffer inner = TestPackets.icmpEcho(8, 0x777, 1, 0);
+        assertEquals(ParseStatus.OK, parse(TestPackets.icmpError(11, 0, inner.array())));
         assertEquals(1, p.innerProtocol);
         assertEquals(8, p.innerIcmpType);
         assertEquals(0x777, p.innerSrcPort);
@@ -354,17 +354,17 @@ class PacketParserTest
     @Test
     void embeddedHeaderShorterThan20IsIcmpErrorTruncated()
     {
-        final byte[] quote = Bytes.copy(Bytes.udp(1, 2, 0), 16);
-        assertEquals(ParseStatus.ICMP_ERROR_TRUNCATED, parse(Bytes.icmpError(3, 1, quote)));
+        final byte[] quote = TestPackets.copy(TestPackets.udp(1, 2, 0), 16);
+        assertEquals(ParseStatus.ICMP_ERROR_TRUNCATED, parse(TestPackets.icmpError(3, 1, quote)));
         assertTrue(p.status.isL4Invalid());
     }
 
     @Test
     void embeddedUdpWithOnlyTwoBytesIsIcmpErrorTruncatedButFourBytesGivePorts()
     {
-        assertEquals(ParseStatus.ICMP_ERROR_TRUNCATED, parse(Bytes.icmpError(3, 3, Bytes.copy(Bytes.udp(1, 2, 20), 22))));
+        assertEquals(ParseStatus.ICMP_ERROR_TRUNCATED, parse(TestPackets.icmpError(3, 3, TestPackets.copy(TestPackets.udp(1, 2, 20), 22))));
         // the kernel's tuple needs only the ports: 4 bytes are enough (the scenario's cut quote)
-        assertEquals(ParseStatus.OK, parse(Bytes.icmpError(3, 3, Bytes.copy(Bytes.udp(41000, 53, 20), 24))));
+        assertEquals(ParseStatus.OK, parse(TestPackets.icmpError(3, 3, TestPackets.copy(TestPackets.udp(41000, 53, 20), 24))));
         assertEquals(4, p.innerL4Available);
         assertEquals(41000, p.innerSrcPort);
     }
@@ -372,14 +372,14 @@ class PacketParserTest
     @Test
     void embeddedNonFirstFragmentIsBadInner()
     {
-        final ByteBuffer inner = Bytes.ipv4(17, 8, new byte[0], 64, 1, 100);
-        assertEquals(ParseStatus.ICMP_ERROR_BAD_INNER, parse(Bytes.icmpError(3, 3, inner.array())));
+        final ByteBuffer inner = TestPackets.ipv4(17, 8, new byte[0], 64, 1, 100);
+        assertEquals(ParseStatus.ICMP_ERROR_BAD_INNER, parse(TestPackets.icmpError(3, 3, inner.array())));
     }
 
     @Test
     void nonFirstFragmentIsOkWithoutPorts()
     {
-        final ByteBuffer b = Bytes.ipv4(17, 64, new byte[0], 64, 999, 100);
+        final ByteBuffer b = TestPackets.ipv4(17, 64, new byte[0], 64, 999, 100);
         assertEquals(ParseStatus.OK, parse(b));
         assertTrue(p.isFragment);
         assertFalse(p.isFirstFragment);
@@ -391,7 +391,7 @@ class PacketParserTest
     @Test
     void firstFragmentGivesPortsWithChecksumUnverified()
     {
-        final ByteBuffer b = Bytes.ipv4(17, 8, new byte[0], 64, 1001, Ipv4Header.FLAG_MF);
+        final ByteBuffer b = TestPackets.ipv4(17, 8, new byte[0], 64, 1001, Ipv4Header.FLAG_MF);
         b.putShort(20, (short)41013);
         b.putShort(22, (short)53);
         b.putShort(24, (short)108);
@@ -410,7 +410,7 @@ class PacketParserTest
     void sctpWithZeroLengthChunkIsInvalid()
     {
         // 16 zero bytes as in the scenario: the CRC32c of zero bytes is not 0, so the CRC check fails first
-        final ByteBuffer b = Bytes.ipv4(132, 16, new byte[0], 64, 1, 0);
+        final ByteBuffer b = TestPackets.ipv4(132, 16, new byte[0], 64, 1, 0);
         assertEquals(ParseStatus.BAD_L4_CHECKSUM, parse(b));
         assertTrue(p.status.isL4Invalid());
     }
@@ -418,7 +418,7 @@ class PacketParserTest
     @Test
     void sctpWithRightCrcAndZeroChunkLengthIsMalformed()
     {
-        final ByteBuffer b = Bytes.ipv4(132, 16, new byte[0], 64, 1, 0);
+        final ByteBuffer b = TestPackets.ipv4(132, 16, new byte[0], 64, 1, 0);
         b.putShort(20, (short)5000);
         b.putShort(22, (short)80);
         putSctpCrc(b);
@@ -429,7 +429,7 @@ class PacketParserTest
     @Test
     void sctpInitWithRightCrcIsOk()
     {
-        final ByteBuffer b = Bytes.ipv4(132, 32, new byte[0], 64, 1, 0);
+        final ByteBuffer b = TestPackets.ipv4(132, 32, new byte[0], 64, 1, 0);
         b.put(32, (byte)1); // INIT
         b.putShort(34, (short)20);
         putSctpCrc(b);
@@ -450,7 +450,7 @@ class PacketParserTest
     @Test
     void greHasNoPortsAndIsOk()
     {
-        final ByteBuffer b = Bytes.ipv4(47, 24, new byte[0], 64, 1, 0);
+        final ByteBuffer b = TestPackets.ipv4(47, 24, new byte[0], 64, 1, 0);
         assertEquals(ParseStatus.OK, parse(b));
         assertFalse(p.hasPorts);
         assertEquals(47, p.protocol);
@@ -459,9 +459,9 @@ class PacketParserTest
     @Test
     void ttl1IsStillOkForTheParser()
     {
-        final ByteBuffer b = Bytes.tcp(41011, 80, TcpHeader.SYN, new byte[0], 0);
+        final ByteBuffer b = TestPackets.tcp(41011, 80, TcpHeader.SYN, new byte[0], 0);
         b.put(8, (byte)1);
-        Bytes.fixIp(b);
+        TestPackets.fixIp(b);
         assertEquals(ParseStatus.OK, parse(b));
         assertEquals(1, p.ttl);
     }
@@ -469,7 +469,7 @@ class PacketParserTest
     @Test
     void parseL3ReadsTheHeaderOnly()
     {
-        final ByteBuffer b = Bytes.tcp(41000, 80, TcpHeader.SYN | TcpHeader.FIN, new byte[0], 0);
+        final ByteBuffer b = TestPackets.tcp(41000, 80, TcpHeader.SYN | TcpHeader.FIN, new byte[0], 0);
         assertEquals(ParseStatus.OK, PacketParser.parseL3(new UnsafeBuffer(b.array()), 0, 40, p));
         assertEquals(20, p.l4Offset);
         assertFalse(p.hasPorts);
@@ -478,7 +478,7 @@ class PacketParserTest
     @Test
     void skippingChecksumVerificationAcceptsBadChecksums()
     {
-        final ByteBuffer b = Bytes.tcp(41001, 80, TcpHeader.SYN, new byte[0], 0);
+        final ByteBuffer b = TestPackets.tcp(41001, 80, TcpHeader.SYN, new byte[0], 0);
         b.putShort(36, (short)0x1234);
         b.putShort(10, (short)0x1234);
         assertEquals(ParseStatus.OK, PacketParser.parse(new UnsafeBuffer(b.array()), 0, 40, p, false));
@@ -489,7 +489,7 @@ class PacketParserTest
     @Test
     void checksumL4ChecksumValidAgreesWithTheParser()
     {
-        final ByteBuffer b = Bytes.udp(5, 53, 11);
+        final ByteBuffer b = TestPackets.udp(5, 53, 11);
         final UnsafeBuffer u = new UnsafeBuffer(b.array());
         assertEquals(ParseStatus.OK, PacketParser.parse(u, 0, b.capacity(), p));
         assertTrue(Checksum.l4ChecksumValid(u, p));
@@ -500,18 +500,18 @@ class PacketParserTest
     @Test
     void flyweightsReadAndWriteTheSameBytesAsByteBuffer()
     {
-        final ByteBuffer b = Bytes.tcp(41000, 80, TcpHeader.SYN, new byte[] {3, 3, 7, 0}, 0);
+        final ByteBuffer b = TestPackets.tcp(41000, 80, TcpHeader.SYN, new byte[] {3, 3, 7, 0}, 0);
         final UnsafeBuffer u = new UnsafeBuffer(b.array());
         final Ipv4Header ip = new Ipv4Header().wrap(u, 0);
         assertEquals(4, ip.version());
         assertEquals(20, ip.headerLength());
         assertEquals(44, ip.totalLength());
-        assertEquals(Bytes.SRC, ip.srcAddress());
+        assertEquals(TestPackets.SRC, ip.srcAddress());
         assertTrue(ip.checksumValid());
         ip.ttl(63).dstAddress(0xAC100305).updateChecksum();
         assertEquals(63, b.get(8));
         assertEquals(0xAC100305, b.getInt(16));
-        assertEquals(~Bytes.naiveSum(b.array(), 0, 20) & 0xFFFF, 0);
+        assertEquals(~TestPackets.sum(b.array(), 0, 20, 0) & 0xFFFF, 0);
         final TcpHeader tcp = new TcpHeader().wrap(u, 20);
         assertEquals(41000, tcp.srcPort());
         assertEquals(7, tcp.windowScale());

@@ -3,6 +3,7 @@
  */
 package io.natcore.packet;
 
+import io.natcore.pcap.TestCaptures;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -24,12 +25,12 @@ class ParsedPacketReuseTest
     @Test
     void aReusedHolderEqualsAFreshOneAfterAnyPreviousPacket() throws Exception
     {
-        final List<byte[]> seeds = TestPcap.capturedIpv4Packets();
-        final byte[] tcp = Bytes.copy(Bytes.tcp(1000, 80, 0x02, new byte[] {2, 4, 5, (byte)0xB4, 3, 3, 7, 0}, 0), 48);
+        final List<byte[]> seeds = TestCaptures.ipv4PacketsUnder(CapturedPacketsTest.TRACES, CapturedPacketsTest.CORPUS);
+        final byte[] tcp = TestPackets.copy(TestPackets.tcp(1000, 80, 0x02, new byte[] {2, 4, 5, (byte)0xB4, 3, 3, 7, 0}, 0), 48);
         seeds.add(tcp);
-        seeds.add(Bytes.copy(Bytes.icmpError(3, 3, java.util.Arrays.copyOf(tcp, 28)), 56));
-        seeds.add(Bytes.copy(Bytes.icmpEcho(8, 77, 1, 16), 44));
-        seeds.add(Bytes.copy(Bytes.udp(53, 5353, 12), 40));
+        seeds.add(TestPackets.copy(TestPackets.icmpError(3, 3, java.util.Arrays.copyOf(tcp, 28)), 56));
+        seeds.add(TestPackets.copy(TestPackets.icmpEcho(8, 77, 1, 16), 44));
+        seeds.add(TestPackets.copy(TestPackets.udp(53, 5353, 12), 40));
         assertTrue(seeds.size() > 100, "trace packets found");
 
         final Field[] fields = publicInstanceFields();

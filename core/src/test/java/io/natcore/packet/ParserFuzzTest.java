@@ -1,5 +1,6 @@
 package io.natcore.packet;
 
+import io.natcore.pcap.TestCaptures;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class ParserFuzzTest
     @Test
     void mutatedAndCutPacketsNeverThrowAndOffsetsStayInBounds() throws Exception
     {
-        final List<byte[]> seeds = TestPcap.capturedIpv4Packets();
+        final List<byte[]> seeds = TestCaptures.ipv4PacketsUnder(CapturedPacketsTest.TRACES, CapturedPacketsTest.CORPUS);
         final SplittableRandom rnd = new SplittableRandom(7);
         final ParsedPacket p = new ParsedPacket();
         final Map<ParseStatus, Integer> seen = new EnumMap<>(ParseStatus.class);
@@ -44,7 +45,7 @@ class ParserFuzzTest
                 if (hl >= 20 && hl <= length)
                 {
                     b.putShort(10, (short)0);
-                    b.putShort(10, (short)~Bytes.naiveSum(d, 0, hl), java.nio.ByteOrder.BIG_ENDIAN);
+                    b.putShort(10, (short)~TestPackets.sum(d, 0, hl, 0), java.nio.ByteOrder.BIG_ENDIAN);
                 }
             }
             try

@@ -3,6 +3,7 @@
  */
 package io.natcore.packet;
 
+import io.natcore.pcap.TestCaptures;
 import io.natcore.track.TcpSegment;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -32,9 +33,9 @@ class TcpSegmentFromParseTest
         final List<byte[]> tcp = new ArrayList<>();
         for (final Path dir : new Path[] {CapturedPacketsTest.TRACES, CapturedPacketsTest.CORPUS})
         {
-            for (final Path file : TestPcap.files(dir, ".pcap"))
+            for (final Path file : TestCaptures.files(dir, ".pcap"))
             {
-                for (final TestPcap.Frame f : TestPcap.read(file))
+                for (final TestCaptures.Frame f : TestCaptures.readUpToCut(file))
                 {
                     if (f.isIpv4() && f.ipLength() > 40 && f.data()[f.ipOffset() + 9] == 6)
                     {
@@ -119,10 +120,10 @@ class TcpSegmentFromParseTest
 
     private static TcpSegment segment(final byte[] options)
     {
-        final ByteBuffer bb = Bytes.tcp(40000, 443, 0x10, options, 5);
+        final ByteBuffer bb = TestPackets.tcp(40000, 443, 0x10, options, 5);
         bb.putInt(20 + 8, ACK);
-        Bytes.fixL4(bb, 16);
-        final byte[] d = Bytes.copy(bb, bb.capacity());
+        TestPackets.fixL4(bb, 16);
+        final byte[] d = TestPackets.copy(bb, bb.capacity());
         final ParsedPacket pkt = new ParsedPacket();
         assertEquals(ParseStatus.OK, PacketParser.parse(new UnsafeBuffer(d), 0, d.length, pkt));
         final TcpSegment s = new TcpSegment();

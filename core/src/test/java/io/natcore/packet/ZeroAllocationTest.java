@@ -1,5 +1,6 @@
 package io.natcore.packet;
 
+import io.natcore.pcap.TestCaptures;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -26,9 +27,9 @@ class ZeroAllocationTest
         final List<int[]> spans = new ArrayList<>();
         for (final Path dir : new Path[] {CapturedPacketsTest.TRACES, CapturedPacketsTest.CORPUS})
         {
-            for (final Path file : TestPcap.files(dir, ".pcap"))
+            for (final Path file : TestCaptures.files(dir, ".pcap"))
             {
-                for (final TestPcap.Frame f : TestPcap.read(file))
+                for (final TestCaptures.Frame f : TestCaptures.readUpToCut(file))
                 {
                     if (f.isIpv4())
                     {

@@ -3,6 +3,7 @@
  */
 package io.natcore.track;
 
+import io.natcore.pcap.TestCaptures;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -162,13 +163,13 @@ class FragmentTrackerTest
         final Path pcap = Path.of("../it/src/test/resources/traces/12-udp-fragments/trace.pcap");
         final Map<Integer, Integer> fragmentsPerId = new HashMap<>();
         int complete = 0;
-        for (final PcapReader.Packet p : PcapReader.read(pcap))
+        for (final TestCaptures.Frame p : TestCaptures.ipv4(pcap))
         {
-            final byte[] b = p.ip;
+            final byte[] b = p.ip();
             final int flagsOffset = ((b[6] & 0xFF) << 8) | (b[7] & 0xFF);
             final boolean more = (flagsOffset & 0x2000) != 0;
             final int offset = (flagsOffset & 0x1FFF) * 8;
-            if (!p.received() || (!more && offset == 0))
+            if (p.sent() || (!more && offset == 0))
             {
                 continue;
             }
@@ -177,7 +178,7 @@ class FragmentTrackerTest
             final int id = ((b[4] & 0xFF) << 8) | (b[5] & 0xFF);
             final int src = ((b[12] & 0xFF) << 24) | ((b[13] & 0xFF) << 16) | ((b[14] & 0xFF) << 8) | (b[15] & 0xFF);
             final int dst = ((b[16] & 0xFF) << 24) | ((b[17] & 0xFF) << 16) | ((b[18] & 0xFF) << 8) | (b[19] & 0xFF);
-            final int action = tracker.onFragment(src, dst, b[9] & 0xFF, id, offset, total - ihl, more, -1, p.timeNanos, res);
+            final int action = tracker.onFragment(src, dst, b[9] & 0xFF, id, offset, total - ihl, more, -1, p.timeNanos(), res);
             if (offset == 0)
             {
                 assertEquals(FragmentTracker.FIRST, action);

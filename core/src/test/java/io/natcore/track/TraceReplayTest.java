@@ -8,6 +8,7 @@ import io.natcore.engine.ConntrackEventType;
 import io.natcore.engine.NatEngine;
 import io.natcore.engine.NatEngineConfig;
 import io.natcore.engine.PacketProcessor;
+import io.natcore.pcap.TestCaptures;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.IptablesSaveParser;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -88,8 +89,8 @@ class TraceReplayTest
         final Map<String, ConntrackEvents.Conn> conns = ConntrackEvents.read(dir.resolve("conntrack-events.txt"));
         // Timestamp order, not capture order: packets taken on different CPUs reach the capture
         // out of order (trace 13 has a SYN stamped 1 us before the SYN/ACK listed ahead of it).
-        final List<PcapReader.Packet> packets = new ArrayList<>(PcapReader.read(dir.resolve("trace.pcap")));
-        packets.sort(java.util.Comparator.comparingLong(p -> p.timeNanos));
+        final List<TestCaptures.Frame> packets = new ArrayList<>(TestCaptures.ipv4(dir.resolve("trace.pcap")));
+        packets.sort(java.util.Comparator.comparingLong(p -> p.timeNanos()));
         final List<List<Entry>> runs = new ArrayList<>();
         for (final long streamAfter : STREAM_AFTER_NANOS)
         {
@@ -128,7 +129,7 @@ class TraceReplayTest
 
     private static List<Entry> replay(
         final Path dir, final Timeouts timeouts, final Map<String, ConntrackEvents.Conn> conns,
-        final List<PcapReader.Packet> packets) throws Exception
+        final List<TestCaptures.Frame> packets) throws Exception
     {
         final Map<String, Entry> byOrig = new HashMap<>();
         final Map<String, Integer> dirByKey = new HashMap<>();
@@ -149,17 +150,17 @@ class TraceReplayTest
         try (NatEngine engine = new NatEngine(config))
         {
             final PacketProcessor p = engine.newProcessor();
-            for (final PcapReader.Packet packet : packets)
+            for (final TestCaptures.Frame packet : packets)
             {
-                if (!packet.received())
+                if (packet.sent())
                 {
                     continue;
                 }
-                final byte[] b = packet.ip.clone();
-                p.process(new UnsafeBuffer(b), 0, b.length, packet.ifIndex, packet.timeNanos);
-                final String k = packetKey(packet.ip);
+                final byte[] b = packet.ip();
+                p.process(new UnsafeBuffer(b), 0, b.length, packet.ifIndex(), packet.timeNanos());
+                final String k = packetKey(packet.ip());
                 final int packetDir = k == null ? -1 : dirByKey.getOrDefault(k, -1);
-                final long time = packet.timeNanos;
+                final long time = packet.timeNanos();
                 published += engine.pollEvents(ev ->
                 {
                     final Entry e = byOrig.get(eventKey(ev));
