@@ -78,16 +78,8 @@ public final class Checksum
         {
             return sumNativeByParts(buffer, offset, end);
         }
-        long acc = 0;
-        int i = offset;
-        // Two 32-bit halves of each long: 2^32 == 1 (mod 0xFFFF), so 32-bit words sum like 16-bit ones.
-        final int longEnd = end - 7;
-        while (i < longEnd)
-        {
-            final long v = buffer.getLong(i);
-            acc += (v >>> 32) + (v & 0xFFFF_FFFFL);
-            i += 8;
-        }
+        final long acc = sumLongs(buffer, offset, end);
+        final int i = offset + ((end - offset) & ~7);
         // The last 0..7 bytes without a branch on their count (packet lengths vary at random, so those branches
         // mispredict): load the 8 bytes ending at the end and shift out the ones already summed. On a
         // little-endian machine the later bytes are the high-order ones; shifting them down puts the tail's first
@@ -98,18 +90,27 @@ public final class Checksum
         return acc + (last >>> 32) + (last & 0xFFFF_FFFFL);
     }
 
-    /** {@link #sumNative} a word at a time, for short ranges and big-endian machines. */
-    private static long sumNativeByParts(final DirectBuffer buffer, final int offset, final int end)
+    /**
+     * The whole 8-byte words of {@code [offset, end)} from {@code offset}, as two 32-bit halves each:
+     * 2^32 == 1 (mod 0xFFFF), so 32-bit words sum like 16-bit ones.
+     */
+    private static long sumLongs(final DirectBuffer buffer, final int offset, final int end)
     {
         long acc = 0;
-        int i = offset;
         final int longEnd = end - 7;
-        while (i < longEnd)
+        for (int i = offset; i < longEnd; i += 8)
         {
             final long v = buffer.getLong(i);
             acc += (v >>> 32) + (v & 0xFFFF_FFFFL);
-            i += 8;
         }
+        return acc;
+    }
+
+    /** {@link #sumNative} a word at a time, for short ranges and big-endian machines. */
+    private static long sumNativeByParts(final DirectBuffer buffer, final int offset, final int end)
+    {
+        long acc = sumLongs(buffer, offset, end);
+        int i = offset + ((end - offset) & ~7);
         if (end - i >= 4)
         {
             acc += buffer.getInt(i) & 0xFFFF_FFFFL;
