@@ -170,25 +170,30 @@ public final class Rewriter
         final NatRewrite rewrite)
     {
         final int ops = rewrite.ops;
-        final int newSrcPort = rewrite.newSrcPort;
-        final int newDstPort = rewrite.newDstPort;
-        final int l4Delta = rewrite.l4Delta;
-        final int ipDelta = rewrite.ipDelta;
-        final int newSrcIp = rewrite.newSrcIp;
-        final int newDstIp = rewrite.newDstIp;
         if ((ops & OP_SRC_IP) != 0)
         {
-            buf.putInt(ipOffset + Ipv4Header.SRC_ADDRESS_OFFSET, newSrcIp, NET);
+            buf.putInt(ipOffset + Ipv4Header.SRC_ADDRESS_OFFSET, rewrite.newSrcIp, NET);
         }
         if ((ops & OP_DST_IP) != 0)
         {
-            buf.putInt(ipOffset + Ipv4Header.DST_ADDRESS_OFFSET, newDstIp, NET);
+            buf.putInt(ipOffset + Ipv4Header.DST_ADDRESS_OFFSET, rewrite.newDstIp, NET);
         }
-        applyIpDelta(buf, ipOffset, ipDelta);
-        if (!withL4 || ops == 0)
+        applyIpDelta(buf, ipOffset, rewrite.ipDelta);
+        if (withL4 && ops != 0)
         {
-            return;
+            rewriteL4(buf, l4Offset, proto, wholeL4Length, rewrite);
         }
+    }
+
+    /** The L4 part of {@link #apply}: ports and the L4 checksum, by protocol (kept apart so both stay small). */
+    private static void rewriteL4(
+        final MutableDirectBuffer buf, final int l4Offset, final int proto, final int wholeL4Length,
+        final NatRewrite rewrite)
+    {
+        final int ops = rewrite.ops;
+        final int newSrcPort = rewrite.newSrcPort;
+        final int newDstPort = rewrite.newDstPort;
+        final int l4Delta = rewrite.l4Delta;
         switch (proto)
         {
             case IpProtocol.TCP:
