@@ -6,6 +6,7 @@ package io.natcore.reliability;
 import io.natcore.engine.NatEngine;
 import io.natcore.engine.PacketProcessor;
 import io.natcore.engine.Verdict;
+import io.natcore.replay.TestPackets;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.FileDescriptor;

@@ -7,6 +7,7 @@ import io.natcore.engine.Counters;
 import io.natcore.engine.NatEngine;
 import io.natcore.engine.PacketProcessor;
 import io.natcore.engine.Verdict;
+import io.natcore.replay.TestPackets;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowTable;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.natcore.reliability.TestPackets.ip;
+import static io.natcore.replay.TestPackets.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

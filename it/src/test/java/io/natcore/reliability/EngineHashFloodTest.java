@@ -6,6 +6,7 @@ package io.natcore.reliability;
 import io.natcore.engine.NatEngine;
 import io.natcore.engine.PacketProcessor;
 import io.natcore.engine.Verdict;
+import io.natcore.replay.TestPackets;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowTable;
 import io.natcore.table.FlowTableConfig;

@@ -4,6 +4,7 @@
 package io.natcore.reliability;
 
 import io.natcore.packet.Ipv4Header;
+import io.natcore.replay.TestPackets;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -91,7 +92,7 @@ public final class MutatedPackets
         }
         for (final int port : ports)
         {
-            if (PacketMutator.get16(ip, l4) == port || PacketMutator.get16(ip, l4 + 2) == port)
+            if (TestPackets.u16(ip, l4) == port || TestPackets.u16(ip, l4 + 2) == port)
             {
                 return true;
             }

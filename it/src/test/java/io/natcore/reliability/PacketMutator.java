@@ -5,6 +5,12 @@ package io.natcore.reliability;
 
 import java.util.SplittableRandom;
 
+import static io.natcore.replay.TestPackets.put16;
+import static io.natcore.replay.TestPackets.put32;
+import static io.natcore.replay.TestPackets.repairChecksums;
+import static io.natcore.replay.TestPackets.u16;
+import static io.natcore.replay.TestPackets.u32;
+
 /**
  * Seeded mutations of IPv4 packets for fuzzing: bit flips, truncation, header fields set to edge values, random
  * byte runs, trailing garbage, ICMP errors around random (often real) embedded headers. After mutating it usually
@@ -251,15 +257,15 @@ final class PacketMutator
         {
             return;
         }
-        final int s = get32(b, 12);
-        put32(b, 12, get32(b, 16));
+        final int s = u32(b, 12);
+        put32(b, 12, u32(b, 16));
         put32(b, 16, s);
         final int l4 = (b[0] & 0xF) * 4;
         final int proto = b[9] & 0xFF;
         if ((proto == 6 || proto == 17) && l4 >= 20 && l4 + 4 <= len)
         {
-            final int sp = get16(b, l4);
-            put16(b, l4, get16(b, l4 + 2));
+            final int sp = u16(b, l4);
+            put16(b, l4, u16(b, l4 + 2));
             put16(b, l4 + 2, sp);
         }
     }
@@ -299,8 +305,8 @@ final class PacketMutator
         put16(out, 6, 0);
         out[8] = (byte)(1 + random.nextInt(64));
         out[9] = 1;
-        final int innerSrc = embedded.length >= 20 ? get32(embedded, 12) : random.nextInt();
-        final int innerDst = embedded.length >= 20 ? get32(embedded, 16) : random.nextInt();
+        final int innerSrc = embedded.length >= 20 ? u32(embedded, 12) : random.nextInt();
+        final int innerDst = embedded.length >= 20 ? u32(embedded, 16) : random.nextInt();
         put32(out, 12, random.nextInt(4) == 0 ? random.nextInt() : innerDst);
         put32(out, 16, innerSrc);
         final int[] types = { 3, 3, 3, 11, 11, 12, 4, 5, random.nextInt(256) };
@@ -310,106 +316,5 @@ final class PacketMutator
         put32(out, 24, random.nextInt(8) == 0 ? random.nextInt() : 0);
         System.arraycopy(embedded, 0, out, 28, len - 28);
         return len;
-    }
-
-    /** Recomputes the IP header checksum and, for an unfragmented TCP/UDP/ICMP packet, the L4 checksum. */
-    static void repairChecksums(final byte[] b, final int len)
-    {
-        if (len < 20)
-        {
-            return;
-        }
-        final int ihl = (b[0] & 0xF) * 4;
-        if (ihl < 20 || ihl > len)
-        {
-            return;
-        }
-        put16(b, 10, 0);
-        put16(b, 10, fold(sum(b, 0, ihl, 0)));
-        final int total = Math.min(len, get16(b, 2));
-        final boolean fragment = (get16(b, 6) & 0x3FFF) != 0;
-        if (fragment || total <= ihl)
-        {
-            return;
-        }
-        final int proto = b[9] & 0xFF;
-        final int l4Len = total - ihl;
-        final int csumAt;
-        long pseudo = 0;
-        if (proto == 6 && l4Len >= 20)
-        {
-            csumAt = ihl + 16;
-        }
-        else if (proto == 17 && l4Len >= 8)
-        {
-            csumAt = ihl + 6;
-        }
-        else if (proto == 1 && l4Len >= 4)
-        {
-            csumAt = ihl + 2;
-        }
-        else
-        {
-            return;
-        }
-        if (proto != 1)
-        {
-            pseudo = sum(b, 12, 8, 0) + proto + l4Len;
-        }
-        put16(b, csumAt, 0);
-        int c = fold(sum(b, ihl, l4Len, pseudo));
-        if (proto == 17 && c == 0)
-        {
-            c = 0xFFFF;
-        }
-        put16(b, csumAt, c);
-    }
-
-    private static long sum(final byte[] b, final int from, final int n, final long initial)
-    {
-        long s = initial;
-        int i = from;
-        final int end = from + n;
-        for (; i + 1 < end; i += 2)
-        {
-            s += ((b[i] & 0xFF) << 8) | (b[i + 1] & 0xFF);
-        }
-        if (i < end)
-        {
-            s += (b[i] & 0xFF) << 8;
-        }
-        return s;
-    }
-
-    private static int fold(final long sum)
-    {
-        long s = sum;
-        while ((s >>> 16) != 0)
-        {
-            s = (s & 0xFFFF) + (s >>> 16);
-        }
-        return (int)(~s & 0xFFFF);
-    }
-
-    static int get16(final byte[] b, final int at)
-    {
-        return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
-    }
-
-    static int get32(final byte[] b, final int at)
-    {
-        return (get16(b, at) << 16) | get16(b, at + 2);
-    }
-
-    static void put16(final byte[] b, final int at, final int v)
-    {
-        b[at] = (byte)(v >>> 8);
-        b[at + 1] = (byte)v;
-    }
-
-    static void put32(final byte[] b, final int at, final int v)
-    {
-        put16(b, at, v >>> 16);
-        put16(b, at + 2, v);
     }
 }

@@ -7,6 +7,7 @@ import io.natcore.engine.NatEngine;
 import io.natcore.engine.PacketProcessor;
 import io.natcore.engine.Reason;
 import io.natcore.engine.Verdict;
+import io.natcore.replay.TestPackets;
 import io.natcore.table.FlowStatus;
 import io.natcore.table.FlowTable;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -14,10 +15,10 @@ import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
-import static io.natcore.reliability.TestPackets.ACK;
-import static io.natcore.reliability.TestPackets.PSH;
-import static io.natcore.reliability.TestPackets.SYN;
-import static io.natcore.reliability.TestPackets.ip;
+import static io.natcore.replay.TestPackets.ACK;
+import static io.natcore.replay.TestPackets.PSH;
+import static io.natcore.replay.TestPackets.SYN;
+import static io.natcore.replay.TestPackets.ip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

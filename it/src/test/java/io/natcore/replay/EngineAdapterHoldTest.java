@@ -47,38 +47,25 @@ class EngineAdapterHoldTest
             engine.releasedBuffer(i).getBytes(engine.releasedOffset(i), out);
             final byte[] expected = frags[i];
             assertEquals(expected.length, out.length);
-            assertEquals(TestChecksums.u16(expected, 6), TestChecksums.u16(out, 6), "offset order, its own offset");
+            assertEquals(TestPackets.u16(expected, 6), TestPackets.u16(out, 6), "offset order, its own offset");
             assertEquals("172.16.3.5", dst(out));
             assertEquals(63, out[8] & 0xFF);
-            assertTrue(TestChecksums.ipHeaderValid(out));
+            assertTrue(TestPackets.ipHeaderValid(out));
         }
     }
 
     /** A fragment of UDP 192.168.1.5 -> 172.16.2.65:53 (IP id 0x2222): payload bytes [offset, offset + length). */
     private static byte[] fragment(final int offset, final boolean more, final int length)
     {
-        final byte[] b = new byte[20 + length];
-        b[0] = 0x45;
-        TestChecksums.put16(b, 2, b.length);
-        TestChecksums.put16(b, 4, 0x2222);
-        TestChecksums.put16(b, 6, (more ? 0x2000 : 0) | offset / 8);
-        b[8] = 64;
-        b[9] = 17;
-        final int[] src = {192, 168, 1, 5};
-        final int[] dst = {172, 16, 2, 65};
-        for (int i = 0; i < 4; i++)
-        {
-            b[12 + i] = (byte)src[i];
-            b[16 + i] = (byte)dst[i];
-        }
+        final byte[] l4 = new byte[length];
         if (offset == 0)
         {
-            TestChecksums.put16(b, 20, 40000);
-            TestChecksums.put16(b, 22, 53);
-            TestChecksums.put16(b, 24, 68);
+            TestPackets.put16(l4, 0, 40000);
+            TestPackets.put16(l4, 2, 53);
+            TestPackets.put16(l4, 4, 68);
         }
-        TestChecksums.fixIpHeader(b);
-        return b;
+        return TestPackets.ipv4(17, TestPackets.ip(192, 168, 1, 5), TestPackets.ip(172, 16, 2, 65), 0x2222,
+            (more ? 0x2000 : 0) | offset / 8, 64, l4);
     }
 
     private static String dst(final byte[] ip)

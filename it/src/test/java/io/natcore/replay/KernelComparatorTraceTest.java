@@ -135,7 +135,7 @@ class KernelComparatorTraceTest
         final TraceCheck.Result r = check(Traces.load("01-dnat-within-azure"), (rec, out, in) ->
         {
             out[8]++;
-            TestChecksums.fixIpHeader(out);
+            TestPackets.fixIpHeader(out);
             return out;
         });
         assertTrue(r.passed(), text(r));
@@ -160,7 +160,7 @@ class KernelComparatorTraceTest
         final TraceCheck.Result r = check(Traces.load("01-dnat-within-azure"), (rec, out, in) ->
         {
             out[8] += 2;
-            TestChecksums.fixIpHeader(out);
+            TestPackets.fixIpHeader(out);
             return out;
         });
         assertFalse(r.passed());
@@ -178,17 +178,17 @@ class KernelComparatorTraceTest
         {
             final int ihl = (out[0] & 0x0F) * 4;
             final int proto = out[9] & 0xFF;
-            final int src = (int)(TestChecksums.u16(out, 12) << 16 | TestChecksums.u16(out, 14));
-            final int inDst = (int)(TestChecksums.u16(in, 16) << 16 | TestChecksums.u16(in, 18));
+            final int src = (int)(TestPackets.u16(out, 12) << 16 | TestPackets.u16(out, 14));
+            final int inDst = (int)(TestPackets.u16(in, 16) << 16 | TestPackets.u16(in, 18));
             if (inDst == MASQ && (in[9] == 6 || in[9] == 17))
             {
-                inboundSeen.add((in[9] == 6 ? "tcp " : "udp ") + TestChecksums.u16(in, ((in[0] & 0x0F) * 4) + 2));
+                inboundSeen.add((in[9] == 6 ? "tcp " : "udp ") + TestPackets.u16(in, ((in[0] & 0x0F) * 4) + 2));
             }
             if (src != MASQ)
             {
                 return out;
             }
-            final int sport = TestChecksums.u16(out, ihl);
+            final int sport = TestPackets.u16(out, ihl);
             int port = -1;
             if (proto == 6 && sport == 33384)
             {
@@ -200,10 +200,10 @@ class KernelComparatorTraceTest
             }
             if (port >= 0)
             {
-                TestChecksums.put16(out, ihl, port);
+                TestPackets.put16(out, ihl, port);
                 if (fixChecksum)
                 {
-                    TestChecksums.fixL4(out);
+                    TestPackets.fixL4(out);
                 }
             }
             return out;
@@ -290,7 +290,7 @@ class KernelComparatorTraceTest
         final TraceSource t = Traces.load("12-udp-fragments");
         final TraceCheck.Result r = check(t, (rec, out, in) ->
         {
-            if ((TestChecksums.u16(out, 6) & 0x1FFF) == 185 && TestChecksums.u16(out, 4) == 52873)
+            if ((TestPackets.u16(out, 6) & 0x1FFF) == 185 && TestPackets.u16(out, 4) == 52873)
             {
                 out[out.length - 1] ^= 0x40; // second fragment (offset 1480) of datagram 52873
             }
@@ -305,7 +305,7 @@ class KernelComparatorTraceTest
     void rule3AMissingFragmentFails()
     {
         final TraceCheck.Result r = check(Traces.load("12-udp-fragments"), (rec, out, in) ->
-            (TestChecksums.u16(out, 6) & 0x1FFF) == 370 && TestChecksums.u16(out, 4) == 52873 ? null : out);
+            (TestPackets.u16(out, 6) & 0x1FFF) == 370 && TestPackets.u16(out, 4) == 52873 ? null : out);
         assertFalse(r.passed());
         assertTrue(text(r).contains("the engine sent no such fragment"), text(r));
     }

@@ -152,7 +152,7 @@ public final class KernelEchoEngine implements ReplayEngine
     {
         if (ip.length >= 20 && (ip[0] & 0xF0) == 0x40)
         {
-            final int tl = TestChecksums.u16(ip, 2);
+            final int tl = TestPackets.u16(ip, 2);
             if (tl >= 20 && tl < ip.length)
             {
                 return Arrays.copyOf(ip, tl);
@@ -164,14 +164,14 @@ public final class KernelEchoEngine implements ReplayEngine
     /** Same IP id, protocol, fragment field and length, and the bytes NAT never changes. */
     private static boolean sameDatagramPart(final byte[] in, final byte[] out)
     {
-        if (in.length < 20 || out.length != in.length || TestChecksums.u16(in, 4) != TestChecksums.u16(out, 4) ||
-            in[9] != out[9] || TestChecksums.u16(in, 6) != TestChecksums.u16(out, 6))
+        if (in.length < 20 || out.length != in.length || TestPackets.u16(in, 4) != TestPackets.u16(out, 4) ||
+            in[9] != out[9] || TestPackets.u16(in, 6) != TestPackets.u16(out, 6))
         {
             return false;
         }
         final int ihl = (in[0] & 0x0F) * 4;
         final int proto = in[9] & 0xFF;
-        final boolean first = (TestChecksums.u16(in, 6) & 0x1FFF) == 0;
+        final boolean first = (TestPackets.u16(in, 6) & 0x1FFF) == 0;
         if (ihl > in.length)
         {
             return equalRange(in, out, 0, in.length);

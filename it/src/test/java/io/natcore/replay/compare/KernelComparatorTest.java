@@ -3,10 +3,10 @@
  */
 package io.natcore.replay.compare;
 
-import static io.natcore.replay.compare.Packets.CLIENT;
-import static io.natcore.replay.compare.Packets.MASQ;
-import static io.natcore.replay.compare.Packets.ROUTER;
-import static io.natcore.replay.compare.Packets.SERVER;
+import static io.natcore.replay.TestPackets.CLIENT;
+import static io.natcore.replay.TestPackets.MASQ;
+import static io.natcore.replay.TestPackets.ROUTER;
+import static io.natcore.replay.TestPackets.SERVER;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 
-import io.natcore.replay.TestChecksums;
+import io.natcore.replay.TestPackets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,10 +40,10 @@ class KernelComparatorTest
     void aTimeExceededTheBoxForwardsIsComparedNotSetAside()
     {
         // A router beyond the box reports TTL expiry of a masqueraded datagram; the kernel forwards it to the client.
-        final byte[] quotedOut = Packets.udp(MASQ, 40000, SERVER, 7, 555, 1, true);
-        final byte[] quotedIn = Packets.udp(CLIENT, 40000, SERVER, 7, 555, 1, true);
-        c.onReceived(1, Packets.icmpError(11, 0, ROUTER, MASQ, 777, 60, quotedOut));
-        c.onKernelSent(2, Packets.icmpError(11, 0, ROUTER, CLIENT, 777, 59, quotedIn));
+        final byte[] quotedOut = TestPackets.udpWithId(MASQ, 40000, SERVER, 7, 555, 1, true);
+        final byte[] quotedIn = TestPackets.udpWithId(CLIENT, 40000, SERVER, 7, 555, 1, true);
+        c.onReceived(1, TestPackets.icmpError(11, 0, ROUTER, MASQ, 777, 60, quotedOut));
+        c.onKernelSent(2, TestPackets.icmpError(11, 0, ROUTER, CLIENT, 777, 59, quotedIn));
         c.finish();
         assertEquals(1, c.mismatches().size(), mismatches());
         assertEquals(2, c.mismatches().get(0).kernelRecord());
@@ -53,9 +53,9 @@ class KernelComparatorTest
     @Test
     void aTimeExceededTheBoxWritesAboutAReceivedPacketIsSetAside()
     {
-        final byte[] ttlOne = Packets.udp(CLIENT, 40000, SERVER, 7, 555, 1, true);
+        final byte[] ttlOne = TestPackets.udpWithId(CLIENT, 40000, SERVER, 7, 555, 1, true);
         c.onReceived(1, ttlOne);
-        c.onKernelSent(2, Packets.icmpError(11, 0, MASQ, CLIENT, 900, 64, ttlOne));
+        c.onKernelSent(2, TestPackets.icmpError(11, 0, MASQ, CLIENT, 900, 64, ttlOne));
         c.finish();
         assertTrue(c.passed(), mismatches());
         assertEquals(1, c.excluded().size());
@@ -67,12 +67,12 @@ class KernelComparatorTest
     {
         // A client connects to the box's port 7007 (trace 19): the box's stack answers with a SYN-ACK, then resets
         // a connection to a closed port. Neither is the forward of a received packet.
-        final byte[] syn = Packets.tcp(CLIENT, 47003, MASQ, 7007, 1, 64, 1000, 0x02);
+        final byte[] syn = TestPackets.tcpWithId(CLIENT, 47003, MASQ, 7007, 1, 64, 1000, 0x02);
         c.onReceived(1, syn);
-        c.onKernelSent(2, Packets.tcp(MASQ, 7007, CLIENT, 47003, 2, 64, 5000, 0x12));
-        final byte[] closed = Packets.tcp(CLIENT, 47004, MASQ, 9, 3, 64, 2000, 0x02);
+        c.onKernelSent(2, TestPackets.tcpWithId(MASQ, 7007, CLIENT, 47003, 2, 64, 5000, 0x12));
+        final byte[] closed = TestPackets.tcpWithId(CLIENT, 47004, MASQ, 9, 3, 64, 2000, 0x02);
         c.onReceived(3, closed);
-        c.onKernelSent(4, Packets.tcp(MASQ, 9, CLIENT, 47004, 4, 64, 0, 0x14));
+        c.onKernelSent(4, TestPackets.tcpWithId(MASQ, 9, CLIENT, 47004, 4, 64, 0, 0x14));
         c.finish();
         assertTrue(c.passed(), mismatches());
         assertEquals(2, c.excluded().size(), c.excluded().toString());
@@ -82,10 +82,10 @@ class KernelComparatorTest
     @Test
     void aPacketTheEngineForwardedWhereTheKernelAnsweredItselfIsExtra()
     {
-        final byte[] syn = Packets.tcp(CLIENT, 47003, MASQ, 7007, 1, 64, 1000, 0x02);
+        final byte[] syn = TestPackets.tcpWithId(CLIENT, 47003, MASQ, 7007, 1, 64, 1000, 0x02);
         c.onReceived(1, syn);
-        c.onKernelSent(2, Packets.tcp(MASQ, 7007, CLIENT, 47003, 2, 64, 5000, 0x12));
-        c.onEngineSent(1, Packets.tcp(CLIENT, 47003, SERVER, 7007, 1, 63, 1000, 0x02));
+        c.onKernelSent(2, TestPackets.tcpWithId(MASQ, 7007, CLIENT, 47003, 2, 64, 5000, 0x12));
+        c.onEngineSent(1, TestPackets.tcpWithId(CLIENT, 47003, SERVER, 7007, 1, 63, 1000, 0x02));
         c.finish();
         assertEquals(1, c.mismatches().size(), mismatches());
         assertEquals(-1, c.mismatches().get(0).kernelRecord());
@@ -96,8 +96,8 @@ class KernelComparatorTest
     {
         // A reply to a masqueraded connection is addressed to the box; the kernel forwarded it to the client. The
         // engine sent nothing (as if it delivered it locally): the kernel's forward is compared, and missing.
-        c.onReceived(1, Packets.udp(SERVER, 7, MASQ, 40000, 555, 64, true));
-        c.onKernelSent(2, Packets.udp(SERVER, 7, CLIENT, 40000, 555, 63, true));
+        c.onReceived(1, TestPackets.udpWithId(SERVER, 7, MASQ, 40000, 555, 64, true));
+        c.onKernelSent(2, TestPackets.udpWithId(SERVER, 7, CLIENT, 40000, 555, 63, true));
         c.finish();
         assertEquals(1, c.mismatches().size(), mismatches());
         assertEquals(2, c.mismatches().get(0).kernelRecord());
@@ -108,9 +108,9 @@ class KernelComparatorTest
     void withoutPairingADifferentPortIsAMismatch()
     {
         final KernelComparator exact = new KernelComparator("", "addr eth0 172.16.2.5/24\n", false);
-        exact.onReceived(1, Packets.udp(CLIENT, 40000, SERVER, 7, 555, 64, true));
-        exact.onKernelSent(2, Packets.udp(MASQ, 33384, SERVER, 7, 555, 63, true));
-        exact.onEngineSent(1, Packets.udp(MASQ, 40000, SERVER, 7, 555, 63, true));
+        exact.onReceived(1, TestPackets.udpWithId(CLIENT, 40000, SERVER, 7, 555, 64, true));
+        exact.onKernelSent(2, TestPackets.udpWithId(MASQ, 33384, SERVER, 7, 555, 63, true));
+        exact.onEngineSent(1, TestPackets.udpWithId(MASQ, 40000, SERVER, 7, 555, 63, true));
         exact.finish();
         assertEquals(1, exact.mismatches().size(), exact.mismatches().toString());
         assertTrue(exact.mismatches().get(0).toString().contains("kernel=33384 engine=40000 (no pairing"),
@@ -121,13 +121,13 @@ class KernelComparatorTest
     @Test
     void theEngineMayReuseAClosingConnectionsPortWhereTheKernelDrewAFreshOne()
     {
-        final byte[] synA = Packets.tcp(MASQ, 20001, SERVER, 7, 1, 63, 1000, 0x02);
+        final byte[] synA = TestPackets.tcpWithId(MASQ, 20001, SERVER, 7, 1, 63, 1000, 0x02);
         c.onEngineSent(1, withSport(synA, 30001));
         forwarded(2, synA);
-        final byte[] finA = Packets.tcp(MASQ, 20001, SERVER, 7, 3, 63, 1001, 0x11);
+        final byte[] finA = TestPackets.tcpWithId(MASQ, 20001, SERVER, 7, 3, 63, 1001, 0x11);
         c.onEngineSent(3, withSport(finA, 30001));
         forwarded(4, finA);
-        final byte[] synB = Packets.tcp(MASQ, 20002, SERVER, 7, 5, 63, 9000, 0x02);
+        final byte[] synB = TestPackets.tcpWithId(MASQ, 20002, SERVER, 7, 5, 63, 9000, 0x02);
         c.onEngineSent(5, withSport(synB, 30001));
         forwarded(6, synB);
         c.finish();
@@ -138,9 +138,9 @@ class KernelComparatorTest
     void aPortTheKernelMovedForAConnectionNoRuleMatchedMayBeDrawnDifferently()
     {
         // No rule: the kernel's null binding moved 192.168.1.5:40000 to 40001 (its reply tuple was taken).
-        c.onReceived(1, Packets.udp(CLIENT, 40000, SERVER, 7, 555, 64, true));
-        c.onKernelSent(2, Packets.udp(CLIENT, 40001, SERVER, 7, 555, 63, true));
-        c.onEngineSent(1, Packets.udp(CLIENT, 45000, SERVER, 7, 555, 63, true));
+        c.onReceived(1, TestPackets.udpWithId(CLIENT, 40000, SERVER, 7, 555, 64, true));
+        c.onKernelSent(2, TestPackets.udpWithId(CLIENT, 40001, SERVER, 7, 555, 63, true));
+        c.onEngineSent(1, TestPackets.udpWithId(CLIENT, 45000, SERVER, 7, 555, 63, true));
         c.finish();
         assertTrue(c.passed(), mismatches());
         assertEquals(1, c.randomisedPortCount());
@@ -149,9 +149,9 @@ class KernelComparatorTest
     @Test
     void aPortTheKernelKeptForAConnectionNoRuleMatchedMayNotBeMoved()
     {
-        c.onReceived(1, Packets.udp(CLIENT, 40000, SERVER, 7, 555, 64, true));
-        c.onKernelSent(2, Packets.udp(CLIENT, 40000, SERVER, 7, 555, 63, true));
-        c.onEngineSent(1, Packets.udp(CLIENT, 45000, SERVER, 7, 555, 63, true));
+        c.onReceived(1, TestPackets.udpWithId(CLIENT, 40000, SERVER, 7, 555, 64, true));
+        c.onKernelSent(2, TestPackets.udpWithId(CLIENT, 40000, SERVER, 7, 555, 63, true));
+        c.onEngineSent(1, TestPackets.udpWithId(CLIENT, 45000, SERVER, 7, 555, 63, true));
         c.finish();
         assertEquals(1, c.mismatches().size(), mismatches());
     }
@@ -162,28 +162,28 @@ class KernelComparatorTest
         // 192.168.1.5:40000 had kernel 33000 = engine 34000; after it ended the kernel gave 33000 to 192.168.1.6:40000,
         // the engine another port: the pair lasts as long as its connection.
         final int other = CLIENT + 1;
-        c.onReceived(1, Packets.udp(CLIENT, 40000, SERVER, 7, 555, 64, true));
-        c.onKernelSent(2, Packets.udp(MASQ, 33000, SERVER, 7, 555, 63, true));
-        c.onEngineSent(1, Packets.udp(MASQ, 34000, SERVER, 7, 555, 63, true));
-        c.onReceived(3, Packets.udp(other, 40000, SERVER, 7, 556, 64, true));
-        c.onKernelSent(4, Packets.udp(MASQ, 33000, SERVER, 7, 556, 63, true));
-        c.onEngineSent(3, Packets.udp(MASQ, 35000, SERVER, 7, 556, 63, true));
+        c.onReceived(1, TestPackets.udpWithId(CLIENT, 40000, SERVER, 7, 555, 64, true));
+        c.onKernelSent(2, TestPackets.udpWithId(MASQ, 33000, SERVER, 7, 555, 63, true));
+        c.onEngineSent(1, TestPackets.udpWithId(MASQ, 34000, SERVER, 7, 555, 63, true));
+        c.onReceived(3, TestPackets.udpWithId(other, 40000, SERVER, 7, 556, 64, true));
+        c.onKernelSent(4, TestPackets.udpWithId(MASQ, 33000, SERVER, 7, 556, 63, true));
+        c.onEngineSent(3, TestPackets.udpWithId(MASQ, 35000, SERVER, 7, 556, 63, true));
         c.finish();
         assertTrue(c.passed(), mismatches());
-        final byte[] reply = Packets.udp(SERVER, 7, MASQ, 33000, 20, 64, true);
+        final byte[] reply = TestPackets.udpWithId(SERVER, 7, MASQ, 33000, 20, 64, true);
         assertTrue(c.rewriteInbound(reply));
-        assertArrayEquals(Packets.udp(SERVER, 7, MASQ, 35000, 20, 64, true), reply, "replies reach the new connection");
+        assertArrayEquals(TestPackets.udpWithId(SERVER, 7, MASQ, 35000, 20, 64, true), reply, "replies reach the new connection");
     }
 
     @Test
     void theSameConnectionMayNotChangeItsEnginePort()
     {
-        c.onReceived(1, Packets.udp(CLIENT, 40000, SERVER, 7, 555, 64, true));
-        c.onKernelSent(2, Packets.udp(MASQ, 33000, SERVER, 7, 555, 63, true));
-        c.onEngineSent(1, Packets.udp(MASQ, 34000, SERVER, 7, 555, 63, true));
-        c.onReceived(3, Packets.udp(CLIENT, 40000, SERVER, 7, 556, 64, true));
-        c.onKernelSent(4, Packets.udp(MASQ, 33000, SERVER, 7, 556, 63, true));
-        c.onEngineSent(3, Packets.udp(MASQ, 35000, SERVER, 7, 556, 63, true));
+        c.onReceived(1, TestPackets.udpWithId(CLIENT, 40000, SERVER, 7, 555, 64, true));
+        c.onKernelSent(2, TestPackets.udpWithId(MASQ, 33000, SERVER, 7, 555, 63, true));
+        c.onEngineSent(1, TestPackets.udpWithId(MASQ, 34000, SERVER, 7, 555, 63, true));
+        c.onReceived(3, TestPackets.udpWithId(CLIENT, 40000, SERVER, 7, 556, 64, true));
+        c.onKernelSent(4, TestPackets.udpWithId(MASQ, 33000, SERVER, 7, 556, 63, true));
+        c.onEngineSent(3, TestPackets.udpWithId(MASQ, 35000, SERVER, 7, 556, 63, true));
         c.finish();
         assertEquals(1, c.mismatches().size(), mismatches());
     }
@@ -191,9 +191,9 @@ class KernelComparatorTest
     @Test
     void aParameterProblemTheBoxWritesIsSetAside()
     {
-        final byte[] bad = Packets.udp(CLIENT, 40000, SERVER, 7, 556, 64, true);
+        final byte[] bad = TestPackets.udpWithId(CLIENT, 40000, SERVER, 7, 556, 64, true);
         c.onReceived(1, bad);
-        c.onKernelSent(2, Packets.icmpError(12, 0, MASQ, CLIENT, 901, 64, bad));
+        c.onKernelSent(2, TestPackets.icmpError(12, 0, MASQ, CLIENT, 901, 64, bad));
         c.finish();
         assertTrue(c.passed(), mismatches());
         assertEquals(1, c.excluded().size());
@@ -203,42 +203,42 @@ class KernelComparatorTest
     void anIcmpErrorQuotingADrawnPortReachesTheEngineWithTheEnginesPortAndValidChecksums()
     {
         // The kernel drew 33384 for client 40000; the engine drew 40001.
-        final byte[] kernelOut = Packets.udp(MASQ, 33384, SERVER, 7, 10, 63, true);
+        final byte[] kernelOut = TestPackets.udpWithId(MASQ, 33384, SERVER, 7, 10, 63, true);
         final byte[] engineOut = kernelOut.clone();
-        Packets.setSport(engineOut, 40001);
-        c.onReceived(1, Packets.udp(CLIENT, 40000, SERVER, 7, 10, 64, true));
+        TestPackets.setSport(engineOut, 40001);
+        c.onReceived(1, TestPackets.udpWithId(CLIENT, 40000, SERVER, 7, 10, 64, true));
         c.onEngineSent(1, engineOut);
         c.onKernelSent(2, kernelOut);
         assertTrue(c.mismatches().isEmpty(), mismatches());
 
-        final byte[] unreachable = Packets.icmpError(3, 3, SERVER, MASQ, 11, 64, kernelOut);
+        final byte[] unreachable = TestPackets.icmpError(3, 3, SERVER, MASQ, 11, 64, kernelOut);
         final byte[] seenByEngine = unreachable.clone();
         assertTrue(c.rewriteInbound(seenByEngine));
         // Built independently: the same error quoting the engine's datagram.
-        final byte[] expected = Packets.icmpError(3, 3, SERVER, MASQ, 11, 64, engineOut);
+        final byte[] expected = TestPackets.icmpError(3, 3, SERVER, MASQ, 11, 64, engineOut);
         assertArrayEquals(expected, seenByEngine);
     }
 
     @Test
     void aReplyToADrawnPortIsRewrittenForTheEngine()
     {
-        final byte[] kernelOut = Packets.udp(MASQ, 33384, SERVER, 7, 10, 63, true);
+        final byte[] kernelOut = TestPackets.udpWithId(MASQ, 33384, SERVER, 7, 10, 63, true);
         final byte[] engineOut = kernelOut.clone();
-        Packets.setSport(engineOut, 40001);
+        TestPackets.setSport(engineOut, 40001);
         c.onEngineSent(1, engineOut);
         forwarded(2, kernelOut);
-        final byte[] reply = Packets.udp(SERVER, 7, MASQ, 33384, 20, 64, true);
+        final byte[] reply = TestPackets.udpWithId(SERVER, 7, MASQ, 33384, 20, 64, true);
         assertTrue(c.rewriteInbound(reply));
-        assertArrayEquals(Packets.udp(SERVER, 7, MASQ, 40001, 20, 64, true), reply);
-        final byte[] other = Packets.udp(SERVER, 7, MASQ, 33385, 21, 64, true);
+        assertArrayEquals(TestPackets.udpWithId(SERVER, 7, MASQ, 40001, 20, 64, true), reply);
+        final byte[] other = TestPackets.udpWithId(SERVER, 7, MASQ, 33385, 21, 64, true);
         assertFalse(c.rewriteInbound(other.clone()));
     }
 
     /** Two SYNs whose drawn ports cross: kernel 20002 is engine 20001 (connection A), kernel 20001 is engine 20002 (B). */
     private void crossTwoConnections()
     {
-        final byte[] kernelA = Packets.tcp(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
-        final byte[] kernelB = Packets.tcp(MASQ, 20001, SERVER, 7, 2, 63, 2000, 0x02);
+        final byte[] kernelA = TestPackets.tcpWithId(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
+        final byte[] kernelB = TestPackets.tcpWithId(MASQ, 20001, SERVER, 7, 2, 63, 2000, 0x02);
         c.onEngineSent(1, withSport(kernelA, 20001));
         forwarded(2, kernelA);
         c.onEngineSent(3, withSport(kernelB, 20002));
@@ -251,18 +251,18 @@ class KernelComparatorTest
         // Trace 15: the kernel evicts one closing connection to free port 20002 for a new SYN, the engine another
         // (its 20002 stood for the kernel's 20001); both are right, the pairing follows the new connection.
         crossTwoConnections();
-        final byte[] toA = Packets.tcp(SERVER, 7, MASQ, 20002, 4, 64, 77, 0x10);
+        final byte[] toA = TestPackets.tcpWithId(SERVER, 7, MASQ, 20002, 4, 64, 77, 0x10);
         assertTrue(c.rewriteInbound(toA));
-        assertArrayEquals(Packets.tcp(SERVER, 7, MASQ, 20001, 4, 64, 77, 0x10), toA, "kernel 20002 is engine 20001");
-        final byte[] resetB = Packets.tcp(MASQ, 20001, SERVER, 7, 5, 63, 2001, 0x14);
+        assertArrayEquals(TestPackets.tcpWithId(SERVER, 7, MASQ, 20001, 4, 64, 77, 0x10), toA, "kernel 20002 is engine 20001");
+        final byte[] resetB = TestPackets.tcpWithId(MASQ, 20001, SERVER, 7, 5, 63, 2001, 0x14);
         c.onEngineSent(7, withSport(resetB, 20002));
         forwarded(8, resetB);
-        final byte[] kernelC = Packets.tcp(MASQ, 20002, SERVER, 7, 3, 63, 9000, 0x02);
+        final byte[] kernelC = TestPackets.tcpWithId(MASQ, 20002, SERVER, 7, 3, 63, 9000, 0x02);
         c.onEngineSent(5, withSport(kernelC, 20002));
         forwarded(6, kernelC);
-        final byte[] synAck = Packets.tcp(SERVER, 7, MASQ, 20002, 4, 64, 78, 0x12);
+        final byte[] synAck = TestPackets.tcpWithId(SERVER, 7, MASQ, 20002, 4, 64, 78, 0x12);
         assertFalse(c.rewriteInbound(synAck), "kernel 20002 is now engine 20002");
-        final byte[] toB = Packets.tcp(SERVER, 7, MASQ, 20001, 5, 64, 79, 0x10);
+        final byte[] toB = TestPackets.tcpWithId(SERVER, 7, MASQ, 20001, 5, 64, 79, 0x10);
         assertFalse(c.rewriteInbound(toB), "the kernel's 20001 has no engine port any more");
         c.finish();
         assertTrue(c.passed(), mismatches());
@@ -273,7 +273,7 @@ class KernelComparatorTest
     {
         crossTwoConnections();
         // B (kernel 20001, engine 20002) neither sent nor got a FIN or RST: engine 20002 is still B's.
-        final byte[] kernelC = Packets.tcp(MASQ, 20002, SERVER, 7, 3, 63, 9000, 0x02);
+        final byte[] kernelC = TestPackets.tcpWithId(MASQ, 20002, SERVER, 7, 3, 63, 9000, 0x02);
         c.onEngineSent(5, withSport(kernelC, 20002));
         forwarded(6, kernelC);
         c.finish();
@@ -285,10 +285,10 @@ class KernelComparatorTest
     @Test
     void aRetransmittedSynKeepsItsPort()
     {
-        final byte[] syn = Packets.tcp(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
+        final byte[] syn = TestPackets.tcpWithId(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
         c.onEngineSent(1, withSport(syn, 20001));
         forwarded(2, syn);
-        final byte[] again = Packets.tcp(MASQ, 20002, SERVER, 7, 2, 63, 1000, 0x02);
+        final byte[] again = TestPackets.tcpWithId(MASQ, 20002, SERVER, 7, 2, 63, 1000, 0x02);
         c.onEngineSent(3, withSport(again, 20000));
         forwarded(4, again);
         c.finish();
@@ -299,10 +299,10 @@ class KernelComparatorTest
     @Test
     void aSegmentAfterTheSynKeepsItsPort()
     {
-        final byte[] syn = Packets.tcp(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
+        final byte[] syn = TestPackets.tcpWithId(MASQ, 20002, SERVER, 7, 1, 63, 1000, 0x02);
         c.onEngineSent(1, withSport(syn, 20001));
         forwarded(2, syn);
-        final byte[] ack = Packets.tcp(MASQ, 20002, SERVER, 7, 2, 63, 1001, 0x10);
+        final byte[] ack = TestPackets.tcpWithId(MASQ, 20002, SERVER, 7, 2, 63, 1001, 0x10);
         c.onEngineSent(3, withSport(ack, 20000));
         forwarded(4, ack);
         c.finish();
@@ -313,14 +313,14 @@ class KernelComparatorTest
     private static byte[] withSport(final byte[] ip, final int port)
     {
         final byte[] copy = ip.clone();
-        Packets.setSport(copy, port);
+        TestPackets.setSport(copy, port);
         return copy;
     }
 
     @Test
     void aUdpDatagramWithoutChecksumKeepsNoneWhenItsPortIsDrawn()
     {
-        final byte[] kernelOut = Packets.udp(MASQ, 33384, SERVER, 7, 10, 63, false);
+        final byte[] kernelOut = TestPackets.udpWithId(MASQ, 33384, SERVER, 7, 10, 63, false);
         final byte[] engineOut = kernelOut.clone();
         engineOut[20] = (byte)(40001 >> 8);
         engineOut[21] = (byte)40001;
@@ -333,8 +333,8 @@ class KernelComparatorTest
     @Test
     void aUdpChecksumWhereTheKernelSentNoneFails()
     {
-        final byte[] kernelOut = Packets.udp(MASQ, 33384, SERVER, 7, 10, 63, false);
-        final byte[] engineOut = Packets.udp(MASQ, 40001, SERVER, 7, 10, 63, true);
+        final byte[] kernelOut = TestPackets.udpWithId(MASQ, 33384, SERVER, 7, 10, 63, false);
+        final byte[] engineOut = TestPackets.udpWithId(MASQ, 40001, SERVER, 7, 10, 63, true);
         c.onEngineSent(1, engineOut);
         forwarded(2, kernelOut);
         c.finish();
@@ -345,8 +345,8 @@ class KernelComparatorTest
     @Test
     void packetsSwappedByTheKernelWithinAFewPacketsStillMatch()
     {
-        final byte[] a = Packets.udp(MASQ, 1000, SERVER, 7, 1, 63, true);
-        final byte[] b = Packets.udp(SERVER, 7, CLIENT, 2000, 2, 63, true);
+        final byte[] a = TestPackets.udpWithId(MASQ, 1000, SERVER, 7, 1, 63, true);
+        final byte[] b = TestPackets.udpWithId(SERVER, 7, CLIENT, 2000, 2, 63, true);
         c.onEngineSent(1, a);
         c.onEngineSent(2, b);
         forwarded(3, b);
@@ -359,7 +359,7 @@ class KernelComparatorTest
     @Test
     void anExtraPacketIsReportedAsTheEngines()
     {
-        final byte[] a = Packets.udp(MASQ, 1000, SERVER, 7, 1, 63, true);
+        final byte[] a = TestPackets.udpWithId(MASQ, 1000, SERVER, 7, 1, 63, true);
         c.onEngineSent(5, a);
         c.finish();
         assertEquals(1, c.mismatches().size());
@@ -372,16 +372,16 @@ class KernelComparatorTest
     @Test
     void theInnerHeaderOfAnIcmpErrorIsComparedFieldByField()
     {
-        final byte[] quoted = Packets.udp(CLIENT, 40000, SERVER, 7, 555, 61, true);
-        final byte[] kernelOut = Packets.icmpError(3, 3, SERVER, CLIENT, 99, 62, quoted);
-        final byte[] wrongQuote = Packets.udp(CLIENT, 40000, SERVER, 8, 555, 61, true);
-        final byte[] engineOut = Packets.icmpError(3, 3, SERVER, CLIENT, 99, 62, wrongQuote);
+        final byte[] quoted = TestPackets.udpWithId(CLIENT, 40000, SERVER, 7, 555, 61, true);
+        final byte[] kernelOut = TestPackets.icmpError(3, 3, SERVER, CLIENT, 99, 62, quoted);
+        final byte[] wrongQuote = TestPackets.udpWithId(CLIENT, 40000, SERVER, 8, 555, 61, true);
+        final byte[] engineOut = TestPackets.icmpError(3, 3, SERVER, CLIENT, 99, 62, wrongQuote);
         c.onEngineSent(1, engineOut);
         forwarded(2, kernelOut);
         c.finish();
         assertFalse(c.passed());
         assertTrue(mismatches().contains("icmp.inner.udp.dport kernel=7 engine=8"), mismatches());
         assertFalse(mismatches().contains("icmp.checksum"), "the ICMP checksum follows the quoted change: " + mismatches());
-        assertTrue(Arrays.equals(kernelOut, kernelOut.clone()) && TestChecksums.ipHeaderValid(kernelOut));
+        assertTrue(Arrays.equals(kernelOut, kernelOut.clone()) && TestPackets.ipHeaderValid(kernelOut));
     }
 }

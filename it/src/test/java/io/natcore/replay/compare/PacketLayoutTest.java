@@ -5,6 +5,7 @@ package io.natcore.replay.compare;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.natcore.replay.TestPackets;
 import org.junit.jupiter.api.Test;
 
 class PacketLayoutTest
@@ -43,8 +44,8 @@ class PacketLayoutTest
     @Test
     void namesTheQuotedPacketOfAnIcmpError()
     {
-        final byte[] quoted = Packets.udp(Packets.MASQ, 46000, Packets.SERVER, 5001, 30231, 61, true);
-        final byte[] error = Packets.icmpError(3, 3, Packets.SERVER, Packets.MASQ, 27474, 63, quoted);
+        final byte[] quoted = TestPackets.udpWithId(TestPackets.MASQ, 46000, TestPackets.SERVER, 5001, 30231, 61, true);
+        final byte[] error = TestPackets.icmpError(3, 3, TestPackets.SERVER, TestPackets.MASQ, 27474, 63, quoted);
         final PacketLayout l = new PacketLayout(error);
         assertEquals("icmp.type", l.fieldAt(20).name);
         assertEquals("icmp.inner.ip.ttl", l.fieldAt(28 + 8).name);
