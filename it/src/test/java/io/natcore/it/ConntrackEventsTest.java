@@ -8,12 +8,11 @@ import io.natcore.engine.NatEngine;
 import io.natcore.engine.NatEngineConfig;
 import io.natcore.engine.PacketProcessor;
 import io.natcore.engine.Verdict;
-import io.natcore.pcap.PcapReader;
-import io.natcore.pcap.PcapRecord;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.IptablesSaveParser;
 import io.natcore.replay.KernelTimeouts;
 import io.natcore.replay.Replayer;
+import io.natcore.replay.TestCaptures;
 import io.natcore.replay.compare.KernelComparator;
 import io.natcore.track.Timeouts;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -202,18 +201,9 @@ class ConntrackEventsTest
     private static List<Received> packets(final Path pcap) throws Exception
     {
         final List<Received> out = new ArrayList<>();
-        try (PcapReader reader = PcapReader.open(pcap))
+        for (final TestCaptures.Packet p : TestCaptures.ipv4(pcap))
         {
-            final PcapRecord rec = new PcapRecord();
-            while (reader.next(rec))
-            {
-                if (rec.isIpv4())
-                {
-                    final byte[] ip = new byte[rec.ipLength];
-                    rec.buffer.getBytes(rec.ipOffset, ip);
-                    out.add(new Received(rec.timestampNanos, rec.number, ip, rec.isOutgoing()));
-                }
-            }
+            out.add(new Received(p.timeNanos(), p.number(), p.ip(), p.sent()));
         }
         // Capture points stamp independently: a packet may be listed before one stamped earlier.
         out.sort(Comparator.comparingLong(r -> r.timeNanos));

@@ -5,8 +5,7 @@ package io.natcore.live;
 
 import io.natcore.packet.IpProtocol;
 import io.natcore.packet.Ipv4Header;
-import io.natcore.pcap.PcapReader;
-import io.natcore.pcap.PcapRecord;
+import io.natcore.replay.TestCaptures;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,25 +62,20 @@ final class SentPackets
     static List<String> of(final Path pcap) throws Exception
     {
         final List<String> out = new ArrayList<>();
-        try (PcapReader reader = PcapReader.open(pcap))
+        for (final TestCaptures.Packet p : TestCaptures.ipv4(pcap))
         {
-            final PcapRecord rec = new PcapRecord();
-            while (reader.next(rec))
+            if (!p.sent())
             {
-                if (!rec.isIpv4() || !rec.isOutgoing())
-                {
-                    continue;
-                }
-                final byte[] ip = new byte[rec.ipLength];
-                rec.buffer.getBytes(rec.ipOffset, ip);
-                blankHostIdentification(ip);
-                final StringBuilder hex = new StringBuilder(ip.length * 2);
-                for (final byte b : ip)
-                {
-                    hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
-                }
-                out.add(hex.toString());
+                continue;
             }
+            final byte[] ip = p.ip();
+            blankHostIdentification(ip);
+            final StringBuilder hex = new StringBuilder(ip.length * 2);
+            for (final byte b : ip)
+            {
+                hex.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+            }
+            out.add(hex.toString());
         }
         Collections.sort(out);
         return out;

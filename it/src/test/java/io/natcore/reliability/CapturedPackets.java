@@ -3,9 +3,7 @@
  */
 package io.natcore.reliability;
 
-import io.natcore.pcap.PcapFormatException;
-import io.natcore.pcap.PcapReader;
-import io.natcore.pcap.PcapRecord;
+import io.natcore.replay.TestCaptures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,7 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The IPv4 packets of the traces and the corpus for the reliability tests, read with {@link PcapReader}. Frames
+ * The IPv4 packets of the traces and the corpus for the reliability tests, read with {@link TestCaptures}. Frames
  * that do not carry IPv4 are skipped. Test code: allocates freely.
  */
 final class CapturedPackets
@@ -77,27 +75,20 @@ final class CapturedPackets
         }
     }
 
-    /** The IPv4 packets of a pcap file, read with {@link PcapReader}; a file cut mid-record ends there. */
+    /** The IPv4 packets of a pcap file, read with {@link TestCaptures}; a file cut mid-record ends there. */
     static List<Packet> read(final Path file)
     {
         final String source = file.getParent().getFileName() + "/" + file.getFileName();
         final List<Packet> out = new ArrayList<>();
-        final PcapRecord rec = new PcapRecord();
-        try (PcapReader reader = PcapReader.open(file))
+        try
         {
-            while (reader.next(rec))
+            for (final TestCaptures.Packet p : TestCaptures.recordsUpToCut(file))
             {
-                if (rec.isIpv4() && rec.ipOffset < rec.capturedLength)
+                if (p.ipv4() && p.ip().length > 0)
                 {
-                    final byte[] ip = new byte[rec.capturedLength - rec.ipOffset];
-                    rec.buffer.getBytes(rec.ipOffset, ip);
-                    out.add(new Packet(ip, Math.max(rec.ifIndex, 0), rec.isOutgoing(), rec.timestampNanos, source));
+                    out.add(new Packet(p.ip(), Math.max(p.ifIndex(), 0), p.sent(), p.timeNanos(), source));
                 }
             }
-        }
-        catch (final PcapFormatException cut)
-        {
-            return out;
         }
         catch (final IOException ex)
         {

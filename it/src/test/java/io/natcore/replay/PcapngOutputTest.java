@@ -13,12 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.natcore.pcap.PcapReader;
-import io.natcore.pcap.PcapRecord;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,14 +52,10 @@ class PcapngOutputTest
 
         final List<byte[]> packets = new ArrayList<>();
         final List<Long> times = new ArrayList<>();
-        try (PcapReader r = PcapReader.open(rewrite(dir, "o.pcap", "pcap")))
+        for (final TestCaptures.Packet p : TestCaptures.records(rewrite(dir, "o.pcap", "pcap")))
         {
-            final PcapRecord rec = new PcapRecord();
-            while (r.next(rec))
-            {
-                packets.add(Arrays.copyOfRange(rec.buffer.byteArray(), rec.ipOffset, rec.ipOffset + rec.ipLength));
-                times.add(rec.timestampNanos);
-            }
+            packets.add(p.ip());
+            times.add(p.timeNanos());
         }
         assertEquals(41, file.packets.size());
         assertEquals(packets.size(), file.packets.size());

@@ -74,15 +74,11 @@ class ReplayToolHabitsTest
     private static List<byte[]> kernelSent(final Path pcap) throws Exception
     {
         final List<byte[]> sent = new ArrayList<>();
-        try (PcapReader r = PcapReader.open(pcap))
+        for (final TestCaptures.Packet p : TestCaptures.records(pcap))
         {
-            final PcapRecord rec = new PcapRecord();
-            while (r.next(rec))
+            if (p.sent())
             {
-                if (rec.isOutgoing())
-                {
-                    sent.add(Arrays.copyOfRange(rec.buffer.byteArray(), rec.ipOffset, rec.ipOffset + rec.ipLength));
-                }
+                sent.add(p.ip());
             }
         }
         return sent;
