@@ -86,6 +86,32 @@ public final class TcpHeader
     public static final int NOP_NOP_TIMESTAMP_LENGTH = 12;
     private static final ByteOrder NET = ByteOrder.BIG_ENDIAN;
 
+    /** tcp_valid_flags of nf_conntrack_proto_tcp.c, indexed by FIN, SYN, RST, ACK and URG (bits 0x37). */
+    private static final boolean[] VALID_FLAGS = new boolean[64];
+    /** Flags conntrack's validity check ignores. */
+    private static final int FLAGS_IGNORED = PSH | ECE | CWR;
+
+    static
+    {
+        final int[] valid = { SYN, SYN | URG, SYN | ACK, RST, RST | ACK, FIN | ACK, FIN | ACK | URG, ACK, ACK | URG };
+        for (final int f : valid)
+        {
+            VALID_FLAGS[f] = true;
+        }
+    }
+
+    /**
+     * Kernel {@code tcp_valid_flags}: the flag combinations conntrack accepts (PSH, ECE, CWR ignored). SYN+FIN,
+     * SYN+RST, FIN without ACK, no flags ... are INVALID.
+     *
+     * @param flags TCP flag byte.
+     * @return true when valid.
+     */
+    public static boolean validFlags(final int flags)
+    {
+        return VALID_FLAGS[flags & ~FLAGS_IGNORED & 0x3F];
+    }
+
     private DirectBuffer buffer;
     private MutableDirectBuffer mutableBuffer;
     private int offset;

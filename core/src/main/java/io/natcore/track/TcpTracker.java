@@ -45,7 +45,7 @@ import static io.natcore.track.TcpTransitions.INDEX_SYNACK;
  * the kernel holds {@code ct->lock} here. Never allocates, never throws on packet input.
  *
  * <p>Per packet the engine does what the kernel's {@code tcp_error()} does first (header cut short:
- * {@link TcpSegment#readFrom} false; bad checksum; {@link TcpTransitions#validFlags} false: all INVALID, untracked);
+ * {@link TcpSegment#readFrom} false; bad checksum; {@link io.natcore.packet.TcpHeader#validFlags} false: all INVALID, untracked);
  * for the first packet of a flow {@link #newConnection} (false: INVALID, no connection); then
  * {@link #packet} (for the first packet with dir 0, seenReply and assured false) and applies the
  * {@link TrackResult} as its Javadoc says.

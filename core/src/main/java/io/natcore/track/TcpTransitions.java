@@ -19,7 +19,7 @@ import static io.natcore.track.TcpState.TIME_WAIT;
 /**
  * The TCP conntrack state table ({@code nf_conntrack_proto_tcp.c}'s {@code tcp_conntracks}, 6.x), the flag-set
  * index of a segment ({@code get_conntrack_index}) and the flag combinations conntrack accepts
- * ({@code tcp_valid_flags}). sIV ({@link TcpState#MAX}) is an invalid transition, sIG ({@link TcpState#IGNORE}) an
+ * ({@code tcp_valid_flags}, in {@link io.natcore.packet.TcpHeader#validFlags}). sIV ({@link TcpState#MAX}) is an invalid transition, sIG ({@link TcpState#IGNORE}) an
  * ignored segment. Constant data and static functions.
  *
  * <pre>
@@ -119,31 +119,5 @@ public final class TcpTransitions
             return INDEX_FIN;
         }
         return (flags & TcpSegment.ACK) != 0 ? INDEX_ACK : INDEX_NONE;
-    }
-
-    /**
-     * Kernel {@code tcp_valid_flags}: the flag combinations conntrack accepts (PSH, ECE, CWR ignored).
-     * SYN+FIN, SYN+RST, FIN without ACK, no flags ... are INVALID ({@link TrackReason#TCP_BAD_FLAGS}).
-     *
-     * @param flags TCP flag byte.
-     * @return true when valid.
-     */
-    public static boolean validFlags(final int flags)
-    {
-        switch (flags & (TcpSegment.FIN | TcpSegment.SYN | TcpSegment.RST | TcpSegment.ACK | TcpSegment.URG))
-        {
-            case TcpSegment.SYN:
-            case TcpSegment.SYN | TcpSegment.URG:
-            case TcpSegment.SYN | TcpSegment.ACK:
-            case TcpSegment.RST:
-            case TcpSegment.RST | TcpSegment.ACK:
-            case TcpSegment.FIN | TcpSegment.ACK:
-            case TcpSegment.FIN | TcpSegment.ACK | TcpSegment.URG:
-            case TcpSegment.ACK:
-            case TcpSegment.ACK | TcpSegment.URG:
-                return true;
-            default:
-                return false;
-        }
     }
 }

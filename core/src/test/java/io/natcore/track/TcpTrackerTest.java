@@ -3,6 +3,7 @@
  */
 package io.natcore.track;
 
+import io.natcore.packet.TcpHeader;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -191,14 +192,14 @@ class TcpTrackerTest
     @Test
     void invalidFlagCombinationsAreRejected()
     {
-        assertFalse(TcpTransitions.validFlags(SYN | FIN));
-        assertFalse(TcpTransitions.validFlags(SYN | RST));
-        assertFalse(TcpTransitions.validFlags(FIN));
-        assertFalse(TcpTransitions.validFlags(0));
-        assertFalse(TcpTransitions.validFlags(FIN | SYN | RST | PSH | ACK | TcpSegment.URG));
-        assertTrue(TcpTransitions.validFlags(SYN | TcpSegment.ECE | TcpSegment.CWR));
-        assertTrue(TcpTransitions.validFlags(FIN | ACK | PSH));
-        assertTrue(TcpTransitions.validFlags(RST | ACK));
+        assertFalse(TcpHeader.validFlags(SYN | FIN));
+        assertFalse(TcpHeader.validFlags(SYN | RST));
+        assertFalse(TcpHeader.validFlags(FIN));
+        assertFalse(TcpHeader.validFlags(0));
+        assertFalse(TcpHeader.validFlags(FIN | SYN | RST | PSH | ACK | TcpSegment.URG));
+        assertTrue(TcpHeader.validFlags(SYN | TcpSegment.ECE | TcpSegment.CWR));
+        assertTrue(TcpHeader.validFlags(FIN | ACK | PSH));
+        assertTrue(TcpHeader.validFlags(RST | ACK));
     }
 
     @Test
