@@ -6,6 +6,7 @@ package io.natcore.reliability.jcstress;
 import io.natcore.engine.NatEngine;
 import io.natcore.engine.NatEngineConfig;
 import io.natcore.engine.PacketProcessor;
+import io.natcore.replay.TestPackets;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.IptablesSaveParser;
 import io.natcore.table.FlowKey;
@@ -97,35 +98,10 @@ public class StaleDestroyStress
     /** A UDP datagram to the server with 4 payload bytes, IPv4 header checksum set, UDP checksum 0 (none). */
     private static byte[] udp(final int src, final int sport, final int dport)
     {
-        final byte[] p = new byte[32];
-        p[0] = 0x45;
-        p[3] = 32;
-        p[8] = 64;
-        p[9] = 17;
-        put32(p, 12, src);
-        put32(p, 16, SERVER);
-        int sum = 0;
-        for (int i = 0; i < 20; i += 2)
-        {
-            sum += ((p[i] & 0xFF) << 8) | (p[i + 1] & 0xFF);
-        }
-        sum = (sum & 0xFFFF) + (sum >>> 16);
-        sum = (sum & 0xFFFF) + (sum >>> 16);
-        p[10] = (byte)(~sum >> 8);
-        p[11] = (byte)~sum;
-        p[20] = (byte)(sport >> 8);
-        p[21] = (byte)sport;
-        p[22] = (byte)(dport >> 8);
-        p[23] = (byte)dport;
-        p[25] = 12;
-        return p;
-    }
-
-    private static void put32(final byte[] p, final int at, final int v)
-    {
-        p[at] = (byte)(v >>> 24);
-        p[at + 1] = (byte)(v >>> 16);
-        p[at + 2] = (byte)(v >>> 8);
-        p[at + 3] = (byte)v;
+        final byte[] l4 = new byte[12];
+        TestPackets.put16(l4, 0, sport);
+        TestPackets.put16(l4, 2, dport);
+        TestPackets.put16(l4, 4, l4.length);
+        return TestPackets.ipv4(17, src, SERVER, 0, 0, 64, l4);
     }
 }
