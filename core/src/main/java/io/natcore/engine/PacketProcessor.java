@@ -812,12 +812,6 @@ public final class PacketProcessor
         return egressIf != FlowTable.LOCAL_DELIVERY && ingress != LOCAL_STACK;
     }
 
-    /** @return true while the packet in hand is one the box's own stack sent ({@link #processOutput}). */
-    boolean fromLocalStack()
-    {
-        return ingress == LOCAL_STACK;
-    }
-
     private int newDstIpOf(final int ops, final int newDstIp)
     {
         return (ops & Rewriter.OP_DST_IP) != 0 ? newDstIp : pkt.dstIp;

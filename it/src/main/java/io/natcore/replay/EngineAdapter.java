@@ -39,6 +39,8 @@ public final class EngineAdapter implements ReplayEngine
 {
     private static final Verdict[] VERDICTS = Verdict.values();
     private static final Reason[] REASONS = Reason.values();
+    /** {@link #run}'s ingress for a packet of the box's own stack: {@link PacketProcessor#processOutput}. */
+    private static final int FROM_THE_BOX = -1;
 
     private final NatEngine engine;
     private final PacketProcessor processor;
@@ -206,9 +208,6 @@ public final class EngineAdapter implements ReplayEngine
     {
         return run(buffer, offset, length, FROM_THE_BOX, nowNanos);
     }
-
-    /** {@link #run}'s ingress for a packet of the box's own stack: {@link PacketProcessor#processOutput}. */
-    private static final int FROM_THE_BOX = -1;
 
     private boolean run(
         final MutableDirectBuffer buffer, final int offset, final int length, final int ingressIf, final long nowNanos)
