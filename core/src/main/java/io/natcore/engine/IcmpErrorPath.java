@@ -14,8 +14,9 @@ import org.agrona.MutableDirectBuffer;
 /**
  * ICMP errors (destination unreachable, source quench, redirect, time exceeded, parameter problem): the quoted
  * datagram names the connection (its tuple inverted is the tuple of the direction the error travels). RELATED to a
- * connection: translated ({@link IcmpErrorTranslator}) and forwarded, never refreshing nor ending the
- * connection. About no known connection: delivered locally when addressed to the box, else untracked.
+ * connection: translated ({@link IcmpErrorTranslator}) and sent where that direction goes (forwarded, delivered to
+ * the box, or sent by the box's own stack), never refreshing nor ending the connection. About no known connection:
+ * delivered locally when addressed to the box, else untracked.
  */
 final class IcmpErrorPath
 {
@@ -58,14 +59,15 @@ final class IcmpErrorPath
         {
             return p.untracked(buf, Reason.ICMP_ERROR_UNRELATED);
         }
-        if (pkt.ttl <= 1)
+        final boolean forwarded = p.isForwarded(egress);
+        if (forwarded && pkt.ttl <= 1)
         {
             return p.finish(Verdict.TIME_EXCEEDED, Reason.TTL_EXPIRED);
         }
         innerTarget.set(proto, FlowKey.srcIp(otherK0), FlowKey.dstIp(otherK0),
             FlowKey.srcPort(otherK1), FlowKey.dstPort(otherK1));
         int extraDelta = 0;
-        if (p.decrementTtl)
+        if (forwarded && p.decrementTtl)
         {
             buf.putByte(pkt.ipOffset + 8, (byte)(pkt.ttl - 1));
             extraDelta = Rewriter.TTL_DECREMENT_DELTA;
@@ -74,6 +76,10 @@ final class IcmpErrorPath
             pkt.innerL4Offset, pkt.innerL4Available, ops, newSrcIp, newDstIp, innerTarget, extraDelta);
         p.counters.extra(Counters.ICMP_ERRORS_TRANSLATED);
         p.lastHandle = handle;
+        if (egress == FlowTable.LOCAL_DELIVERY)
+        {
+            return p.finish(Verdict.LOCAL, Reason.NONE);
+        }
         p.egress = egress >= 0 ? egress :
             p.engine.routes.lookupEgress((ops & Rewriter.OP_DST_IP) != 0 ? newDstIp : pkt.dstIp);
         return p.finish(Verdict.FORWARD, Reason.NONE);

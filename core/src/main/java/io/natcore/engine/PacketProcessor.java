@@ -11,7 +11,6 @@ import io.natcore.packet.PacketParser;
 import io.natcore.packet.ParseStatus;
 import io.natcore.packet.ParsedPacket;
 import io.natcore.packet.SctpHeader;
-import io.natcore.rules.NatDecision;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowTable;
 import io.natcore.track.FragmentResult;
@@ -22,13 +21,20 @@ import org.agrona.MutableDirectBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The per-packet entry point, one per thread (not thread safe; all state is reused, nothing allocates after
+ * The per-packet entry points, one per thread (not thread safe; all state is reused, nothing allocates after
  * warm-up). The packet is rewritten in place; the verdict says what to do with it, {@link #egressIfIndex()} where
  * to send it and {@link #reason()} why it was not simply forwarded.
  * <p>
+ * Two entry points, as the kernel's two places where conntrack first sees a packet: {@link #process} for a packet
+ * the box received (PREROUTING; then FORWARD and POSTROUTING, or INPUT when it is for the box itself) and
+ * {@link #processOutput} for one the box's own stack sends (OUTPUT, then POSTROUTING). Both share one connection
+ * table: a connection to the box is tracked like a forwarded one, and the box's answers, sent through
+ * {@link #processOutput}, are translated back by its reply tuple.
+ * <p>
  * The path, in order: parse ({@link PacketParser}) -> fragments follow their first fragment -> ICMP errors go to
  * {@link IcmpErrorPath} -> lookup -> hit: {@link EstablishedPath} (track, rewrite with precomputed deltas) /
- * miss: {@link NewConnectionPath} (rules, route, bind, insert) -> TTL -> rewrite -> verdict.
+ * miss: {@link NewConnectionPath} (rules, route, bind, insert, track) -> TTL (forwarded packets only) -> rewrite ->
+ * verdict.
  */
 public final class PacketProcessor
 {
@@ -40,8 +46,13 @@ public final class PacketProcessor
     static final long HANDLE_UNTRACKED = -2;
     /** Fragment handle of a datagram whose first fragment was dropped. */
     static final long HANDLE_DROPPED = -3;
-    /** Fragment handle of a datagram delivered locally. */
+    /** Fragment handle of an untracked datagram delivered locally. */
     static final long HANDLE_LOCAL = -4;
+    /**
+     * The ingress of a packet the box's own stack sent ({@link #processOutput}): interface index 0, which names no
+     * interface in Linux (a locally generated packet has no input device).
+     */
+    static final int LOCAL_STACK = 0;
 
     final NatEngine engine;
     final FlowTable table;
@@ -85,10 +96,8 @@ public final class PacketProcessor
     int egress;
     /** Destination the last packet was routed to (after DNAT): with FORWARD and TIME_EXCEEDED. */
     int routedDestination;
-    /** Ingress interface of the packet in hand (for {@link #preroutesToTheBox}). */
+    /** Ingress interface of the packet in hand, {@link #LOCAL_STACK} for the box's own. */
     private int ingress;
-    /** Scratch for {@link #preroutesToTheBox}. */
-    private final NatDecision toTheBox = new NatDecision();
     Reason reason = Reason.NONE;
     private int expiryCountdown = 1;
     /** Table handle of the connection the last packet belonged to, or a HANDLE_* marker. */
@@ -119,12 +128,15 @@ public final class PacketProcessor
     }
 
     /**
-     * Process one IPv4 packet in place.
+     * Process one IPv4 packet the box received, in place: PREROUTING, then FORWARD and POSTROUTING, or INPUT when it
+     * is addressed to the box itself (after DNAT or REDIRECT). A packet for the box is tracked like any other and
+     * its verdict is {@link Verdict#LOCAL}: translated (PREROUTING's DNAT/REDIRECT, the nat INPUT chain's SNAT, or a
+     * connection's reply tuple), not forwarded, TTL untouched.
      *
      * @param buf            buffer holding the packet.
      * @param offset         offset of the IPv4 header.
      * @param length         bytes from offset (may exceed the IP total length: padding is ignored).
-     * @param ingressIfIndex interface the packet arrived on.
+     * @param ingressIfIndex interface the packet arrived on (an index of the box, above 0).
      * @param nowNanos       current time on the caller's clock (monotonic, nanoseconds).
      * @return the verdict; see {@link #egressIfIndex()} and {@link #reason()}. Afterwards, packets held earlier
      *     ({@link Verdict#HOLD}) may be handed back: see {@link #releasedCount()}.
@@ -134,6 +146,26 @@ public final class PacketProcessor
     {
         held.recycle();
         return process(buf, offset, length, ingressIfIndex, nowNanos, LOOK_UP, 0, 0);
+    }
+
+    /**
+     * Process one IPv4 packet the box's own stack sends, in place: the nat OUTPUT chain (DNAT, REDIRECT to
+     * 127.0.0.1), routing, POSTROUTING (SNAT, MASQUERADE), as the kernel's {@code NF_INET_LOCAL_OUT} and
+     * {@code NF_INET_POST_ROUTING} hooks; or, for the box's answer on a connection it received, the translation back
+     * by that connection's reply tuple. The TTL is the stack's (nothing is forwarded).
+     *
+     * @param buf      buffer holding the packet.
+     * @param offset   offset of the IPv4 header.
+     * @param length   bytes from offset.
+     * @param nowNanos current time on the caller's clock (monotonic, nanoseconds).
+     * @return {@link Verdict#FORWARD} (send it out of {@link #egressIfIndex()}), {@link Verdict#LOCAL} (addressed to
+     *     the box itself: loop it back), {@link Verdict#INVALID} (untracked, sent untranslated when routed),
+     *     {@link Verdict#DROP} or {@link Verdict#HOLD} (a fragment, as for {@link #process}).
+     */
+    public Verdict processOutput(final MutableDirectBuffer buf, final int offset, final int length, final long nowNanos)
+    {
+        held.recycle();
+        return process(buf, offset, length, LOCAL_STACK, nowNanos, LOOK_UP, 0, 0);
     }
 
     /**
@@ -335,6 +367,7 @@ public final class PacketProcessor
         final long knownK0,
         final long knownK1)
     {
+        ingress = ingressIfIndex; // a released fragment's own ingress, not the current packet's
         // One branch on the protocol for the error check and both ports (as srcPort() / dstPort()).
         final int protocol = pkt.protocol;
         final int srcPort;
@@ -423,8 +456,7 @@ public final class PacketProcessor
             {
                 final Verdict v = status.isOk() ? tracked(buf, ingressIfIndex, nowNanos, LOOK_UP, 0, 0) :
                     untracked(buf, Reason.of(status));
-                final long handle = v == Verdict.DROP || v == Verdict.TIME_EXCEEDED ? HANDLE_DROPPED :
-                    v == Verdict.LOCAL ? HANDLE_LOCAL : lastHandle;
+                final long handle = v == Verdict.DROP || v == Verdict.TIME_EXCEEDED ? HANDLE_DROPPED : lastHandle;
                 final int n = fragments.bind(pkt.srcIp, pkt.dstIp, pkt.protocol, pkt.ipId, handle, fragmentResult);
                 if (n > 0)
                 {
@@ -544,8 +576,7 @@ public final class PacketProcessor
             {
                 sctpChecksumOverFragments(n, firstBuf, firstAt);
             }
-            final long handle = v == Verdict.DROP || v == Verdict.TIME_EXCEEDED ? HANDLE_DROPPED :
-                v == Verdict.LOCAL ? HANDLE_LOCAL : lastHandle;
+            final long handle = v == Verdict.DROP || v == Verdict.TIME_EXCEEDED ? HANDLE_DROPPED : lastHandle;
             held.release(first, v, egress, reason, v == Verdict.FORWARD || v == Verdict.INVALID ?
                 pkt.totalLength : held.lengths[first]);
             counters.unhold();
@@ -731,7 +762,8 @@ public final class PacketProcessor
     }
 
     /**
-     * Rewrite and forward: the TTL check and decrement, then the precomputed rewrite. Allocation free.
+     * Rewrite and send on: for a forwarded packet the TTL check and decrement, then the precomputed rewrite; a packet
+     * for the box ({@code egressIf} {@link FlowTable#LOCAL_DELIVERY}) is {@link Verdict#LOCAL}. Allocation free.
      */
     Verdict forward(
         final MutableDirectBuffer buf,
@@ -746,23 +778,38 @@ public final class PacketProcessor
         final boolean withL4)
     {
         routedDestination = newDstIpOf(ops, newDstIp);
-        if (pkt.ttl <= 1)
+        final boolean forwarded = isForwarded(egressIf);
+        if (forwarded && pkt.ttl <= 1)
         {
             return finish(Verdict.TIME_EXCEEDED, Reason.TTL_EXPIRED);
         }
+        final boolean ttl = forwarded && decrementTtl;
         int delta = ipDelta;
-        if (decrementTtl)
+        if (ttl)
         {
             buf.putByte(pkt.ipOffset + Ipv4Header.TTL_OFFSET, (byte)(pkt.ttl - 1));
             delta = Checksum.combine(delta, Rewriter.TTL_DECREMENT_DELTA);
         }
-        if (ops != 0 || decrementTtl)
+        if (ops != 0 || ttl)
         {
             Rewriter.apply(buf, pkt.ipOffset, pkt.l4Offset, pkt.protocol, withL4, pkt.isFragment ? -1 : pkt.l4Length,
                 ops, newSrcIp, newDstIp, newSrcPort, newDstPort, delta, l4Delta);
         }
+        if (egressIf == FlowTable.LOCAL_DELIVERY)
+        {
+            return finish(Verdict.LOCAL, Reason.NONE);
+        }
         egress = egressIf >= 0 ? egressIf : engine.routes.lookupEgress(newDstIpOf(ops, newDstIp));
         return finish(Verdict.FORWARD, Reason.NONE);
+    }
+
+    /**
+     * Whether the packet in hand is forwarded ({@code ip_forward}: TTL checked and decremented): not when the box
+     * delivers it to itself ({@code egressIf} {@link FlowTable#LOCAL_DELIVERY}) nor when its own stack sent it.
+     */
+    boolean isForwarded(final int egressIf)
+    {
+        return egressIf != FlowTable.LOCAL_DELIVERY && ingress != LOCAL_STACK;
     }
 
     private int newDstIpOf(final int ops, final int newDstIp)
@@ -772,13 +819,14 @@ public final class PacketProcessor
 
     /**
      * A packet conntrack does not track (INVALID): untranslated, delivered locally when addressed to the box,
-     * else forwarded as it is (Linux) or dropped ({@code dropInvalid}).
+     * else sent on as it is (Linux) or dropped ({@code dropInvalid}); only a forwarded one has its TTL checked.
      */
     Verdict untracked(final MutableDirectBuffer buf, final Reason why)
     {
         lastHandle = HANDLE_UNTRACKED;
-        if (engine.box.isLocalAddress(pkt.dstIp) || (why == Reason.TCP_INVALID_NEW && preroutesToTheBox()))
+        if (engine.box.isLocalAddress(pkt.dstIp))
         {
+            lastHandle = HANDLE_LOCAL;
             return finish(Verdict.LOCAL, why);
         }
         if (dropInvalid)
@@ -790,11 +838,12 @@ public final class PacketProcessor
         {
             return finish(Verdict.DROP, Reason.NO_ROUTE);
         }
-        if (pkt.ttl <= 1)
+        final boolean forwarded = isForwarded(out);
+        if (forwarded && pkt.ttl <= 1)
         {
             return finish(Verdict.TIME_EXCEEDED, Reason.TTL_EXPIRED);
         }
-        if (decrementTtl)
+        if (forwarded && decrementTtl)
         {
             Rewriter.decrementTtl(buf, pkt.ipOffset);
         }
@@ -815,23 +864,6 @@ public final class PacketProcessor
             counters.reason(why);
         }
         return verdict;
-    }
-
-    /**
-     * Would PREROUTING send this packet to the box itself (REDIRECT, or DNAT to one of its addresses)? The engine
-     * keeps no state for the connections it delivers locally, while the kernel tracks them: a TCP segment that
-     * cannot open a connection (a FIN, a reset) addressed so is one of theirs, and the kernel delivers it locally
-     * through that connection's entry rather than forwarding it untranslated (trace 19-to-the-box).
-     */
-    private boolean preroutesToTheBox()
-    {
-        if (!engine.rules.prerouting(pkt.protocol, pkt.srcIp, pkt.dstIp, srcPort(), dstPort(), 0, 0, ingress,
-            toTheBox))
-        {
-            return false;
-        }
-        return toTheBox.kind == NatDecision.Kind.REDIRECT ||
-            (toTheBox.kind == NatDecision.Kind.DNAT && toTheBox.mapIps && engine.box.isLocalAddress(toTheBox.minIp));
     }
 
     static Reason trackReason(final int trackReason)
