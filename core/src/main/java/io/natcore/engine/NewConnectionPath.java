@@ -77,6 +77,8 @@ final class NewConnectionPath
     private boolean tcpSyn;
     /** The recorded draw of the connection being bound, or {@link DrawHints#NONE}. */
     private int draw;
+    /** {@link NatEngineConfig#trackLocalDelivery()}. */
+    private final boolean trackLocalDelivery;
 
     NewConnectionPath(final PacketProcessor p)
     {
@@ -84,6 +86,7 @@ final class NewConnectionPath
         this.engine = p.engine;
         this.table = p.table;
         this.pkt = p.pkt;
+        this.trackLocalDelivery = p.engine.config.trackLocalDelivery;
     }
 
     /**
@@ -283,6 +286,12 @@ final class NewConnectionPath
 
         if (engine.box.isLocalAddress(tuple.dstIp))
         {
+            if (!ownPacket && !trackLocalDelivery)
+            {
+                // The host's stack answers it outside the engine: nothing to track or translate.
+                p.lastHandle = PacketProcessor.HANDLE_LOCAL;
+                return p.finish(Verdict.LOCAL, Reason.NONE);
+            }
             // For the box itself (also after DNAT or REDIRECT): the nat INPUT chain, or for the box's packet to its
             // own address POSTROUTING on the loopback device.
             egressIf = FlowTable.LOCAL_DELIVERY;

@@ -185,4 +185,33 @@ class BoxOwnTrafficTest
         assertArrayEquals(Packets.tcp("172.16.2.5", "172.16.3.9", 40003, 22, RST, 1, 0, 1), reset);
         assertEquals(0, engine.size());
     }
+
+    @Test
+    void withoutLocalTrackingAConnectionToTheBoxIsLeftToTheHostUntracked() throws Exception
+    {
+        // The dataplane's mode: the host's stack answers the box's own services, so the engine never sees the
+        // answers; every packet of such a connection is LOCAL as it came, and nothing enters the table.
+        try (NatEngine host = new NatEngine(EngineFixture.config(EngineFixture.BOX, RULES).trackLocalDelivery(false)
+            .build()))
+        {
+            final PacketProcessor q = host.newProcessor();
+            final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.5", 50000, 22, SYN, 100, 0, 64);
+            final byte[] ack = Packets.tcp("192.168.1.5", "172.16.2.5", 50000, 22, ACK, 101, 5001, 64);
+            final byte[] synCopy = syn.clone();
+            final byte[] ackCopy = ack.clone();
+            assertEquals(Verdict.LOCAL, q.process(new UnsafeBuffer(syn), 0, syn.length, ETH0, T0));
+            assertEquals(Verdict.LOCAL, q.process(new UnsafeBuffer(ack), 0, ack.length, ETH0, T0 + 1));
+            assertArrayEquals(synCopy, syn);
+            assertArrayEquals(ackCopy, ack);
+            assertEquals(0, host.size());
+            // forwarded traffic is still tracked
+            final byte[] fwd = Packets.tcp("192.168.1.5", "172.16.2.65", 50001, 80, SYN, 100, 0, 64);
+            assertEquals(Verdict.FORWARD, q.process(new UnsafeBuffer(fwd), 0, fwd.length, ETH0, T0 + 2));
+            assertEquals(1, host.size());
+        }
+        // the default tracks the connection to the box
+        final byte[] syn = Packets.tcp("192.168.1.5", "172.16.2.5", 50000, 22, SYN, 100, 0, 64);
+        assertEquals(Verdict.LOCAL, received(syn, T0));
+        assertEquals(1, engine.size());
+    }
 }
