@@ -25,6 +25,9 @@ table netdev sink {
 NFT
 }
 sample() {
+  # glibc keeps what the JVM frees (the JIT's compiler arenas, freed after a late compile under load) resident;
+  # handing it back first makes VmRSS what is in use, so a late compile does not read as growth
+  jcmd "$ENGINE_PID" System.trim_native_heap >/dev/null 2>&1 || true
   { echo "at $1"
     grep -E '^(VmRSS|VmHWM|Threads)' "/proc/$ENGINE_PID/status"
     jcmd "$ENGINE_PID" VM.native_memory summary 2>&1 | grep -E '^(Total|-  *(Java Heap|Class|Thread|Code|GC|Internal|Other|Symbol|Native Memory Tracking|Arena Chunk))'

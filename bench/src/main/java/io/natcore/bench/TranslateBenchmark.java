@@ -1,7 +1,10 @@
 package io.natcore.bench;
 
+import io.natcore.packet.IpProtocol;
 import io.natcore.packet.PacketParser;
 import io.natcore.packet.ParsedPacket;
+import io.natcore.table.FlowKey;
+import io.natcore.table.FlowTable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -100,6 +103,10 @@ public class TranslateBenchmark
         boolean verifyL4;
         final ParsedPacket pkt = new ParsedPacket();
         final ChmTranslator.TupleKey probe = ChmTranslator.newProbe();
+        /** Keys and handles of one burst (the stage benchmarks). */
+        final long[] k0 = new long[Worker.BURST];
+        final long[] k1 = new long[Worker.BURST];
+        final long[] handles = new long[Worker.BURST];
 
         /**
          * @param flows  the connections.
@@ -222,6 +229,68 @@ public class TranslateBenchmark
         {
             acc += PacketParser.parse(w.flows.pool, 5 * EstablishedFlows.SLOT, len, rx.pkt, rx.verifyIp, rx.verifyL4)
                 .ordinal();
+        }
+        return acc;
+    }
+
+    /**
+     * Stage prefix: copy + validating parse + one {@link FlowTable#lookupBurst} for the burst's keys
+     * (what {@code processBurst} does before any entry is touched). Minus {@code parseOnly}: the lookup stage.
+     *
+     * @param rx this thread's state.
+     * @return handle sum.
+     */
+    @Benchmark
+    @OperationsPerInvocation(Worker.BURST)
+    public long parseLookup(final Rx rx)
+    {
+        return parseAndLookup(rx);
+    }
+
+    /**
+     * Stage prefix: {@code parseLookup}, then each hit entry's write lock taken and released (the CAS and release
+     * store every established packet pays). Minus {@code parseLookup}: the lock stage; {@code burst32} minus this is
+     * tracking, rewrite, counters and verdict.
+     *
+     * @param rx this thread's state.
+     * @return handle sum.
+     */
+    @Benchmark
+    @OperationsPerInvocation(Worker.BURST)
+    public long parseLookupLock(final Rx rx)
+    {
+        final long acc = parseAndLookup(rx);
+        final FlowTable table = rx.worker.flows.engine.table();
+        final long[] handles = rx.handles;
+        long seq = 0;
+        for (int k = 0; k < Worker.BURST; k++)
+        {
+            final int entry = FlowTable.entry(handles[k]);
+            seq += table.beginWrite(entry);
+            table.endWrite(entry);
+        }
+        return acc + seq;
+    }
+
+    private static long parseAndLookup(final Rx rx)
+    {
+        final Worker w = rx.worker;
+        w.receive();
+        final ParsedPacket pkt = rx.pkt;
+        final int zone = w.flows.engine.config().zone();
+        for (int k = 0; k < Worker.BURST; k++)
+        {
+            PacketParser.parse(w.rx, w.offsets[k], w.lengths[k], pkt, rx.verifyIp, rx.verifyL4);
+            final int sp = pkt.protocol == IpProtocol.ICMP ? pkt.icmpId : pkt.srcPort;
+            final int dp = pkt.protocol == IpProtocol.ICMP ? pkt.icmpId : pkt.dstPort;
+            rx.k0[k] = FlowKey.k0(pkt.srcIp, pkt.dstIp);
+            rx.k1[k] = FlowKey.k1(sp, dp, pkt.protocol, zone);
+        }
+        w.flows.engine.table().lookupBurstTouchingCold(rx.k0, rx.k1, Worker.BURST, rx.handles);
+        long acc = 0;
+        for (int k = 0; k < Worker.BURST; k++)
+        {
+            acc += rx.handles[k];
         }
         return acc;
     }

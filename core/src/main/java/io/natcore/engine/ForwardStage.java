@@ -9,6 +9,7 @@ import io.natcore.packet.Checksum;
 import io.natcore.packet.Ipv4Header;
 import io.natcore.packet.ParsedPacket;
 import io.natcore.rules.NatDecision;
+import io.natcore.table.FlowTable;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -27,9 +28,14 @@ final class ForwardStage
     private final PacketOutcome out;
     private final boolean decrementTtl;
     private final boolean dropInvalid;
+    /** {@link NatEngineConfig#trackLocalDelivery()}: when false, connections to the box are not in the table. */
+    private final boolean trackLocalDelivery;
     /** Scratch for {@link #preroutesToTheBox}. */
     private final NatDecision toTheBox = new NatDecision();
-    /** Ingress interface of the packet in hand (for {@link #preroutesToTheBox}); set by the processor. */
+    /**
+     * Ingress interface of the packet in hand, {@link PacketProcessor#LOCAL_STACK} for the box's own; set by the
+     * processor for each packet (a released fragment's own ingress included).
+     */
     int ingress;
 
     ForwardStage(final NatEngine engine, final ParsedPacket pkt, final PacketOutcome out)
@@ -39,13 +45,17 @@ final class ForwardStage
         this.out = out;
         this.decrementTtl = engine.config.decrementTtl;
         this.dropInvalid = engine.config.dropInvalid;
+        this.trackLocalDelivery = engine.config.trackLocalDelivery;
     }
 
     /**
-     * Rewrite and forward with {@link #rewrite}: the TTL check and decrement, then the precomputed rewrite.
+     * Rewrite and send on with {@link #rewrite}: for a forwarded packet the TTL check and decrement, then the
+     * precomputed rewrite; a packet for the box ({@code egressIf} {@link FlowTable#LOCAL_DELIVERY}) is
+     * {@link Verdict#LOCAL}.
      *
      * @param connection the connection's table handle.
-     * @param egressIf   the egress the connection keeps for this direction, or -1 to route the new destination.
+     * @param egressIf   the egress the connection keeps for this direction, {@link FlowTable#LOCAL_DELIVERY}, or -1
+     *                   to route the new destination.
      * @param withL4     true when the packet holds its L4 header (unfragmented or first fragment).
      */
     Verdict forward(final MutableDirectBuffer buf, final long connection, final int egressIf, final boolean withL4)
@@ -53,12 +63,13 @@ final class ForwardStage
         final NatRewrite rw = rewrite;
         out.connection = connection;
         final int destination = rw.destinationOf(pkt.dstIp);
-        if (ttlExpires())
+        final boolean forwarded = isForwarded(egressIf);
+        if (forwarded && ttlExpires())
         {
             return timeExceeded(destination);
         }
         out.routedDestination = destination;
-        final int ttlDelta = decrementTtl(buf);
+        final int ttlDelta = forwarded ? decrementTtl(buf) : 0;
         if (ttlDelta != 0)
         {
             rw.ipDelta = Checksum.combine(rw.ipDelta, ttlDelta);
@@ -68,19 +79,34 @@ final class ForwardStage
             Rewriter.apply(buf, pkt.ipOffset, pkt.l4Offset, pkt.protocol, withL4, pkt.isFragment ? -1 : pkt.l4Length,
                 rw);
         }
+        if (egressIf == FlowTable.LOCAL_DELIVERY)
+        {
+            return out.finish(Verdict.LOCAL, Reason.NONE);
+        }
         out.egress = egressIf >= 0 ? egressIf : egressTo(destination);
         return out.finish(Verdict.FORWARD, Reason.NONE);
     }
 
     /**
+     * Whether the packet in hand is forwarded ({@code ip_forward}: TTL checked and decremented): not when the box
+     * delivers it to itself ({@code egressIf} {@link FlowTable#LOCAL_DELIVERY}) nor when its own stack sent it.
+     */
+    boolean isForwarded(final int egressIf)
+    {
+        return egressIf != FlowTable.LOCAL_DELIVERY && ingress != PacketProcessor.LOCAL_STACK;
+    }
+
+    /**
      * A packet conntrack does not track (INVALID): untranslated, delivered locally when addressed to the box,
-     * else forwarded as it is (Linux) or dropped ({@code dropInvalid}).
+     * else sent on as it is (Linux) or dropped ({@code dropInvalid}); only a forwarded one has its TTL checked.
      */
     Verdict untracked(final MutableDirectBuffer buf, final Reason why)
     {
         out.connection = PacketOutcome.HANDLE_UNTRACKED;
-        if (engine.box.isLocalAddress(pkt.dstIp) || (why == Reason.TCP_INVALID_NEW && preroutesToTheBox()))
+        if (engine.box.isLocalAddress(pkt.dstIp) ||
+            (!trackLocalDelivery && why == Reason.TCP_INVALID_NEW && preroutesToTheBox()))
         {
+            out.connection = PacketOutcome.HANDLE_LOCAL;
             return out.finish(Verdict.LOCAL, why);
         }
         if (dropInvalid)
@@ -92,11 +118,12 @@ final class ForwardStage
         {
             return out.finish(Verdict.DROP, Reason.NO_ROUTE);
         }
-        if (ttlExpires())
+        final boolean forwarded = isForwarded(egressIf);
+        if (forwarded && ttlExpires())
         {
             return timeExceeded(pkt.dstIp);
         }
-        final int ttlDelta = decrementTtl(buf);
+        final int ttlDelta = forwarded ? decrementTtl(buf) : 0;
         if (ttlDelta != 0)
         {
             Rewriter.applyIpDelta(buf, pkt.ipOffset, ttlDelta);
@@ -149,10 +176,10 @@ final class ForwardStage
     }
 
     /**
-     * Would PREROUTING send this packet to the box itself (REDIRECT, or DNAT to one of its addresses)? The engine
-     * keeps no state for the connections it delivers locally, while the kernel tracks them: a TCP segment that
-     * cannot open a connection (a FIN, a reset) addressed so is one of theirs, and the kernel delivers it locally
-     * through that connection's entry rather than forwarding it untranslated (trace 19-to-the-box).
+     * Would PREROUTING send this packet to the box itself (REDIRECT, or DNAT to one of its addresses)? Asked only
+     * without local tracking ({@code trackLocalDelivery(false)}): the engine then keeps no state for the connections
+     * the box's own stack serves, while the kernel tracks them, so a TCP segment that cannot open a connection (a
+     * FIN, a reset) addressed so is one of theirs and goes to the box rather than on, untranslated.
      */
     private boolean preroutesToTheBox()
     {

@@ -14,8 +14,9 @@ import org.agrona.MutableDirectBuffer;
 /**
  * ICMP errors (destination unreachable, source quench, redirect, time exceeded, parameter problem): the quoted
  * datagram names the connection (its tuple inverted is the tuple of the direction the error travels). RELATED to a
- * connection: translated ({@link IcmpErrorTranslator}) and forwarded, never refreshing nor ending the
- * connection. About no known connection: delivered locally when addressed to the box, else untracked.
+ * connection: translated ({@link IcmpErrorTranslator}) and sent where that direction goes (forwarded, delivered to
+ * the box, or sent by the box's own stack), never refreshing nor ending the connection. About no known connection:
+ * delivered locally when addressed to the box, else untracked.
  */
 final class IcmpErrorPath
 {
@@ -63,18 +64,23 @@ final class IcmpErrorPath
             return forwarding.untracked(buf, Reason.ICMP_ERROR_UNRELATED);
         }
         final int destination = (ops & Rewriter.OP_DST_IP) != 0 ? newDstIp : pkt.dstIp;
-        if (forwarding.ttlExpires())
+        final boolean forwarded = forwarding.isForwarded(egress);
+        if (forwarded && forwarding.ttlExpires())
         {
             return forwarding.timeExceeded(destination);
         }
         innerTarget.set(proto, FlowKey.srcIp(otherK0), FlowKey.dstIp(otherK0),
             FlowKey.srcPort(otherK1), FlowKey.dstPort(otherK1));
-        final int extraDelta = forwarding.decrementTtl(buf);
+        final int extraDelta = forwarded ? forwarding.decrementTtl(buf) : 0;
         IcmpErrorTranslator.translate(buf, pkt.ipOffset, pkt.l4Offset, pkt.l4Length, pkt.innerIpOffset,
             pkt.innerL4Offset, pkt.innerL4Available, ops, newSrcIp, newDstIp, innerTarget, extraDelta);
         p.counters.extra(Counters.ICMP_ERRORS_TRANSLATED);
         out.connection = handle;
         out.routedDestination = destination;
+        if (egress == FlowTable.LOCAL_DELIVERY)
+        {
+            return out.finish(Verdict.LOCAL, Reason.NONE);
+        }
         out.egress = egress >= 0 ? egress : forwarding.egressTo(destination);
         return out.finish(Verdict.FORWARD, Reason.NONE);
     }

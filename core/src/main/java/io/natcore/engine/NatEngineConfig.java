@@ -28,6 +28,7 @@ public final class NatEngineConfig
     final boolean tcpLoose;
     final boolean dropInvalid;
     final boolean decrementTtl;
+    final boolean trackLocalDelivery;
     final int zone;
     final int eventBufferBytes;
     final boolean events;
@@ -52,6 +53,7 @@ public final class NatEngineConfig
         this.tcpLoose = b.tcpLoose;
         this.dropInvalid = b.dropInvalid;
         this.decrementTtl = b.decrementTtl;
+        this.trackLocalDelivery = b.trackLocalDelivery;
         this.zone = b.zone;
         this.eventBufferBytes = b.eventBufferBytes;
         this.events = b.events;
@@ -114,6 +116,12 @@ public final class NatEngineConfig
         return decrementTtl;
     }
 
+    /** @return connections to the box itself are tracked and translated (see {@link Builder#trackLocalDelivery}). */
+    public boolean trackLocalDelivery()
+    {
+        return trackLocalDelivery;
+    }
+
     /** @return which received checksums are verified ({@code nf_conntrack_checksum}; default ALL). */
     public ChecksumVerification checksumVerification()
     {
@@ -146,6 +154,7 @@ public final class NatEngineConfig
         private boolean tcpLoose = true;
         private boolean dropInvalid;
         private boolean decrementTtl = true;
+        private boolean trackLocalDelivery = true;
         private int zone;
         private int eventBufferBytes = 1 << 20;
         private boolean events = true;
@@ -237,6 +246,19 @@ public final class NatEngineConfig
         public Builder decrementTtl(final boolean decrementTtl)
         {
             this.decrementTtl = decrementTtl;
+            return this;
+        }
+
+        /**
+         * @return this; whether a new connection addressed to the box itself (after PREROUTING) is tracked and
+         *     translated, as the kernel does (default true: the caller feeds the box's own answers through
+         *     {@link PacketProcessor#processOutput}). False when the host's own stack answers such packets outside
+         *     the engine (the dataplane): they are {@link Verdict#LOCAL}, untranslated and untracked, because an
+         *     entry that never sees the answers would misjudge every later packet of the connection.
+         */
+        public Builder trackLocalDelivery(final boolean trackLocalDelivery)
+        {
+            this.trackLocalDelivery = trackLocalDelivery;
             return this;
         }
 

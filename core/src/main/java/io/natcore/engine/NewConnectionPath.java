@@ -12,7 +12,9 @@ import io.natcore.nat.PortAllocator;
 import io.natcore.nat.Rewriter;
 import io.natcore.packet.IpProtocol;
 import io.natcore.packet.ParsedPacket;
+import io.natcore.rules.BoxConfig;
 import io.natcore.rules.NatDecision;
+import io.natcore.rules.NatRuleSet;
 import io.natcore.table.FlowEntryLayout;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowStatus;
@@ -26,15 +28,20 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Slow path: the first packet of a connection, as the kernel's PREROUTING / routing / POSTROUTING / confirm:
+ * Slow path: the first packet of a connection, as the kernel's PREROUTING (or OUTPUT) / routing / POSTROUTING (or
+ * INPUT) / confirm:
  * <ol>
  * <li>may this packet open a connection (TCP {@code tcp_new}, ICMP queries only)? else INVALID;</li>
- * <li>PREROUTING nat rules (DNAT, REDIRECT) with the ingress interface, port choice for the destination;</li>
- * <li>route on the translated destination: a local address without DNAT is LOCAL, no route DROP, TTL;</li>
- * <li>POSTROUTING (SNAT, MASQUERADE with the box's address for the egress) or a null binding, which still
- *     moves the source port when the reply tuple is taken, as the kernel does;</li>
- * <li>insert both tuples, precompute both directions' rewrites, run the tracker, publish NEW;</li>
- * <li>rewrite and forward.</li>
+ * <li>the destination manip's rules: PREROUTING (DNAT, REDIRECT to the ingress interface's address) with the
+ *     ingress interface, or for a packet of the box's own stack OUTPUT (DNAT, REDIRECT to 127.0.0.1) with the
+ *     egress its original destination routes to; port choice for the destination;</li>
+ * <li>route on the translated destination: one of the box's addresses is delivered to the box (LOCAL), no route
+ *     DROP, a forwarded packet's TTL;</li>
+ * <li>the source manip's rules: the nat INPUT chain (SNAT) for a packet delivered to the box, else POSTROUTING
+ *     (SNAT, MASQUERADE with the box's address for the egress); without a rule, a null binding, which still moves
+ *     the source port when the reply tuple is taken, as the kernel does;</li>
+ * <li>insert both tuples, precompute both directions' rewrites and where each goes, run the tracker, publish NEW;</li>
+ * <li>rewrite, and forward, send or deliver.</li>
  * </ol>
  * Port choice and insertion run under the engine's bind lock. No allocation after warm-up.
  */
@@ -64,10 +71,17 @@ final class NewConnectionPath
     /** {@link #bindSourceAndInsert} result: the source port search found nothing free. */
     private static final int NAT_EXHAUSTED = Integer.MIN_VALUE;
 
+    /** Where the original direction goes: an interface, or {@link FlowTable#LOCAL_DELIVERY}. */
     private int egressIf;
+    /** The connection's first packet came from the box's own stack ({@link PacketProcessor#processOutput}). */
+    private boolean ownPacket;
+    /** OUTPUT's {@code -o}: the interface the box's packet was routed to before any DNAT. */
+    private int outputIf;
     private boolean tcpSyn;
     /** The recorded draw of the connection being bound, or {@link DrawHints#NONE}. */
     private int draw;
+    /** {@link NatEngineConfig#trackLocalDelivery()}. */
+    private final boolean trackLocalDelivery;
 
     NewConnectionPath(final PacketProcessor p)
     {
@@ -77,6 +91,7 @@ final class NewConnectionPath
         this.pkt = p.pkt;
         this.out = p.outcome;
         this.forwarding = p.forwarding;
+        this.trackLocalDelivery = p.engine.config.trackLocalDelivery;
     }
 
     /**
@@ -242,8 +257,11 @@ final class NewConnectionPath
             hints.copyTo(draw, drawn);
         }
 
+        ownPacket = inIf == PacketProcessor.LOCAL_STACK;
+        outputIf = ownPacket ? routeOf(orig.dstIp) : -1;
+
         final boolean translated = draw != DrawHints.NONE && engine.rules.hasRandomStatistic()
-            ? steeredPrerouting(inIf) : prerouting(inIf);
+            ? steeredDestinationRules(inIf) : destinationRules(inIf);
         if (translated)
         {
             if (decision.kind == NatDecision.Kind.DNAT || decision.kind == NatDecision.Kind.REDIRECT)
@@ -251,7 +269,7 @@ final class NewConnectionPath
                 fillRange(decision);
                 if (decision.kind == NatDecision.Kind.REDIRECT && !decision.mapIps)
                 {
-                    range.address(engine.box.redirectAddress(inIf));
+                    range.address(ownPacket ? BoxConfig.LOCAL_OUT_REDIRECT_ADDRESS : engine.box.redirectAddress(inIf));
                 }
                 final DrawRefusal refusal = draw == DrawHints.NONE ? null :
                     engine.allocator.destinationDraw(tuple, range, drawn, chosen);
@@ -273,8 +291,17 @@ final class NewConnectionPath
 
         if (engine.box.isLocalAddress(tuple.dstIp))
         {
-            // For the box itself (also after REDIRECT): the local stack's business; no forwarding state is kept.
-            return out.finish(Verdict.LOCAL, Reason.NONE);
+            if (!ownPacket && !trackLocalDelivery)
+            {
+                // The host's stack answers it outside the engine: nothing to track or translate.
+                out.connection = PacketOutcome.HANDLE_LOCAL;
+                return out.finish(Verdict.LOCAL, Reason.NONE);
+            }
+            // For the box itself (also after DNAT or REDIRECT): the nat INPUT chain, or for the box's packet to its
+            // own address POSTROUTING on the loopback device.
+            egressIf = FlowTable.LOCAL_DELIVERY;
+            return ownPacket ? sourceRules(NatRuleSet.Hook.POSTROUTING, -1, engine.box.loopbackIfIndex(), tuple.dstIp) :
+                sourceRules(NatRuleSet.Hook.INPUT, inIf, -1, 0);
         }
         final int route = forwarding.route(tuple.dstIp);
         egressIf = engine.routes.egressOf(route);
@@ -282,15 +309,35 @@ final class NewConnectionPath
         {
             return out.finish(Verdict.DROP, Reason.NO_ROUTE);
         }
-        if (forwarding.ttlExpires())
+        if (!ownPacket && forwarding.ttlExpires())
         {
             return forwarding.timeExceeded(tuple.dstIp);
         }
+        return sourceRules(NatRuleSet.Hook.POSTROUTING, -1, egressIf, engine.routes.nextHopOf(route, tuple.dstIp));
+    }
 
+    /** The egress a destination routes to: the loopback device for the box's own addresses, -1 for none. */
+    private int routeOf(final int dstIp)
+    {
+        return engine.box.isLocalAddress(dstIp) ? engine.box.loopbackIfIndex() : forwarding.egressTo(dstIp);
+    }
+
+    /**
+     * The source manip's chain (POSTROUTING, or INPUT for a packet delivered to the box) into {@link #range}: SNAT or
+     * MASQUERADE, else a null binding (kernel {@code nf_nat_alloc_null_binding}: same address, port kept unless its
+     * reply is taken).
+     *
+     * @return null when bound, else the refusal verdict.
+     */
+    private Verdict sourceRules(final NatRuleSet.Hook hook, final int inIf, final int outIf, final int nextHop)
+    {
         range.reset();
-        if (engine.rules.postrouting(tuple.proto, tuple.srcIp, tuple.dstIp, tuple.srcPort, tuple.dstPort,
-            pkt.icmpType, pkt.icmpCode, egressIf, engine.routes.nextHopOf(route, tuple.dstIp), decision) &&
-            (decision.kind == NatDecision.Kind.SNAT || decision.kind == NatDecision.Kind.MASQUERADE))
+        final boolean translated = hook == NatRuleSet.Hook.INPUT
+            ? engine.rules.evaluate(hook, tuple.proto, tuple.srcIp, tuple.dstIp, tuple.srcPort, tuple.dstPort,
+                pkt.icmpType, pkt.icmpCode, inIf, -1, decision)
+            : engine.rules.postrouting(tuple.proto, tuple.srcIp, tuple.dstIp, tuple.srcPort, tuple.dstPort,
+                pkt.icmpType, pkt.icmpCode, outIf, nextHop, decision);
+        if (translated && (decision.kind == NatDecision.Kind.SNAT || decision.kind == NatDecision.Kind.MASQUERADE))
         {
             if (decision.kind == NatDecision.Kind.MASQUERADE && (!decision.mapIps || decision.minIp == 0))
             {
@@ -300,29 +347,34 @@ final class NewConnectionPath
         }
         else
         {
-            // Null binding (kernel nf_nat_alloc_null_binding): same address, port kept unless its reply is taken.
             range.address(tuple.srcIp);
         }
         return null;
     }
 
-    /** Under the bind lock: the statistic's random source is the engine's (one sequence per engine and seed). */
-    private boolean prerouting(final int inIf)
+    /**
+     * The destination manip's chain: PREROUTING for a received packet, OUTPUT (with {@link #outputIf}) for one of the
+     * box's own. Under the bind lock: the statistic's random source is the engine's (one sequence per engine and seed).
+     */
+    private boolean destinationRules(final int inIf)
     {
         decision.statisticRandom = engine.statisticRandom;
-        final boolean translated = engine.rules.prerouting(orig.proto, orig.srcIp, orig.dstIp, orig.srcPort,
-            orig.dstPort, pkt.icmpType, pkt.icmpCode, inIf, decision);
+        final boolean translated = ownPacket
+            ? engine.rules.evaluate(NatRuleSet.Hook.OUTPUT, orig.proto, orig.srcIp, orig.dstIp, orig.srcPort,
+                orig.dstPort, pkt.icmpType, pkt.icmpCode, -1, outputIf, decision)
+            : engine.rules.prerouting(orig.proto, orig.srcIp, orig.dstIp, orig.srcPort, orig.dstPort, pkt.icmpType,
+                pkt.icmpCode, inIf, decision);
         engine.statisticRandom = decision.statisticRandom;
         return translated;
     }
 
     /**
-     * PREROUTING with the {@code -m statistic --mode random} outcomes that lead where the kernel's recorded draw went:
+     * {@link #destinationRules} with the {@code -m statistic --mode random} outcomes that lead where the kernel's recorded draw went:
      * outcome sets are tried in order (bit k = the k-th random match consulted) until the decision's destination
      * range holds the recorded destination. When none does, the draw is refused ({@link DrawRefusal#STATISTIC}) and
      * the random source decides.
      */
-    private boolean steeredPrerouting(final int inIf)
+    private boolean steeredDestinationRules(final int inIf)
     {
         decision.statisticSteered = true;
         try
@@ -335,7 +387,7 @@ final class NewConnectionPath
                     break; // every later set repeats an earlier one on the outcomes a walk can consult
                 }
                 decision.statisticForced = outcomes;
-                final boolean translated = prerouting(inIf);
+                final boolean translated = destinationRules(inIf);
                 mostConsulted = Math.max(mostConsulted, decision.statisticConsulted);
                 if ((outcomes >>> Math.min(decision.statisticConsulted, 63)) != 0)
                 {
@@ -353,10 +405,10 @@ final class NewConnectionPath
         }
         engine.drawHints.refused(draw, DrawRefusal.STATISTIC, orig);
         draw = DrawHints.NONE;
-        return prerouting(inIf);
+        return destinationRules(inIf);
     }
 
-    /** Outcome sets {@link #steeredPrerouting} tries at most: 2^12, enough for 12 random matches on one path. */
+    /** Outcome sets {@link #steeredDestinationRules} tries at most: 2^12, enough for 12 random matches on one path. */
     private static final long STEERED_OUTCOMES = 1L << 12;
 
     private boolean reachesDrawnDestination(final boolean translated)
@@ -421,7 +473,9 @@ final class NewConnectionPath
             table.putL4ChecksumDelta(entry, FlowTable.DIR_REPLY, Rewriter.reverseDelta(proto, l4Delta, true));
         }
         table.putIpChecksumDelta(entry, FlowTable.DIR_REPLY, Rewriter.reverseDelta(proto, ipDelta, false));
-        final int replyEgress = forwarding.egressTo(orig.srcIp);
+        // Replies go back to the original source: the box itself when it opened the connection.
+        final int replyEgress = ownPacket && engine.box.isLocalAddress(orig.srcIp) ? FlowTable.LOCAL_DELIVERY :
+            forwarding.egressTo(orig.srcIp);
         table.putEgressIfIndex(entry, FlowTable.DIR_REPLY, replyEgress < 0 ? FlowTable.NO_IFINDEX : replyEgress);
         table.putCreatedNanos(entry, now);
 

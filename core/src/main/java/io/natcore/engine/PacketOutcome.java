@@ -15,7 +15,7 @@ final class PacketOutcome
     static final long HANDLE_UNTRACKED = -2;
     /** {@link #connection} of a dropped packet (for the fragments that follow it). */
     static final long HANDLE_DROPPED = -3;
-    /** {@link #connection} of a packet delivered locally. */
+    /** {@link #connection} of a packet delivered locally untracked (a tracked one has its connection's handle). */
     static final long HANDLE_LOCAL = -4;
 
     private final Counters counters;
@@ -67,8 +67,7 @@ final class PacketOutcome
      */
     long handleForFollowers(final Verdict verdict)
     {
-        return verdict == Verdict.DROP || verdict == Verdict.TIME_EXCEEDED ? HANDLE_DROPPED :
-            verdict == Verdict.LOCAL ? HANDLE_LOCAL : connection;
+        return verdict == Verdict.DROP || verdict == Verdict.TIME_EXCEEDED ? HANDLE_DROPPED : connection;
     }
 
     /** Keeps the packet in hand's outcome while held fragments are processed (one level: not nested). */

@@ -12,9 +12,15 @@ import io.natcore.table.FlowTable;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * The per-packet entry point, one per thread (not thread safe; all state is reused, nothing allocates after
+ * The per-packet entry points, one per thread (not thread safe; all state is reused, nothing allocates after
  * warm-up). The packet is rewritten in place; the verdict says what to do with it, {@link #egressIfIndex()} where
  * to send it and {@link #reason()} why it was not simply forwarded.
+ * <p>
+ * Two entry points, as the kernel's two places where conntrack first sees a packet: {@link #process} for a packet
+ * the box received (PREROUTING; then FORWARD and POSTROUTING, or INPUT when it is for the box itself) and
+ * {@link #processOutput} for one the box's own stack sends (OUTPUT, then POSTROUTING). Both share one connection
+ * table: a connection to the box is tracked like a forwarded one, and the box's answers, sent through
+ * {@link #processOutput}, are translated back by its reply tuple.
  * <p>
  * The path, in order: parse ({@link PacketParser}) -> fragments to {@link FragmentPath} (later ones follow their
  * first) -> ICMP errors to {@link IcmpErrorPath} -> lookup -> miss: {@link NewConnectionPath} (rules, route, bind,
@@ -31,6 +37,11 @@ public final class PacketProcessor
     static final int EXPIRY_BATCH = 32;
     /** Attempts at a connection whose entry turned stale, expired or reopened under us before giving up. */
     private static final int LOOKUP_ATTEMPTS = 4;
+    /**
+     * The ingress of a packet the box's own stack sent ({@link #processOutput}): interface index 0, which names no
+     * interface in Linux (a locally generated packet has no input device).
+     */
+    static final int LOCAL_STACK = 0;
 
     final NatEngine engine;
     final FlowTable table;
@@ -69,12 +80,16 @@ public final class PacketProcessor
     }
 
     /**
-     * Process one IPv4 packet in place.
+     * Process one IPv4 packet the box received, in place: PREROUTING, then FORWARD and POSTROUTING, or INPUT when it
+     * is addressed to the box itself (after DNAT or REDIRECT). A packet for the box is tracked like any other and
+     * its verdict is {@link Verdict#LOCAL}: translated (PREROUTING's DNAT/REDIRECT, the nat INPUT chain's SNAT, or a
+     * connection's reply tuple), not forwarded, TTL untouched (untracked with
+     * {@link NatEngineConfig.Builder#trackLocalDelivery} false).
      *
      * @param buf            buffer holding the packet.
      * @param offset         offset of the IPv4 header.
      * @param length         bytes from offset (may exceed the IP total length: padding is ignored).
-     * @param ingressIfIndex interface the packet arrived on.
+     * @param ingressIfIndex interface the packet arrived on (an index of the box, above 0).
      * @param nowNanos       current time on the caller's clock (monotonic, nanoseconds).
      * @return the verdict; see {@link #egressIfIndex()} and {@link #reason()}. Afterwards, packets held earlier
      *     ({@link Verdict#HOLD}) may be handed back: see {@link #releasedCount()}.
@@ -84,6 +99,26 @@ public final class PacketProcessor
     {
         held.recycle();
         return process(buf, offset, length, ingressIfIndex, nowNanos, NOT_LOOKED_UP, 0, 0, true);
+    }
+
+    /**
+     * Process one IPv4 packet the box's own stack sends, in place: the nat OUTPUT chain (DNAT, REDIRECT to
+     * 127.0.0.1), routing, POSTROUTING (SNAT, MASQUERADE), as the kernel's {@code NF_INET_LOCAL_OUT} and
+     * {@code NF_INET_POST_ROUTING} hooks; or, for the box's answer on a connection it received, the translation back
+     * by that connection's reply tuple. The TTL is the stack's (nothing is forwarded).
+     *
+     * @param buf      buffer holding the packet.
+     * @param offset   offset of the IPv4 header.
+     * @param length   bytes from offset.
+     * @param nowNanos current time on the caller's clock (monotonic, nanoseconds).
+     * @return {@link Verdict#FORWARD} (send it out of {@link #egressIfIndex()}), {@link Verdict#LOCAL} (addressed to
+     *     the box itself: loop it back), {@link Verdict#INVALID} (untracked, sent untranslated when routed),
+     *     {@link Verdict#DROP} or {@link Verdict#HOLD} (a fragment, as for {@link #process}).
+     */
+    public Verdict processOutput(final MutableDirectBuffer buf, final int offset, final int length, final long nowNanos)
+    {
+        held.recycle();
+        return process(buf, offset, length, LOCAL_STACK, nowNanos, NOT_LOOKED_UP, 0, 0, true);
     }
 
     /**
@@ -303,6 +338,7 @@ public final class PacketProcessor
         final long knownK1,
         final boolean trackerShortcuts)
     {
+        forwarding.ingress = ingressIfIndex; // a released fragment's own ingress, not the current packet's
         // One branch on the protocol for the error check and both ports (as ParsedPacket.keySrcPort / keyDstPort).
         final int protocol = pkt.protocol;
         final int srcPort;

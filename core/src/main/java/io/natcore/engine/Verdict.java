@@ -10,7 +10,13 @@ public enum Verdict
 {
     /** Send it out of {@link PacketProcessor#egressIfIndex()}; it was rewritten in place. */
     FORWARD,
-    /** Addressed to the box itself: deliver locally (the engine forwards nothing). */
+    /**
+     * For the box itself: deliver it to the box's own stack. Tracked like any packet (its connection is in the table,
+     * shared with forwarded traffic) and translated in place: PREROUTING's DNAT or REDIRECT to a box address and the
+     * nat INPUT chain's SNAT for a new connection, or the connection's reply tuple for an answer to one the box opened.
+     * TTL untouched. From {@link PacketProcessor#processOutput}: a packet the box sends to one of its own addresses
+     * (loop it back). Also untracked packets addressed to the box (INVALID, or an ICMP error about no connection).
+     */
     LOCAL,
     /** Drop it; {@link PacketProcessor#reason()} says why. */
     DROP,

@@ -5,6 +5,7 @@ package io.natcore.rules;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,7 @@ public final class BoxConfig
     private final int[] broadcastAddresses;  // sorted
     private final RouteTable routes;
     private final boolean routesGiven;
+    private final int loopbackIf;
 
     private BoxConfig(final Builder b)
     {
@@ -62,6 +64,7 @@ public final class BoxConfig
             namesByIndex[e.getValue()] = e.getKey();
         }
         indexByName = new HashMap<>(b.indexByName);
+        loopbackIf = b.loopback.isEmpty() ? -1 : Collections.min(b.loopback);
         final int n = b.addrIf.size();
         addrIf = new int[n];
         addrIp = new int[n];
@@ -437,6 +440,21 @@ public final class BoxConfig
             }
         }
         return 0;
+    }
+
+    /**
+     * The destination REDIRECT takes for a packet of the box's own stack (nat OUTPUT): 127.0.0.1, as the kernel's
+     * {@code nf_nat_redirect_ipv4} at {@code NF_INET_LOCAL_OUT}.
+     */
+    public static final int LOCAL_OUT_REDIRECT_ADDRESS = 0x7F000001;
+
+    /**
+     * @return the first loopback interface's index (the device the kernel routes the box's packets to its own
+     *     addresses through), or -1 when the box file declares none.
+     */
+    public int loopbackIfIndex()
+    {
+        return loopbackIf;
     }
 
     /** @return number of addresses. */

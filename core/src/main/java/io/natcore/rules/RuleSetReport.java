@@ -308,15 +308,22 @@ public final class RuleSetReport
                 .toString());
             return;
         }
-        sb.append(matchText(path));
-        final boolean destination = hook.equals("PREROUTING") || hook.equals("OUTPUT");
+        // OUTPUT sees the connections the box's own stack opens, INPUT those delivered to the box.
+        final boolean output = hook.equals("OUTPUT");
+        sb.append(output ? "the box's own " : "").append(matchText(path));
+        if (hook.equals("INPUT"))
+        {
+            sb.append(" delivered to the box");
+        }
+        final boolean destination = hook.equals("PREROUTING") || output;
         switch (r.target)
         {
             case DNAT:
                 sb.append(" -> DNAT ").append(rangeText(r));
                 break;
             case REDIRECT:
-                sb.append(" -> REDIRECT to the box").append(r.hasPortRange ? " port " + portsText(r) : "");
+                sb.append(output ? " -> REDIRECT to 127.0.0.1" : " -> REDIRECT to the box")
+                    .append(r.hasPortRange ? " port " + portsText(r) : "");
                 break;
             case NETMAP:
                 sb.append(" -> NETMAP ").append(destination ? "destination" : "source").append(" to ")
@@ -331,7 +338,7 @@ public final class RuleSetReport
         }
         if (destination && r.target == NatRule.Target.DNAT && r.mapIps)
         {
-            sb.append(", ").append(onwardText(r, path));
+            sb.append(", ").append(onwardText(r, path, output));
         }
         lines.add(sb.toString());
     }
@@ -421,7 +428,7 @@ public final class RuleSetReport
     }
 
     /** Where a DNAT's connections go next: the route to the target, then who translates their source. */
-    private String onwardText(final NatRule r, final List<NatRule> path)
+    private String onwardText(final NatRule r, final List<NatRule> path, final boolean output)
     {
         final int target = r.minIp;
         if (box.isLocalAddress(target))
@@ -440,6 +447,10 @@ public final class RuleSetReport
         final int gateway = routes.gateway(route);
         final String name = box.ifName(egress);
         final String via = "out " + name + (gateway == 0 ? " on-link" : " via " + Ipv4Text.format(gateway));
+        if (output)
+        {
+            return via + ", replies delivered to the box"; // the box's source; POSTROUTING's rules name clients
+        }
         final NatDecision d = probe(r, path, sourceOf(path), egress, target);
         if (d != null)
         {

@@ -20,6 +20,11 @@ public abstract class FlowEntries
 {
     /** Value of {@link #egressIfIndex} when none was set. */
     public static final int NO_IFINDEX = -1;
+    /**
+     * Egress of a direction whose packets the box delivers to itself (a connection to one of its addresses, or the
+     * replies to one it opened): ifindex 0, which names no interface in Linux.
+     */
+    public static final int LOCAL_DELIVERY = 0;
 
     final UnsafeBuffer hot;
     final UnsafeBuffer cold;

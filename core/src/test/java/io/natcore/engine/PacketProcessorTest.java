@@ -195,11 +195,13 @@ class PacketProcessorTest
     }
 
     @Test
-    void aPacketToTheBoxWithNoConnectionIsLocal() throws Exception
+    void aPacketToTheBoxIsDeliveredLocallyAndTracked() throws Exception
     {
+        // The kernel's conntrack confirms connections to the box at LOCAL_IN, whether a socket listens or not.
         start(EngineFixture.config());
         assertEquals(Verdict.LOCAL, send(TestPackets.udp("192.168.1.5", "172.16.2.5", 40000, 9999, 64, 4), T0));
-        assertEquals(0, engine.size());
+        assertEquals(1, engine.size());
+        assertEquals(-1, p.egressIfIndex());
     }
 
     @Test

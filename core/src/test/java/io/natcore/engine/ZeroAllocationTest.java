@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The established path allocates nothing: one million packets of a translated connection, after warm-up, leave
- * the thread's allocated-bytes counter where it was. The new-connection path has no allocation site either.
+ * the thread's allocated-bytes counter where it was. The new-connection path has no allocation site either, nor has
+ * the box's own traffic (delivered locally, and sent through {@link PacketProcessor#processOutput}).
  */
 class ZeroAllocationTest
 {
@@ -226,6 +227,55 @@ class ZeroAllocationTest
             // 16 bytes x 40k = 640 KB: far above this bound.
             assertTrue(allocated < 4096, "bytes allocated over 40k new connections: " + allocated);
         }
+    }
+
+    @Test
+    void theBoxsOwnConnectionsAndItsAnswersAllocateNothingAfterWarmUp() throws Exception
+    {
+        // Per flow: a query to the box (LOCAL, new connection) and the box's answer (processOutput), a connection the
+        // box opens (processOutput, new) and its reply (LOCAL). Packets are built before measuring.
+        final int flows = 20_000;
+        final int warm = 5_000;
+        final byte[][][] packets = new byte[flows + warm][][];
+        for (int i = 0; i < packets.length; i++)
+        {
+            final int port = 1024 + i;
+            packets[i] = new byte[][] {
+                TestPackets.udp("192.168.1.5", "172.16.2.5", port, 53, 64, 16),
+                TestPackets.udp("172.16.2.5", "192.168.1.5", 53, port, 64, 16),
+                TestPackets.udp("172.16.2.5", "172.16.3.5", port, 53, 64, 16),
+                TestPackets.udp("172.16.3.5", "172.16.2.5", 53, port, 64, 16)};
+        }
+        try (NatEngine engine = new NatEngine(EngineFixture.config().capacity(200_000).build()))
+        {
+            final PacketProcessor p = engine.newProcessor();
+            final UnsafeBuffer buf = new UnsafeBuffer(ByteBuffer.allocateDirect(2048));
+            long now = T0;
+            for (int i = 0; i < warm; i++)
+            {
+                ownTraffic(p, buf, packets[i], now++);
+            }
+            final long before = allocatedBytes();
+            int handled = 0;
+            for (int i = warm; i < packets.length; i++)
+            {
+                handled += ownTraffic(p, buf, packets[i], now++);
+            }
+            final long allocated = allocatedBytes() - before;
+            assertEquals(4 * flows, handled);
+            assertTrue(allocated < 4096, "bytes allocated over " + flows + " flows of the box's own: " + allocated);
+        }
+    }
+
+    /** @return how many of the four packets got the verdict the box's traffic should: LOCAL, FORWARD, FORWARD, LOCAL. */
+    private static int ownTraffic(final PacketProcessor p, final UnsafeBuffer buf, final byte[][] four, final long now)
+    {
+        int ok = run(p, buf, four[0], now) == Verdict.LOCAL ? 1 : 0;
+        buf.putBytes(0, four[1]);
+        ok += p.processOutput(buf, 0, four[1].length, now) == Verdict.FORWARD ? 1 : 0;
+        buf.putBytes(0, four[2]);
+        ok += p.processOutput(buf, 0, four[2].length, now) == Verdict.FORWARD ? 1 : 0;
+        return ok + (run(p, buf, four[3], now) == Verdict.LOCAL ? 1 : 0);
     }
 
     @Test

@@ -97,6 +97,22 @@ class RuleSetReportTest
     }
 
     @Test
+    void outputAndInputLinesSayTheyAreAboutTheBoxsOwnConnections()
+    {
+        final RuleSetReport r = report(BOX, NAT
+            + "-A INPUT -s 192.168.1.0/24 -i eth0 -p udp -m udp --dport 53 -j SNAT --to-source 172.16.2.99\n"
+            + "-A OUTPUT -d 172.16.2.80/32 -p tcp -m tcp --dport 443 -j DNAT --to-destination 172.16.3.7:8443\n"
+            + "-A OUTPUT -d 172.16.3.5/32 -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 3128\n"
+            + "-A POSTROUTING -s 192.168.1.0/24 -o eth0 -j MASQUERADE\nCOMMIT\n");
+        assertEquals(List.of(
+            "line 6: udp from 192.168.1.0/24 to any address:53 in eth0 delivered to the box -> SNAT to 172.16.2.99",
+            "line 7: the box's own tcp to 172.16.2.80:443 -> DNAT 172.16.3.7:8443, out eth0 via 172.16.2.1, replies"
+                + " delivered to the box",
+            "line 8: the box's own tcp to 172.16.3.5:80 -> REDIRECT to 127.0.0.1 port 3128",
+            "line 9: all from 192.168.1.0/24 out eth0 -> MASQUERADE to 172.16.2.5"), r.ruleLines());
+    }
+
+    @Test
     void dnatWithoutSnatGetsTheReplyRoutingNote()
     {
         final RuleSetReport r = report(BOX, NAT

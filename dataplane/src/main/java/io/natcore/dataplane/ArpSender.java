@@ -18,7 +18,6 @@ final class ArpSender implements AutoCloseable
     private final long ourMac;
     private final int ourIp;
     private final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(Arp.MIN_FRAME));
-    private final UnsafeBuffer address = new UnsafeBuffer(ByteBuffer.allocateDirect(20));
     private long sent;
 
     ArpSender(final int ifIndex, final long ourMac, final int ourIp) throws PacketSocket.SetupException
@@ -30,10 +29,8 @@ final class ArpSender implements AutoCloseable
         {
             throw new PacketSocket.SetupException("socket(AF_PACKET) for ARP: " + LibC.describe(LibC.errno()));
         }
-        address.putShort(0, (short)LibC.AF_PACKET);
-        address.putShort(2, (short)0);
-        address.putInt(4, ifIndex);
-        if (LibC.bind(fd, address.addressOffset(), 20) != 0)
+        final UnsafeBuffer address = new UnsafeBuffer(ByteBuffer.allocateDirect(SockaddrLl.LENGTH));
+        if (SockaddrLl.bind(fd, address, 0, ifIndex) != 0) // protocol 0: this socket receives nothing
         {
             final String why = LibC.describe(LibC.errno());
             LibC.close(fd);

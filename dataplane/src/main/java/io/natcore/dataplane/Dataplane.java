@@ -245,6 +245,7 @@ final class Dataplane
             .mappedFile(tableFile)
             .expiryWorkPerPacket(0)
             .decrementTtl(true)
+            .trackLocalDelivery(false) // the host's stack answers packets for the box, outside the engine
             .events(false)
             .reservedPorts(options.reserve)
             .timeouts(HostTimeouts.read(HostTimeouts.PROC_SYS))

@@ -69,30 +69,17 @@ final class Neighbours
     /** @return the slot of {@code ip}, claiming one if absent, or {@link #FULL}. */
     int slot(final int ip)
     {
-        for (int i = 0, s = home(ip) & mask; i <= mask; i++, s = (s + 1) & mask)
-        {
-            final int owner = (int)INTS.getAcquire(ips, s);
-            if (owner == ip)
-            {
-                return s;
-            }
-            if (owner == 0)
-            {
-                if (INTS.compareAndSet(ips, s, 0, ip))
-                {
-                    return s;
-                }
-                if ((int)INTS.getAcquire(ips, s) == ip)
-                {
-                    return s;
-                }
-            }
-        }
-        return FULL;
+        return probe(ip, true);
     }
 
     /** @return the slot of {@code ip}, or {@link #FULL} when absent (never claims). */
     int find(final int ip)
+    {
+        return probe(ip, false);
+    }
+
+    /** Linear probe from {@code ip}'s home slot; at the first free slot, claims it (CAS) or stops. */
+    private int probe(final int ip, final boolean claim)
     {
         for (int i = 0, s = home(ip) & mask; i <= mask; i++, s = (s + 1) & mask)
         {
@@ -103,7 +90,15 @@ final class Neighbours
             }
             if (owner == 0)
             {
-                return FULL;
+                if (!claim)
+                {
+                    return FULL;
+                }
+                // lost the race: the slot is ours anyway if the winner claimed it for the same address
+                if (INTS.compareAndSet(ips, s, 0, ip) || (int)INTS.getAcquire(ips, s) == ip)
+                {
+                    return s;
+                }
             }
         }
         return FULL;

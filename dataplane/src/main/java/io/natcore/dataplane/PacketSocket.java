@@ -201,14 +201,9 @@ final class PacketSocket implements AutoCloseable
         }
     }
 
-    /** {@code struct sockaddr_ll}: family, protocol (network order), ifindex; the rest zero. */
     private void bindTo(final int ifIndex) throws SetupException
     {
-        scratch.setMemory(0, 20, (byte)0);
-        scratch.putShort(0, (short)LibC.AF_PACKET);
-        scratch.putShort(2, (short)LibC.ETH_P_ALL_BE);
-        scratch.putInt(4, ifIndex);
-        if (LibC.bind(fd, scratchAddress, 20) != 0)
+        if (SockaddrLl.bind(fd, scratch, LibC.ETH_P_ALL_BE, ifIndex) != 0)
         {
             throw failure("bind to ifindex " + ifIndex);
         }

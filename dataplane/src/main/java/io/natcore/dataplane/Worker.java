@@ -353,7 +353,7 @@ final class Worker implements Runnable
         final long mac = resolve(nextHop, now);
         if (mac == Neighbours.NO_MAC)
         {
-            counts[WorkerCounter.NEIGHBOUR_QUEUE_FULL.ordinal()]++;
+            counts[WorkerCounter.NEIGHBOUR_TOO_BIG_TO_QUEUE.ordinal()]++; // above the MTU: larger than a queue slot
             return;
         }
         counts[WorkerCounter.FRAGMENTED.ordinal()]++;
@@ -440,10 +440,14 @@ final class Worker implements Runnable
 
     private void queue(final DirectBuffer b, final int ip, final int length, final int nextHop, final long now)
     {
-        final int slot = pending.claim();
-        if (slot < 0 || length > pending.slotBytes())
+        if (length > pending.slotBytes())
         {
-            pending.free(slot);
+            counts[WorkerCounter.NEIGHBOUR_TOO_BIG_TO_QUEUE.ordinal()]++;
+            return;
+        }
+        final int slot = pending.claim();
+        if (slot < 0)
+        {
             counts[WorkerCounter.NEIGHBOUR_QUEUE_FULL.ordinal()]++;
             return;
         }

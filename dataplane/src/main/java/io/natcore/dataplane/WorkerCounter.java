@@ -60,7 +60,9 @@ enum WorkerCounter
     /** poll() reported an error on the socket (interface down or gone). */
     SOCKET_ERRORS("socket errors (interface down?)"),
     /** Fragments dropped because the side pool was full. */
-    SIDE_POOL_FULL("side pool full, dropped");
+    SIDE_POOL_FULL("side pool full, dropped"),
+    /** A packet for a next hop not yet resolved that is larger than a neighbour-queue slot (it cannot wait). */
+    NEIGHBOUR_TOO_BIG_TO_QUEUE("neighbour unresolved, too big to queue, dropped");
 
     static final WorkerCounter[] VALUES = values();
     final String label;

@@ -39,6 +39,8 @@ public final class EngineAdapter implements ReplayEngine
 {
     private static final Verdict[] VERDICTS = Verdict.values();
     private static final Reason[] REASONS = Reason.values();
+    /** {@link #run}'s ingress for a packet of the box's own stack: {@link PacketProcessor#processOutput}. */
+    private static final int FROM_THE_BOX = -1;
 
     private final NatEngine engine;
     private final PacketProcessor processor;
@@ -197,6 +199,19 @@ public final class EngineAdapter implements ReplayEngine
     public boolean process(
         final MutableDirectBuffer buffer, final int offset, final int length, final int ingressIf, final long nowNanos)
     {
+        return run(buffer, offset, length, ingressIf, nowNanos);
+    }
+
+    @Override
+    public boolean processOutput(
+        final MutableDirectBuffer buffer, final int offset, final int length, final long nowNanos)
+    {
+        return run(buffer, offset, length, FROM_THE_BOX, nowNanos);
+    }
+
+    private boolean run(
+        final MutableDirectBuffer buffer, final int offset, final int length, final int ingressIf, final long nowNanos)
+    {
         final Verdict v;
         if (isFragment(buffer, offset, length))
         {
@@ -204,7 +219,7 @@ public final class EngineAdapter implements ReplayEngine
             // its buffer for the next record: give the engine a copy of its own, copied back unless held.
             final UnsafeBuffer own = new UnsafeBuffer(new byte[length]);
             own.putBytes(0, buffer, offset, length);
-            v = processor.process(own, 0, length, ingressIf, nowNanos);
+            v = handOver(own, 0, length, ingressIf, nowNanos);
             if (v != Verdict.HOLD)
             {
                 buffer.putBytes(offset, own, 0, length);
@@ -212,7 +227,7 @@ public final class EngineAdapter implements ReplayEngine
         }
         else
         {
-            v = processor.process(buffer, offset, length, ingressIf, nowNanos);
+            v = handOver(buffer, offset, length, ingressIf, nowNanos);
         }
         verdict = v;
         if (draws != null)
@@ -222,6 +237,13 @@ public final class EngineAdapter implements ReplayEngine
         }
         // INVALID: untracked and untranslated; the kernel forwards it when it has a route.
         return v == Verdict.FORWARD || (v == Verdict.INVALID && processor.egressIfIndex() >= 0);
+    }
+
+    private Verdict handOver(
+        final MutableDirectBuffer buffer, final int offset, final int length, final int ingressIf, final long nowNanos)
+    {
+        return ingressIf == FROM_THE_BOX ? processor.processOutput(buffer, offset, length, nowNanos) :
+            processor.process(buffer, offset, length, ingressIf, nowNanos);
     }
 
     private void onEvent(final ConntrackEvent e)

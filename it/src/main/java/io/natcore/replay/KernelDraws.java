@@ -38,7 +38,20 @@ public final class KernelDraws
         "^\\[(\\d+)\\.(\\d+)\\]\\s+\\[(NEW|DESTROY)\\]\\s+\\S+\\s+(\\d+)\\s+(.*)$");
     private static final Pattern FIELD = Pattern.compile("(src|dst|sport|dport|id)=(\\S+)");
 
+    /**
+     * One connection the kernel made: when its NEW was printed, its original tuple and its reply tuple (as the
+     * kernel printed them: the reply as the answering side sends it, before any translation).
+     *
+     * @param newNanos the NEW event's timestamp.
+     * @param orig     original tuple.
+     * @param reply    reply tuple.
+     */
+    public record Connection(long newNanos, NatTuple orig, NatTuple reply)
+    {
+    }
+
     private final DrawHints hints;
+    private final List<Connection> connections = new ArrayList<>();
     /** Per connection name: per NEW of it in the kernel's record, in order, the connections evicted for it. */
     private final Map<String, List<List<String>>> kernelEvictions = new HashMap<>();
     private final Map<String, Integer> engineNews = new HashMap<>();
@@ -98,6 +111,7 @@ public final class KernelDraws
             destroyedAt.clear();
             d.kernelEvictions.computeIfAbsent(name(orig), k -> new ArrayList<>()).add(evicted);
             d.hints.add(orig, translated.invertOf(reply));
+            d.connections.add(new Connection(at, new NatTuple().copyFrom(orig), new NatTuple().copyFrom(reply)));
         }
         return d;
     }
@@ -151,6 +165,12 @@ public final class KernelDraws
         orig.set(proto, f[0], f[1], f[2], f[3]);
         reply.set(proto, f[4], f[5], f[6], f[7]);
         return true;
+    }
+
+    /** @return every connection the kernel made (each NEW event), in the record's order. */
+    public List<Connection> connections()
+    {
+        return connections;
     }
 
     /** @return the draws, to steer an engine (it writes each draw's outcome back). */

@@ -27,6 +27,19 @@ public interface ReplayEngine
     boolean process(MutableDirectBuffer buffer, int offset, int length, int ingressIf, long nowNanos);
 
     /**
+     * Processes one packet the box's own stack sent (the engine's OUTPUT entry point), in place: a connection the box
+     * opens, or its answer on a connection it received.
+     *
+     * @param buffer   holds the packet as the stack wrote it ({@link StackPackets}); rewritten in place.
+     * @param offset   start of the IPv4 header.
+     * @param length   bytes from the IPv4 header on.
+     * @param nowNanos clock (the pcap timestamp).
+     * @return true if the engine sends it out (translated, or untranslated when INVALID); false when it drops it or
+     *     loops it back to the box.
+     */
+    boolean processOutput(MutableDirectBuffer buffer, int offset, int length, long nowNanos);
+
+    /**
      * Packets held by earlier {@link #process} calls (later fragments that came before their first fragment) and
      * handed back by the last call: the caller sends those {@link #releasedSent sent} after the current packet.
      * Valid until the next {@link #process} call.

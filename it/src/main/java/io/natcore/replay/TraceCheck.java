@@ -21,7 +21,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * {@code replay check} for one trace: replays the received packets through a fresh engine in
- * memory and hands both the kernel's and the engine's packets to a {@link KernelComparator}.
+ * memory, and the packets the box's own stack sent ({@link KernelComparator#isOwnStack}: the forward of no received
+ * packet) through its OUTPUT entry point as the stack wrote them ({@link StackPackets}), and hands both the kernel's
+ * and the engine's packets to a {@link KernelComparator}.
  * When the trace has the kernel's {@code conntrack-events.txt}, the engine is steered by the kernel's draws
  * ({@link KernelDraws}) and the comparison is byte-exact, without port pairing; a draw the engine refused and an
  * eviction unlike the kernel's are deviations, and fail the trace.
@@ -146,8 +148,10 @@ public final class TraceCheck
             result.steered = engine.steered();
             final VerdictSummary summary = new VerdictSummary(engine);
             result.summary = summary;
-            final KernelComparator comparator = new KernelComparator(trace.rules(), trace.box(), !result.steered);
+            final KernelComparator comparator = new KernelComparator(trace.rules(), trace.box(), !result.steered)
+                .compareOwnStackPackets();
             noteReceived(trace, comparator);
+            final StackPackets stack = new StackPackets(draws == null ? List.of() : draws.connections());
             final UnsafeBuffer work = new UnsafeBuffer(new byte[0]);
             final int fixedIngress = iface == null ? -1 : box.ifIndex(iface);
             if (iface != null && fixedIngress < 0)
@@ -169,8 +173,26 @@ public final class TraceCheck
                     final byte[] ip = Arrays.copyOfRange(rec.buffer.byteArray(), rec.ipOffset, rec.ipOffset + rec.ipLength);
                     if (rec.isOutgoing())
                     {
-                        summary.skippedOutgoing++;
-                        comparator.onKernelSent(rec.number, trim(ip));
+                        final byte[] sent = trim(ip);
+                        comparator.onKernelSent(rec.number, sent);
+                        if (comparator.isOwnStack(sent))
+                        {
+                            // The box's own stack sent it (rule 5): through the engine's OUTPUT entry point, as the
+                            // stack wrote it, and the engine's result is compared with what the kernel sent.
+                            final byte[] own = stack.asTheStackSentIt(sent, rec.timestampNanos);
+                            work.wrap(own == sent ? sent.clone() : own);
+                            final boolean send = engine.processOutput(work, 0, own.length, rec.timestampNanos);
+                            summary.countLastOwn();
+                            if (send)
+                            {
+                                summary.sent++;
+                                comparator.onEngineSent(rec.number, Arrays.copyOf(work.byteArray(), own.length));
+                            }
+                        }
+                        else
+                        {
+                            summary.skippedOutgoing++;
+                        }
                         continue;
                     }
                     comparator.rewriteInbound(ip);

@@ -15,11 +15,13 @@ public final class VerdictSummary
     private final long[][] counts;
     /** Records read from the pcap. */
     public long records;
-    /** Records the capturing host sent (SLL/SLL2 type 4): not input. */
+    /** Records the capturing host sent (SLL/SLL2 type 4) and not fed to the engine: its forwards of received ones. */
     public long skippedOutgoing;
+    /** Records the box's own stack sent, fed to the engine's OUTPUT entry point ({@code check}). */
+    public long ownStack;
     /** Records without an IPv4 packet. */
     public long skippedNonIpv4;
-    /** Packets handed to the engine. */
+    /** Received packets handed to the engine. */
     public long processed;
     /** Packets the engine sent out. */
     public long sent;
@@ -39,6 +41,15 @@ public final class VerdictSummary
     public void countLast()
     {
         processed++;
+        counts[engine.verdict()][engine.reason()]++;
+    }
+
+    /**
+     * Counts the engine's last verdict and reason, for a packet of the box's own stack ({@link #ownStack}).
+     */
+    public void countLastOwn()
+    {
+        ownStack++;
         counts[engine.verdict()][engine.reason()]++;
     }
 
@@ -100,8 +111,9 @@ public final class VerdictSummary
      */
     public void print(final PrintStream out)
     {
-        out.printf("records %d: %d received packets processed, %d sent out; skipped %d sent by the box, %d not IPv4%n",
-            records, processed, sent, skippedOutgoing, skippedNonIpv4);
+        out.printf("records %d: %d received packets processed, %d sent out; skipped %d sent by the box, %d not IPv4%s%n",
+            records, processed, sent, skippedOutgoing, skippedNonIpv4,
+            ownStack == 0 ? "" : "; " + ownStack + " of the box's own stack through its OUTPUT entry point");
         for (int v = 0; v < counts.length; v++)
         {
             final long total = verdictTotal(v);

@@ -10,7 +10,9 @@ import io.natcore.engine.PacketProcessor;
 import io.natcore.engine.Verdict;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.IptablesSaveParser;
+import io.natcore.replay.KernelDraws;
 import io.natcore.replay.KernelTimeouts;
+import io.natcore.replay.StackPackets;
 import io.natcore.replay.Replayer;
 import io.natcore.replay.TestCaptures;
 import io.natcore.replay.compare.KernelComparator;
@@ -122,7 +124,7 @@ class ConntrackEventsTest
     @ParameterizedTest
     @ValueSource(strings = {
         "01-dnat-within-azure", "04-snat-masquerade", "09-icmp-errors-related", "11-many-flows", "13-lossy-links",
-        "15-snat-port-exhaustion", "16-nat-address-range", "17-tcp-close-and-reuse", "18-hairpin",
+        "15-snat-port-exhaustion", "16-nat-address-range", "17-tcp-close-and-reuse", "18-hairpin", "19-to-the-box",
         "20-expiry-and-reuse"
     })
     void perConnectionEventsEqualTheKernels(final String name) throws Exception
@@ -260,6 +262,15 @@ class ConntrackEventsTest
         final KernelComparator ports = new KernelComparator(
             Files.readString(dir.resolve("rules.txt"), StandardCharsets.UTF_8),
             Files.readString(dir.resolve("box.txt"), StandardCharsets.UTF_8));
+        final StackPackets stack = new StackPackets(
+            KernelDraws.parse(Files.readString(dir.resolve("conntrack-events.txt"))).connections());
+        for (final Received r : packets)
+        {
+            if (!r.sent)
+            {
+                ports.onReceived(r.record, r.ip); // rule 5 judges what the box sent against every received packet
+            }
+        }
         try (NatEngine engine = new NatEngine(config))
         {
             final PacketProcessor p = engine.newProcessor();
@@ -274,11 +285,18 @@ class ConntrackEventsTest
                 if (r.sent)
                 {
                     final int length = Replayer.ipPacketLength(new UnsafeBuffer(r.ip), 0, r.ip.length);
-                    ports.onKernelSent(r.record, Arrays.copyOf(r.ip, length));
+                    final byte[] sent = Arrays.copyOf(r.ip, length);
+                    ports.onKernelSent(r.record, sent);
+                    if (ports.isOwnStack(sent))
+                    {
+                        // The box's own stack sent it: tracked through the OUTPUT entry point, as the stack wrote it.
+                        final byte[] own = stack.asTheStackSentIt(sent, r.timeNanos).clone();
+                        p.processOutput(new UnsafeBuffer(own), 0, own.length, r.timeNanos);
+                        engine.pollEvents(e -> append(events, e), Integer.MAX_VALUE);
+                    }
                     continue;
                 }
                 final byte[] copy = r.ip.clone();
-                ports.onReceived(r.record, r.ip);
                 ports.rewriteInbound(copy);
                 final UnsafeBuffer work = new UnsafeBuffer(copy);
                 if (p.process(work, 0, copy.length, eth0, r.timeNanos) == Verdict.FORWARD)

@@ -84,12 +84,19 @@ final class LabRun
     }
 
     /**
-     * The lab's namespace prefix: {@code -Dnatcore.lab.prefix} (so runs of several checkouts on one machine do not
-     * collide), default the lab's own {@code ncl}.
+     * The lab's namespace prefix: {@code -Dnatcore.lab.prefix}, else {@code ncl} and four hex digits of this
+     * checkout's path, so the labs of two checkouts on one machine (a CI clone beside a working tree) never share
+     * namespaces: with one shared default, one run's teardown removed the other's interfaces mid-scenario.
      */
     static String prefix()
     {
-        return System.getProperty("natcore.lab.prefix", "ncl");
+        final String set = System.getProperty("natcore.lab.prefix");
+        if (set != null)
+        {
+            return set;
+        }
+        final int h = LabEnvironment.LAB_SCRIPT.toAbsolutePath().normalize().toString().hashCode();
+        return String.format("ncl%04x", (h ^ (h >>> 16)) & 0xFFFF);
     }
 
     String read(final String name) throws IOException

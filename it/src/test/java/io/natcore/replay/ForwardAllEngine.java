@@ -28,6 +28,13 @@ final class ForwardAllEngine implements ReplayEngine
     }
 
     @Override
+    public boolean processOutput(final MutableDirectBuffer buffer, final int offset, final int length, final long now)
+    {
+        egress = -1;
+        return true;
+    }
+
+    @Override
     public int egressIfIndex()
     {
         return egress;

@@ -36,7 +36,10 @@ class KernelComparatorTraceTest
         return Traces.names();
     }
 
-    /** Trace 19: records 1-44 are the connections to the box itself (delivered locally, answered by its stack). */
+    /**
+     * Trace 19: records 1-44 are the connections to the box itself: the stand-in delivers the received ones locally
+     * and answers the box's own (fed to its OUTPUT entry point) with the kernel's record.
+     */
     private static final Set<Long> TO_THE_BOX_19 = LongStream.rangeClosed(1, 44).boxed().collect(Collectors.toSet());
 
     private static Set<Long> boxMade(final String name)

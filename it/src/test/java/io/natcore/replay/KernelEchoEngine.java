@@ -40,6 +40,8 @@ public final class KernelEchoEngine implements ReplayEngine
     private final List<byte[]> outputs = new ArrayList<>();
     private final List<Long> outputRecords = new ArrayList<>();
     private final List<Long> inputRecords = new ArrayList<>();
+    /** What the box's own stack sent as the kernel recorded it (box-made records), for {@link #processOutput}. */
+    private final List<byte[]> ownSent = new ArrayList<>();
     private final Transform transform;
     private Set<Long> forwardUnchanged = Set.of();
     private Set<Long> local = Set.of();
@@ -74,6 +76,10 @@ public final class KernelEchoEngine implements ReplayEngine
                     {
                         sentRecords.add(rec.number);
                         sentBytes.add(trimmed(ip));
+                    }
+                    else
+                    {
+                        ownSent.add(trimmed(ip));
                     }
                 }
                 else
@@ -252,6 +258,25 @@ public final class KernelEchoEngine implements ReplayEngine
         buffer.putBytes(offset, out);
         verdict = 0;
         return true;
+    }
+
+    /** Sends what the kernel sent for the box's own packet: the first box-made record of the same datagram. */
+    @Override
+    public boolean processOutput(final MutableDirectBuffer buffer, final int offset, final int length, final long now)
+    {
+        final byte[] in = new byte[length];
+        buffer.getBytes(offset, in);
+        for (int j = 0; j < ownSent.size(); j++)
+        {
+            if (sameDatagramPart(trimmed(in), ownSent.get(j)))
+            {
+                buffer.putBytes(offset, ownSent.remove(j));
+                verdict = 0;
+                return true;
+            }
+        }
+        verdict = 1;
+        return false;
     }
 
     @Override

@@ -115,6 +115,70 @@ class TraceCheckTest
         assertTrue(r.comparator.passed(), "the packets still match: only the eviction record differs");
     }
 
+    @Test
+    void theBoxsOwnAnswersInTrace19GoThroughTheOutputEntryPointAndMatchTheKernelsBytes()
+    {
+        final TraceCheck.Result r = TraceCheck.run(Traces.load("19-to-the-box"), EngineFactory.NATCORE);
+        assertTrue(r.passed(), r.mismatches().toString());
+        // 11 forwards of the connection through the box, 20 answers of the box's own stack: none set aside.
+        assertEquals(31, r.comparator.kernelCount());
+        assertEquals(31, r.comparator.matchedCount());
+        assertEquals(List.of(), r.comparator.excluded());
+        assertEquals(20, r.summary.ownStack);
+    }
+
+    @Test
+    void anEngineThatSendsTheBoxsAnswersUntranslatedFailsTrace19()
+    {
+        // The box's stack answers 172.16.2.70:7007 (DNATed to the box) from 172.16.2.5:7007; the kernel sent them
+        // from 172.16.2.70, its reply tuple translated back. An engine that leaves them as the stack wrote them fails.
+        final TraceCheck.Result r = TraceCheck.run(Traces.load("19-to-the-box"), new EngineFactory()
+        {
+            @Override
+            public ReplayEngine create(final String rules, final String box) throws ReplayException
+            {
+                return untranslatedOutput(EngineFactory.NATCORE.create(rules, box));
+            }
+
+            @Override
+            public ReplayEngine create(final String rules, final String box, final String sysctl,
+                final KernelDraws draws) throws ReplayException
+            {
+                return untranslatedOutput(EngineFactory.NATCORE.create(rules, box, sysctl, draws));
+            }
+        });
+        assertFalse(r.passed());
+        assertTrue(r.mismatches().get(0).toString().contains("ip.src kernel=172.16.2.70 engine=172.16.2.5"),
+            r.mismatches().toString());
+        // The 7 answers from 172.16.2.70 (5 TCP, 2 echo replies) and the 5 from 172.16.2.5:8 (REDIRECT) differ; and
+        // with no answer seen by conntrack, the client's 5 later segments to 172.16.2.70 are INVALID, sent on as they
+        // are where the kernel delivered them (those to 172.16.2.5 stay local: its own address).
+        assertEquals(17, r.mismatches().size(), r.mismatches().toString());
+        assertEquals(5, r.mismatches().stream().filter(m -> m.toString().endsWith("the kernel sent nothing in its " +
+            "place")).count(), r.mismatches().toString());
+    }
+
+    /** The engine, except that the box's own packets are sent as they are, without the engine seeing them. */
+    private static ReplayEngine untranslatedOutput(final ReplayEngine engine)
+    {
+        return (ReplayEngine)java.lang.reflect.Proxy.newProxyInstance(ReplayEngine.class.getClassLoader(),
+            new Class<?>[] {ReplayEngine.class}, (proxy, method, args) ->
+            {
+                if ("processOutput".equals(method.getName()))
+                {
+                    return true;
+                }
+                try
+                {
+                    return method.invoke(engine, args);
+                }
+                catch (final java.lang.reflect.InvocationTargetException ex)
+                {
+                    throw ex.getCause();
+                }
+            });
+    }
+
     private static TraceSource withEvents(final TraceSource t, final String events)
     {
         return new TraceSource(t.name(), t.rules(), t.box(), t.pcap(), t.clients(), t.sysctl(), events);

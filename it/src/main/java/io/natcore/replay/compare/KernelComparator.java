@@ -25,11 +25,13 @@ import java.util.Set;
  * by field), or as missing; an engine packet left over, as extra. Fragments are compared as
  * the set of fragments of each datagram (rule 3). ICMP time-exceeded / parameter-problem /
  * fragmentation-needed messages the box made itself about a packet it received are set aside
- * (rule 4). Any other packet the kernel sent that is the forward of no packet it received is the box's own stack's
- * (a SYN-ACK, an echo reply, a reset, an ICMP error about a packet delivered to the box) and is set aside too (rule
- * 5): decided from the kernel's record alone, so an engine that forwards a packet the kernel delivered locally still
- * fails, through its extra packet, and one that swallows a packet the kernel forwarded, through the kernel's packet
- * left unmatched. For rules 4 and 5 give it every received packet before the comparison starts.
+ * (rule 4). Any other packet the kernel sent that is the forward of no packet it received ({@link #isOwnStack}) is the
+ * box's own stack's (a SYN-ACK, an echo reply, a reset, an ICMP error about a packet delivered to the box): set aside
+ * (rule 5), or, once {@link #compareOwnStackPackets()} is called (the caller feeds those packets through the engine's
+ * OUTPUT entry point), compared like any other. Decided from the kernel's record alone, so an engine that forwards a
+ * packet the kernel delivered locally still fails, through its extra packet, and one that swallows a packet the
+ * kernel forwarded, through the kernel's packet left unmatched. For rules 4 and 5 give it every received packet
+ * before the comparison starts.
  * <p>
  * Two port modes: with pairing (captures without the kernel's conntrack events), a port the engine drew differently
  * is paired with the kernel's (rule 2, {@link PortMapping}); without pairing (the engine was steered by the kernel's
@@ -66,7 +68,7 @@ public final class KernelComparator
     private final Map<FragmentKey, List<Sent>> engineFragments = new LinkedHashMap<>();
     private final Set<Long> receivedIdProtoTtl = new HashSet<>();
     private final Set<Long> receivedIcmpIdTypeCode = new HashSet<>();
-    /** {@link #forwardPrint} of every packet received: what the kernel may have forwarded. */
+    /** {@link #forwardKey} of every packet received: what the kernel may have forwarded. */
     private final Set<Long> receivedPrints = new HashSet<>();
     /** {@link #forwardPrint} of each received TCP/UDP packet to its original source ({@link PortMapping#origin}). */
     private final Map<Long, Long> receivedOrigins = new java.util.HashMap<>();
@@ -77,6 +79,7 @@ public final class KernelComparator
     private int matched;
     private int ttlMasked;
     private boolean finished;
+    private boolean compareOwnStack;
 
     /**
      * @param rulesText the trace's iptables-save text, for the sources and port ranges of rule 2.
@@ -111,7 +114,7 @@ public final class KernelComparator
         }
         receivedIdProtoTtl.add(idProtoTtl(ip, 0));
         final long print = forwardPrint(ip);
-        receivedPrints.add(print);
+        receivedPrints.add(forwardKey(print, Wire.u8(ip, 8)));
         final int proto = Wire.u8(ip, 9);
         final int l4 = (ip[0] & 0x0F) * 4;
         if ((proto == Wire.TCP || proto == Wire.UDP) && (Wire.u16(ip, 6) & 0x3FFF) == 0 && l4 + 4 <= ip.length)
@@ -123,6 +126,42 @@ public final class KernelComparator
         {
             receivedIcmpIdTypeCode.add((long)Wire.u16(ip, 4) << 16 | Wire.u16(ip, ihl));
         }
+    }
+
+    /**
+     * Compares the box's own stack's packets (rule 5) like any other instead of setting them aside: the caller feeds
+     * each of them through the engine's OUTPUT entry point and hands the engine's result to {@link #onEngineSent}.
+     *
+     * @return this.
+     */
+    public KernelComparator compareOwnStackPackets()
+    {
+        compareOwnStack = true;
+        return this;
+    }
+
+    /**
+     * Rule 5: whether a packet the kernel sent is its own stack's, not the forward of a packet it received. A forward
+     * keeps what NAT and routing leave alone ({@link #forwardPrint}: protocol, IP id, length, TCP sequence numbers and
+     * flags, ICMP sequence or quoted IP id) and has the TTL of the packet it forwards less one ({@code ip_forward}); a
+     * packet no received one matches so was made by the box's stack (its own IP id and TTL, typically 64). Requiring
+     * the TTL too keeps a box packet from passing for a forward when its IP id and length happen to equal a received
+     * one's (UDP with DF set and no connected socket has IP id 0). Judged against every received packet, so capture
+     * order does not matter. Rule 4's ICMP errors are the router's, not the stack's.
+     *
+     * @param ip a packet the kernel sent, from the IPv4 header on, trimmed to its total length.
+     * @return true when the box's own stack sent it.
+     */
+    public boolean isOwnStack(final byte[] ip)
+    {
+        return ip.length >= 20 && !isBoxOriginated(ip) &&
+            !receivedPrints.contains(forwardKey(forwardPrint(ip), Wire.u8(ip, 8) + 1));
+    }
+
+    /** A received packet's print and TTL, as {@link #isOwnStack} looks a forward's up. */
+    private static long forwardKey(final long print, final int ttl)
+    {
+        return print * 257 + ttl;
     }
 
     /**
@@ -149,7 +188,7 @@ public final class KernelComparator
                 ": made by the box about a packet it received (rule 4), not compared");
             return;
         }
-        if (!receivedPrints.contains(forwardPrint(ip)))
+        if (!compareOwnStack && isOwnStack(ip))
         {
             excluded.add("packet #" + record + " " + new PacketLayout(ip).summary() +
                 ": made by the box's own stack, the forward of no packet it received (rule 5), not compared");

@@ -24,10 +24,17 @@ class KernelComparatorTest
 {
     private final KernelComparator c = new KernelComparator("", "addr eth0 172.16.2.5/24\n");
 
-    /** A packet the kernel sent as the forward of one it received (rule 5 needs the received one). */
+    /**
+     * A packet the kernel sent as the forward of one it received (rule 5 needs the received one, which came with a TTL
+     * one more: ip_forward decrements it).
+     */
     private void forwarded(final long record, final byte[] ip)
     {
-        c.onReceived(record, ip);
+        final byte[] received = ip.clone();
+        received[8]++;
+        Wire.put16(received, 10, 0);
+        Wire.put16(received, 10, ~Wire.fold(Wire.sum(received, 0, (received[0] & 0x0F) * 4)) & 0xFFFF);
+        c.onReceived(record, received);
         c.onKernelSent(record, ip);
     }
 
