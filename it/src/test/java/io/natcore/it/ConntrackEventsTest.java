@@ -125,7 +125,7 @@ class ConntrackEventsTest
     @ValueSource(strings = {
         "01-dnat-within-azure", "04-snat-masquerade", "09-icmp-errors-related", "11-many-flows", "13-lossy-links",
         "15-snat-port-exhaustion", "16-nat-address-range", "17-tcp-close-and-reuse", "18-hairpin", "19-to-the-box",
-        "20-expiry-and-reuse"
+        "20-expiry-and-reuse", "29-box-own-traffic"
     })
     void perConnectionEventsEqualTheKernels(final String name) throws Exception
     {
