@@ -8,9 +8,11 @@ import io.natcore.engine.NatEngineConfig;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.Ipv4Text;
 import io.natcore.rules.IptablesSaveParser;
+import io.natcore.rules.LoadWarning;
 import io.natcore.rules.NatRuleSet;
 import io.natcore.rules.RouteTable;
 import io.natcore.rules.RuleParseException;
+import io.natcore.rules.RuleSetReport;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
@@ -232,6 +234,12 @@ final class Dataplane
         {
             throw new StartException(boxFile + ": no address on " + options.iface + " (an 'addr " + options.iface +
                 " A.B.C.D/N' line)");
+        }
+        // What is accepted but not enforced (filter rules, policies, unknown interfaces, shadowed rules): said once,
+        // at start and at each reload, as iptables-restore would not.
+        for (final LoadWarning w : RuleSetReport.of(rules, box).warnings())
+        {
+            System.err.println("natcore-dataplane: warning: " + rulesFile + ": " + w);
         }
         return new Generation(rules, box, engineIf, source);
     }

@@ -76,6 +76,30 @@ class DataplaneMainTest
     }
 
     @Test
+    void whatTheRulesFileHoldsButTheBoxDoesNotEnforceIsWarnedAboutAtLoad(@TempDir final Path dir) throws Exception
+    {
+        final Path rules = Files.writeString(dir.resolve("rules"), "*filter\n:INPUT ACCEPT [0:0]\n" +
+            ":FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n" +
+            ":OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o lo -j MASQUERADE\nCOMMIT\n");
+        final Path box = Files.writeString(dir.resolve("box"), "ifindex 1 lo\naddr lo 127.0.0.1/8\n");
+        final Dataplane dp = new Dataplane(DataplaneOptions.parse(new String[] {"--rules", rules.toString(), "--box",
+            box.toString(), "--interface", "lo", "--dir", dir.resolve("run").toString()}));
+        final PrintStream saved = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try
+        {
+            dp.load(rules, box);
+        }
+        finally
+        {
+            System.setErr(saved);
+        }
+        final String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.contains("natcore-dataplane: warning: " + rules + ": line 3: policy DROP of filter FORWARD is not " +
+            "enforced"), e);
+    }
+
+    @Test
     void statWithoutARunningBoxIsOneLineAndExitTwo(@TempDir final Path dir)
     {
         assertEquals(2, run("stat", "--dir", dir.toString()));
