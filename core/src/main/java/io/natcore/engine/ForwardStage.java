@@ -9,6 +9,8 @@ import io.natcore.packet.Checksum;
 import io.natcore.packet.Ipv4Header;
 import io.natcore.packet.ParsedPacket;
 import io.natcore.rules.NatDecision;
+import io.natcore.rules.NatRuleSet;
+import io.natcore.rules.RuleQuery;
 import io.natcore.table.FlowTable;
 import org.agrona.MutableDirectBuffer;
 
@@ -32,6 +34,7 @@ final class ForwardStage
     private final boolean trackLocalDelivery;
     /** Scratch for {@link #preroutesToTheBox}. */
     private final NatDecision toTheBox = new NatDecision();
+    private final RuleQuery toTheBoxQuery = new RuleQuery();
     /**
      * Ingress interface of the packet in hand, {@link PacketProcessor#LOCAL_STACK} for the box's own; set by the
      * processor for each packet (a released fragment's own ingress included).
@@ -183,8 +186,8 @@ final class ForwardStage
      */
     private boolean preroutesToTheBox()
     {
-        if (!engine.rules.prerouting(pkt.protocol, pkt.srcIp, pkt.dstIp, pkt.keySrcPort(), pkt.keyDstPort(), 0, 0,
-            ingress, toTheBox))
+        toTheBoxQuery.packet(pkt.protocol, pkt.srcIp, pkt.dstIp, pkt.keySrcPort(), pkt.keyDstPort(), 0, 0);
+        if (!engine.rules.evaluate(NatRuleSet.Hook.PREROUTING, toTheBoxQuery.ingress(ingress), toTheBox))
         {
             return false;
         }

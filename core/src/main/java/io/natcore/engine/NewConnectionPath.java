@@ -15,6 +15,7 @@ import io.natcore.packet.ParsedPacket;
 import io.natcore.rules.BoxConfig;
 import io.natcore.rules.NatDecision;
 import io.natcore.rules.NatRuleSet;
+import io.natcore.rules.RuleQuery;
 import io.natcore.table.FlowEntryLayout;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowStatus;
@@ -56,6 +57,8 @@ final class NewConnectionPath
     private final TcpSegment segment = new TcpSegment();
     private final TrackResult result = new TrackResult();
     private final NatDecision decision = new NatDecision();
+    /** The packet as the nat chains see it, refilled per evaluation. */
+    private final RuleQuery query = new RuleQuery();
     private final NatRange range = new NatRange();
     private final NatTuple orig = new NatTuple();
     private final NatTuple tuple = new NatTuple();
@@ -332,11 +335,16 @@ final class NewConnectionPath
     private Verdict sourceRules(final NatRuleSet.Hook hook, final int inIf, final int outIf, final int nextHop)
     {
         range.reset();
-        final boolean translated = hook == NatRuleSet.Hook.INPUT
-            ? engine.rules.evaluate(hook, tuple.proto, tuple.srcIp, tuple.dstIp, tuple.srcPort, tuple.dstPort,
-                pkt.icmpType, pkt.icmpCode, inIf, -1, decision)
-            : engine.rules.postrouting(tuple.proto, tuple.srcIp, tuple.dstIp, tuple.srcPort, tuple.dstPort,
-                pkt.icmpType, pkt.icmpCode, outIf, nextHop, decision);
+        query.packet(tuple.proto, tuple.srcIp, tuple.dstIp, tuple.srcPort, tuple.dstPort, pkt.icmpType, pkt.icmpCode);
+        if (hook == NatRuleSet.Hook.INPUT)
+        {
+            query.ingress(inIf);
+        }
+        else
+        {
+            query.egress(outIf, nextHop);
+        }
+        final boolean translated = engine.rules.evaluate(hook, query, decision);
         if (translated && (decision.kind == NatDecision.Kind.SNAT || decision.kind == NatDecision.Kind.MASQUERADE))
         {
             if (decision.kind == NatDecision.Kind.MASQUERADE && (!decision.mapIps || decision.minIp == 0))
@@ -359,11 +367,10 @@ final class NewConnectionPath
     private boolean destinationRules(final int inIf)
     {
         decision.statisticRandom = engine.statisticRandom;
+        query.packet(orig.proto, orig.srcIp, orig.dstIp, orig.srcPort, orig.dstPort, pkt.icmpType, pkt.icmpCode);
         final boolean translated = ownPacket
-            ? engine.rules.evaluate(NatRuleSet.Hook.OUTPUT, orig.proto, orig.srcIp, orig.dstIp, orig.srcPort,
-                orig.dstPort, pkt.icmpType, pkt.icmpCode, -1, outputIf, decision)
-            : engine.rules.prerouting(orig.proto, orig.srcIp, orig.dstIp, orig.srcPort, orig.dstPort, pkt.icmpType,
-                pkt.icmpCode, inIf, decision);
+            ? engine.rules.evaluate(NatRuleSet.Hook.OUTPUT, query.egress(outputIf), decision)
+            : engine.rules.evaluate(NatRuleSet.Hook.PREROUTING, query.ingress(inIf), decision);
         engine.statisticRandom = decision.statisticRandom;
         return translated;
     }

@@ -31,6 +31,12 @@ public final class NatDecision
         REDIRECT
     }
 
+    /**
+     * The query {@link NatRuleSet}'s convenience overloads build into: one per decision, so they allocate nothing
+     * and stay confined to the decision's thread.
+     */
+    final RuleQuery query = new RuleQuery();
+
     /** Outcome kind. */
     public Kind kind = Kind.NONE;
     /** True when an address range is given (DNAT/SNAT, or MASQUERADE/REDIRECT filled from the box). */

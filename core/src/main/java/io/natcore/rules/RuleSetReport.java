@@ -104,7 +104,7 @@ public final class RuleSetReport
         for (int index = 0; index <= box.maxIfIndex(); index++)
         {
             final String name = box.ifName(index);
-            if (name != null && NatRuleSet.ifaceMatches(pattern, name))
+            if (name != null && HeaderMatcher.ifaceMatches(pattern, name))
             {
                 return;
             }
@@ -565,7 +565,7 @@ public final class RuleSetReport
             boolean excluded = false;
             for (final NatRule p : path)
             {
-                excluded |= p.inIface != null && p.inInvert && NatRuleSet.ifaceMatches(p.inIface, name == null ? "" : name);
+                excluded |= p.inIface != null && p.inInvert && HeaderMatcher.ifaceMatches(p.inIface, name == null ? "" : name);
             }
             if (name != null && !"lo".equals(name) && !excluded)
             {

@@ -219,8 +219,10 @@ class NatRuleSetIndexTest
                 walk.prerouting(proto, src, dst, sport, dport, icmpType, 0, ifIndex, full);
                 assertEquals(full.toString(), indexed.toString(), where);
                 assertEquals(full.kind, indexed.kind, where);
-                rules.postrouting(proto, src, dst, sport, dport, icmpType, 0, ifIndex, ip("10.1.0.1"), indexed);
-                walk.postrouting(proto, src, dst, sport, dport, icmpType, 0, ifIndex, ip("10.1.0.1"), full);
+                final RuleQuery routed = new RuleQuery().packet(proto, src, dst, sport, dport, icmpType, 0)
+                    .egress(ifIndex, ip("10.1.0.1"));
+                rules.evaluate(NatRuleSet.Hook.POSTROUTING, routed, indexed);
+                walk.evaluate(NatRuleSet.Hook.POSTROUTING, routed, full);
                 assertEquals(full.toString(), indexed.toString(), where + " postrouting");
             }
         }
