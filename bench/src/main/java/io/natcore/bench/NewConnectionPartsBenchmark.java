@@ -15,6 +15,7 @@ import io.natcore.rules.BoxConfig;
 import io.natcore.rules.NatDecision;
 import io.natcore.rules.NatRuleSet;
 import io.natcore.rules.RouteTable;
+import io.natcore.rules.RuleQuery;
 import io.natcore.table.FlowKey;
 import io.natcore.table.FlowTable;
 import org.agrona.BufferUtil;
@@ -72,6 +73,7 @@ public class NewConnectionPartsBenchmark
     UnsafeBuffer rx;
     final ParsedPacket pkt = new ParsedPacket();
     final NatDecision decision = new NatDecision();
+    final RuleQuery query = new RuleQuery();
     final NatRange range = new NatRange();
     final NatTuple tuple = new NatTuple();
     final NatTuple chosen = new NatTuple();
@@ -143,8 +145,8 @@ public class NewConnectionPartsBenchmark
             dport[i] = pkt.protocol == 1 ? pkt.icmpId : pkt.dstPort;
             natDst[i] = dst[i];
             natDport[i] = dport[i];
-            if (rules.prerouting(proto[i], src[i], dst[i], sport[i], dport[i], pkt.icmpType, pkt.icmpCode,
-                FlowMix.ETH0, decision) && decision.kind == NatDecision.Kind.DNAT)
+            if (rules.evaluate(NatRuleSet.Hook.PREROUTING, query.packet(proto[i], src[i], dst[i], sport[i], dport[i],
+                pkt.icmpType, pkt.icmpCode).ingress(FlowMix.ETH0), decision) && decision.kind == NatDecision.Kind.DNAT)
             {
                 dnat[i] = true;
                 natDst[i] = decision.minIp;
@@ -182,7 +184,8 @@ public class NewConnectionPartsBenchmark
     public boolean prerouting()
     {
         final int c = next();
-        return rules.prerouting(proto[c], src[c], dst[c], sport[c], dport[c], 8, 0, FlowMix.ETH0, decision);
+        query.packet(proto[c], src[c], dst[c], sport[c], dport[c], 8, 0);
+        return rules.evaluate(NatRuleSet.Hook.PREROUTING, query.ingress(FlowMix.ETH0), decision);
     }
 
     /**
@@ -200,7 +203,8 @@ public class NewConnectionPartsBenchmark
             return -1;
         }
         final int egress = routes.lookupEgress(natDst[c]);
-        rules.postrouting(proto[c], src[c], natDst[c], sport[c], natDport[c], 8, 0, egress, decision);
+        query.packet(proto[c], src[c], natDst[c], sport[c], natDport[c], 8, 0);
+        rules.evaluate(NatRuleSet.Hook.POSTROUTING, query.egress(egress), decision);
         return decision.minIp + egress + routes.lookupEgress(src[c]);
     }
 

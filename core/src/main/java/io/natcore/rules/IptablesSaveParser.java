@@ -543,7 +543,7 @@ public final class IptablesSaveParser
             {
                 hookChain[hook.ordinal()] = chains.indexOf(hook.name());
             }
-            return new NatRuleSet(rules, names, chainRules, targetChain, hookChain, tables, warnings, null);
+            return new NatRuleSet(rules, names, chainRules, targetChain, hookChain, tables, warnings, null, true);
         }
     }
 

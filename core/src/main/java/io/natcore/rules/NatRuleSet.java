@@ -46,20 +46,8 @@ public final class NatRuleSet
     private final boolean hasRandomStatistic;
     private final RuleEvaluator evaluator;
 
+    /** @param indexed false: walk every rule of a chain, no packed matches ({@link #withoutIndex}). */
     NatRuleSet(
-        final NatRule[] rules,
-        final String[] chainNames,
-        final int[][] chainRules,
-        final int[] targetChain,
-        final int[] hookChain,
-        final Map<String, SavedTable> tables,
-        final List<LoadWarning> warnings,
-        final BoxConfig box)
-    {
-        this(rules, chainNames, chainRules, targetChain, hookChain, tables, warnings, box, true);
-    }
-
-    private NatRuleSet(
         final NatRule[] rules,
         final String[] chainNames,
         final int[][] chainRules,
@@ -118,7 +106,7 @@ public final class NatRuleSet
      */
     public NatRuleSet bind(final BoxConfig box)
     {
-        return new NatRuleSet(rules, chainNames, chainRules, targetChain, hookChain, tables, warnings, box);
+        return new NatRuleSet(rules, chainNames, chainRules, targetChain, hookChain, tables, warnings, box, true);
     }
 
     /** @return the box bound by {@link #bind(BoxConfig)}, or null. */
@@ -171,7 +159,7 @@ public final class NatRuleSet
     }
 
     /**
-     * Convenience wrapper: PREROUTING with ICMP code 0.
+     * Convenience wrapper: PREROUTING (DNAT/REDIRECT), ICMP code 0, no egress.
      *
      * @see #evaluate(Hook, int, int, int, int, int, int, int, int, int, NatDecision)
      */
@@ -179,23 +167,12 @@ public final class NatRuleSet
         final int proto, final int src, final int dst, final int sport, final int dport,
         final int icmpType, final int inIf, final NatDecision out)
     {
-        return prerouting(proto, src, dst, sport, dport, icmpType, 0, inIf, out);
+        return evaluate(Hook.PREROUTING, proto, src, dst, sport, dport, icmpType, 0, inIf, RuleQuery.NO_IF, out);
     }
 
     /**
-     * Convenience wrapper: PREROUTING (DNAT/REDIRECT), no egress.
-     *
-     * @see #evaluate(Hook, int, int, int, int, int, int, int, int, int, NatDecision)
-     */
-    public boolean prerouting(
-        final int proto, final int src, final int dst, final int sport, final int dport,
-        final int icmpType, final int icmpCode, final int inIf, final NatDecision out)
-    {
-        return evaluate(Hook.PREROUTING, proto, src, dst, sport, dport, icmpType, icmpCode, inIf, RuleQuery.NO_IF, out);
-    }
-
-    /**
-     * Convenience wrapper: POSTROUTING with ICMP code 0.
+     * Convenience wrapper: POSTROUTING (SNAT/MASQUERADE, after DNAT and routing: dst and dport are the translated
+     * ones), ICMP code 0, no ingress; a MASQUERADE decision looks the route to dst up.
      *
      * @see #evaluate(Hook, int, int, int, int, int, int, int, int, int, NatDecision)
      */
@@ -203,21 +180,7 @@ public final class NatRuleSet
         final int proto, final int src, final int dst, final int sport, final int dport,
         final int icmpType, final int outIf, final NatDecision out)
     {
-        return postrouting(proto, src, dst, sport, dport, icmpType, 0, outIf, out);
-    }
-
-    /**
-     * Convenience wrapper: POSTROUTING (SNAT/MASQUERADE, after DNAT and routing: dst and dport are the translated
-     * ones), no ingress; a MASQUERADE decision looks the route to dst up.
-     *
-     * @see #evaluate(Hook, int, int, int, int, int, int, int, int, int, NatDecision)
-     */
-    public boolean postrouting(
-        final int proto, final int src, final int dst, final int sport, final int dport,
-        final int icmpType, final int icmpCode, final int outIf, final NatDecision out)
-    {
-        return evaluate(Hook.POSTROUTING, proto, src, dst, sport, dport, icmpType, icmpCode, RuleQuery.NO_IF, outIf,
-            out);
+        return evaluate(Hook.POSTROUTING, proto, src, dst, sport, dport, icmpType, 0, RuleQuery.NO_IF, outIf, out);
     }
 
     /** @return number of nat rules. */

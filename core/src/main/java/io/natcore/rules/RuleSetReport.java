@@ -532,17 +532,17 @@ public final class RuleSetReport
         for (long outcomes = 0; outcomes < 1 << 10 && !reached; outcomes++)
         {
             d.statisticForced = outcomes;
-            rules.prerouting(proto, src, dst, 40000, dport, 8, 0, inIf, d);
+            rules.prerouting(proto, src, dst, 40000, dport, 8, inIf, d);
             reached = d.ruleIndex == r.index;
         }
         d.statisticSteered = false;
         if (!reached)
         {
-            rules.prerouting(proto, src, dst, 40000, dport, 8, 0, inIf, d);
+            rules.prerouting(proto, src, dst, 40000, dport, 8, inIf, d);
         }
         d.ctDstNat = true;
         final int targetPort = r.hasPortRange ? r.minPort : dport;
-        if (rules.postrouting(proto, src, target, 40000, targetPort, 8, 0, egress, d)
+        if (rules.postrouting(proto, src, target, 40000, targetPort, 8, egress, d)
             && (d.kind == NatDecision.Kind.SNAT || d.kind == NatDecision.Kind.MASQUERADE))
         {
             return d;

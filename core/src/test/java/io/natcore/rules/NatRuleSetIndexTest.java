@@ -215,8 +215,8 @@ class NatRuleSetIndexTest
                 final int icmpType = rnd.nextBoolean() ? 8 : 0;
                 final int ifIndex = rnd.nextInt(-1, 7);
                 final String where = "round " + round + " packet " + k;
-                rules.prerouting(proto, src, dst, sport, dport, icmpType, 0, ifIndex, indexed);
-                walk.prerouting(proto, src, dst, sport, dport, icmpType, 0, ifIndex, full);
+                rules.prerouting(proto, src, dst, sport, dport, icmpType, ifIndex, indexed);
+                walk.prerouting(proto, src, dst, sport, dport, icmpType, ifIndex, full);
                 assertEquals(full.toString(), indexed.toString(), where);
                 assertEquals(full.kind, indexed.kind, where);
                 final RuleQuery routed = new RuleQuery().packet(proto, src, dst, sport, dport, icmpType, 0)
