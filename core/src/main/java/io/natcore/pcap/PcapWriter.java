@@ -3,9 +3,6 @@
  */
 package io.natcore.pcap;
 
-import java.io.BufferedOutputStream;
-import java.io.Closeable;
-import java.io.Flushable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
@@ -21,17 +18,14 @@ import org.agrona.concurrent.UnsafeBuffer;
  * writing does not allocate per packet (beyond growing the copy buffer for a larger packet).
  * Not thread-safe.
  */
-public final class PcapWriter implements Closeable, Flushable
+public final class PcapWriter extends CaptureWriter
 {
     private static final int ETHERTYPE_IPV4 = 0x0800;
     private static final int SNAP_LENGTH = 262_144;
     private static final ByteOrder FILE_ORDER = ByteOrder.LITTLE_ENDIAN;
 
-    private final OutputStream out;
     private final UnsafeBuffer header =
         new UnsafeBuffer(new byte[PcapFileHeader.RECORD_HEADER_LENGTH + Sll2Header.LENGTH]);
-    private byte[] copy = new byte[2048];
-    private long records;
 
     /**
      * Writes the file header.
@@ -41,7 +35,7 @@ public final class PcapWriter implements Closeable, Flushable
      */
     public PcapWriter(final OutputStream out) throws IOException
     {
-        this.out = out instanceof BufferedOutputStream ? out : new BufferedOutputStream(out, 1 << 16);
+        super(out);
         final UnsafeBuffer h = new UnsafeBuffer(new byte[PcapFileHeader.LENGTH]);
         h.putInt(PcapFileHeader.MAGIC_OFFSET, PcapFileHeader.MAGIC_NANOS, FILE_ORDER);
         h.putShort(PcapFileHeader.VERSION_MAJOR_OFFSET, (short)2, FILE_ORDER);
@@ -100,32 +94,7 @@ public final class PcapWriter implements Closeable, Flushable
         h.putByte(s + Sll2Header.ADDRESS_LENGTH_OFFSET, (byte)0);
         h.putLong(s + Sll2Header.ADDRESS_OFFSET, 0L);
         out.write(h.byteArray(), 0, s + Sll2Header.LENGTH);
-        if (copy.length < length)
-        {
-            copy = new byte[Math.max(length, copy.length * 2)];
-        }
-        buffer.getBytes(offset, copy, 0, length);
-        out.write(copy, 0, length);
-        records++;
-    }
-
-    /**
-     * @return records written so far.
-     */
-    public long recordCount()
-    {
-        return records;
-    }
-
-    @Override
-    public void flush() throws IOException
-    {
-        out.flush();
-    }
-
-    @Override
-    public void close() throws IOException
-    {
-        out.close();
+        writePacketBytes(buffer, offset, length, length);
+        recordWritten();
     }
 }

@@ -3,9 +3,6 @@
  */
 package io.natcore.pcap;
 
-import java.io.BufferedOutputStream;
-import java.io.Closeable;
-import java.io.Flushable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
@@ -29,7 +26,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Block and header bytes are reused, so writing does not allocate per packet (beyond growing the copy buffer for
  * a larger packet). Not thread-safe.
  */
-public final class PcapngWriter implements Closeable, Flushable
+public final class PcapngWriter extends CaptureWriter
 {
     /** Section header block type (also the file's first four bytes, {@link PcapFileHeader#MAGIC_PCAPNG}). */
     public static final int BLOCK_SECTION_HEADER = PcapFileHeader.MAGIC_PCAPNG;
@@ -62,12 +59,9 @@ public final class PcapngWriter implements Closeable, Flushable
     /** EPB bytes after the packet: flags option (4 + 4), end of options (4), trailing length (4). */
     private static final int EPB_TAIL = 16;
 
-    private final OutputStream out;
     private final int interfaces;
     private final UnsafeBuffer head = new UnsafeBuffer(new byte[EPB_HEAD]);
     private final UnsafeBuffer tail = new UnsafeBuffer(new byte[EPB_TAIL]);
-    private byte[] copy = new byte[2048];
-    private long records;
 
     /**
      * Writes the section header and one interface description per name.
@@ -80,7 +74,7 @@ public final class PcapngWriter implements Closeable, Flushable
     public PcapngWriter(final OutputStream out, final List<String> interfaces, final String application)
         throws IOException
     {
-        this.out = out instanceof BufferedOutputStream ? out : new BufferedOutputStream(out, 1 << 16);
+        super(out);
         this.interfaces = interfaces.size();
         final byte[] app = application.getBytes(StandardCharsets.UTF_8);
         final UnsafeBuffer shb = new UnsafeBuffer(new byte[28 + option(app.length) + 4]);
@@ -179,16 +173,7 @@ public final class PcapngWriter implements Closeable, Flushable
         h.putInt(20, length, ORDER);
         h.putInt(24, length, ORDER);
         out.write(h.byteArray(), 0, EPB_HEAD);
-        if (copy.length < padded)
-        {
-            copy = new byte[Math.max(padded, copy.length * 2)];
-        }
-        buffer.getBytes(offset, copy, 0, length);
-        for (int i = length; i < padded; i++)
-        {
-            copy[i] = 0;
-        }
-        out.write(copy, 0, padded);
+        writePacketBytes(buffer, offset, length, padded);
         final UnsafeBuffer t = tail;
         t.putShort(0, (short)OPT_EPB_FLAGS, ORDER);
         t.putShort(2, (short)4, ORDER);
@@ -196,26 +181,6 @@ public final class PcapngWriter implements Closeable, Flushable
         t.putInt(8, OPT_END, ORDER);
         t.putInt(12, blockLength, ORDER);
         out.write(t.byteArray(), 0, EPB_TAIL);
-        records++;
-    }
-
-    /**
-     * @return packets written so far.
-     */
-    public long recordCount()
-    {
-        return records;
-    }
-
-    @Override
-    public void flush() throws IOException
-    {
-        out.flush();
-    }
-
-    @Override
-    public void close() throws IOException
-    {
-        out.close();
+        recordWritten();
     }
 }

@@ -42,6 +42,11 @@ public final class IptablesSaveParser
     }
 
     private static final List<String> NAT_TARGETS = Arrays.asList("DNAT", "SNAT", "MASQUERADE", "REDIRECT", "NETMAP");
+    /** The targets {@code -j} names as themselves (JUMP, GOTO, NONE are no names). */
+    private static final NatRule.Target[] BUILT_IN_TARGETS = {
+        NatRule.Target.ACCEPT, NatRule.Target.RETURN, NatRule.Target.DNAT, NatRule.Target.SNAT,
+        NatRule.Target.MASQUERADE, NatRule.Target.REDIRECT, NatRule.Target.NETMAP, NatRule.Target.MARK,
+        NatRule.Target.LOG};
 
     private IptablesSaveParser()
     {
@@ -909,45 +914,20 @@ public final class IptablesSaveParser
             targetName = name;
             if (!isGoto)
             {
-                switch (name)
+                final NatRule.Target builtIn = builtInTarget(name);
+                if (builtIn != null)
                 {
-                    case "ACCEPT":
-                        r.target = NatRule.Target.ACCEPT;
-                        return;
-                    case "RETURN":
-                        r.target = NatRule.Target.RETURN;
-                        return;
-                    case "DNAT":
-                        r.target = NatRule.Target.DNAT;
-                        return;
-                    case "SNAT":
-                        r.target = NatRule.Target.SNAT;
-                        return;
-                    case "MASQUERADE":
-                        r.target = NatRule.Target.MASQUERADE;
-                        return;
-                    case "REDIRECT":
-                        r.target = NatRule.Target.REDIRECT;
-                        return;
-                    case "NETMAP":
-                        r.target = NatRule.Target.NETMAP;
-                        return;
-                    case "MARK":
-                        r.target = NatRule.Target.MARK;
-                        return;
-                    case "LOG":
-                        r.target = NatRule.Target.LOG;
-                        return;
-                    case "DROP":
-                    case "REJECT":
-                        throw new RuleParseException(lineNo, name + " is not allowed in table nat (iptables refuses it:"
-                            + " the nat table is not for filtering)");
-                    default:
-                        if (UnsupportedSyntax.isKnownTarget(name) && !table.isUserChain(name))
-                        {
-                            throw new RuleParseException(lineNo, "target \"" + name + "\" is not supported by natcore");
-                        }
-                        break;
+                    r.target = builtIn;
+                    return;
+                }
+                if ("DROP".equals(name) || "REJECT".equals(name))
+                {
+                    throw new RuleParseException(lineNo, name + " is not allowed in table nat (iptables refuses it:"
+                        + " the nat table is not for filtering)");
+                }
+                if (UnsupportedSyntax.isKnownTarget(name) && !table.isUserChain(name))
+                {
+                    throw new RuleParseException(lineNo, "target \"" + name + "\" is not supported by natcore");
                 }
             }
             if (table.resolveJump(name, isGoto, lineNo))
@@ -957,6 +937,19 @@ public final class IptablesSaveParser
                 return;
             }
             throw new RuleParseException(lineNo, "unknown target \"" + name + "\"");
+        }
+
+        /** @return the built-in target {@code -j name} names (spelt as its {@link NatRule.Target}), or null. */
+        private NatRule.Target builtInTarget(final String name)
+        {
+            for (final NatRule.Target t : BUILT_IN_TARGETS)
+            {
+                if (t.name().equals(name))
+                {
+                    return t;
+                }
+            }
+            return null;
         }
 
         private boolean targetOption(final String option)
