@@ -145,8 +145,9 @@ public class NewConnectionPartsBenchmark
             dport[i] = pkt.protocol == 1 ? pkt.icmpId : pkt.dstPort;
             natDst[i] = dst[i];
             natDport[i] = dport[i];
-            if (rules.evaluate(NatRuleSet.Hook.PREROUTING, query.packet(proto[i], src[i], dst[i], sport[i], dport[i],
-                pkt.icmpType, pkt.icmpCode).ingress(FlowMix.ETH0), decision) && decision.kind == NatDecision.Kind.DNAT)
+            query.packet(proto[i], src[i], dst[i], sport[i], dport[i], pkt.icmpType, pkt.icmpCode);
+            query.inIf = FlowMix.ETH0;
+            if (rules.evaluate(NatRuleSet.Hook.PREROUTING, query, decision) && decision.kind == NatDecision.Kind.DNAT)
             {
                 dnat[i] = true;
                 natDst[i] = decision.minIp;
@@ -185,7 +186,8 @@ public class NewConnectionPartsBenchmark
     {
         final int c = next();
         query.packet(proto[c], src[c], dst[c], sport[c], dport[c], 8, 0);
-        return rules.evaluate(NatRuleSet.Hook.PREROUTING, query.ingress(FlowMix.ETH0), decision);
+        query.inIf = FlowMix.ETH0;
+        return rules.evaluate(NatRuleSet.Hook.PREROUTING, query, decision);
     }
 
     /**
@@ -204,7 +206,8 @@ public class NewConnectionPartsBenchmark
         }
         final int egress = routes.lookupEgress(natDst[c]);
         query.packet(proto[c], src[c], natDst[c], sport[c], natDport[c], 8, 0);
-        rules.evaluate(NatRuleSet.Hook.POSTROUTING, query.egress(egress), decision);
+        query.outIf = egress;
+        rules.evaluate(NatRuleSet.Hook.POSTROUTING, query, decision);
         return decision.minIp + egress + routes.lookupEgress(src[c]);
     }
 

@@ -187,7 +187,8 @@ final class ForwardStage
     private boolean preroutesToTheBox()
     {
         toTheBoxQuery.packet(pkt.protocol, pkt.srcIp, pkt.dstIp, pkt.keySrcPort(), pkt.keyDstPort(), 0, 0);
-        if (!engine.rules.evaluate(NatRuleSet.Hook.PREROUTING, toTheBoxQuery.ingress(ingress), toTheBox))
+        toTheBoxQuery.inIf = ingress;
+        if (!engine.rules.evaluate(NatRuleSet.Hook.PREROUTING, toTheBoxQuery, toTheBox))
         {
             return false;
         }

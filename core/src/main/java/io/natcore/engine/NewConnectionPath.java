@@ -338,7 +338,7 @@ final class NewConnectionPath
         query.packet(tuple.proto, tuple.srcIp, tuple.dstIp, tuple.srcPort, tuple.dstPort, pkt.icmpType, pkt.icmpCode);
         if (hook == NatRuleSet.Hook.INPUT)
         {
-            query.ingress(inIf);
+            query.inIf = inIf;
         }
         else
         {
@@ -368,9 +368,18 @@ final class NewConnectionPath
     {
         decision.statisticRandom = engine.statisticRandom;
         query.packet(orig.proto, orig.srcIp, orig.dstIp, orig.srcPort, orig.dstPort, pkt.icmpType, pkt.icmpCode);
-        final boolean translated = ownPacket
-            ? engine.rules.evaluate(NatRuleSet.Hook.OUTPUT, query.egress(outputIf), decision)
-            : engine.rules.evaluate(NatRuleSet.Hook.PREROUTING, query.ingress(inIf), decision);
+        final NatRuleSet.Hook hook;
+        if (ownPacket)
+        {
+            hook = NatRuleSet.Hook.OUTPUT;
+            query.outIf = outputIf;
+        }
+        else
+        {
+            hook = NatRuleSet.Hook.PREROUTING;
+            query.inIf = inIf;
+        }
+        final boolean translated = engine.rules.evaluate(hook, query, decision);
         engine.statisticRandom = decision.statisticRandom;
         return translated;
     }

@@ -154,8 +154,11 @@ public final class NatRuleSet
         final Hook hook, final int proto, final int src, final int dst, final int sport, final int dport,
         final int icmpType, final int icmpCode, final int inIf, final int outIf, final NatDecision out)
     {
-        final RuleQuery q = out.query.packet(proto, src, dst, sport, dport, icmpType, icmpCode).ingress(inIf);
-        return evaluator.evaluate(hook, q.egress(outIf), out);
+        final RuleQuery q = out.query;
+        q.packet(proto, src, dst, sport, dport, icmpType, icmpCode);
+        q.inIf = inIf;
+        q.outIf = outIf;
+        return evaluator.evaluate(hook, q, out);
     }
 
     /**

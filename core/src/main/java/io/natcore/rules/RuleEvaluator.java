@@ -32,12 +32,8 @@ final class RuleEvaluator
     private final RuleCounters counters;
 
     RuleEvaluator(
-        final NatRule[] rules,
-        final int[][] chainRules,
-        final int[] targetChain,
-        final int[] hookChain,
-        final BoxConfig box,
-        final boolean indexed)
+        final NatRule[] rules, final int[][] chainRules, final int[] targetChain, final int[] hookChain,
+        final BoxConfig box, final boolean indexed)
     {
         this.rules = rules;
         this.targetChain = targetChain;

@@ -8,8 +8,8 @@ package io.natcore.rules;
  * struct one caller allocates once and refills per packet, so evaluation takes one argument instead of ten ints.
  * Plain fields, confined to the caller's thread.
  * <p>
- * Fill with {@link #packet} (which also clears the interfaces and the next hop), then {@link #ingress} for
- * PREROUTING/INPUT or {@link #egress} for OUTPUT/POSTROUTING.
+ * Fill with {@link #packet} (which also clears the interfaces and the next hop), then set {@link #inIf} for
+ * PREROUTING/INPUT, {@link #outIf} for OUTPUT/POSTROUTING, or {@link #egress} when the route is looked up already.
  */
 public final class RuleQuery
 {
@@ -41,10 +41,8 @@ public final class RuleQuery
 
     /**
      * Sets the packet's header fields; clears the interfaces and the next hop.
-     *
-     * @return this.
      */
-    public RuleQuery packet(
+    public void packet(
         final int proto, final int srcIp, final int dstIp, final int srcPort, final int dstPort,
         final int icmpType, final int icmpCode)
     {
@@ -59,39 +57,19 @@ public final class RuleQuery
         outIf = NO_IF;
         nextHop = 0;
         nextHopKnown = false;
-        return this;
     }
 
     /**
-     * @param inIf ingress ifindex.
-     * @return this.
-     */
-    public RuleQuery ingress(final int inIf)
-    {
-        this.inIf = inIf;
-        return this;
-    }
-
-    /**
-     * @param outIf egress ifindex; a MASQUERADE decision looks the route to {@link #dstIp} up itself.
-     * @return this.
-     */
-    public RuleQuery egress(final int outIf)
-    {
-        this.outIf = outIf;
-        return this;
-    }
-
-    /**
+     * The route to {@link #dstIp}, looked up by the caller: a MASQUERADE decision then picks its address for this
+     * next hop instead of looking the route up again.
+     *
      * @param outIf   egress ifindex from the caller's route lookup.
      * @param nextHop that route's next hop, as {@link RouteTable#lookupNextHop} gives it (0: no route).
-     * @return this.
      */
-    public RuleQuery egress(final int outIf, final int nextHop)
+    public void egress(final int outIf, final int nextHop)
     {
         this.outIf = outIf;
         this.nextHop = nextHop;
         nextHopKnown = true;
-        return this;
     }
 }

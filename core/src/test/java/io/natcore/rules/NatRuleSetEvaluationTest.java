@@ -319,8 +319,10 @@ class NatRuleSetEvaluationTest
         final NatRuleSet rules = IptablesSaveParserTest.natWith(
             "-A PREROUTING " + match + " -j DNAT --to-destination 10.9.9.9");
         final NatDecision d = new NatDecision();
-        final RuleQuery q = new RuleQuery().packet(proto, ip("10.0.0.7"), ip("10.1.0.7"), sport, dport, icmpType, icmpCode);
-        assertEquals(expected, rules.evaluate(NatRuleSet.Hook.PREROUTING, q.ingress(2), d));
+        final RuleQuery q = new RuleQuery();
+        q.packet(proto, ip("10.0.0.7"), ip("10.1.0.7"), sport, dport, icmpType, icmpCode);
+        q.inIf = 2;
+        assertEquals(expected, rules.evaluate(NatRuleSet.Hook.PREROUTING, q, d));
     }
 
     @Test

@@ -219,8 +219,9 @@ class NatRuleSetIndexTest
                 walk.prerouting(proto, src, dst, sport, dport, icmpType, ifIndex, full);
                 assertEquals(full.toString(), indexed.toString(), where);
                 assertEquals(full.kind, indexed.kind, where);
-                final RuleQuery routed = new RuleQuery().packet(proto, src, dst, sport, dport, icmpType, 0)
-                    .egress(ifIndex, ip("10.1.0.1"));
+                final RuleQuery routed = new RuleQuery();
+                routed.packet(proto, src, dst, sport, dport, icmpType, 0);
+                routed.egress(ifIndex, ip("10.1.0.1"));
                 rules.evaluate(NatRuleSet.Hook.POSTROUTING, routed, indexed);
                 walk.evaluate(NatRuleSet.Hook.POSTROUTING, routed, full);
                 assertEquals(full.toString(), indexed.toString(), where + " postrouting");
