@@ -1,6 +1,5 @@
 package io.natcore.bench;
 
-import io.natcore.packet.IpProtocol;
 import io.natcore.packet.PacketParser;
 import io.natcore.packet.ParsedPacket;
 import io.natcore.table.FlowKey;
@@ -281,10 +280,8 @@ public class TranslateBenchmark
         for (int k = 0; k < Worker.BURST; k++)
         {
             PacketParser.parse(w.rx, w.offsets[k], w.lengths[k], pkt, rx.verifyIp, rx.verifyL4);
-            final int sp = pkt.protocol == IpProtocol.ICMP ? pkt.icmpId : pkt.srcPort;
-            final int dp = pkt.protocol == IpProtocol.ICMP ? pkt.icmpId : pkt.dstPort;
             rx.k0[k] = FlowKey.k0(pkt.srcIp, pkt.dstIp);
-            rx.k1[k] = FlowKey.k1(sp, dp, pkt.protocol, zone);
+            rx.k1[k] = FlowKey.k1(pkt.keySrcPort(), pkt.keyDstPort(), pkt.protocol, zone);
         }
         w.flows.engine.table().lookupBurstTouchingCold(rx.k0, rx.k1, Worker.BURST, rx.handles);
         long acc = 0;
