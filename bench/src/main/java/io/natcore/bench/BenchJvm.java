@@ -11,6 +11,8 @@ public final class BenchJvm
 {
     /** Agrona's UnsafeBuffer skips its bounds checks (the JIT folds the static final flag away). */
     public static final String BOUNDS_CHECKS_OFF = "-Dagrona.disable.bounds.checks=true";
+    /** Agrona's default, spelled out: the suite's rows of what users get without the flag. */
+    public static final String BOUNDS_CHECKS_ON = "-Dagrona.disable.bounds.checks=false";
 
     /** Fixed heap so runs compare; the flow table itself lives off-heap. */
     public static final String HEAP = "-Xms2g";

@@ -35,7 +35,10 @@ import java.util.Set;
  */
 public final class Suite
 {
-    /** One JMH session of the suite: an include pattern and its parameters. */
+    /**
+     * One JMH session of the suite: {include pattern[, JVM flag appended to the forks, result key parameter]}, then
+     * its parameters. The appended flag replaces the benchmark's own {@code @Fork(jvmArgsAppend)}.
+     */
     private static final String[][][] GROUPS = {
         { { "FlowTableBenchmark\\.(lookupBurst|lookupHit|insertRemove)$" },
           { "impl", "flowtable", "concurrentHashMap", "chronicleMap", "nonBlockingHashMapLong" },
@@ -43,6 +46,11 @@ public final class Suite
         { { "TranslateBenchmark\\.(burst32|singlePacket|chmTranslate)$" },
           { "flows", "10000", "1000000" }, { "verify", "true" } },
         { { "NewConnectionBenchmark\\.newConnection$" }, { "traffic", "dnatMasq", "mix" } },
+        // What users get by default: Agrona's bounds checks on, next to the rows above (the peer runs with them too).
+        { { "TranslateBenchmark\\.(burst32|singlePacket|chmTranslate)$", BenchJvm.BOUNDS_CHECKS_ON, SuiteTable.CHECKS_ON },
+          { "flows", "10000", "1000000" }, { "verify", "true" } },
+        { { "NewConnectionBenchmark\\.newConnection$", BenchJvm.BOUNDS_CHECKS_ON, SuiteTable.CHECKS_ON },
+          { "traffic", "dnatMasq", "mix" } },
         { { "ChecksumBenchmark\\.(rewriteFullRecompute|rewriteIncremental|rewritePrecomputedDelta)$" },
           { "size", "64", "1500" } } };
 
@@ -182,6 +190,11 @@ public final class Suite
                 .measurementTime(TimeValue.milliseconds(s.iterationMillis))
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(true);
+            final boolean appended = group[0].length > 1;
+            if (appended)
+            {
+                o.jvmArgsAppend(group[0][1]);
+            }
             for (int p = 1; p < group.length; p++)
             {
                 final String[] values = new String[group[p].length - 1];
@@ -191,6 +204,10 @@ public final class Suite
             for (final RunResult r : new Runner(o.build()).run())
             {
                 final List<String> params = new ArrayList<>();
+                if (appended)
+                {
+                    params.add(group[0][2]);
+                }
                 for (final String k : r.getParams().getParamsKeys())
                 {
                     params.add(k + "=" + r.getParams().getParam(k));

@@ -109,6 +109,24 @@ class SuiteTableTest
     }
 
     @Test
+    void aBoundsChecksOnRowComparesWithThePeerRunUnderTheSameFlag()
+    {
+        int checksOn = 0;
+        for (final SuiteTable.Row row : SuiteTable.rows())
+        {
+            final boolean on = row.natcoreKey.contains(SuiteTable.CHECKS_ON);
+            assertEquals(on, row.label.contains("bounds checks on"), row.label);
+            if (row.peerKey != null)
+            {
+                assertEquals(on, row.peerKey.contains(SuiteTable.CHECKS_ON), row.label);
+            }
+            checksOn += on ? 1 : 0;
+        }
+        // translate (burst, single) x (10k, 1M) and new connection (dnatMasq, mix): the rows #18 asks to pair
+        assertEquals(6, checksOn);
+    }
+
+    @Test
     void moduleOpensAreFoldedIntoACount()
     {
         assertEquals("`-Xms2g` 2 `--add-opens/--add-exports`",
