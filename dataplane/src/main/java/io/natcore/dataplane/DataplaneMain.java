@@ -98,7 +98,7 @@ public final class DataplaneMain
         };
         Signal.handle(new Signal("TERM"), onStop);
         Signal.handle(new Signal("INT"), onStop);
-        Signal.handle(new Signal("HUP"), sig ->
+        ReloadSignal.install(sig ->
         {
             reload.set(true);
             synchronized (wake)

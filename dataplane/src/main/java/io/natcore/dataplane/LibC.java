@@ -51,6 +51,9 @@ final class LibC
     static final short POLLERR = 8;
     static final short POLLHUP = 16;
     static final short POLLNVAL = 32;
+    /** {@code <signal.h>}: hangup, the box's reload signal; the default disposition for {@link #signal}. */
+    static final int SIGHUP = 1;
+    static final long SIG_DFL = 0L;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
     static final int ENOBUFS = 105;
@@ -78,6 +81,9 @@ final class LibC
     static native int close(int fd);
 
     static native int if_nametoindex(String name);
+
+    /** signal(2): sets a disposition, returns the previous one; only to undo an inherited SIG_IGN ({@link ReloadSignal}). */
+    static native long signal(int signum, long handler);
 
     static native long strerror(int errnum);
 
