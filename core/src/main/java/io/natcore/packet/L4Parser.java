@@ -26,9 +26,13 @@ final class L4Parser
     {
     }
 
-    /** Store a checksum state unless already there (a reference store also costs a GC write barrier). */
+    /**
+     * Record the checksum state and mark it written; the state is stored only when it changes (a reference store
+     * also costs a GC write barrier).
+     */
     private static void setChecksumState(final ParsedPacket out, final L4ChecksumState state)
     {
+        out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
         if (out.l4ChecksumState != state)
         {
             out.l4ChecksumState = state;
@@ -133,11 +137,9 @@ final class L4Parser
         {
             if (!Checksum.l4Valid(buf, out.l4Offset, len, out.srcIp, out.dstIp, IpProtocol.TCP))
             {
-                out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
-                out.l4ChecksumState = L4ChecksumState.BAD;
+                setChecksumState(out, L4ChecksumState.BAD);
                 return ParseStatus.BAD_L4_CHECKSUM;
             }
-            out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
             setChecksumState(out, L4ChecksumState.VALID);
         }
         if (!TcpHeader.validFlags(out.tcpFlags))
@@ -203,8 +205,7 @@ final class L4Parser
         }
         if (checksum == 0)
         {
-            out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
-            out.l4ChecksumState = L4ChecksumState.NONE;
+            setChecksumState(out, L4ChecksumState.NONE);
             return ParseStatus.OK;
         }
         if (verify)
@@ -212,11 +213,9 @@ final class L4Parser
             // Like nf_checksum(): over the whole IP payload, not just the UDP length.
             if (!Checksum.l4Valid(buf, out.l4Offset, len, out.srcIp, out.dstIp, IpProtocol.UDP))
             {
-                out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
-                out.l4ChecksumState = L4ChecksumState.BAD;
+                setChecksumState(out, L4ChecksumState.BAD);
                 return ParseStatus.BAD_L4_CHECKSUM;
             }
-            out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
             setChecksumState(out, L4ChecksumState.VALID);
         }
         return ParseStatus.OK;
@@ -236,8 +235,7 @@ final class L4Parser
             out.l4Checksum = buf.getShort(out.l4Offset + UdpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF;
             if (out.l4Checksum == 0)
             {
-                out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
-                out.l4ChecksumState = L4ChecksumState.NONE;
+                setChecksumState(out, L4ChecksumState.NONE);
             }
         }
         return ParseStatus.OK;
@@ -261,10 +259,9 @@ final class L4Parser
         out.l4Checksum = buf.getShort(o + IcmpHeader.CHECKSUM_OFFSET, NET) & 0xFFFF;
         if (verify)
         {
-            out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
             if (!Checksum.icmpValid(buf, o, len))
             {
-                out.l4ChecksumState = L4ChecksumState.BAD;
+                setChecksumState(out, L4ChecksumState.BAD);
                 noIcmpQueryOrError(out);
                 return ParseStatus.BAD_L4_CHECKSUM;
             }
@@ -433,10 +430,9 @@ final class L4Parser
         }
         if (verify)
         {
-            out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
             if (!Checksum.partialValid(buf, out.l4Offset, coverage, len, out.srcIp, out.dstIp, IpProtocol.UDP))
             {
-                out.l4ChecksumState = L4ChecksumState.BAD;
+                setChecksumState(out, L4ChecksumState.BAD);
                 return ParseStatus.BAD_L4_CHECKSUM;
             }
             setChecksumState(out, L4ChecksumState.VALID);
@@ -464,11 +460,9 @@ final class L4Parser
         {
             if (!SctpHeader.checksumValid(buf, o, len))
             {
-                out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
-                out.l4ChecksumState = L4ChecksumState.BAD;
+                setChecksumState(out, L4ChecksumState.BAD);
                 return ParseStatus.BAD_L4_CHECKSUM;
             }
-            out.parserWrote |= ParsedPacket.WROTE_CHECKSUM_STATE;
             setChecksumState(out, L4ChecksumState.VALID);
         }
         // do_basic_checks(): at least one chunk, none of length 0, INIT/INIT-ACK/SHUTDOWN-COMPLETE alone,
