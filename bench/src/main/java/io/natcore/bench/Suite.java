@@ -35,24 +35,25 @@ import java.util.Set;
  */
 public final class Suite
 {
-    /**
-     * One JMH session of the suite: {include pattern[, JVM flag appended to the forks, result key parameter]}, then
-     * its parameters. The appended flag replaces the benchmark's own {@code @Fork(jvmArgsAppend)}.
-     */
+    private static final String TRANSLATE = "TranslateBenchmark\\.(burst32|singlePacket|chmTranslate)$";
+    private static final String NEW_CONNECTION = "NewConnectionBenchmark\\.newConnection$";
+
+    /** One JMH session of the suite: an include pattern and its parameters. */
     private static final String[][][] GROUPS = {
         { { "FlowTableBenchmark\\.(lookupBurst|lookupHit|insertRemove)$" },
           { "impl", "flowtable", "concurrentHashMap", "chronicleMap", "nonBlockingHashMapLong" },
           { "entries", "10000", "1000000" } },
-        { { "TranslateBenchmark\\.(burst32|singlePacket|chmTranslate)$" },
-          { "flows", "10000", "1000000" }, { "verify", "true" } },
-        { { "NewConnectionBenchmark\\.newConnection$" }, { "traffic", "dnatMasq", "mix" } },
-        // What users get by default: Agrona's bounds checks on, next to the rows above (the peer runs with them too).
-        { { "TranslateBenchmark\\.(burst32|singlePacket|chmTranslate)$", BenchJvm.BOUNDS_CHECKS_ON, SuiteTable.CHECKS_ON },
-          { "flows", "10000", "1000000" }, { "verify", "true" } },
-        { { "NewConnectionBenchmark\\.newConnection$", BenchJvm.BOUNDS_CHECKS_ON, SuiteTable.CHECKS_ON },
-          { "traffic", "dnatMasq", "mix" } },
+        { { TRANSLATE }, { "flows", "10000", "1000000" }, { "verify", "true" } },
+        { { NEW_CONNECTION }, { "traffic", "dnatMasq", "mix" } },
         { { "ChecksumBenchmark\\.(rewriteFullRecompute|rewriteIncremental|rewritePrecomputedDelta)$" },
           { "size", "64", "1500" } } };
+
+    /**
+     * Groups run a second time with Agrona's bounds checks on (what users get without the flag), peer included:
+     * {@link BenchJvm#BOUNDS_CHECKS_ON} replaces the benchmark's own {@code @Fork(jvmArgsAppend)}, and the results
+     * are keyed with {@link SuiteTable#CHECKS_ON}.
+     */
+    private static final Set<String> ALSO_WITH_CHECKS_ON = Set.of(TRANSLATE, NEW_CONNECTION);
 
     private Suite()
     {
@@ -181,49 +182,10 @@ public final class Suite
             {
                 continue;
             }
-            final ChainedOptionsBuilder o = new OptionsBuilder()
-                .include(BenchJvm.class.getPackageName() + "\\." + group[0][0])
-                .forks(s.forks)
-                .warmupIterations(s.warmupIterations)
-                .warmupTime(TimeValue.milliseconds(s.iterationMillis))
-                .measurementIterations(s.iterations)
-                .measurementTime(TimeValue.milliseconds(s.iterationMillis))
-                .addProfiler(GCProfiler.class)
-                .shouldFailOnError(true);
-            final boolean appended = group[0].length > 1;
-            if (appended)
+            run(s, group, false, measured, flags);
+            if (ALSO_WITH_CHECKS_ON.contains(group[0][0]))
             {
-                o.jvmArgsAppend(group[0][1]);
-            }
-            for (int p = 1; p < group.length; p++)
-            {
-                final String[] values = new String[group[p].length - 1];
-                System.arraycopy(group[p], 1, values, 0, values.length);
-                o.param(group[p][0], values);
-            }
-            for (final RunResult r : new Runner(o.build()).run())
-            {
-                final List<String> params = new ArrayList<>();
-                if (appended)
-                {
-                    params.add(group[0][2]);
-                }
-                for (final String k : r.getParams().getParamsKeys())
-                {
-                    params.add(k + "=" + r.getParams().getParam(k));
-                }
-                final String bench = r.getParams().getBenchmark();
-                final String key = SuiteTable.key(bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1),
-                    params.toArray(new String[0]));
-                final Result primary = r.getPrimaryResult();
-                final Map<String, Object> m = new LinkedHashMap<>();
-                m.put("score", primary.getScore());
-                m.put("error", primary.getScoreError());
-                m.put("unit", primary.getScoreUnit());
-                m.put("bytesPerOp", allocation(r));
-                measured.put(key, m);
-                flags.add(bench.substring(0, bench.lastIndexOf('.')).replace(BenchJvm.class.getPackageName() + ".", "") +
-                    " " + shortFlags(r.getParams().getJvmArgs()));
+                run(s, group, true, measured, flags);
             }
         }
         final Map<String, Object> settings = new LinkedHashMap<>();
@@ -237,6 +199,59 @@ public final class Suite
         all.put("settings", settings);
         all.put("results", measured);
         return all;
+    }
+
+    /** One JMH session: a group's benchmarks, their results into {@code measured}, the forks' flags into {@code flags}. */
+    private static void run(
+        final Settings s,
+        final String[][] group,
+        final boolean checksOn,
+        final Map<String, Object> measured,
+        final Set<String> flags) throws RunnerException
+    {
+        final ChainedOptionsBuilder o = new OptionsBuilder()
+            .include(BenchJvm.class.getPackageName() + "\\." + group[0][0])
+            .forks(s.forks)
+            .warmupIterations(s.warmupIterations)
+            .warmupTime(TimeValue.milliseconds(s.iterationMillis))
+            .measurementIterations(s.iterations)
+            .measurementTime(TimeValue.milliseconds(s.iterationMillis))
+            .addProfiler(GCProfiler.class)
+            .shouldFailOnError(true);
+        if (checksOn)
+        {
+            o.jvmArgsAppend(BenchJvm.BOUNDS_CHECKS_ON);
+        }
+        for (int p = 1; p < group.length; p++)
+        {
+            final String[] values = new String[group[p].length - 1];
+            System.arraycopy(group[p], 1, values, 0, values.length);
+            o.param(group[p][0], values);
+        }
+        for (final RunResult r : new Runner(o.build()).run())
+        {
+            final List<String> params = new ArrayList<>();
+            if (checksOn)
+            {
+                params.add(SuiteTable.CHECKS_ON);
+            }
+            for (final String k : r.getParams().getParamsKeys())
+            {
+                params.add(k + "=" + r.getParams().getParam(k));
+            }
+            final String bench = r.getParams().getBenchmark();
+            final String key = SuiteTable.key(bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1),
+                params.toArray(new String[0]));
+            final Result primary = r.getPrimaryResult();
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("score", primary.getScore());
+            m.put("error", primary.getScoreError());
+            m.put("unit", primary.getScoreUnit());
+            m.put("bytesPerOp", allocation(r));
+            measured.put(key, m);
+            flags.add(bench.substring(0, bench.lastIndexOf('.')).replace(BenchJvm.class.getPackageName() + ".", "") +
+                " " + shortFlags(r.getParams().getJvmArgs()));
+        }
     }
 
     private static Double allocation(final RunResult r)
